@@ -1,0 +1,51 @@
+//! Flux's SQL layer. Every query the product runs lives in this crate, one
+//! module per aggregate, so the schema can change in one place.
+//!
+//! Rules of the layer:
+//! - Functions take an explicit `&mut PgConnection` (a transaction, in
+//!   practice) so callers decide atomicity; nothing here opens its own
+//!   transaction except [`tenant`]'s helpers, which exist to set the tenant.
+//! - Tenant data is read and written only inside a transaction started by
+//!   [`tenant::begin`]; row-level security then guarantees the rows of other
+//!   restaurants are invisible even if a query forgets its `restaurant_id`
+//!   filter. Queries still filter by `restaurant_id`: it is what lets the
+//!   planner (and Citus) route them.
+
+pub mod hours;
+pub mod members;
+pub mod menu;
+pub mod pool;
+pub mod restaurants;
+pub mod settings;
+pub mod tenant;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+pub use pool::{connect_app, migrate, MIGRATOR};
+pub use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+/// What the SQL layer reports to services.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint rejected the write; carries the constraint name so
+    /// the caller can turn it into a field error.
+    #[error("conflict on {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Classifies a driver error: unique violations become [`StoreError::Conflict`].
+    pub fn from_sqlx(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(db.constraint().unwrap_or_default().to_string());
+            }
+        }
+        StoreError::Db(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,52 @@
+//! Connection pools and migrations.
+
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, Executor, PgPool};
+
+/// The migrations in `crates/flux-store/migrations`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// Applies pending migrations as the schema owner. Concurrent callers are
+/// safe: sqlx serialises them with an advisory lock.
+pub async fn migrate(owner: &PgConnectOptions) -> Result<(), sqlx::migrate::MigrateError> {
+    let mut conn = owner.connect().await?;
+    MIGRATOR.run(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// How the server's pool authenticates as the application role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppRole {
+    /// The options already log in as `flux_app` (private cluster, or an
+    /// explicit `FLUX_APP_DATABASE_URL`).
+    Direct,
+    /// The options log in as a more privileged user (a single external
+    /// `DATABASE_URL`); every connection drops to `flux_app` with
+    /// `SET ROLE` so row-level security still applies.
+    SetRole,
+}
+
+/// Opens the pool the server uses for every request.
+pub async fn connect_app(
+    opts: PgConnectOptions,
+    role: AppRole,
+    max_connections: u32,
+) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if role == AppRole::SetRole {
+                    conn.execute("set role flux_app").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(opts)
+        .await
+}
