@@ -1,0 +1,241 @@
+//! The one error type of the HTTP API, rendered as RFC 9457
+//! `application/problem+json`.
+//!
+//! Every error carries a stable machine-readable `code` from [`Code`]; clients
+//! branch on it, never on the human `detail`. Internal errors are logged with
+//! their cause chain and rendered without it.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use flux_domain::{FieldError, Invalid};
+use flux_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The table of error codes and their HTTP statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    MalformedJson,
+    InvalidBody,
+    InvalidQuery,
+    ValidationFailed,
+    Unauthenticated,
+    InvalidToken,
+    TokenExpired,
+    InvalidCredentials,
+    RefreshTokenReused,
+    Forbidden,
+    NotFound,
+    Conflict,
+    EmailTaken,
+    LastOwner,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyAttempts,
+    NotReady,
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MalformedJson => "malformed_json",
+            Code::InvalidBody => "invalid_body",
+            Code::InvalidQuery => "invalid_query",
+            Code::ValidationFailed => "validation_failed",
+            Code::Unauthenticated => "unauthenticated",
+            Code::InvalidToken => "invalid_token",
+            Code::TokenExpired => "token_expired",
+            Code::InvalidCredentials => "invalid_credentials",
+            Code::RefreshTokenReused => "refresh_token_reused",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not_found",
+            Code::Conflict => "conflict",
+            Code::EmailTaken => "email_taken",
+            Code::LastOwner => "last_owner",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::TooManyAttempts => "too_many_attempts",
+            Code::NotReady => "not_ready",
+            Code::Internal => "internal_error",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Code::MalformedJson | Code::InvalidQuery => StatusCode::BAD_REQUEST,
+            Code::InvalidBody | Code::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::Unauthenticated
+            | Code::InvalidToken
+            | Code::TokenExpired
+            | Code::InvalidCredentials
+            | Code::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            Code::Forbidden => StatusCode::FORBIDDEN,
+            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::Conflict | Code::EmailTaken | Code::LastOwner => StatusCode::CONFLICT,
+            Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            Code::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// URI identifying the problem type: `urn:flux:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code.
+    pub code: String,
+    /// Per-field problems, for validation errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    Client {
+        code: Code,
+        detail: String,
+        errors: Vec<FieldError>,
+        retry_after_secs: Option<u64>,
+    },
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        ApiError::Client {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after_secs: None,
+        }
+    }
+    pub fn not_found() -> Self {
+        Self::new(Code::NotFound, "no such resource")
+    }
+    pub fn forbidden() -> Self {
+        Self::new(Code::Forbidden, "your role in this restaurant does not allow this")
+    }
+    pub fn field(code: Code, field: &str, field_code: &'static str, message: &str) -> Self {
+        ApiError::Client {
+            code,
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError::new(field, field_code, message)],
+            retry_after_secs: None,
+        }
+    }
+    pub fn too_many(retry_after_secs: u64) -> Self {
+        ApiError::Client {
+            code: Code::TooManyAttempts,
+            detail: "too many failed attempts; try again later".into(),
+            errors: Vec::new(),
+            retry_after_secs: Some(retry_after_secs),
+        }
+    }
+    pub fn code(&self) -> Code {
+        match self {
+            ApiError::Client { code, .. } => *code,
+            ApiError::Internal(_) => Code::Internal,
+        }
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(Invalid(errors): Invalid) -> Self {
+        ApiError::Client {
+            code: Code::ValidationFailed,
+            detail: "the request has invalid fields; see `errors`".into(),
+            errors,
+            retry_after_secs: None,
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(constraint) => {
+                Self::new(Code::Conflict, format!("conflicts with existing data ({constraint})"))
+            }
+            StoreError::Db(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (code, detail, errors, retry) = match self {
+            ApiError::Client {
+                code,
+                detail,
+                errors,
+                retry_after_secs,
+            } => (code, detail, errors, retry_after_secs),
+            ApiError::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "internal error");
+                (
+                    Code::Internal,
+                    "something went wrong on our side; it has been logged".to_string(),
+                    Vec::new(),
+                    None,
+                )
+            }
+        };
+        let status = code.status();
+        let problem = Problem {
+            type_uri: format!("urn:flux:problem:{}", code.as_str()),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail,
+            code: code.as_str().to_string(),
+            errors: errors
+                .into_iter()
+                .map(|e| ProblemField {
+                    field: e.field,
+                    code: e.code.to_string(),
+                    message: e.message,
+                })
+                .collect(),
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(secs) = retry {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if code.status() == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

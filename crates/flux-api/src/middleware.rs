@@ -1,0 +1,56 @@
+//! Cross-cutting request handling: request ids, access logs, panics.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Response};
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use tracing::Instrument;
+
+use crate::error::{ApiError, Code};
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// Accepts a caller's `x-request-id` if it is short and plain (it ends up in
+/// logs, so hostile values are replaced), otherwise generates one; echoes it
+/// on the response and puts it on every log line of the request's span.
+pub async fn trace_request(mut req: Request, next: Next) -> Response<Body> {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 128
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let header = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+    req.headers_mut().insert(REQUEST_ID, header.clone());
+
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let started = Instant::now();
+    let mut response = next.run(req).instrument(span.clone()).await;
+    let status = response.status().as_u16();
+    span.in_scope(|| {
+        tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "request finished")
+    });
+    response.headers_mut().insert(REQUEST_ID, header);
+    response
+}
+
+/// A panic in a handler becomes a logged 500 problem, not a dropped connection.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let msg = err
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(panic = %msg, "handler panicked");
+    ApiError::new(Code::Internal, "something went wrong on our side; it has been logged").into_response()
+}

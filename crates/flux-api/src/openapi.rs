@@ -1,0 +1,72 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations so it
+//! cannot drift from the code.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::routes::{auth, health, hours, members, menu, restaurants, settings};
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Flux API", description = "Restaurant demand forecasting, costing and purchasing. \
+        Errors are RFC 9457 problem documents with a stable `code`."),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    tags(
+        (name = "auth", description = "Accounts and tokens"),
+        (name = "restaurants", description = "Tenants"),
+        (name = "members", description = "Who may use a restaurant"),
+        (name = "settings", description = "Typed restaurant settings"),
+        (name = "operating-hours", description = "Weekly schedule"),
+        (name = "menu", description = "Dishes"),
+        (name = "health", description = "Probes")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every route with its documentation: the API under `/api/v1`, probes at
+/// the root where load balancers expect them.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    let auth = OpenApiRouter::new()
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me));
+    let restaurants = OpenApiRouter::new()
+        .routes(routes!(restaurants::create, restaurants::list))
+        .routes(routes!(restaurants::get, restaurants::update))
+        .routes(routes!(members::list, members::add))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(settings::get, settings::put))
+        .routes(routes!(hours::get, hours::set))
+        .routes(routes!(menu::list, menu::create))
+        .routes(routes!(menu::get, menu::update, menu::delete));
+    let v1 = OpenApiRouter::new()
+        .nest("/auth", auth)
+        .nest("/restaurants", restaurants);
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+}

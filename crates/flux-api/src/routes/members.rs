@@ -1,0 +1,152 @@
+//! `/api/v1/restaurants/{id}/members`: who may use a restaurant, as what.
+//! Only owners manage members; a restaurant always keeps one owner.
+
+use axum::extract::{RawPathParams, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use flux_domain::email::Email;
+use flux_domain::role::{Action, Role};
+use flux_domain::Invalid;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::extract::{path_uuid, Json, Tenant};
+use crate::services::restaurants::ensure_not_last_owner;
+use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub email: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<flux_store::members::Member> for Member {
+    fn from(m: flux_store::members::Member) -> Self {
+        Self {
+            user_id: m.user_id,
+            email: m.email,
+            role: m.role,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberList {
+    pub items: Vec<Member>,
+    pub total: usize,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    /// E-mail of an existing Flux account.
+    pub email: String,
+    /// owner, manager, chef or viewer.
+    pub role: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: String,
+}
+
+fn parse_role(raw: &str) -> Result<Role, ApiError> {
+    raw.parse::<Role>()
+        .map_err(|e| Invalid::one("role", "invalid_role", e.to_string()).into())
+}
+
+/// List members.
+#[utoipa::path(get, path = "/{restaurant_id}/members", tag = "members",
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 200, body = MemberList), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn list(mut t: Tenant) -> ApiResult<Json<MemberList>> {
+    let items: Vec<Member> = flux_store::members::list(&mut t.tx, t.restaurant_id)
+        .await?
+        .into_iter()
+        .map(Member::from)
+        .collect();
+    t.commit().await?;
+    Ok(Json(MemberList { total: items.len(), items }))
+}
+
+/// Add an existing user with a role (owners only).
+#[utoipa::path(post, path = "/{restaurant_id}/members", tag = "members",
+    params(("restaurant_id" = Uuid, Path)), request_body = NewMember,
+    responses((status = 201, body = Member), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn add(
+    State(_s): State<AppState>,
+    mut t: Tenant,
+    Json(b): Json<NewMember>,
+) -> ApiResult<(StatusCode, Json<Member>)> {
+    t.require(Action::Administer)?;
+    let role = parse_role(&b.role)?;
+    let email = Email::parse(&b.email)?;
+    let user = flux_store::users::by_email(&mut t.tx, email.as_str())
+        .await?
+        .ok_or_else(|| ApiError::field(Code::ValidationFailed, "email", "unknown_user", "no Flux account has this e-mail; ask them to sign up first"))?;
+    flux_store::members::insert(&mut t.tx, t.restaurant_id, user.user_id, role.as_str())
+        .await
+        .map_err(|e| match e {
+            flux_store::StoreError::Conflict(_) => ApiError::new(Code::Conflict, "this user is already a member"),
+            other => other.into(),
+        })?;
+    let m = flux_store::members::get(&mut t.tx, t.restaurant_id, user.user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok((StatusCode::CREATED, Json(m.into())))
+}
+
+/// Change a member's role (owners only).
+#[utoipa::path(patch, path = "/{restaurant_id}/members/{user_id}", tag = "members",
+    params(("restaurant_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = RoleChange,
+    responses((status = 200, body = Member), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn change_role(
+    mut t: Tenant,
+    params: RawPathParams,
+    Json(b): Json<RoleChange>,
+) -> ApiResult<Json<Member>> {
+    t.require(Action::Administer)?;
+    let user_id = path_uuid(&params, "user_id")?;
+    let role = parse_role(&b.role)?;
+    let current = flux_store::members::get(&mut t.tx, t.restaurant_id, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if role != Role::Owner {
+        ensure_not_last_owner(&mut t.tx, t.restaurant_id, &current.role).await?;
+    }
+    flux_store::members::set_role(&mut t.tx, t.restaurant_id, user_id, role.as_str()).await?;
+    let m = flux_store::members::get(&mut t.tx, t.restaurant_id, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok(Json(m.into()))
+}
+
+/// Remove a member (owners only; members may also remove themselves).
+#[utoipa::path(delete, path = "/{restaurant_id}/members/{user_id}", tag = "members",
+    params(("restaurant_id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn remove(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
+    let user_id = path_uuid(&params, "user_id")?;
+    if user_id != t.user_id {
+        t.require(Action::Administer)?;
+    }
+    let current = flux_store::members::get(&mut t.tx, t.restaurant_id, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    ensure_not_last_owner(&mut t.tx, t.restaurant_id, &current.role).await?;
+    flux_store::members::remove(&mut t.tx, t.restaurant_id, user_id).await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,249 @@
+//! `/api/v1/restaurants/{id}/menu/items`: dishes, with the seed's paths.
+
+use axum::extract::RawPathParams;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use flux_domain::menu::{parse_category, parse_item_name, parse_price};
+use flux_domain::role::Action;
+use flux_domain::validation::Errors;
+use flux_store::menu::{ListQuery, MenuItemData};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::extract::{path_uuid, Json, Query, Tenant};
+use crate::pagination::{encode, PageParams};
+
+#[derive(Serialize, ToSchema)]
+pub struct MenuItem {
+    pub id: Uuid,
+    pub name: String,
+    pub category: Option<String>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    #[schema(value_type = Option<f64>, example = 12.5)]
+    pub price: Option<Decimal>,
+    pub active: bool,
+    /// Created by a sales import rather than by a person.
+    pub auto_created: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<flux_store::menu::MenuItem> for MenuItem {
+    fn from(m: flux_store::menu::MenuItem) -> Self {
+        Self {
+            id: m.menu_item_id,
+            name: m.name,
+            category: m.category,
+            price: m.price,
+            active: m.active,
+            auto_created: m.auto_created,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MenuItemPage {
+    pub items: Vec<MenuItem>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Items matching the filters, over all pages.
+    pub total: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItemInput {
+    #[schema(example = "Caesar Salad")]
+    pub name: String,
+    pub category: Option<String>,
+    #[serde(default, with = "rust_decimal::serde::float_option")]
+    #[schema(value_type = Option<f64>, example = 12.5)]
+    pub price: Option<Decimal>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Filters {
+    /// Exact category (case-insensitive).
+    pub category: Option<String>,
+    /// Substring of the name (case-insensitive).
+    pub q: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    #[serde(flatten)]
+    pub page: PageParamsFlat,
+    #[serde(flatten)]
+    pub filters: FiltersFlat,
+}
+
+/// Flattened copies: serde's `flatten` and `Option<i64>` from query strings
+/// need string parsing, which axum's `Query` handles only at the top level.
+#[derive(Deserialize)]
+pub struct PageParamsFlat {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct FiltersFlat {
+    pub category: Option<String>,
+    pub q: Option<String>,
+    pub active: Option<String>,
+}
+
+fn validate(b: MenuItemInput) -> Result<MenuItemData, ApiError> {
+    let mut errs = Errors::default();
+    let name = errs.check(parse_item_name(&b.name));
+    let category = errs.check(parse_category(b.category.as_deref()));
+    let price = match b.price {
+        Some(p) => errs.check(parse_price(p)).map(Some),
+        None => Some(None),
+    };
+    errs.finish()?;
+    match (name, category, price) {
+        (Some(name), Some(category), Some(price)) => Ok(MenuItemData {
+            name,
+            category,
+            price,
+            active: b.active,
+            auto_created: false,
+        }),
+        _ => Err(ApiError::new(Code::ValidationFailed, "invalid menu item")),
+    }
+}
+
+fn name_taken(e: flux_store::StoreError) -> ApiError {
+    match e {
+        flux_store::StoreError::Conflict(_) => ApiError::field(
+            Code::Conflict,
+            "name",
+            "taken",
+            "a menu item with this name already exists (names are compared ignoring case and spacing)",
+        ),
+        other => other.into(),
+    }
+}
+
+/// List menu items, by name, with filters and keyset pagination.
+#[utoipa::path(get, path = "/{restaurant_id}/menu/items", tag = "menu",
+    params(("restaurant_id" = Uuid, Path), PageParams, Filters),
+    responses((status = 200, body = MenuItemPage), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list(mut t: Tenant, Query(p): Query<ListParams>) -> ApiResult<Json<MenuItemPage>> {
+    let bad = |what: &str| ApiError::new(Code::InvalidQuery, what.to_string());
+    let page = PageParams {
+        limit: match p.page.limit {
+            Some(l) => Some(l.parse().map_err(|_| bad("limit must be a whole number"))?),
+            None => None,
+        },
+        cursor: p.page.cursor,
+    };
+    let active = match p.filters.active.as_deref() {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => return Err(bad("active must be true or false")),
+    };
+    let limit = page.limit()?;
+    let q = ListQuery {
+        category: p.filters.category.filter(|c| !c.trim().is_empty()),
+        search: p.filters.q.filter(|c| !c.trim().is_empty()).map(|s| s.trim().to_string()),
+        active,
+        after: page.decode::<(String, Uuid)>()?,
+        // One extra row tells whether another page exists.
+        limit: limit + 1,
+    };
+    let (mut rows, total) = flux_store::menu::list(&mut t.tx, t.restaurant_id, &q).await?;
+    t.commit().await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| encode(&(&r.name_key, r.menu_item_id)))
+    } else {
+        None
+    };
+    Ok(Json(MenuItemPage {
+        items: rows.into_iter().map(MenuItem::from).collect(),
+        next_cursor,
+        total,
+    }))
+}
+
+/// Create a menu item (chefs, managers, owners).
+#[utoipa::path(post, path = "/{restaurant_id}/menu/items", tag = "menu",
+    params(("restaurant_id" = Uuid, Path)), request_body = MenuItemInput,
+    responses((status = 201, body = MenuItem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(mut t: Tenant, Json(b): Json<MenuItemInput>) -> ApiResult<(StatusCode, Json<MenuItem>)> {
+    t.require(Action::WriteData)?;
+    let data = validate(b)?;
+    let item = flux_store::menu::insert(&mut t.tx, t.restaurant_id, &data)
+        .await
+        .map_err(name_taken)?;
+    t.commit().await?;
+    Ok((StatusCode::CREATED, Json(item.into())))
+}
+
+/// One menu item.
+#[utoipa::path(get, path = "/{restaurant_id}/menu/items/{item_id}", tag = "menu",
+    params(("restaurant_id" = Uuid, Path), ("item_id" = Uuid, Path)),
+    responses((status = 200, body = MenuItem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<MenuItem>> {
+    let id = path_uuid(&params, "item_id")?;
+    let item = flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok(Json(item.into()))
+}
+
+/// Replace a menu item's fields (seed: PUT).
+#[utoipa::path(put, path = "/{restaurant_id}/menu/items/{item_id}", tag = "menu",
+    params(("restaurant_id" = Uuid, Path), ("item_id" = Uuid, Path)), request_body = MenuItemInput,
+    responses((status = 200, body = MenuItem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    mut t: Tenant,
+    params: RawPathParams,
+    Json(b): Json<MenuItemInput>,
+) -> ApiResult<Json<MenuItem>> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "item_id")?;
+    let data = validate(b)?;
+    let item = flux_store::menu::update(&mut t.tx, t.restaurant_id, id, &data)
+        .await
+        .map_err(name_taken)?
+        .ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok(Json(item.into()))
+}
+
+/// Delete a menu item.
+#[utoipa::path(delete, path = "/{restaurant_id}/menu/items/{item_id}", tag = "menu",
+    params(("restaurant_id" = Uuid, Path), ("item_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn delete(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "item_id")?;
+    if !flux_store::menu::delete(&mut t.tx, t.restaurant_id, id).await? {
+        return Err(ApiError::not_found());
+    }
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

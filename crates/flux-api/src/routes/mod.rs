@@ -1,0 +1,10 @@
+//! HTTP handlers, one module per resource. Handlers stay thin: extract,
+//! authorise, call a service or the SQL layer, shape the response.
+
+pub mod auth;
+pub mod health;
+pub mod hours;
+pub mod members;
+pub mod menu;
+pub mod restaurants;
+pub mod settings;

@@ -1,0 +1,138 @@
+//! `/api/v1/restaurants`: the tenants a user belongs to.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use flux_domain::restaurant::{Profile, ProfilePatch};
+use flux_domain::role::Action;
+use flux_store::restaurants::Restaurant as Row;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{AuthUser, Json, Tenant};
+use crate::services;
+use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Restaurant {
+    pub id: Uuid,
+    pub name: String,
+    pub timezone: String,
+    pub currency: String,
+    pub locale: String,
+    /// The asking user's role here.
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Restaurant {
+    fn from_row(r: Row, role: &str) -> Self {
+        Self {
+            id: r.restaurant_id,
+            name: r.name,
+            timezone: r.timezone,
+            currency: r.currency,
+            locale: r.locale,
+            role: role.to_string(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RestaurantList {
+    pub items: Vec<Restaurant>,
+    pub total: usize,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRestaurant {
+    #[schema(example = "La Boqueria Bites")]
+    pub name: String,
+    /// IANA timezone; default `Europe/Madrid`.
+    #[schema(example = "Europe/Madrid")]
+    pub timezone: Option<String>,
+    /// ISO 4217; default `EUR`.
+    pub currency: Option<String>,
+    /// BCP 47; default `es-ES`.
+    pub locale: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RestaurantPatch {
+    pub name: Option<String>,
+    pub timezone: Option<String>,
+    pub currency: Option<String>,
+    pub locale: Option<String>,
+}
+
+/// Create a restaurant; the caller becomes its owner.
+#[utoipa::path(post, path = "", tag = "restaurants", request_body = NewRestaurant,
+    responses((status = 201, body = Restaurant), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn create(
+    State(s): State<AppState>,
+    user: AuthUser,
+    Json(b): Json<NewRestaurant>,
+) -> ApiResult<(StatusCode, Json<Restaurant>)> {
+    let profile = Profile::parse(&b.name, b.timezone.as_deref(), b.currency.as_deref(), b.locale.as_deref())?;
+    let row = services::restaurants::create(&s.pool, user.user_id, &profile).await?;
+    Ok((StatusCode::CREATED, Json(Restaurant::from_row(row, "owner"))))
+}
+
+/// The restaurants the caller belongs to.
+#[utoipa::path(get, path = "", tag = "restaurants",
+    responses((status = 200, body = RestaurantList)), security(("bearer" = [])))]
+pub async fn list(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<RestaurantList>> {
+    let mut tx = flux_store::tenant::begin_user(&s.pool, user.user_id).await?;
+    let rows = flux_store::restaurants::list_for_user(&mut tx, user.user_id).await?;
+    tx.commit().await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| Restaurant::from_row(r.restaurant, &r.role))
+        .collect();
+    Ok(Json(RestaurantList { total: items.len(), items }))
+}
+
+/// One restaurant.
+#[utoipa::path(get, path = "/{restaurant_id}", tag = "restaurants",
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 200, body = Restaurant), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get(mut t: Tenant) -> ApiResult<Json<Restaurant>> {
+    let row = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let role = t.role;
+    t.commit().await?;
+    Ok(Json(Restaurant::from_row(row, role.as_str())))
+}
+
+/// Update name, timezone, currency or locale (owners and managers).
+#[utoipa::path(patch, path = "/{restaurant_id}", tag = "restaurants",
+    params(("restaurant_id" = Uuid, Path)), request_body = RestaurantPatch,
+    responses((status = 200, body = Restaurant), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update(mut t: Tenant, Json(b): Json<RestaurantPatch>) -> ApiResult<Json<Restaurant>> {
+    t.require(Action::ManageRestaurant)?;
+    let row = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let current = Profile::parse(&row.name, Some(&row.timezone), Some(&row.currency), Some(&row.locale))?;
+    let next = current.apply(&ProfilePatch {
+        name: b.name,
+        timezone: b.timezone,
+        currency: b.currency,
+        locale: b.locale,
+    })?;
+    let row = flux_store::restaurants::update(&mut t.tx, t.restaurant_id, &next)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let role = t.role;
+    t.commit().await?;
+    Ok(Json(Restaurant::from_row(row, role.as_str())))
+}

@@ -1,0 +1,55 @@
+//! `/api/v1/restaurants/{id}/settings`: typed settings (see flux-domain).
+
+use flux_domain::role::Action;
+use flux_domain::settings::Settings;
+use serde_json::{Map, Value};
+
+use crate::error::{ApiResult, Problem};
+use crate::extract::{Json, Tenant};
+
+/// Settings schema for the OpenAPI document (the domain type stays free of
+/// HTTP concerns).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct SettingsDoc {
+    waste_factor_enabled: bool,
+    /// 0–1
+    forecast_confidence_threshold: f64,
+    /// 0–12; sales before this local hour count for the previous day.
+    day_cutoff_hour: u8,
+    /// 0.5–0.999
+    service_level: f64,
+    /// 1–90
+    forecast_horizon_days: u16,
+    /// ES, GB, US, FR, DE or null
+    holiday_country: Option<String>,
+}
+
+/// All settings, with defaults for those never set.
+#[utoipa::path(get, path = "/{restaurant_id}/settings", tag = "settings",
+    params(("restaurant_id" = uuid::Uuid, Path)),
+    responses((status = 200, body = SettingsDoc), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get(mut t: Tenant) -> ApiResult<Json<Settings>> {
+    let s = load(&mut t).await?;
+    t.commit().await?;
+    Ok(Json(s))
+}
+
+async fn load(t: &mut Tenant) -> ApiResult<Settings> {
+    let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
+    Ok(Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v))))
+}
+
+/// Update some settings (owners only). All or nothing: one bad key or value
+/// rejects the whole request with every problem listed.
+#[utoipa::path(put, path = "/{restaurant_id}/settings", tag = "settings",
+    params(("restaurant_id" = uuid::Uuid, Path)), request_body = SettingsDoc,
+    responses((status = 200, body = SettingsDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn put(mut t: Tenant, Json(patch): Json<Map<String, Value>>) -> ApiResult<Json<Settings>> {
+    t.require(Action::Administer)?;
+    let next = load(&mut t).await?.apply_patch(&patch)?;
+    flux_store::settings::upsert(&mut t.tx, t.restaurant_id, &next.to_pairs()).await?;
+    t.commit().await?;
+    Ok(Json(next))
+}

@@ -1,0 +1,150 @@
+//! Registration, login, refresh-token rotation and logout.
+
+use chrono::Utc;
+use flux_domain::email::{check_password, Email};
+use flux_store::{throttle, tokens, users, PgConnection, PgPool, StoreError};
+use uuid::Uuid;
+
+use crate::error::{ApiError, Code};
+use crate::services::password;
+use crate::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
+
+/// Failed logins allowed per account, and per client address, per window.
+const MAX_ACCOUNT_FAILURES: i32 = 5;
+const MAX_IP_FAILURES: i32 = 30;
+const WINDOW_SECS: i64 = 15 * 60;
+const LOCK_SECS: i64 = 15 * 60;
+
+/// A freshly issued token pair.
+#[derive(Debug)]
+pub struct Issued {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+}
+
+async fn issue(
+    conn: &mut PgConnection,
+    keys: &TokenKeys,
+    user_id: Uuid,
+    family_id: Uuid,
+) -> Result<Issued, ApiError> {
+    let refresh = new_refresh_token();
+    let expires_at = Utc::now()
+        + chrono::Duration::from_std(keys.refresh_ttl).map_err(|e| ApiError::Internal(e.into()))?;
+    tokens::insert(conn, &hash_refresh_token(&refresh), user_id, family_id, expires_at).await?;
+    Ok(Issued {
+        access_token: keys.issue_access(user_id)?,
+        refresh_token: refresh,
+        expires_in: keys.access_ttl.as_secs(),
+    })
+}
+
+pub async fn register(pool: &PgPool, keys: &TokenKeys, email: &str, pw: &str) -> Result<Issued, ApiError> {
+    let email = Email::parse(email)?;
+    check_password(pw)?;
+    let hash = password::hash(pw.to_string()).await?;
+    let mut tx = pool.begin().await?;
+    let user = users::insert(&mut tx, email.as_str(), &hash).await.map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::field(
+            Code::EmailTaken,
+            "email",
+            "taken",
+            "an account with this e-mail already exists",
+        ),
+        other => other.into(),
+    })?;
+    let issued = issue(&mut tx, keys, user.user_id, Uuid::now_v7()).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+pub async fn login(
+    pool: &PgPool,
+    keys: &TokenKeys,
+    email: &str,
+    pw: &str,
+    client_ip: Option<String>,
+) -> Result<Issued, ApiError> {
+    // Malformed addresses cannot match an account; same answer as a wrong one.
+    let email = Email::parse(email)
+        .map_err(|_| ApiError::new(Code::InvalidCredentials, "wrong e-mail or password"))?;
+    let keys_to_check: Vec<String> = std::iter::once(format!("email:{email}"))
+        .chain(client_ip.map(|ip| format!("ip:{ip}")))
+        .collect();
+
+    let mut conn = pool.acquire().await?;
+    for key in &keys_to_check {
+        if let Some(until) = throttle::locked_until(&mut conn, key).await? {
+            let secs = (until - Utc::now()).num_seconds().max(1) as u64;
+            return Err(ApiError::too_many(secs));
+        }
+    }
+    let user = users::by_email(&mut conn, email.as_str()).await?;
+    let ok = password::verify(pw.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        for key in &keys_to_check {
+            let max = if key.starts_with("ip:") { MAX_IP_FAILURES } else { MAX_ACCOUNT_FAILURES };
+            throttle::record_failure(&mut conn, key, max, WINDOW_SECS, LOCK_SECS).await?;
+        }
+        return Err(ApiError::new(Code::InvalidCredentials, "wrong e-mail or password"));
+    };
+    throttle::clear(&mut conn, &keys_to_check[0]).await?;
+    drop(conn);
+
+    let mut tx = pool.begin().await?;
+    let issued = issue(&mut tx, keys, user.user_id, Uuid::now_v7()).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// Exchanges a refresh token for a new pair. A token may be used once;
+/// presenting a used one again revokes its whole family (it was stolen, or
+/// the legitimate client will fail next and log in again).
+pub async fn refresh(pool: &PgPool, keys: &TokenKeys, refresh_token: &str) -> Result<Issued, ApiError> {
+    let invalid = || ApiError::new(Code::InvalidToken, "the refresh token is not valid");
+    let hash = hash_refresh_token(refresh_token);
+    let mut tx = pool.begin().await?;
+    let Some(stored) = tokens::lock(&mut tx, &hash).await? else {
+        return Err(invalid());
+    };
+    if stored.revoked_at.is_some() {
+        return Err(invalid());
+    }
+    if stored.used_at.is_some() {
+        tokens::revoke_family(&mut tx, stored.family_id).await?;
+        tx.commit().await?;
+        tracing::warn!(user_id = %stored.user_id, "refresh token reused; family revoked");
+        return Err(ApiError::new(
+            Code::RefreshTokenReused,
+            "this refresh token was already used; all sessions from that login are revoked",
+        ));
+    }
+    if stored.expires_at <= Utc::now() {
+        return Err(ApiError::new(Code::TokenExpired, "the refresh token has expired; log in again"));
+    }
+    tokens::mark_used(&mut tx, &hash).await?;
+    let issued = issue(&mut tx, keys, stored.user_id, stored.family_id).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// Revokes the family of `refresh_token` (if it is the user's), or every
+/// refresh token of the user when none is given.
+pub async fn logout(pool: &PgPool, user_id: Uuid, refresh_token: Option<&str>) -> Result<(), ApiError> {
+    let mut tx = pool.begin().await?;
+    match refresh_token {
+        Some(t) => {
+            if let Some(stored) = tokens::lock(&mut tx, &hash_refresh_token(t)).await? {
+                if stored.user_id == user_id {
+                    tokens::revoke_family(&mut tx, stored.family_id).await?;
+                }
+            }
+        }
+        None => {
+            tokens::revoke_all_for_user(&mut tx, user_id).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

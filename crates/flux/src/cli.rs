@@ -1,0 +1,108 @@
+//! The command-line interface: one binary, many roles.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::{database, serve};
+
+#[derive(Debug, Parser)]
+#[command(name = "flux", version, about = "Restaurant demand forecasting, costing and purchasing")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command understands. Precedence: flag, then environment
+/// variable, then `flux.toml`, then the default.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where flux keeps its private database, keys and files.
+    #[arg(long, env = "FLUX_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Use this PostgreSQL server instead of the private one (schema owner).
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Connect the server as this (non-owner) role instead of `SET ROLE flux_app`.
+    #[arg(long, env = "FLUX_APP_DATABASE_URL", global = true, hide_env_values = true)]
+    pub app_database_url: Option<String>,
+    /// Configuration file (default: ./flux.toml if present).
+    #[arg(long, env = "FLUX_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, env = "FLUX_LOG_FORMAT", value_enum, global = true)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the API server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage the private PostgreSQL cluster.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FLUX_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Secret for signing access tokens (default: generated once, kept in the data dir).
+    #[arg(long, env = "FLUX_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Trust X-Forwarded-For for client addresses (only behind a proxy).
+    #[arg(long, env = "FLUX_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Say whether the private cluster is running, and where.
+    Status,
+    /// Print a `psql` connection URL for the private cluster.
+    Url,
+    /// Start the private cluster and leave it running.
+    Start,
+    /// Stop the private cluster.
+    Stop,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(&cli)?;
+    crate::config::init_logging(config.log_format);
+    match cli.command {
+        Command::Serve(_) => serve::run(&config).await,
+        Command::Migrate => {
+            let db = database::open(&config).await?;
+            flux_store::migrate(&db.owner).await?;
+            println!("migrations applied");
+            db.release()
+        }
+        Command::Db(cmd) => database::command(&config, cmd).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,89 @@
+//! Resolved configuration: command-line flags and environment variables
+//! (merged by clap), then `flux.toml`, then defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::cli::{Cli, Command, LogFormat};
+
+/// The optional `flux.toml`; every key mirrors a flag.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    app_database_url: Option<String>,
+    log_format: Option<LogFormat>,
+    addr: Option<SocketAddr>,
+    jwt_secret: Option<String>,
+    trust_forwarded_for: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub app_database_url: Option<String>,
+    pub log_format: LogFormat,
+    pub addr: SocketAddr,
+    pub jwt_secret: Option<String>,
+    pub trust_forwarded_for: bool,
+}
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
+
+impl Config {
+    pub fn load(cli: &Cli) -> anyhow::Result<Self> {
+        let g = &cli.global;
+        let file = match &g.config {
+            Some(path) => read_file(path)?,
+            None if Path::new("flux.toml").exists() => read_file(Path::new("flux.toml"))?,
+            None => FileConfig::default(),
+        };
+        let (addr, jwt, trust) = match &cli.command {
+            Command::Serve(s) => (s.addr, s.jwt_secret.clone(), s.trust_forwarded_for),
+            _ => (None, None, None),
+        };
+        let data_dir = g
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .or_else(|| dirs::data_dir().map(|d| d.join("flux")))
+            .context("cannot work out a data directory; pass --data-dir")?;
+        Ok(Self {
+            data_dir,
+            database_url: g.database_url.clone().or(file.database_url),
+            app_database_url: g.app_database_url.clone().or(file.app_database_url),
+            log_format: g.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            addr: addr
+                .or(file.addr)
+                .map_or_else(|| DEFAULT_ADDR.parse(), Ok)
+                .context("default address")?,
+            jwt_secret: jwt.or(file.jwt_secret),
+            trust_forwarded_for: trust.or(file.trust_forwarded_for).unwrap_or(false),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// Logs go to stderr, as text for people or JSON for machines; the level
+/// comes from `RUST_LOG` (default `info`).
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

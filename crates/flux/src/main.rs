@@ -1,0 +1,30 @@
+//! The `flux` binary. Thin: parse the command line, set up logging, run the
+//! chosen command. Everything else lives in library crates.
+
+mod cli;
+mod config;
+mod database;
+mod serve;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    // A `.env` next to where flux runs is honoured; real environment
+    // variables win over it.
+    let _ = dotenvy::dotenv();
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `flux serve`: migrate, then serve HTTP until SIGINT or SIGTERM.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use flux_api::{Application, ServerConfig};
+use rand::RngCore;
+
+use crate::config::Config;
+use crate::database;
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let db = database::open(config).await?;
+    flux_store::migrate(&db.owner).await.context("applying migrations")?;
+    let pool = flux_store::connect_app(db.app.clone(), db.app_role, 20)
+        .await
+        .context("connecting as the application role")?;
+    let mut server = ServerConfig::new(config.addr, jwt_secret(config)?);
+    server.trust_forwarded_for = config.trust_forwarded_for;
+    let app = Application::build(&server, pool.clone())
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, "flux is listening");
+    println!("Flux is running at http://{addr}  (API docs: http://{addr}/docs)");
+    app.run_until(shutdown_signal()).await?;
+    tracing::info!("shutting down");
+    tokio::time::timeout(Duration::from_secs(10), pool.close()).await.ok();
+    db.release()
+}
+
+/// The access-token secret: configured, or generated once and kept in the
+/// data directory (mode 0600) so tokens survive restarts. Several instances
+/// behind a load balancer must share one: configure it.
+fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &config.jwt_secret {
+        anyhow::ensure!(s.len() >= 32, "FLUX_JWT_SECRET must be at least 32 characters");
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
