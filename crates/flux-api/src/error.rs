@@ -132,7 +132,10 @@ impl ApiError {
         Self::new(Code::NotFound, "no such resource")
     }
     pub fn forbidden() -> Self {
-        Self::new(Code::Forbidden, "your role in this restaurant does not allow this")
+        Self::new(
+            Code::Forbidden,
+            "your role in this restaurant does not allow this",
+        )
     }
     pub fn field(code: Code, field: &str, field_code: &'static str, message: &str) -> Self {
         ApiError::Client {
@@ -178,9 +181,10 @@ impl From<sqlx::Error> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(constraint) => {
-                Self::new(Code::Conflict, format!("conflicts with existing data ({constraint})"))
-            }
+            StoreError::Conflict(constraint) => Self::new(
+                Code::Conflict,
+                format!("conflicts with existing data ({constraint})"),
+            ),
             StoreError::Db(e) => ApiError::Internal(e.into()),
         }
     }

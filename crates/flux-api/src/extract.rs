@@ -89,15 +89,25 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| ApiError::new(Code::Unauthenticated, "missing `Authorization: Bearer <token>`"))?;
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            ApiError::new(
+                Code::Unauthenticated,
+                "missing `Authorization: Bearer <token>`",
+            )
+        })?;
         let token = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-            .ok_or_else(|| ApiError::new(Code::InvalidToken, "the Authorization header must be `Bearer <token>`"))?;
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
+            .ok_or_else(|| {
+                ApiError::new(
+                    Code::InvalidToken,
+                    "the Authorization header must be `Bearer <token>`",
+                )
+            })?;
         let user_id = state.tokens.verify_access(token.trim())?;
         Ok(AuthUser { user_id })
     }

@@ -24,7 +24,8 @@ pub async fn trace_request(mut req: Request, next: Next) -> Response<Body> {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 128
-                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
         })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -38,7 +39,11 @@ pub async fn trace_request(mut req: Request, next: Next) -> Response<Body> {
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status().as_u16();
     span.in_scope(|| {
-        tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "request finished")
+        tracing::info!(
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "request finished"
+        )
     });
     response.headers_mut().insert(REQUEST_ID, header);
     response
@@ -52,5 +57,9 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<
         .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "unknown panic".into());
     tracing::error!(panic = %msg, "handler panicked");
-    ApiError::new(Code::Internal, "something went wrong on our side; it has been logged").into_response()
+    ApiError::new(
+        Code::Internal,
+        "something went wrong on our side; it has been logged",
+    )
+    .into_response()
 }

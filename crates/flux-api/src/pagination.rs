@@ -26,12 +26,17 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::new(Code::InvalidQuery, format!("limit must be between 1 and {MAX_LIMIT}"))),
+            Some(_) => Err(ApiError::new(
+                Code::InvalidQuery,
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )),
         }
     }
 
     pub fn decode<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
-        let Some(c) = &self.cursor else { return Ok(None) };
+        let Some(c) = &self.cursor else {
+            return Ok(None);
+        };
         let bad = || ApiError::new(Code::InvalidQuery, "cursor is not one this server issued");
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(c.as_bytes())

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use base64::Engine;
 use chrono::Utc;
-use jsonwebtoken::{decode, encode, errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, encode, errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -80,9 +82,10 @@ impl TokenKeys {
         decode::<Claims>(token, &self.decoding, &v)
             .map(|d| d.claims.sub)
             .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => {
-                    ApiError::new(Code::TokenExpired, "the access token has expired; refresh it")
-                }
+                ErrorKind::ExpiredSignature => ApiError::new(
+                    Code::TokenExpired,
+                    "the access token has expired; refresh it",
+                ),
                 _ => ApiError::new(Code::InvalidToken, "the access token is not valid"),
             })
     }
@@ -106,7 +109,11 @@ mod tests {
     use super::*;
 
     fn keys() -> TokenKeys {
-        TokenKeys::new(b"test-secret-test-secret-test-sec", Duration::from_secs(900), Duration::from_secs(86400))
+        TokenKeys::new(
+            b"test-secret-test-secret-test-sec",
+            Duration::from_secs(900),
+            Duration::from_secs(86400),
+        )
     }
 
     #[test]
@@ -115,9 +122,19 @@ mod tests {
         let user = Uuid::new_v4();
         let t = k.issue_access(user).expect("issue");
         assert_eq!(k.verify_access(&t).expect("valid"), user);
-        let other = TokenKeys::new(b"another-secret-another-secret-xx", k.access_ttl, k.refresh_ttl);
-        assert_eq!(other.verify_access(&t).expect_err("wrong key").code(), Code::InvalidToken);
-        assert_eq!(k.verify_access("garbage").expect_err("garbage").code(), Code::InvalidToken);
+        let other = TokenKeys::new(
+            b"another-secret-another-secret-xx",
+            k.access_ttl,
+            k.refresh_ttl,
+        );
+        assert_eq!(
+            other.verify_access(&t).expect_err("wrong key").code(),
+            Code::InvalidToken
+        );
+        assert_eq!(
+            k.verify_access("garbage").expect_err("garbage").code(),
+            Code::InvalidToken
+        );
     }
 
     #[test]
@@ -126,7 +143,10 @@ mod tests {
         let t = k
             .issue_access_at(Uuid::new_v4(), Utc::now().timestamp() - 3600)
             .expect("issue");
-        assert_eq!(k.verify_access(&t).expect_err("expired").code(), Code::TokenExpired);
+        assert_eq!(
+            k.verify_access(&t).expect_err("expired").code(),
+            Code::TokenExpired
+        );
     }
 
     #[test]

@@ -46,10 +46,18 @@ impl fmt::Display for Email {
 pub fn check_password(password: &str) -> Result<(), Invalid> {
     let n = password.chars().count();
     if n < 8 {
-        return Err(Invalid::one("password", "too_short", "must be at least 8 characters"));
+        return Err(Invalid::one(
+            "password",
+            "too_short",
+            "must be at least 8 characters",
+        ));
     }
     if password.len() > 1024 {
-        return Err(Invalid::one("password", "too_long", "must be at most 1024 bytes"));
+        return Err(Invalid::one(
+            "password",
+            "too_long",
+            "must be at most 1024 bytes",
+        ));
     }
     Ok(())
 }
@@ -66,7 +74,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "chef", "chef@", "@x.com", "a@b", "a@@b.com", "a b@c.com", "a@.com", "a@b.com."] {
+        for bad in [
+            "",
+            "chef",
+            "chef@",
+            "@x.com",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b.com.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

@@ -83,10 +83,16 @@ impl WeeklyHours {
             let mut ranges = Vec::new();
             for (j, (open, close)) in day.ranges.iter().enumerate() {
                 let rf = format!("{field}.ranges.{j}");
-                match (parse_time(&format!("{rf}.open"), open), parse_time(&format!("{rf}.close"), close)) {
+                match (
+                    parse_time(&format!("{rf}.open"), open),
+                    parse_time(&format!("{rf}.close"), close),
+                ) {
                     (Ok(open), Ok(close)) => ranges.push(TimeRange { open, close }),
                     (a, b) => {
-                        a.err().into_iter().chain(b.err()).for_each(|e| errs.push(e));
+                        a.err()
+                            .into_iter()
+                            .chain(b.err())
+                            .for_each(|e| errs.push(e));
                     }
                 }
             }
@@ -135,7 +141,10 @@ mod tests {
         DayInput {
             day_of_week: dow,
             closed: ranges.is_empty(),
-            ranges: ranges.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            ranges: ranges
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
         }
     }
 
@@ -166,7 +175,13 @@ mod tests {
         let codes: Vec<_> = err.0.iter().map(|e| e.code).collect();
         assert_eq!(
             codes,
-            ["overlap", "invalid_time", "duplicate", "out_of_range", "overnight_not_last"]
+            [
+                "overlap",
+                "invalid_time",
+                "duplicate",
+                "out_of_range",
+                "overnight_not_last"
+            ]
         );
     }
 }

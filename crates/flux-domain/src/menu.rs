@@ -37,10 +37,18 @@ pub fn parse_price(price: Decimal) -> Result<Decimal, Invalid> {
         return Err(Invalid::one("price", "negative", "must not be negative"));
     }
     if price > Decimal::from(1_000_000) {
-        return Err(Invalid::one("price", "too_large", "must be at most 1000000"));
+        return Err(Invalid::one(
+            "price",
+            "too_large",
+            "must be at most 1000000",
+        ));
     }
     if price.normalize().scale() > 2 {
-        return Err(Invalid::one("price", "too_precise", "must have at most 2 decimal places"));
+        return Err(Invalid::one(
+            "price",
+            "too_precise",
+            "must have at most 2 decimal places",
+        ));
     }
     Ok(price.round_dp(2))
 }
@@ -60,7 +68,10 @@ mod tests {
     fn prices_are_bounded_and_exact() {
         assert!(parse_price(Decimal::new(-1, 2)).is_err());
         assert!(parse_price(Decimal::new(1234, 3)).is_err());
-        assert_eq!(parse_price(Decimal::new(1250, 2)).expect("ok"), Decimal::new(1250, 2));
+        assert_eq!(
+            parse_price(Decimal::new(1250, 2)).expect("ok"),
+            Decimal::new(1250, 2)
+        );
     }
 
     proptest! {

@@ -36,7 +36,10 @@ pub fn parse_timezone(raw: &str) -> Result<Tz, Invalid> {
         Invalid::one(
             "timezone",
             "invalid_timezone",
-            format!("{:?} is not an IANA timezone such as \"Europe/Madrid\"", truncate(raw)),
+            format!(
+                "{:?} is not an IANA timezone such as \"Europe/Madrid\"",
+                truncate(raw)
+            ),
         )
     })
 }
@@ -50,7 +53,10 @@ pub fn parse_currency(raw: &str) -> Result<String, Invalid> {
             Invalid::one(
                 "currency",
                 "invalid_currency",
-                format!("{:?} is not an ISO 4217 currency code such as \"EUR\"", truncate(raw)),
+                format!(
+                    "{:?} is not an ISO 4217 currency code such as \"EUR\"",
+                    truncate(raw)
+                ),
             )
         })
 }

@@ -72,17 +72,25 @@ impl Settings {
     /// Key/value pairs for storage.
     pub fn to_pairs(&self) -> Vec<(&'static str, Value)> {
         vec![
-            ("waste_factor_enabled", Value::from(self.waste_factor_enabled)),
+            (
+                "waste_factor_enabled",
+                Value::from(self.waste_factor_enabled),
+            ),
             (
                 "forecast_confidence_threshold",
                 Value::from(self.forecast_confidence_threshold),
             ),
             ("day_cutoff_hour", Value::from(self.day_cutoff_hour)),
             ("service_level", Value::from(self.service_level)),
-            ("forecast_horizon_days", Value::from(self.forecast_horizon_days)),
+            (
+                "forecast_horizon_days",
+                Value::from(self.forecast_horizon_days),
+            ),
             (
                 "holiday_country",
-                self.holiday_country.clone().map_or(Value::Null, Value::from),
+                self.holiday_country
+                    .clone()
+                    .map_or(Value::Null, Value::from),
             ),
         ]
     }
@@ -172,7 +180,11 @@ fn country(key: &str, v: &Value) -> Result<Option<String>, FieldError> {
                 ))
             }
         }
-        _ => Err(FieldError::new(key, "invalid_type", "must be a string or null")),
+        _ => Err(FieldError::new(
+            key,
+            "invalid_type",
+            "must be a string or null",
+        )),
     }
 }
 
@@ -188,7 +200,9 @@ mod tests {
     #[test]
     fn applies_valid_patch_and_keeps_the_rest() {
         let s = Settings::default()
-            .apply_patch(&obj(json!({"waste_factor_enabled": false, "holiday_country": "gb"})))
+            .apply_patch(&obj(
+                json!({"waste_factor_enabled": false, "holiday_country": "gb"}),
+            ))
             .expect("valid");
         assert!(!s.waste_factor_enabled);
         assert_eq!(s.holiday_country.as_deref(), Some("GB"));

@@ -80,9 +80,9 @@ fn major_version(postgres: &Path) -> Option<u32> {
 }
 
 fn parse_major(version_line: &str) -> Option<u32> {
-    let number = version_line.split_whitespace().find(|w| {
-        w.chars().next().is_some_and(|c| c.is_ascii_digit())
-    })?;
+    let number = version_line
+        .split_whitespace()
+        .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
     let digits: String = number.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn parses_major_versions_of_old_and_new_style_numbers() {
-        assert_eq!(parse_major("postgres (PostgreSQL) 15.4 (Debian 15.4-1)"), Some(15));
+        assert_eq!(
+            parse_major("postgres (PostgreSQL) 15.4 (Debian 15.4-1)"),
+            Some(15)
+        );
         assert_eq!(parse_major("postgres (PostgreSQL) 17beta1"), Some(17));
         assert_eq!(parse_major("postgres (PostgreSQL) 9.6.24"), Some(9));
         assert_eq!(parse_major("garbage"), None);

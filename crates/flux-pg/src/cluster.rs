@@ -172,9 +172,13 @@ impl Cluster {
         let log = self.root.join("initdb.log");
         tracing::info!(dir = %pgdata.display(), "creating private PostgreSQL cluster");
         let mut cmd = spawn::command(&bins.initdb(), &log, false)?;
-        cmd.arg("-D")
-            .arg(&pgdata)
-            .args(["-U", ADMIN_ROLE, "--auth=trust", "--encoding=UTF8", "--locale=C"]);
+        cmd.arg("-D").arg(&pgdata).args([
+            "-U",
+            ADMIN_ROLE,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+        ]);
         if !self.durable {
             cmd.arg("--no-sync");
         }
@@ -194,8 +198,12 @@ impl Cluster {
         ];
         if !self.durable {
             settings.extend(
-                ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
-                    .map(String::from),
+                [
+                    "fsync=off",
+                    "synchronous_commit=off",
+                    "full_page_writes=off",
+                ]
+                .map(String::from),
             );
         }
         for s in settings {

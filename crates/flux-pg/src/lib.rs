@@ -23,7 +23,7 @@ mod cluster;
 mod spawn;
 
 pub use binaries::{find_binaries, PgBinaries};
-pub use cluster::{Cluster, ClientGuard, ADMIN_ROLE, APP_ROLE, DATABASE};
+pub use cluster::{ClientGuard, Cluster, ADMIN_ROLE, APP_ROLE, DATABASE};
 
 /// Everything that can go wrong while managing the private cluster.
 #[derive(Debug, thiserror::Error)]

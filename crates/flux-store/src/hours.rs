@@ -25,7 +25,11 @@ pub async fn load(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<Weekly
 }
 
 /// Replaces the whole schedule.
-pub async fn replace(conn: &mut PgConnection, restaurant_id: Uuid, week: &WeeklyHours) -> Result<()> {
+pub async fn replace(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    week: &WeeklyHours,
+) -> Result<()> {
     sqlx::query("delete from operating_hours where restaurant_id = $1")
         .bind(restaurant_id)
         .execute(&mut *conn)

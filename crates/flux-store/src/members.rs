@@ -20,13 +20,15 @@ pub async fn role_of(
     restaurant_id: Uuid,
     user_id: Uuid,
 ) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "select role from memberships where restaurant_id = $1 and user_id = $2",
+    Ok(
+        sqlx::query_scalar(
+            "select role from memberships where restaurant_id = $1 and user_id = $2",
+        )
+        .bind(restaurant_id)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?,
     )
-    .bind(restaurant_id)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?)
 }
 
 pub async fn insert(
@@ -56,7 +58,11 @@ pub async fn list(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<Vec<Me
     .await?)
 }
 
-pub async fn get(conn: &mut PgConnection, restaurant_id: Uuid, user_id: Uuid) -> Result<Option<Member>> {
+pub async fn get(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Member>> {
     Ok(sqlx::query_as(
         "select m.user_id, u.email, m.role, m.created_at from memberships m
          join users u on u.user_id = m.user_id
@@ -87,13 +93,15 @@ pub async fn set_role(
 }
 
 pub async fn remove(conn: &mut PgConnection, restaurant_id: Uuid, user_id: Uuid) -> Result<bool> {
-    Ok(sqlx::query("delete from memberships where restaurant_id = $1 and user_id = $2")
-        .bind(restaurant_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(
+        sqlx::query("delete from memberships where restaurant_id = $1 and user_id = $2")
+            .bind(restaurant_id)
+            .bind(user_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 /// Number of owners, locked so two concurrent demotions cannot leave a

@@ -45,7 +45,11 @@ pub struct ListQuery {
 const COLUMNS: &str =
     "menu_item_id, name, name_key, category, price, active, auto_created, created_at, updated_at";
 
-pub async fn insert(conn: &mut PgConnection, restaurant_id: Uuid, d: &MenuItemData) -> Result<MenuItem> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    d: &MenuItemData,
+) -> Result<MenuItem> {
     sqlx::query_as(&format!(
         "insert into menu_items (restaurant_id, menu_item_id, name, name_key, category, price, active, auto_created)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning {COLUMNS}"
@@ -63,7 +67,11 @@ pub async fn insert(conn: &mut PgConnection, restaurant_id: Uuid, d: &MenuItemDa
     .map_err(StoreError::from_sqlx)
 }
 
-pub async fn get(conn: &mut PgConnection, restaurant_id: Uuid, id: Uuid) -> Result<Option<MenuItem>> {
+pub async fn get(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    id: Uuid,
+) -> Result<Option<MenuItem>> {
     Ok(sqlx::query_as(&format!(
         "select {COLUMNS} from menu_items where restaurant_id = $1 and menu_item_id = $2"
     ))
@@ -98,24 +106,32 @@ pub async fn update(
 }
 
 pub async fn delete(conn: &mut PgConnection, restaurant_id: Uuid, id: Uuid) -> Result<bool> {
-    Ok(sqlx::query("delete from menu_items where restaurant_id = $1 and menu_item_id = $2")
-        .bind(restaurant_id)
-        .bind(id)
-        .execute(conn)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(
+        sqlx::query("delete from menu_items where restaurant_id = $1 and menu_item_id = $2")
+            .bind(restaurant_id)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 fn push_filters(qb: &mut QueryBuilder<'_, sqlx::Postgres>, restaurant_id: Uuid, q: &ListQuery) {
     qb.push(" where restaurant_id = ").push_bind(restaurant_id);
     if let Some(c) = &q.category {
-        qb.push(" and lower(category) = lower(").push_bind(c.clone()).push(")");
+        qb.push(" and lower(category) = lower(")
+            .push_bind(c.clone())
+            .push(")");
     }
     if let Some(s) = &q.search {
         // Escape LIKE metacharacters so a search for "50%" means the text.
-        let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        qb.push(" and name ilike ").push_bind(format!("%{escaped}%"));
+        let escaped = s
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        qb.push(" and name ilike ")
+            .push_bind(format!("%{escaped}%"));
     }
     if let Some(a) = q.active {
         qb.push(" and active = ").push_bind(a);
@@ -141,7 +157,8 @@ pub async fn list(
             .push_bind(*id)
             .push(")");
     }
-    page.push(" order by name_key, menu_item_id limit ").push_bind(q.limit);
+    page.push(" order by name_key, menu_item_id limit ")
+        .push_bind(q.limit);
     let items = page.build_query_as().fetch_all(&mut *conn).await?;
     Ok((items, total))
 }

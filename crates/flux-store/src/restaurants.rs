@@ -25,7 +25,8 @@ pub struct RestaurantWithRole {
     pub role: String,
 }
 
-const COLUMNS: &str = "r.restaurant_id, r.name, r.timezone, r.currency, r.locale, r.created_at, r.updated_at";
+const COLUMNS: &str =
+    "r.restaurant_id, r.name, r.timezone, r.currency, r.locale, r.created_at, r.updated_at";
 
 /// Inserts a restaurant. The transaction's tenant must already be
 /// `restaurant_id` (row-level security checks it).
@@ -50,7 +51,10 @@ pub async fn insert(
 }
 
 /// The restaurants `user_id` belongs to, by name.
-pub async fn list_for_user(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<RestaurantWithRole>> {
+pub async fn list_for_user(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Vec<RestaurantWithRole>> {
     Ok(sqlx::query_as(&format!(
         "select {COLUMNS}, m.role from restaurants r
          join memberships m on m.restaurant_id = r.restaurant_id

@@ -7,10 +7,12 @@ use uuid::Uuid;
 use crate::Result;
 
 pub async fn load(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<Vec<(String, Value)>> {
-    Ok(sqlx::query_as("select key, value from settings where restaurant_id = $1")
-        .bind(restaurant_id)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("select key, value from settings where restaurant_id = $1")
+            .bind(restaurant_id)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 pub async fn upsert(

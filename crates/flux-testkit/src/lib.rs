@@ -84,11 +84,12 @@ async fn ensure_template(cluster: &Cluster) -> String {
         .connect()
         .await
         .expect("connect as admin");
-    let exists: bool = sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut admin)
-        .await
-        .expect("query templates");
+    let exists: bool =
+        sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .expect("query templates");
     if !exists {
         let building = format!("{name}_building");
         sqlx::query(&format!("drop database if exists {building}"))

@@ -9,7 +9,11 @@ use crate::config::Config;
 use crate::{database, serve};
 
 #[derive(Debug, Parser)]
-#[command(name = "flux", version, about = "Restaurant demand forecasting, costing and purchasing")]
+#[command(
+    name = "flux",
+    version,
+    about = "Restaurant demand forecasting, costing and purchasing"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -28,7 +32,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// Connect the server as this (non-owner) role instead of `SET ROLE flux_app`.
-    #[arg(long, env = "FLUX_APP_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "FLUX_APP_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub app_database_url: Option<String>,
     /// Configuration file (default: ./flux.toml if present).
     #[arg(long, env = "FLUX_CONFIG", global = true)]

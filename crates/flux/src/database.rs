@@ -32,10 +32,12 @@ impl Database {
 
 pub async fn open(config: &Config) -> anyhow::Result<Database> {
     if let Some(url) = &config.database_url {
-        let owner = PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
+        let owner = PgConnectOptions::from_str(url)
+            .context("DATABASE_URL is not a valid PostgreSQL URL")?;
         let (app, app_role) = match &config.app_database_url {
             Some(app) => (
-                PgConnectOptions::from_str(app).context("FLUX_APP_DATABASE_URL is not a valid PostgreSQL URL")?,
+                PgConnectOptions::from_str(app)
+                    .context("FLUX_APP_DATABASE_URL is not a valid PostgreSQL URL")?,
                 AppRole::Direct,
             ),
             None => (owner.clone(), AppRole::SetRole),
@@ -60,7 +62,9 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
 
 pub async fn command(config: &Config, cmd: DbCommand) -> anyhow::Result<()> {
     if config.database_url.is_some() {
-        anyhow::bail!("DATABASE_URL is set: flux is using an external server, not its private cluster");
+        anyhow::bail!(
+            "DATABASE_URL is set: flux is using an external server, not its private cluster"
+        );
     }
     let cluster = Cluster::new(&config.data_dir);
     match cmd {
@@ -76,7 +80,10 @@ pub async fn command(config: &Config, cmd: DbCommand) -> anyhow::Result<()> {
         DbCommand::Url => println!("{}", cluster.psql_url(ADMIN_ROLE)),
         DbCommand::Start => {
             cluster.ensure_running().await?;
-            println!("running; connect with: psql '{}'", cluster.psql_url(ADMIN_ROLE));
+            println!(
+                "running; connect with: psql '{}'",
+                cluster.psql_url(ADMIN_ROLE)
+            );
         }
         DbCommand::Stop => {
             if cluster.stop()? {

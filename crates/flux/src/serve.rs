@@ -11,7 +11,9 @@ use crate::database;
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let db = database::open(config).await?;
-    flux_store::migrate(&db.owner).await.context("applying migrations")?;
+    flux_store::migrate(&db.owner)
+        .await
+        .context("applying migrations")?;
     let pool = flux_store::connect_app(db.app.clone(), db.app_role, 20)
         .await
         .context("connecting as the application role")?;
@@ -25,7 +27,9 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     println!("Flux is running at http://{addr}  (API docs: http://{addr}/docs)");
     app.run_until(shutdown_signal()).await?;
     tracing::info!("shutting down");
-    tokio::time::timeout(Duration::from_secs(10), pool.close()).await.ok();
+    tokio::time::timeout(Duration::from_secs(10), pool.close())
+        .await
+        .ok();
     db.release()
 }
 
@@ -34,7 +38,10 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
 /// behind a load balancer must share one: configure it.
 fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = &config.jwt_secret {
-        anyhow::ensure!(s.len() >= 32, "FLUX_JWT_SECRET must be at least 32 characters");
+        anyhow::ensure!(
+            s.len() >= 32,
+            "FLUX_JWT_SECRET must be at least 32 characters"
+        );
         return Ok(s.as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");

@@ -95,7 +95,11 @@ pub async fn refresh(
     State(s): State<AppState>,
     Json(r): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenPair>> {
-    Ok(Json(auth::refresh(&s.pool, &s.tokens, &r.refresh_token).await?.into()))
+    Ok(Json(
+        auth::refresh(&s.pool, &s.tokens, &r.refresh_token)
+            .await?
+            .into(),
+    ))
 }
 
 /// Log out: revoke refresh tokens. Access tokens expire on their own shortly.
@@ -124,7 +128,12 @@ pub async fn me(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>
     let mut conn = s.pool.acquire().await?;
     let u = flux_store::users::by_id(&mut conn, user.user_id)
         .await?
-        .ok_or_else(|| ApiError::new(crate::error::Code::InvalidToken, "the account no longer exists"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                crate::error::Code::InvalidToken,
+                "the account no longer exists",
+            )
+        })?;
     Ok(Json(Me {
         id: u.user_id,
         email: u.email,

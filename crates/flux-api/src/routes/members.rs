@@ -72,7 +72,10 @@ pub async fn list(mut t: Tenant) -> ApiResult<Json<MemberList>> {
         .map(Member::from)
         .collect();
     t.commit().await?;
-    Ok(Json(MemberList { total: items.len(), items }))
+    Ok(Json(MemberList {
+        total: items.len(),
+        items,
+    }))
 }
 
 /// Add an existing user with a role (owners only).
@@ -91,11 +94,20 @@ pub async fn add(
     let email = Email::parse(&b.email)?;
     let user = flux_store::users::by_email(&mut t.tx, email.as_str())
         .await?
-        .ok_or_else(|| ApiError::field(Code::ValidationFailed, "email", "unknown_user", "no Flux account has this e-mail; ask them to sign up first"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                Code::ValidationFailed,
+                "email",
+                "unknown_user",
+                "no Flux account has this e-mail; ask them to sign up first",
+            )
+        })?;
     flux_store::members::insert(&mut t.tx, t.restaurant_id, user.user_id, role.as_str())
         .await
         .map_err(|e| match e {
-            flux_store::StoreError::Conflict(_) => ApiError::new(Code::Conflict, "this user is already a member"),
+            flux_store::StoreError::Conflict(_) => {
+                ApiError::new(Code::Conflict, "this user is already a member")
+            }
             other => other.into(),
         })?;
     let m = flux_store::members::get(&mut t.tx, t.restaurant_id, user.user_id)

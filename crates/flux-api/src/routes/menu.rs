@@ -161,7 +161,11 @@ pub async fn list(mut t: Tenant, Query(p): Query<ListParams>) -> ApiResult<Json<
     let limit = page.limit()?;
     let q = ListQuery {
         category: p.filters.category.filter(|c| !c.trim().is_empty()),
-        search: p.filters.q.filter(|c| !c.trim().is_empty()).map(|s| s.trim().to_string()),
+        search: p
+            .filters
+            .q
+            .filter(|c| !c.trim().is_empty())
+            .map(|s| s.trim().to_string()),
         active,
         after: page.decode::<(String, Uuid)>()?,
         // One extra row tells whether another page exists.
@@ -188,7 +192,10 @@ pub async fn list(mut t: Tenant, Query(p): Query<ListParams>) -> ApiResult<Json<
     responses((status = 201, body = MenuItem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create(mut t: Tenant, Json(b): Json<MenuItemInput>) -> ApiResult<(StatusCode, Json<MenuItem>)> {
+pub async fn create(
+    mut t: Tenant,
+    Json(b): Json<MenuItemInput>,
+) -> ApiResult<(StatusCode, Json<MenuItem>)> {
     t.require(Action::WriteData)?;
     let data = validate(b)?;
     let item = flux_store::menu::insert(&mut t.tx, t.restaurant_id, &data)

@@ -80,9 +80,17 @@ pub async fn create(
     user: AuthUser,
     Json(b): Json<NewRestaurant>,
 ) -> ApiResult<(StatusCode, Json<Restaurant>)> {
-    let profile = Profile::parse(&b.name, b.timezone.as_deref(), b.currency.as_deref(), b.locale.as_deref())?;
+    let profile = Profile::parse(
+        &b.name,
+        b.timezone.as_deref(),
+        b.currency.as_deref(),
+        b.locale.as_deref(),
+    )?;
     let row = services::restaurants::create(&s.pool, user.user_id, &profile).await?;
-    Ok((StatusCode::CREATED, Json(Restaurant::from_row(row, "owner"))))
+    Ok((
+        StatusCode::CREATED,
+        Json(Restaurant::from_row(row, "owner")),
+    ))
 }
 
 /// The restaurants the caller belongs to.
@@ -96,7 +104,10 @@ pub async fn list(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<R
         .into_iter()
         .map(|r| Restaurant::from_row(r.restaurant, &r.role))
         .collect();
-    Ok(Json(RestaurantList { total: items.len(), items }))
+    Ok(Json(RestaurantList {
+        total: items.len(),
+        items,
+    }))
 }
 
 /// One restaurant.
@@ -122,7 +133,12 @@ pub async fn update(mut t: Tenant, Json(b): Json<RestaurantPatch>) -> ApiResult<
     let row = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let current = Profile::parse(&row.name, Some(&row.timezone), Some(&row.currency), Some(&row.locale))?;
+    let current = Profile::parse(
+        &row.name,
+        Some(&row.timezone),
+        Some(&row.currency),
+        Some(&row.locale),
+    )?;
     let next = current.apply(&ProfilePatch {
         name: b.name,
         timezone: b.timezone,

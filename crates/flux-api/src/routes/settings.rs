@@ -37,7 +37,9 @@ pub async fn get(mut t: Tenant) -> ApiResult<Json<Settings>> {
 
 async fn load(t: &mut Tenant) -> ApiResult<Settings> {
     let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    Ok(Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v))))
+    Ok(Settings::from_stored(
+        rows.iter().map(|(k, v)| (k.as_str(), v)),
+    ))
 }
 
 /// Update some settings (owners only). All or nothing: one bad key or value
@@ -46,7 +48,10 @@ async fn load(t: &mut Tenant) -> ApiResult<Settings> {
     params(("restaurant_id" = uuid::Uuid, Path)), request_body = SettingsDoc,
     responses((status = 200, body = SettingsDoc), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn put(mut t: Tenant, Json(patch): Json<Map<String, Value>>) -> ApiResult<Json<Settings>> {
+pub async fn put(
+    mut t: Tenant,
+    Json(patch): Json<Map<String, Value>>,
+) -> ApiResult<Json<Settings>> {
     t.require(Action::Administer)?;
     let next = load(&mut t).await?.apply_patch(&patch)?;
     flux_store::settings::upsert(&mut t.tx, t.restaurant_id, &next.to_pairs()).await?;

@@ -32,7 +32,14 @@ async fn issue(
     let refresh = new_refresh_token();
     let expires_at = Utc::now()
         + chrono::Duration::from_std(keys.refresh_ttl).map_err(|e| ApiError::Internal(e.into()))?;
-    tokens::insert(conn, &hash_refresh_token(&refresh), user_id, family_id, expires_at).await?;
+    tokens::insert(
+        conn,
+        &hash_refresh_token(&refresh),
+        user_id,
+        family_id,
+        expires_at,
+    )
+    .await?;
     Ok(Issued {
         access_token: keys.issue_access(user_id)?,
         refresh_token: refresh,
@@ -40,20 +47,27 @@ async fn issue(
     })
 }
 
-pub async fn register(pool: &PgPool, keys: &TokenKeys, email: &str, pw: &str) -> Result<Issued, ApiError> {
+pub async fn register(
+    pool: &PgPool,
+    keys: &TokenKeys,
+    email: &str,
+    pw: &str,
+) -> Result<Issued, ApiError> {
     let email = Email::parse(email)?;
     check_password(pw)?;
     let hash = password::hash(pw.to_string()).await?;
     let mut tx = pool.begin().await?;
-    let user = users::insert(&mut tx, email.as_str(), &hash).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::field(
-            Code::EmailTaken,
-            "email",
-            "taken",
-            "an account with this e-mail already exists",
-        ),
-        other => other.into(),
-    })?;
+    let user = users::insert(&mut tx, email.as_str(), &hash)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::field(
+                Code::EmailTaken,
+                "email",
+                "taken",
+                "an account with this e-mail already exists",
+            ),
+            other => other.into(),
+        })?;
     let issued = issue(&mut tx, keys, user.user_id, Uuid::now_v7()).await?;
     tx.commit().await?;
     Ok(issued)
@@ -81,13 +95,24 @@ pub async fn login(
         }
     }
     let user = users::by_email(&mut conn, email.as_str()).await?;
-    let ok = password::verify(pw.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let ok = password::verify(
+        pw.to_string(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
     let Some(user) = user.filter(|_| ok) else {
         for key in &keys_to_check {
-            let max = if key.starts_with("ip:") { MAX_IP_FAILURES } else { MAX_ACCOUNT_FAILURES };
+            let max = if key.starts_with("ip:") {
+                MAX_IP_FAILURES
+            } else {
+                MAX_ACCOUNT_FAILURES
+            };
             throttle::record_failure(&mut conn, key, max, WINDOW_SECS, LOCK_SECS).await?;
         }
-        return Err(ApiError::new(Code::InvalidCredentials, "wrong e-mail or password"));
+        return Err(ApiError::new(
+            Code::InvalidCredentials,
+            "wrong e-mail or password",
+        ));
     };
     throttle::clear(&mut conn, &keys_to_check[0]).await?;
     drop(conn);
@@ -101,7 +126,11 @@ pub async fn login(
 /// Exchanges a refresh token for a new pair. A token may be used once;
 /// presenting a used one again revokes its whole family (it was stolen, or
 /// the legitimate client will fail next and log in again).
-pub async fn refresh(pool: &PgPool, keys: &TokenKeys, refresh_token: &str) -> Result<Issued, ApiError> {
+pub async fn refresh(
+    pool: &PgPool,
+    keys: &TokenKeys,
+    refresh_token: &str,
+) -> Result<Issued, ApiError> {
     let invalid = || ApiError::new(Code::InvalidToken, "the refresh token is not valid");
     let hash = hash_refresh_token(refresh_token);
     let mut tx = pool.begin().await?;
@@ -121,7 +150,10 @@ pub async fn refresh(pool: &PgPool, keys: &TokenKeys, refresh_token: &str) -> Re
         ));
     }
     if stored.expires_at <= Utc::now() {
-        return Err(ApiError::new(Code::TokenExpired, "the refresh token has expired; log in again"));
+        return Err(ApiError::new(
+            Code::TokenExpired,
+            "the refresh token has expired; log in again",
+        ));
     }
     tokens::mark_used(&mut tx, &hash).await?;
     let issued = issue(&mut tx, keys, stored.user_id, stored.family_id).await?;
@@ -131,7 +163,11 @@ pub async fn refresh(pool: &PgPool, keys: &TokenKeys, refresh_token: &str) -> Re
 
 /// Revokes the family of `refresh_token` (if it is the user's), or every
 /// refresh token of the user when none is given.
-pub async fn logout(pool: &PgPool, user_id: Uuid, refresh_token: Option<&str>) -> Result<(), ApiError> {
+pub async fn logout(
+    pool: &PgPool,
+    user_id: Uuid,
+    refresh_token: Option<&str>,
+) -> Result<(), ApiError> {
     let mut tx = pool.begin().await?;
     match refresh_token {
         Some(t) => {

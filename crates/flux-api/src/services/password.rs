@@ -1,7 +1,9 @@
 //! Argon2id password hashing, off the async executor (a hash takes tens of
 //! milliseconds of CPU by design).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 use crate::error::ApiError;
@@ -33,7 +35,11 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             }
         };
         let ok = PasswordHash::new(phc)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false);
         ok && stored.is_some()
     })

@@ -30,7 +30,9 @@ pub async fn ensure_not_last_owner(
     restaurant_id: Uuid,
     member_role: &str,
 ) -> Result<(), ApiError> {
-    if member_role == Role::Owner.as_str() && members::count_owners_locked(conn, restaurant_id).await? <= 1 {
+    if member_role == Role::Owner.as_str()
+        && members::count_owners_locked(conn, restaurant_id).await? <= 1
+    {
         return Err(ApiError::new(
             Code::LastOwner,
             "a restaurant must keep at least one owner; make someone else owner first",

@@ -1,0 +1,253 @@
+//! Accounts, tokens, rotation and throttling.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_app, PASSWORD, SECRET};
+
+#[tokio::test]
+async fn register_logs_in_and_me_shows_the_normalised_email() {
+    let app = spawn_app().await;
+    let user = app.register("  Chef@Restaurant.COM ").await;
+    let (status, me) = app
+        .call(Method::GET, "/api/v1/auth/me", Some(&user.access), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["email"], "chef@restaurant.com");
+    assert!(me["id"].as_str().is_some());
+    assert!(me["created_at"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn the_same_email_in_another_case_cannot_register_twice() {
+    let app = spawn_app().await;
+    app.register("chef@example.com").await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": "CHEF@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_problem(status, &body, 409, "email_taken");
+    assert_eq!(body["errors"][0]["field"], "email");
+}
+
+#[tokio::test]
+async fn registration_rejects_bad_emails_and_short_passwords_per_field() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": "not-an-email", "password": "x"})),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "email");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": "a@b.com", "password": "short"})),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "password");
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.register("chef@example.com").await;
+    let (s1, b1) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "chef@example.com", "password": "wrong password"})),
+        )
+        .await;
+    let (s2, b2) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "nobody@example.com", "password": "wrong password"})),
+        )
+        .await;
+    assert_problem(s1, &b1, 401, "invalid_credentials");
+    assert_eq!((s1, &b1), (s2, &b2));
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "CHEF@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["token_type"], "bearer");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let app = spawn_app().await;
+    app.register("chef@example.com").await;
+    for _ in 0..5 {
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": "chef@example.com", "password": "guess guess"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    let resp = app
+        .req(Method::POST, "/api/v1/auth/login", None)
+        .json(&json!({"email": "chef@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (s, b) = crate::helpers::json_of(resp).await;
+    assert_problem(s, &b, 429, "too_many_attempts");
+    let secs: u64 = retry.expect("Retry-After header").parse().expect("seconds");
+    assert!(secs > 0 && secs <= 900);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_reused_token_revokes_the_whole_family() {
+    let app = spawn_app().await;
+    let user = app.register("chef@example.com").await;
+    let (s, first) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": user.refresh})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    let rotated = first["refresh_token"]
+        .as_str()
+        .expect("new refresh")
+        .to_string();
+    assert_ne!(rotated, user.refresh);
+    let (s, me) = app
+        .call(
+            Method::GET,
+            "/api/v1/auth/me",
+            Some(first["access_token"].as_str().expect("access")),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+
+    // The old token was used once already: presenting it again is theft.
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": user.refresh})),
+        )
+        .await;
+    assert_problem(s, &b, 401, "refresh_token_reused");
+    // ...and the thief's or the owner's newer token dies with it.
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": rotated})),
+        )
+        .await;
+    assert_problem(s, &b, 401, "invalid_token");
+}
+
+#[tokio::test]
+async fn logout_revokes_the_refresh_token() {
+    let app = spawn_app().await;
+    let user = app.register("chef@example.com").await;
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&user.access),
+            Some(json!({"refresh_token": user.refresh})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": user.refresh})),
+        )
+        .await;
+    assert_problem(s, &b, 401, "invalid_token");
+    // Logout without a body ends every session of the user.
+    let other = app.register("sous@example.com").await;
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&other.access),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": other.refresh})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn missing_garbage_forged_and_expired_tokens_are_refused() {
+    let app = spawn_app().await;
+    let user = app.register("chef@example.com").await;
+    let (s, b) = app.call(Method::GET, "/api/v1/auth/me", None, None).await;
+    assert_problem(s, &b, 401, "unauthenticated");
+    let (s, b) = app
+        .call(Method::GET, "/api/v1/auth/me", Some("not.a.jwt"), None)
+        .await;
+    assert_problem(s, &b, 401, "invalid_token");
+
+    let (_, me) = app
+        .call(Method::GET, "/api/v1/auth/me", Some(&user.access), None)
+        .await;
+    let user_id: uuid::Uuid = me["id"].as_str().expect("id").parse().expect("uuid");
+    let ttl = std::time::Duration::from_secs(900);
+    let forged = flux_api::TokenKeys::new(b"some-other-secret-some-other-secret!!", ttl, ttl)
+        .issue_access(user_id)
+        .expect("sign");
+    let (s, b) = app
+        .call(Method::GET, "/api/v1/auth/me", Some(&forged), None)
+        .await;
+    assert_problem(s, &b, 401, "invalid_token");
+
+    let expired = flux_api::TokenKeys::new(SECRET, ttl, ttl)
+        .issue_access_at(user_id, chrono::Utc::now().timestamp() - 3600)
+        .expect("sign");
+    let (s, b) = app
+        .call(Method::GET, "/api/v1/auth/me", Some(&expired), None)
+        .await;
+    assert_problem(s, &b, 401, "token_expired");
+}

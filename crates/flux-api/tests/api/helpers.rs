@@ -1,0 +1,168 @@
+//! `spawn_app()` and typed helpers, so tests read as sentences.
+
+use std::time::Duration;
+
+use flux_api::{Application, ServerConfig};
+use flux_store::pool::AppRole;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+
+pub const SECRET: &[u8] = b"integration-test-secret-0123456789abcdef";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+
+    pub pool: flux_store::PgPool,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let db = flux_testkit::fresh_db().await;
+    let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
+        .await
+        .expect("connect as flux_app");
+    let config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
+    let app = Application::build(&config, pool.clone())
+        .await
+        .expect("bind");
+    let addr = app.local_addr().expect("addr");
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client"),
+
+        pool,
+    }
+}
+
+/// A logged-in user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub email: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub fn req(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let rb = self.client.request(method, format!("{}{path}", self.base));
+        match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut rb = self.req(method, path, token);
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        json_of(rb.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, user: &User) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(&user.access), None).await
+    }
+    pub async fn post(&self, path: &str, user: &User, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(&user.access), Some(body))
+            .await
+    }
+
+    pub async fn register(&self, email: &str) -> User {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "register {email}: {body}");
+        User {
+            email: email.to_lowercase(),
+            access: body["access_token"].as_str().expect("access").to_string(),
+            refresh: body["refresh_token"].as_str().expect("refresh").to_string(),
+        }
+    }
+
+    pub async fn create_restaurant(&self, user: &User, name: &str) -> String {
+        let (status, body) = self
+            .post("/api/v1/restaurants", user, json!({"name": name}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "create restaurant: {body}");
+        body["id"].as_str().expect("id").to_string()
+    }
+
+    pub async fn add_member(&self, owner: &User, restaurant: &str, member: &User, role: &str) {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/restaurants/{restaurant}/members"),
+                owner,
+                json!({"email": member.email, "role": role}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "add member: {body}");
+    }
+
+    pub async fn create_item(
+        &self,
+        user: &User,
+        restaurant: &str,
+        name: &str,
+        category: &str,
+        price: f64,
+    ) -> String {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/restaurants/{restaurant}/menu/items"),
+                user,
+                json!({"name": name, "category": category, "price": price}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "create item: {body}");
+        body["id"].as_str().expect("id").to_string()
+    }
+}
+
+pub async fn json_of(resp: Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    let bytes = resp.bytes().await.expect("body");
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
+    (status, value)
+}
+
+/// Asserts a problem+json error with the given status and code.
+pub fn assert_problem(status: StatusCode, body: &Value, want_status: u16, want_code: &str) {
+    assert_eq!(
+        status.as_u16(),
+        want_status,
+        "unexpected status; body: {body}"
+    );
+    assert_eq!(body["code"], want_code, "unexpected code; body: {body}");
+    assert_eq!(
+        body["status"], want_status,
+        "problem status field; body: {body}"
+    );
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with(want_code)),
+        "problem type; body: {body}"
+    );
+}

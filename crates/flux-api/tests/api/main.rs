@@ -1,0 +1,11 @@
+//! Black-box tests of the HTTP API: a real server on a random port, over a
+//! fresh database on a real PostgreSQL server per test.
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod menu;
+mod restaurants;
+mod rls;
+mod tenancy;
