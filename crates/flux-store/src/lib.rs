@@ -11,11 +11,13 @@
 //!   filter. Queries still filter by `restaurant_id`: it is what lets the
 //!   planner (and Citus) route them.
 
+pub mod analytics;
 pub mod hours;
 pub mod members;
 pub mod menu;
 pub mod pool;
 pub mod restaurants;
+pub mod sales;
 pub mod settings;
 pub mod tenant;
 pub mod throttle;

@@ -171,3 +171,53 @@ pub async fn all_visible_unfiltered(conn: &mut PgConnection) -> Result<Vec<MenuI
         .fetch_all(conn)
         .await?)
 }
+
+/// Every name key (and alias key) of the restaurant's menu, for matching
+/// imported item names.
+pub async fn keys(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<Vec<(String, Uuid)>> {
+    Ok(sqlx::query_as(
+        "select name_key, menu_item_id from menu_items where restaurant_id = $1
+         union all
+         select alias_key, menu_item_id from menu_item_aliases where restaurant_id = $1",
+    )
+    .bind(restaurant_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Creates menu items for names an import met for the first time
+/// (`auto_created = true`), returning their ids. Existing keys are kept.
+pub async fn create_auto(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    items: &[(String, String, Option<String>)],
+) -> Result<Vec<(String, Uuid)>> {
+    let names: Vec<&str> = items.iter().map(|(n, _, _)| n.as_str()).collect();
+    let keys: Vec<&str> = items.iter().map(|(_, k, _)| k.as_str()).collect();
+    let cats: Vec<Option<&str>> = items.iter().map(|(_, _, c)| c.as_deref()).collect();
+    Ok(sqlx::query_as(
+        "insert into menu_items (restaurant_id, menu_item_id, name, name_key, category, auto_created)
+         select $1, gen_random_uuid(), n, k, c, true
+         from unnest($2::text[], $3::text[], $4::text[]) as t(n, k, c)
+         on conflict (restaurant_id, name_key) do update set updated_at = menu_items.updated_at
+         returning name_key, menu_item_id",
+    )
+    .bind(restaurant_id)
+    .bind(names)
+    .bind(keys)
+    .bind(cats)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Adds an alias spelling for an item.
+pub async fn add_alias(conn: &mut PgConnection, restaurant_id: Uuid, id: Uuid, alias_key: &str) -> Result<()> {
+    sqlx::query("insert into menu_item_aliases (restaurant_id, alias_key, menu_item_id) values ($1, $2, $3)")
+        .bind(restaurant_id)
+        .bind(alias_key)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}

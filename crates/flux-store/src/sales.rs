@@ -1,0 +1,364 @@
+//! Sale lines, uploads, orders and the daily roll-up.
+//!
+//! Lines arrive through `COPY ... FROM STDIN` (text format), the fastest
+//! way into PostgreSQL. When the restaurant has no lines yet in the file's
+//! date range they are copied straight into `transaction_items` (a key clash
+//! then aborts the copy and the caller retries through staging); otherwise
+//! they go to a temporary staging table and are merged with
+//! `ON CONFLICT DO NOTHING`, which is what makes re-imports exactly-once.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sqlx::postgres::PgCopyIn;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::Result;
+
+/// Where a COPY stream goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTarget {
+    Direct,
+    Staging,
+}
+
+/// One sale line, ready to be encoded for COPY.
+#[derive(Debug, Clone)]
+pub struct LineRow<'a> {
+    pub business_date: NaiveDate,
+    pub dedupe_key: [u8; 16],
+    pub order_ref: Option<&'a str>,
+    pub line_no: u64,
+    pub menu_item_id: Uuid,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub quantity: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub line_total: Option<Decimal>,
+    pub is_promo: bool,
+}
+
+const COLUMNS: &str = "restaurant_id, business_date, dedupe_key, upload_id, order_ref, line_no, \
+     menu_item_id, occurred_at, quantity, unit_price, line_total, is_promo";
+
+/// Appends one row in COPY text format. Text fields are escaped as the
+/// format requires (backslash, tab, newline, carriage return).
+pub fn encode_line(out: &mut Vec<u8>, restaurant_id: Uuid, upload_id: Uuid, r: &LineRow<'_>) {
+    use std::io::Write;
+    let _ = write!(out, "{restaurant_id}\t{}\t\\\\x", r.business_date);
+    for b in r.dedupe_key {
+        let _ = write!(out, "{b:02x}");
+    }
+    let _ = write!(out, "\t{upload_id}\t");
+    match r.order_ref {
+        Some(s) => escape_text(out, s),
+        None => out.extend_from_slice(b"\\N"),
+    }
+    let _ = write!(out, "\t{}\t{}\t", r.line_no, r.menu_item_id);
+    match r.occurred_at {
+        Some(t) => {
+            let _ = write!(out, "{}", t.format("%Y-%m-%d %H:%M:%S%.f+00"));
+        }
+        None => out.extend_from_slice(b"\\N"),
+    }
+    for d in [r.quantity, r.unit_price, r.line_total] {
+        out.push(b'\t');
+        match d {
+            Some(d) => {
+                let _ = write!(out, "{d}");
+            }
+            None => out.extend_from_slice(b"\\N"),
+        }
+    }
+    out.extend_from_slice(if r.is_promo { b"\tt\n" } else { b"\tf\n" });
+}
+
+fn escape_text(out: &mut Vec<u8>, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// Creates the per-transaction staging table (dropped at commit).
+pub async fn create_staging(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query(
+        "create temporary table staged_items (like transaction_items including defaults) on commit drop",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Starts a COPY into the target; feed it with `send` and finish it.
+pub async fn copy_in(conn: &mut PgConnection, target: CopyTarget) -> Result<PgCopyIn<&mut PgConnection>> {
+    let table = match target {
+        CopyTarget::Direct => "transaction_items",
+        CopyTarget::Staging => "staged_items",
+    };
+    Ok(conn
+        .copy_in_raw(&format!("copy {table} ({COLUMNS}) from stdin"))
+        .await?)
+}
+
+/// Moves staged lines into `transaction_items`, skipping lines already
+/// stored. Returns how many were new.
+pub async fn merge_staging(conn: &mut PgConnection) -> Result<u64> {
+    Ok(sqlx::query(&format!(
+        "insert into transaction_items ({COLUMNS}) select {COLUMNS} from staged_items
+         on conflict (restaurant_id, business_date, dedupe_key) do nothing"
+    ))
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// Whether the restaurant already has lines in the date range.
+pub async fn has_lines_between(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "select exists(select 1 from transaction_items
+                       where restaurant_id = $1 and business_date between $2 and $3)",
+    )
+    .bind(restaurant_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Adds (sign = 1) or removes (sign = -1) an upload's lines to/from the
+/// daily roll-up, and drops roll-up rows that fall to no lines at all.
+pub async fn rollup(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid, sign: i32) -> Result<()> {
+    sqlx::query(
+        "insert into daily_item_sales as d
+             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
+         select restaurant_id, business_date, menu_item_id,
+                $3 * coalesce(sum(quantity), 0),
+                $3 * sum(line_total),
+                $3 * coalesce(sum(quantity) filter (where is_promo), 0),
+                $3 * count(*)
+         from transaction_items where restaurant_id = $1 and upload_id = $2
+         group by restaurant_id, business_date, menu_item_id
+         on conflict (restaurant_id, business_date, menu_item_id) do update set
+             quantity = d.quantity + excluded.quantity,
+             revenue = case when d.revenue is null and excluded.revenue is null then null
+                            else coalesce(d.revenue, 0) + coalesce(excluded.revenue, 0) end,
+             promo_quantity = d.promo_quantity + excluded.promo_quantity,
+             line_count = d.line_count + excluded.line_count,
+             updated_at = now()",
+    )
+    .bind(restaurant_id)
+    .bind(upload_id)
+    .bind(Decimal::from(sign))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("delete from daily_item_sales where restaurant_id = $1 and line_count <= 0")
+        .bind(restaurant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Derives one `transactions` row per order of the upload.
+pub async fn insert_orders(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<u64> {
+    Ok(sqlx::query(
+        "insert into transactions (restaurant_id, order_ref, business_date, upload_id, occurred_at,
+                                   line_count, total_amount, is_promo)
+         select restaurant_id, order_ref, business_date, upload_id, min(occurred_at), count(*),
+                sum(line_total), bool_or(is_promo)
+         from transaction_items
+         where restaurant_id = $1 and upload_id = $2 and order_ref is not null
+         group by restaurant_id, order_ref, business_date, upload_id
+         on conflict (restaurant_id, business_date, order_ref) do nothing",
+    )
+    .bind(restaurant_id)
+    .bind(upload_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// Removes everything an upload imported and marks it undone.
+pub async fn undo_upload(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<u64> {
+    rollup(conn, restaurant_id, upload_id, -1).await?;
+    sqlx::query("delete from transactions where restaurant_id = $1 and upload_id = $2")
+        .bind(restaurant_id)
+        .bind(upload_id)
+        .execute(&mut *conn)
+        .await?;
+    let removed = sqlx::query("delete from transaction_items where restaurant_id = $1 and upload_id = $2")
+        .bind(restaurant_id)
+        .bind(upload_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query(
+        "update data_uploads set status = 'undone', updated_at = now()
+         where restaurant_id = $1 and upload_id = $2",
+    )
+    .bind(restaurant_id)
+    .bind(upload_id)
+    .execute(conn)
+    .await?;
+    Ok(removed)
+}
+
+/// A stored upload.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Upload {
+    pub upload_id: Uuid,
+    pub filename: String,
+    pub size_bytes: i64,
+    pub format: String,
+    pub policy: String,
+    pub status: String,
+    pub rows_read: i64,
+    pub rows_imported: i64,
+    pub rows_duplicate: i64,
+    pub rows_errored: i64,
+    pub rows_skipped: i64,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub date_order: Option<String>,
+    pub summary: Value,
+    pub errors: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+const UPLOAD_COLUMNS: &str = "upload_id, filename, size_bytes, format, policy, status, rows_read, \
+     rows_imported, rows_duplicate, rows_errored, rows_skipped, first_date, last_date, date_order, \
+     summary, errors, created_at";
+
+/// A new upload's record.
+#[derive(Debug, Clone)]
+pub struct NewUpload<'a> {
+    pub upload_id: Uuid,
+    pub filename: &'a str,
+    pub file_sha256: &'a [u8],
+    pub size_bytes: i64,
+    pub format: &'a str,
+    pub policy: &'a str,
+    pub rows_read: i64,
+    pub rows_imported: i64,
+    pub rows_duplicate: i64,
+    pub rows_errored: i64,
+    pub rows_skipped: i64,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub date_order: Option<&'a str>,
+    pub summary: Value,
+    pub errors: Value,
+    pub created_by: Option<Uuid>,
+}
+
+pub async fn insert_upload(conn: &mut PgConnection, restaurant_id: Uuid, u: &NewUpload<'_>) -> Result<()> {
+    sqlx::query(
+        "insert into data_uploads (restaurant_id, upload_id, filename, file_sha256, size_bytes, format,
+             policy, status, rows_read, rows_imported, rows_duplicate, rows_errored, rows_skipped,
+             first_date, last_date, date_order, summary, errors, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, 'completed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )
+    .bind(restaurant_id)
+    .bind(u.upload_id)
+    .bind(u.filename)
+    .bind(u.file_sha256)
+    .bind(u.size_bytes)
+    .bind(u.format)
+    .bind(u.policy)
+    .bind(u.rows_read)
+    .bind(u.rows_imported)
+    .bind(u.rows_duplicate)
+    .bind(u.rows_errored)
+    .bind(u.rows_skipped)
+    .bind(u.first_date)
+    .bind(u.last_date)
+    .bind(u.date_order)
+    .bind(&u.summary)
+    .bind(&u.errors)
+    .bind(u.created_by)
+    .execute(conn)
+    .await
+    .map_err(crate::StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// The live upload of the same file, if any.
+pub async fn live_upload_with_hash(conn: &mut PgConnection, restaurant_id: Uuid, sha: &[u8]) -> Result<Option<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "select upload_id from data_uploads where restaurant_id = $1 and file_sha256 = $2 and status = 'completed'",
+    )
+    .bind(restaurant_id)
+    .bind(sha)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn get_upload(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<Option<Upload>> {
+    Ok(sqlx::query_as(&format!(
+        "select {UPLOAD_COLUMNS} from data_uploads where restaurant_id = $1 and upload_id = $2"
+    ))
+    .bind(restaurant_id)
+    .bind(upload_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Newest first; `before` is the keyset cursor (created_at, id) of the last row seen.
+pub async fn list_uploads(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<(Vec<Upload>, i64)> {
+    let total: i64 = sqlx::query_scalar("select count(*) from data_uploads where restaurant_id = $1")
+        .bind(restaurant_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (ts, id) = match before {
+        Some((t, i)) => (Some(t), Some(i)),
+        None => (None, None),
+    };
+    let rows = sqlx::query_as(&format!(
+        "select {UPLOAD_COLUMNS} from data_uploads where restaurant_id = $1
+           and ($2::timestamptz is null or (created_at, upload_id) < ($2, $3))
+         order by created_at desc, upload_id desc limit $4"
+    ))
+    .bind(restaurant_id)
+    .bind(ts)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn saved_mapping(conn: &mut PgConnection, restaurant_id: Uuid, headers_key: &str) -> Result<Option<Value>> {
+    Ok(sqlx::query_scalar("select mapping from upload_mappings where restaurant_id = $1 and headers_key = $2")
+        .bind(restaurant_id)
+        .bind(headers_key)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn save_mapping(conn: &mut PgConnection, restaurant_id: Uuid, headers_key: &str, mapping: &Value) -> Result<()> {
+    sqlx::query(
+        "insert into upload_mappings (restaurant_id, headers_key, mapping) values ($1, $2, $3)
+         on conflict (restaurant_id, headers_key) do update set mapping = excluded.mapping, updated_at = now()",
+    )
+    .bind(restaurant_id)
+    .bind(headers_key)
+    .bind(mapping)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
