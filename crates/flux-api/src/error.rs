@@ -33,6 +33,12 @@ pub enum Code {
     UnsupportedMediaType,
     TooManyAttempts,
     NotReady,
+    EmptyFile,
+    UnrecognisedLayout,
+    InvalidFile,
+    DuplicateUpload,
+    RowsRejected,
+    NoValidRows,
     Internal,
 }
 
@@ -57,6 +63,12 @@ impl Code {
             Code::UnsupportedMediaType => "unsupported_media_type",
             Code::TooManyAttempts => "too_many_attempts",
             Code::NotReady => "not_ready",
+            Code::EmptyFile => "empty_file",
+            Code::UnrecognisedLayout => "unrecognised_layout",
+            Code::InvalidFile => "invalid_file",
+            Code::DuplicateUpload => "duplicate_upload",
+            Code::RowsRejected => "rows_rejected",
+            Code::NoValidRows => "no_valid_rows",
             Code::Internal => "internal_error",
         }
     }
@@ -64,7 +76,13 @@ impl Code {
     pub fn status(self) -> StatusCode {
         match self {
             Code::MalformedJson | Code::InvalidQuery => StatusCode::BAD_REQUEST,
-            Code::InvalidBody | Code::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::InvalidBody
+            | Code::ValidationFailed
+            | Code::EmptyFile
+            | Code::UnrecognisedLayout
+            | Code::InvalidFile
+            | Code::RowsRejected
+            | Code::NoValidRows => StatusCode::UNPROCESSABLE_ENTITY,
             Code::Unauthenticated
             | Code::InvalidToken
             | Code::TokenExpired
@@ -72,7 +90,9 @@ impl Code {
             | Code::RefreshTokenReused => StatusCode::UNAUTHORIZED,
             Code::Forbidden => StatusCode::FORBIDDEN,
             Code::NotFound => StatusCode::NOT_FOUND,
-            Code::Conflict | Code::EmailTaken | Code::LastOwner => StatusCode::CONFLICT,
+            Code::Conflict | Code::EmailTaken | Code::LastOwner | Code::DuplicateUpload => {
+                StatusCode::CONFLICT
+            }
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -96,6 +116,11 @@ pub struct Problem {
     /// Per-field problems, for validation errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// Problem-specific members (RFC 9457 extensions), e.g. the import
+    /// report of a rejected upload.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,6 +139,7 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
         retry_after_secs: Option<u64>,
+        extensions: serde_json::Map<String, serde_json::Value>,
     },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -126,6 +152,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after_secs: None,
+            extensions: Default::default(),
         }
     }
     pub fn not_found() -> Self {
@@ -143,6 +170,7 @@ impl ApiError {
             detail: format!("{field}: {message}"),
             errors: vec![FieldError::new(field, field_code, message)],
             retry_after_secs: None,
+            extensions: Default::default(),
         }
     }
     pub fn too_many(retry_after_secs: u64) -> Self {
@@ -151,8 +179,17 @@ impl ApiError {
             detail: "too many failed attempts; try again later".into(),
             errors: Vec::new(),
             retry_after_secs: Some(retry_after_secs),
+            extensions: Default::default(),
         }
     }
+    /// Adds an extension member to the problem document.
+    pub fn with(mut self, key: &str, value: serde_json::Value) -> Self {
+        if let ApiError::Client { extensions, .. } = &mut self {
+            extensions.insert(key.to_string(), value);
+        }
+        self
+    }
+
     pub fn code(&self) -> Code {
         match self {
             ApiError::Client { code, .. } => *code,
@@ -168,6 +205,7 @@ impl From<Invalid> for ApiError {
             detail: "the request has invalid fields; see `errors`".into(),
             errors,
             retry_after_secs: None,
+            extensions: Default::default(),
         }
     }
 }
@@ -192,13 +230,14 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (code, detail, errors, retry) = match self {
+        let (code, detail, errors, retry, extensions) = match self {
             ApiError::Client {
                 code,
                 detail,
                 errors,
                 retry_after_secs,
-            } => (code, detail, errors, retry_after_secs),
+                extensions,
+            } => (code, detail, errors, retry_after_secs, extensions),
             ApiError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
                 (
@@ -206,6 +245,7 @@ impl IntoResponse for ApiError {
                     "something went wrong on our side; it has been logged".to_string(),
                     Vec::new(),
                     None,
+                    Default::default(),
                 )
             }
         };
@@ -224,6 +264,7 @@ impl IntoResponse for ApiError {
                     message: e.message,
                 })
                 .collect(),
+            extensions,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();

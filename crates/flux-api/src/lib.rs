@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub trust_forwarded_for: bool,
     /// Largest JSON body accepted.
     pub max_body_bytes: usize,
+    /// Largest sales file accepted by the upload endpoints.
+    pub max_upload_bytes: usize,
 }
 
 impl ServerConfig {
@@ -52,6 +54,7 @@ impl ServerConfig {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -62,6 +65,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub tokens: Arc<TokenKeys>,
     pub trust_forwarded_for: bool,
+    pub max_upload_bytes: u64,
 }
 
 impl AppState {
@@ -84,7 +88,7 @@ impl AppState {
 
 /// Builds the complete router (API, docs, probes) over `state`.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    let (api, spec) = openapi::api_router().split_for_parts();
+    let (api, spec) = openapi::api_router(state.max_upload_bytes as usize).split_for_parts();
     let spec_json = Arc::new(spec.clone());
     Router::new()
         .merge(api)
@@ -124,6 +128,7 @@ impl Application {
                 config.refresh_token_ttl,
             )),
             trust_forwarded_for: config.trust_forwarded_for,
+            max_upload_bytes: config.max_upload_bytes as u64,
         };
         Ok(Self {
             listener,

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::routes::{auth, health, hours, members, menu, restaurants, settings};
+use crate::routes::{auth, health, hours, members, menu, restaurants, sales, settings, uploads};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -22,6 +22,8 @@ use crate::AppState;
         (name = "settings", description = "Typed restaurant settings"),
         (name = "operating-hours", description = "Weekly schedule"),
         (name = "menu", description = "Dishes"),
+        (name = "uploads", description = "Sales file imports"),
+        (name = "sales", description = "Sales analytics and data health"),
         (name = "health", description = "Probes")
     )
 )]
@@ -46,7 +48,7 @@ impl Modify for BearerAuth {
 
 /// Every route with its documentation: the API under `/api/v1`, probes at
 /// the root where load balancers expect them.
-pub fn api_router() -> OpenApiRouter<AppState> {
+pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
     let auth = OpenApiRouter::new()
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -61,10 +63,20 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::get, settings::put))
         .routes(routes!(hours::get, hours::set))
         .routes(routes!(menu::list, menu::create))
-        .routes(routes!(menu::get, menu::update, menu::delete));
+        .routes(routes!(menu::get, menu::update, menu::delete))
+        .routes(routes!(sales::daily))
+        .routes(routes!(sales::items))
+        .routes(routes!(sales::weekday))
+        .routes(routes!(sales::health));
+    // Uploads carry files: their own, larger body limit.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(uploads::create, uploads::list))
+        .routes(routes!(uploads::preview))
+        .routes(routes!(uploads::get, uploads::undo))
+        .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes));
     let v1 = OpenApiRouter::new()
         .nest("/auth", auth)
-        .nest("/restaurants", restaurants);
+        .nest("/restaurants", restaurants.merge(uploads));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .routes(routes!(health::healthz))

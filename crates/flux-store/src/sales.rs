@@ -1,11 +1,14 @@
 //! Sale lines, uploads, orders and the daily roll-up.
 //!
 //! Lines arrive through `COPY ... FROM STDIN` (text format), the fastest
-//! way into PostgreSQL. When the restaurant has no lines yet in the file's
-//! date range they are copied straight into `transaction_items` (a key clash
-//! then aborts the copy and the caller retries through staging); otherwise
-//! they go to a temporary staging table and are merged with
-//! `ON CONFLICT DO NOTHING`, which is what makes re-imports exactly-once.
+//! way into PostgreSQL, into a temporary staging table: PostgreSQL refuses
+//! `COPY FROM` into tables with row-level security for roles subject to it,
+//! and the server's role always is. Staged lines are then moved with one
+//! `INSERT ... SELECT`, checked by RLS. When the restaurant already has lines
+//! in the file's date range the move uses `ON CONFLICT DO NOTHING`, which is
+//! what makes re-imports exactly-once; otherwise the plain insert is used
+//! (a key clash then aborts it and the caller retries with the conflict
+//! clause).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -15,13 +18,6 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Result;
-
-/// Where a COPY stream goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CopyTarget {
-    Direct,
-    Staging,
-}
 
 /// One sale line, ready to be encoded for COPY.
 #[derive(Debug, Clone)]
@@ -95,23 +91,24 @@ pub async fn create_staging(conn: &mut PgConnection) -> Result<()> {
     Ok(())
 }
 
-/// Starts a COPY into the target; feed it with `send` and finish it.
-pub async fn copy_in(conn: &mut PgConnection, target: CopyTarget) -> Result<PgCopyIn<&mut PgConnection>> {
-    let table = match target {
-        CopyTarget::Direct => "transaction_items",
-        CopyTarget::Staging => "staged_items",
-    };
+/// Starts a COPY into the staging table; feed it with `send` and finish it.
+pub async fn copy_in(conn: &mut PgConnection) -> Result<PgCopyIn<&mut PgConnection>> {
     Ok(conn
-        .copy_in_raw(&format!("copy {table} ({COLUMNS}) from stdin"))
+        .copy_in_raw(&format!("copy staged_items ({COLUMNS}) from stdin"))
         .await?)
 }
 
-/// Moves staged lines into `transaction_items`, skipping lines already
-/// stored. Returns how many were new.
-pub async fn merge_staging(conn: &mut PgConnection) -> Result<u64> {
+/// Moves staged lines into `transaction_items`. With `skip_existing`, lines
+/// already stored are skipped; without it a clash is an error (faster when
+/// the caller knows the date range is new). Returns how many were stored.
+pub async fn merge_staging(conn: &mut PgConnection, skip_existing: bool) -> Result<u64> {
+    let conflict = if skip_existing {
+        "on conflict (restaurant_id, business_date, dedupe_key) do nothing"
+    } else {
+        ""
+    };
     Ok(sqlx::query(&format!(
-        "insert into transaction_items ({COLUMNS}) select {COLUMNS} from staged_items
-         on conflict (restaurant_id, business_date, dedupe_key) do nothing"
+        "insert into transaction_items ({COLUMNS}) select {COLUMNS} from staged_items {conflict}"
     ))
     .execute(conn)
     .await?

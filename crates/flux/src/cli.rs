@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{database, serve};
+use crate::{database, import, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,6 +63,10 @@ pub enum Command {
     /// Manage the private PostgreSQL cluster.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Import a sales file into a restaurant (exactly once, atomically).
+    Import(import::ImportArgs),
+    /// Report gaps and thin history in a restaurant's sales data.
+    DataHealth(import::HealthArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +106,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.release()
         }
         Command::Db(cmd) => database::command(&config, cmd).await,
+        Command::Import(args) => import::run(&config, args).await,
+        Command::DataHealth(args) => import::health(&config, args).await,
     }
 }
 

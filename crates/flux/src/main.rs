@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod database;
+mod import;
 mod serve;
 
 use clap::Parser;

@@ -7,4 +7,6 @@ pub mod hours;
 pub mod members;
 pub mod menu;
 pub mod restaurants;
+pub mod sales;
 pub mod settings;
+pub mod uploads;

@@ -1,0 +1,85 @@
+//! `/api/v1/restaurants/{id}/sales/*` and `/data/health`: read models over
+//! the daily roll-up.
+
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::extract::{Json, Query, Tenant};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Range {
+    /// First day (default: 90 days before `to`).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: today).
+    pub to: Option<NaiveDate>,
+    /// For `items`: how many (1–500, default 20).
+    pub limit: Option<i64>,
+}
+
+impl Range {
+    fn resolve(&self) -> Result<(NaiveDate, NaiveDate), ApiError> {
+        let to = self.to.unwrap_or_else(|| Utc::now().date_naive());
+        let from = self.from.unwrap_or(to - Duration::days(90));
+        if from > to {
+            return Err(ApiError::new(Code::InvalidQuery, "`from` must not be after `to`"));
+        }
+        if (to - from).num_days() > 3660 {
+            return Err(ApiError::new(Code::InvalidQuery, "the range is limited to 10 years"));
+        }
+        Ok((from, to))
+    }
+}
+
+/// Daily totals (units and revenue) over a date range.
+#[utoipa::path(get, path = "/{restaurant_id}/sales/daily", tag = "sales",
+    params(("restaurant_id" = uuid::Uuid, Path), Range),
+    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn daily(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
+    let (from, to) = r.resolve()?;
+    let rows = flux_store::analytics::daily_totals(&mut t.tx, t.restaurant_id, from, to).await?;
+    t.commit().await?;
+    Ok(Json(serde_json::json!({"from": from, "to": to, "items": rows})))
+}
+
+/// Per-dish totals over a date range, best sellers first.
+#[utoipa::path(get, path = "/{restaurant_id}/sales/items", tag = "sales",
+    params(("restaurant_id" = uuid::Uuid, Path), Range),
+    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
+    let (from, to) = r.resolve()?;
+    let limit = r.limit.unwrap_or(20);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::new(Code::InvalidQuery, "limit must be between 1 and 500"));
+    }
+    let rows = flux_store::analytics::item_totals(&mut t.tx, t.restaurant_id, from, to, limit).await?;
+    t.commit().await?;
+    Ok(Json(serde_json::json!({"from": from, "to": to, "items": rows})))
+}
+
+/// Average day per weekday (0 = Monday), over days with sales.
+#[utoipa::path(get, path = "/{restaurant_id}/sales/weekday", tag = "sales",
+    params(("restaurant_id" = uuid::Uuid, Path), Range),
+    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
+    let (from, to) = r.resolve()?;
+    let rows = flux_store::analytics::weekday_profile(&mut t.tx, t.restaurant_id, from, to).await?;
+    t.commit().await?;
+    Ok(Json(serde_json::json!({"from": from, "to": to, "items": rows})))
+}
+
+/// Data health: history span, gaps, days with no sales, dishes with too
+/// little history to forecast, last upload.
+#[utoipa::path(get, path = "/{restaurant_id}/data/health", tag = "sales",
+    params(("restaurant_id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn health(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
+    let report = flux_import::health::report(&mut t.tx, t.restaurant_id).await.map_err(|e| ApiError::Internal(e.into()))?;
+    t.commit().await?;
+    Ok(Json(serde_json::to_value(report).map_err(|e| ApiError::Internal(e.into()))?))
+}

@@ -1,0 +1,282 @@
+//! `/api/v1/restaurants/{id}/data/uploads`: sales file imports, their
+//! history, undo, and a preview that stores nothing.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use axum::extract::{Multipart, RawPathParams, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use flux_domain::role::Action;
+use flux_import::{parse_format, Actor, ImportError, ImportOptions, ImportReport, Policy, Source};
+use flux_ingest::{ColumnMapping, IngestError};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::extract::{path_uuid, Json, Query, Tenant};
+use crate::pagination::{encode, PageParams};
+use crate::AppState;
+
+/// A multipart upload, spooled to a temporary file so memory stays flat.
+struct Upload {
+    file: tempfile::NamedTempFile,
+    filename: String,
+    opts: ImportOptions,
+}
+
+fn bad_field(field: &str, msg: impl Into<String>) -> ApiError {
+    let msg = msg.into();
+    ApiError::field(Code::ValidationFailed, field, "invalid", &msg)
+}
+
+async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
+    let mut file: Option<(tempfile::NamedTempFile, String)> = None;
+    let mut opts = ImportOptions::default();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::new(Code::PayloadTooLarge, format!("files are limited to {max_bytes} bytes")))
+            }
+            Err(e) => return Err(ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}"))),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let filename = field.file_name().unwrap_or("upload.csv").chars().take(200).collect::<String>();
+            let mut tmp = tempfile::NamedTempFile::new().map_err(|e| ApiError::Internal(e.into()))?;
+            let mut written = 0u64;
+            let mut field = field;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(bytes)) => {
+                        written += bytes.len() as u64;
+                        if written > max_bytes {
+                            return Err(ApiError::new(
+                                Code::PayloadTooLarge,
+                                format!("files are limited to {max_bytes} bytes"),
+                            ));
+                        }
+                        tmp.write_all(&bytes).map_err(|e| ApiError::Internal(e.into()))?;
+                    }
+                    Ok(None) => break,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(ApiError::new(Code::PayloadTooLarge, format!("files are limited to {max_bytes} bytes")))
+                    }
+                    Err(e) => return Err(ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}"))),
+                }
+            }
+            tmp.flush().map_err(|e| ApiError::Internal(e.into()))?;
+            if written == 0 {
+                return Err(ApiError::new(Code::EmptyFile, "the file is empty"));
+            }
+            file = Some((tmp, filename));
+            continue;
+        }
+        let text = field
+            .text()
+            .await
+            .map_err(|e| ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}")))?;
+        let text = text.trim();
+        match name.as_str() {
+            "policy" => opts.policy = text.parse::<Policy>().map_err(|e| bad_field("policy", e))?,
+            "format" if !text.is_empty() => opts.format = Some(parse_format(text).map_err(|e| bad_field("format", e))?),
+            "mapping" if !text.is_empty() => {
+                opts.mapping = Some(
+                    serde_json::from_str::<ColumnMapping>(text)
+                        .map_err(|e| bad_field("mapping", format!("not a column mapping: {e}")))?,
+                )
+            }
+            "period_date" if !text.is_empty() => {
+                opts.period_date = Some(
+                    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map_err(|_| bad_field("period_date", "must be a date as YYYY-MM-DD"))?,
+                )
+            }
+            "location" if !text.is_empty() => opts.location = Some(text.chars().take(200).collect()),
+            "format" | "mapping" | "period_date" | "location" => {}
+            other => return Err(bad_field(other, "unknown form field")),
+        }
+    }
+    let (file, filename) = file.ok_or_else(|| bad_field("file", "a `file` part is required"))?;
+    Ok(Upload { file, filename, opts })
+}
+
+fn import_error(e: ImportError) -> ApiError {
+    match e {
+        ImportError::File(IngestError::Empty) => ApiError::new(Code::EmptyFile, "the file is empty or has no header row"),
+        ImportError::File(IngestError::UnrecognisedLayout { headers }) => ApiError::new(
+            Code::UnrecognisedLayout,
+            format!(
+                "the file's layout was not recognised (headers found: {}); send a `mapping` naming which header holds the date, item, quantity and price",
+                headers.join(", ")
+            ),
+        )
+        .with("headers", serde_json::json!(headers)),
+        ImportError::File(IngestError::Io(e)) => ApiError::Internal(e.into()),
+        ImportError::File(other) => ApiError::new(Code::InvalidFile, other.to_string()),
+        ImportError::Duplicate(id) => ApiError::new(
+            Code::DuplicateUpload,
+            format!("this file was already imported as upload {id}; undo that upload first to import it again"),
+        )
+        .with("upload_id", serde_json::json!(id)),
+        ImportError::Rejected(report) => ApiError::new(
+            Code::RowsRejected,
+            format!("{} row(s) have errors and the policy is strict; nothing was imported", report.rows_errored),
+        )
+        .with("report", serde_json::to_value(&report).unwrap_or_default()),
+        ImportError::NoRows(report) => ApiError::new(Code::NoValidRows, "the file has no valid sale rows; nothing was imported")
+            .with("report", serde_json::to_value(&report).unwrap_or_default()),
+        ImportError::NoRestaurant => ApiError::not_found(),
+        other => ApiError::Internal(anyhow::anyhow!(other)),
+    }
+}
+
+/// The import report (see `flux_import::ImportReport`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportReportDoc {
+    upload_id: Option<Uuid>,
+    format: String,
+    date_order: String,
+    rows_read: u64,
+    rows_imported: u64,
+    rows_duplicate: u64,
+    rows_errored: u64,
+    rows_skipped: u64,
+    first_date: Option<NaiveDate>,
+    last_date: Option<NaiveDate>,
+    new_menu_items: u64,
+    errors: Vec<serde_json::Value>,
+}
+
+/// Multipart form of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The sales export (CSV, TSV or .xlsx).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `skip_invalid` (default) or `strict`.
+    policy: Option<String>,
+    /// Force a layout: seed, transactions, toast, square, clover, lightspeed, ...
+    format: Option<String>,
+    /// JSON column mapping for unrecognised layouts; remembered for next time.
+    mapping: Option<String>,
+    /// Sales date of period-total exports (Clover), YYYY-MM-DD.
+    period_date: Option<String>,
+    /// Import only this location of a multi-store file.
+    location: Option<String>,
+}
+
+/// Import a sales file. Atomic and exactly-once: the same file again is a
+/// 409; lines already stored are not counted twice.
+#[utoipa::path(post, path = "/{restaurant_id}/data/uploads", tag = "uploads",
+    params(("restaurant_id" = Uuid, Path)),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = ImportReportDoc), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(State(s): State<AppState>, t: Tenant, mp: Multipart) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    t.require(Action::WriteData)?;
+    let actor = Actor {
+        restaurant_id: t.restaurant_id,
+        user_id: Some(t.user_id),
+    };
+    t.commit().await?;
+    let up = read_upload(mp, s.max_upload_bytes).await?;
+    let source = Source {
+        path: up.file.path().to_path_buf(),
+        filename: up.filename,
+    };
+    let report = flux_import::import(&s.pool, actor, &source, &up.opts, Arc::new(|_| {}))
+        .await
+        .map_err(import_error)?;
+    Ok((StatusCode::CREATED, Json(report)))
+}
+
+/// Detect the layout, show the column mapping, the date order and the first
+/// parsed rows with their problems. Stores nothing.
+#[utoipa::path(post, path = "/{restaurant_id}/data/uploads/preview", tag = "uploads",
+    params(("restaurant_id" = Uuid, Path)),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = ImportReportDoc), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn preview(State(s): State<AppState>, t: Tenant, mp: Multipart) -> ApiResult<Json<serde_json::Value>> {
+    let actor = Actor {
+        restaurant_id: t.restaurant_id,
+        user_id: Some(t.user_id),
+    };
+    t.commit().await?;
+    let up = read_upload(mp, s.max_upload_bytes).await?;
+    let source = Source {
+        path: up.file.path().to_path_buf(),
+        filename: up.filename,
+    };
+    let rows = flux_import::preview(&s.pool, actor, &source, &up.opts, 20)
+        .await
+        .map_err(import_error)?;
+    Ok(Json(rows))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UploadPage {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<flux_store::sales::Upload>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+}
+
+/// Upload history, newest first.
+#[utoipa::path(get, path = "/{restaurant_id}/data/uploads", tag = "uploads",
+    params(("restaurant_id" = Uuid, Path), PageParams),
+    responses((status = 200, body = UploadPage), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn list(mut t: Tenant, Query(p): Query<PageParams>) -> ApiResult<Json<UploadPage>> {
+    let limit = p.limit()?;
+    let before = p.decode::<(DateTime<Utc>, Uuid)>()?;
+    let (mut items, total) = flux_store::sales::list_uploads(&mut t.tx, t.restaurant_id, before, limit + 1).await?;
+    t.commit().await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|u| encode(&(u.created_at, u.upload_id)))
+    } else {
+        None
+    };
+    Ok(Json(UploadPage { items, next_cursor, total }))
+}
+
+/// One upload: status, counts, date range and row errors.
+#[utoipa::path(get, path = "/{restaurant_id}/data/uploads/{upload_id}", tag = "uploads",
+    params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn get(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<flux_store::sales::Upload>> {
+    let id = path_uuid(&params, "upload_id")?;
+    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok(Json(u))
+}
+
+/// Undo an upload: removes every line it imported and its share of the
+/// daily totals. The upload stays in the history as `undone`.
+#[utoipa::path(delete, path = "/{restaurant_id}/data/uploads/{upload_id}", tag = "uploads",
+    params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn undo(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<flux_store::sales::Upload>> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "upload_id")?;
+    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if u.status == "completed" {
+        flux_store::sales::undo_upload(&mut t.tx, t.restaurant_id, id).await?;
+    }
+    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok(Json(u))
+}

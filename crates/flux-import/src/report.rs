@@ -1,0 +1,115 @@
+//! What an import reports back: the same shape for the API, the CLI and
+//! the stored upload record.
+
+use chrono::NaiveDate;
+use flux_ingest::{RowError, SkipCounts};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::copy::Scan;
+use crate::{ImportOptions, Source};
+
+/// Progress of pass 2, for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub lines_done: u64,
+    pub lines_total: u64,
+}
+
+/// The outcome of an import (or dry run).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// `None` for dry runs and rejected files.
+    pub upload_id: Option<Uuid>,
+    pub filename: String,
+    pub size_bytes: u64,
+    pub format: String,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub headers: Vec<String>,
+    /// "day/month/year because ..." — which date order was used and why.
+    pub date_order: String,
+    pub policy: String,
+    pub dry_run: bool,
+    pub used_saved_mapping: bool,
+    pub rows_read: u64,
+    /// Valid sale lines in the file.
+    pub rows_valid: u64,
+    /// Lines stored by this import.
+    pub rows_imported: u64,
+    /// Valid lines already stored by an earlier import (not counted twice).
+    pub rows_duplicate: u64,
+    pub rows_errored: u64,
+    pub rows_skipped: u64,
+    pub skipped: SkipCounts,
+    /// Lines of other locations, when importing one location of a multi-store file.
+    pub rows_other_location: u64,
+    pub lines_with_warnings: u64,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub distinct_items: usize,
+    pub new_menu_items: u64,
+    pub orders: u64,
+    /// The first row errors (line, column, value, reason); counts above are exact.
+    pub errors: Vec<ErrorRow>,
+    pub elapsed_ms: u64,
+}
+
+/// One row error, flattened for JSON and tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorRow {
+    pub line: u64,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+impl From<&RowError> for ErrorRow {
+    fn from(e: &RowError) -> Self {
+        Self {
+            line: e.line,
+            column: e.column.clone(),
+            value: e.raw.clone(),
+            reason: e.kind.to_string(),
+        }
+    }
+}
+
+impl ImportReport {
+    pub(crate) fn from_scan(scan: &Scan, source: &Source, size: u64, opts: &ImportOptions) -> Self {
+        let s = &scan.summary;
+        Self {
+            upload_id: None,
+            filename: source.filename.clone(),
+            size_bytes: size,
+            format: s.sniffed.format.to_string(),
+            encoding: s.sniffed.encoding.map(|e| e.to_string()),
+            delimiter: s.sniffed.delimiter.map(|d| d.to_string()),
+            headers: s.sniffed.headers.clone(),
+            date_order: s.sniffed.date_order.to_string(),
+            policy: opts.policy.as_str().to_string(),
+            dry_run: opts.dry_run,
+            used_saved_mapping: false,
+            rows_read: s.rows_read,
+            rows_valid: scan.lines,
+            rows_imported: 0,
+            rows_duplicate: 0,
+            rows_errored: s.errored,
+            rows_skipped: s.skipped.total(),
+            skipped: s.skipped.clone(),
+            rows_other_location: scan.other_location,
+            lines_with_warnings: s.lines_with_warnings,
+            first_date: scan.first_date,
+            last_date: scan.last_date,
+            distinct_items: scan.items.len(),
+            new_menu_items: 0,
+            orders: 0,
+            errors: s.errors.iter().map(ErrorRow::from).collect(),
+            elapsed_ms: 0,
+        }
+    }
+
+    pub(crate) fn finish(&mut self, started: std::time::Instant) {
+        self.elapsed_ms = started.elapsed().as_millis() as u64;
+    }
+}
