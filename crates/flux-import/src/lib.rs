@@ -324,7 +324,7 @@ pub async fn preview(
         .collect();
     Ok(serde_json::json!({
         "recognised": true,
-        "format": p.sniffed.format.to_string(),
+        "format": report::format_id(p.sniffed.format),
         "encoding": p.sniffed.encoding.map(|e| e.to_string()),
         "delimiter": p.sniffed.delimiter.map(|d| d.to_string()),
         "header_line": p.sniffed.header_line,

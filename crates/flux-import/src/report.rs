@@ -82,7 +82,7 @@ impl ImportReport {
             upload_id: None,
             filename: source.filename.clone(),
             size_bytes: size,
-            format: s.sniffed.format.to_string(),
+            format: format_id(s.sniffed.format),
             encoding: s.sniffed.encoding.map(|e| e.to_string()),
             delimiter: s.sniffed.delimiter.map(|d| d.to_string()),
             headers: s.sniffed.headers.clone(),
@@ -112,4 +112,13 @@ impl ImportReport {
     pub(crate) fn finish(&mut self, started: std::time::Instant) {
         self.elapsed_ms = started.elapsed().as_millis() as u64;
     }
+}
+
+/// The stable identifier of a format (`toast`, `seed`, ...), the same
+/// word the `format` override accepts.
+pub fn format_id(f: flux_ingest::Format) -> String {
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| f.to_string())
 }

@@ -380,25 +380,26 @@ pub(crate) fn choose_date_order(
             },
         };
     }
-    let fallback =
-        if let Some((l, order)) = locale.and_then(|l| date_order_for_locale(l).map(|o| (l, o))) {
-            DateOrderChoice {
-                order,
-                reason: DateOrderReason::Locale {
-                    locale: l.to_owned(),
-                },
-            }
-        } else if let Some(order) = format.default_date_order() {
-            DateOrderChoice {
-                order,
-                reason: DateOrderReason::FormatDefault { format },
-            }
-        } else {
-            DateOrderChoice {
-                order: DateOrder::Dmy,
-                reason: DateOrderReason::Fallback,
-            }
-        };
+    // A POS export's date format is fixed by the vendor, whatever the
+    // restaurant's locale, so the format's own order wins over the locale.
+    let fallback = if let Some(order) = format.default_date_order() {
+        DateOrderChoice {
+            order,
+            reason: DateOrderReason::FormatDefault { format },
+        }
+    } else if let Some((l, order)) = locale.and_then(|l| date_order_for_locale(l).map(|o| (l, o))) {
+        DateOrderChoice {
+            order,
+            reason: DateOrderReason::Locale {
+                locale: l.to_owned(),
+            },
+        }
+    } else {
+        DateOrderChoice {
+            order: DateOrder::Dmy,
+            reason: DateOrderReason::Fallback,
+        }
+    };
     if !scan.ambiguous_seen && scan.year_first_seen {
         return DateOrderChoice {
             order: fallback.order,

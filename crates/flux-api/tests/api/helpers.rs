@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 
 pub const SECRET: &[u8] = b"integration-test-secret-0123456789abcdef";
 pub const PASSWORD: &str = "correct horse battery";
+/// Small enough that tests can exceed it cheaply.
+pub const MAX_UPLOAD: usize = 4 * 1024 * 1024;
 
 pub struct TestApp {
     pub base: String,
@@ -23,7 +25,8 @@ pub async fn spawn_app() -> TestApp {
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect as flux_app");
-    let config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
+    let mut config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
+    config.max_upload_bytes = MAX_UPLOAD;
     let app = Application::build(&config, pool.clone())
         .await
         .expect("bind");
@@ -132,6 +135,24 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::CREATED, "create item: {body}");
         body["id"].as_str().expect("id").to_string()
+    }
+}
+
+impl TestApp {
+    /// Uploads `bytes` as a sales file with extra form fields.
+    pub async fn upload(&self, user: &User, restaurant: &str, name: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+        let mut form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let resp = self
+            .req(Method::POST, &format!("/api/v1/restaurants/{restaurant}/data/uploads"), Some(&user.access))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        json_of(resp).await
     }
 }
 

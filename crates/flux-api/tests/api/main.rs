@@ -9,3 +9,4 @@ mod menu;
 mod restaurants;
 mod rls;
 mod tenancy;
+mod uploads;

@@ -1,0 +1,448 @@
+//! The production model: a hierarchical, recency-weighted negative
+//! binomial with pooled weekday profiles and estimated special-day and
+//! promotion effects.
+//!
+//! For item `i` on day `t` the forecast is
+//! `Y ~ NB(mean = L_i · s_i[dow] · e[class] · (1 + β·promo), size = r_i)`:
+//! - `s_i`: weekday profile, the item's ratio-to-week-mean evidence shrunk
+//!   toward its category's, which is shrunk toward the restaurant's, which
+//!   is shrunk toward flat (`profile_prior_units` pseudo-units each time);
+//! - `L_i = (a + K_L·m·δ^age) / (b + K_L·δ^age)`: a discounted Gamma–Poisson
+//!   level (half-life chosen per item, see [`HalfLife`]) whose prior `m` is the median
+//!   level of established items in the category (else the restaurant, else
+//!   4/day) worth `K_L = level_prior_days` days;
+//! - `e[class]`: multipliers per public-holiday name and per special-day
+//!   label, pooled over the restaurant's items and shrunk class → group
+//!   (holidays / special days) → no effect, `K_E` days at each step;
+//! - `β`: promotion lift per unit share pooled over items, shrunk to 0;
+//! - `1/r = φ_i(lead) + (1 − w_i)/a`: overdispersion φ estimated by moments
+//!   from 1- and 7-day-ahead residuals (recency-weighted, shrunk toward the
+//!   restaurant's φ, interpolated by lead time), plus the level's own
+//!   uncertainty until the item has residuals of its own (`w_i`), so
+//!   intervals stay honest as history grows.
+//!
+//! Quantiles are exact NB quantiles; closed days are exactly zero; closed
+//! and missing days never enter any estimate.
+
+mod fit;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use self::fit::{
+    half_life_errors, level_filter, profile_stats, LevelFit, ProfileStats, Residuals,
+    HALF_LIFE_CANDIDATES, RESIDUAL_LAGS,
+};
+use super::{ItemPrediction, Predictive, QUANTILES};
+use crate::context::{dow, weekday_of, ClassGroup, DayKind, ItemView, Job};
+use crate::nb::NegBin;
+use crate::output::{ColdStartTier, DayForecast, Explanation, ItemForecast};
+use crate::types::ModelKind;
+
+/// Hyper-parameters of the production model. Defaults were chosen by
+/// rolling-origin backtests (see `docs/forecasting.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProductionParams {
+    /// Half-life of the level's memory: chosen per item from its own
+    /// history, or fixed.
+    pub level_half_life: HalfLife,
+    /// Half-life of the weekday profile's memory, in weeks.
+    pub profile_half_life_weeks: f64,
+    /// Pseudo-units of demand with which a parent profile enters a child's.
+    pub profile_prior_units: f64,
+    /// Days of data the category level prior is worth.
+    pub level_prior_days: f64,
+    /// Days of evidence the "no effect" prior of special days and
+    /// promotions is worth.
+    pub effect_prior_days: f64,
+    /// Days of residuals the restaurant's overdispersion is worth in an
+    /// item's estimate.
+    pub dispersion_prior_days: f64,
+    /// Older history is ignored.
+    pub max_history_days: usize,
+}
+
+impl Default for ProductionParams {
+    fn default() -> Self {
+        Self {
+            level_half_life: HalfLife::Auto,
+            profile_half_life_weeks: 13.0,
+            profile_prior_units: 20.0,
+            level_prior_days: 3.0,
+            effect_prior_days: 2.0,
+            dispersion_prior_days: 14.0,
+            max_history_days: 730,
+        }
+    }
+}
+
+/// How long the level remembers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HalfLife {
+    /// Per item, the candidate (7, 14, 28 or 56 days) with the smallest
+    /// in-sample 7-day-ahead absolute error; items with fewer than
+    /// [`AUTO_MIN_RESIDUALS`] residuals use the restaurant's pooled choice.
+    Auto,
+    /// The same half-life in days for every item.
+    Fixed(f64),
+}
+
+/// Residuals an item needs before its own half-life choice is trusted.
+pub const AUTO_MIN_RESIDUALS: usize = 56;
+
+/// Prior level when neither the category nor the restaurant has an
+/// established item: the mean of the seed's global Gamma(2, 0.5).
+const GLOBAL_LEVEL: f64 = 4.0;
+/// Items need this many usable days to inform category level priors.
+const ESTABLISHED_DAYS: usize = 14;
+/// Bounds of the overdispersion φ: below 0.01 intervals would be
+/// Poisson-thin; above 3 the data is more noise than signal.
+const PHI_RANGE: (f64, f64) = (0.01, 3.0);
+/// φ when nothing in the restaurant has residuals yet.
+const DEFAULT_PHI: f64 = 0.15;
+
+/// Restaurant-wide quantities pooled over items.
+struct Pooled {
+    effects: Vec<f64>,
+    promo_beta: f64,
+    /// Overdispersion at each of [`RESIDUAL_LAGS`].
+    phi: [f64; 2],
+}
+
+/// Effect multipliers per calendar class, shrunk class → group → none:
+/// `e_group = (n·R + K)/(n + K)` over all the group's days, then
+/// `e_class = (n_c·R_c + K·e_group)/(n_c + K)`, so a holiday seen once
+/// moves only a third of the way from the typical holiday's effect.
+fn pool_effects(fits: &[LevelFit], groups: &[ClassGroup], k: f64) -> Vec<f64> {
+    let mut tot = vec![[0.0; 3]; groups.len()];
+    for f in fits {
+        for (t, c) in tot.iter_mut().zip(&f.classes) {
+            t[0] += c[0];
+            t[1] += c[1];
+            // Days, not item-days: a holiday is one event however many
+            // items saw it.
+            t[2] = t[2].max(c[2]);
+        }
+    }
+    let shrink = |t: &[f64; 3], prior: f64| {
+        if t[1] > 0.0 {
+            ((t[2] * t[0] / t[1] + k * prior) / (t[2] + k)).clamp(0.05, 5.0)
+        } else {
+            prior
+        }
+    };
+    let group_effect = |g: ClassGroup| {
+        let sum = tot
+            .iter()
+            .zip(groups)
+            .filter(|(_, gg)| **gg == g)
+            .fold([0.0; 3], |a, (t, _)| {
+                [a[0] + t[0], a[1] + t[1], a[2] + t[2]]
+            });
+        shrink(&sum, 1.0)
+    };
+    let holiday = group_effect(ClassGroup::Holiday);
+    let special = group_effect(ClassGroup::Special);
+    tot.iter()
+        .zip(groups)
+        .map(|(t, g)| {
+            shrink(
+                t,
+                match g {
+                    ClassGroup::Holiday => holiday,
+                    ClassGroup::Special => special,
+                },
+            )
+        })
+        .collect()
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    })
+}
+
+/// Normalises a profile to average 1 over the weekdays the restaurant
+/// opens, so "1.4x" reads as "40% above an average open day".
+fn normalise(s: &mut [f64; 7], open: &[bool; 7]) {
+    let (sum, n) = (0..7)
+        .filter(|&d| open[d])
+        .fold((0.0, 0), |(a, n), d| (a + s[d], n + 1));
+    if n > 0 && sum > 0.0 {
+        let m = sum / f64::from(n);
+        s.iter_mut().for_each(|x| *x /= m);
+    }
+}
+
+pub(crate) fn run(
+    p: &ProductionParams,
+    job: &Job<'_>,
+    want_predictive: bool,
+) -> Vec<ItemPrediction> {
+    let start = |it: &ItemView<'_>| it.len.saturating_sub(p.max_history_days);
+    // 1. Weekday profiles, pooled item → category → restaurant → flat.
+    let stats: Vec<ProfileStats> = job
+        .items
+        .par_iter()
+        .map(|it| profile_stats(job, it, start(it), p.profile_half_life_weeks))
+        .collect();
+    let mut rest = ProfileStats::default();
+    let mut cats: HashMap<Option<&str>, ProfileStats> = HashMap::new();
+    for (it, st) in job.items.iter().zip(&stats) {
+        rest.add(st);
+        cats.entry(it.series.category.as_deref())
+            .or_default()
+            .add(st);
+    }
+    let open: [bool; 7] = if rest.e.iter().any(|e| *e > 0.0) {
+        rest.e.map(|e| e > 0.0)
+    } else {
+        [true; 7]
+    };
+    let k = p.profile_prior_units;
+    let rest_profile = rest.shrink(&[1.0; 7], k);
+    let cat_profiles: HashMap<Option<&str>, [f64; 7]> = cats
+        .iter()
+        .map(|(c, st)| (*c, st.shrink(&rest_profile, k)))
+        .collect();
+    let profiles: Vec<[f64; 7]> = job
+        .items
+        .iter()
+        .zip(&stats)
+        .map(|(it, st)| {
+            let parent = cat_profiles
+                .get(&it.series.category.as_deref())
+                .unwrap_or(&rest_profile);
+            let mut s = st.shrink(parent, k);
+            normalise(&mut s, &open);
+            s
+        })
+        .collect();
+
+    // 2. Discounted level filters.
+    let half_lives = choose_half_lives(p, job, &profiles, start);
+    // Dispersion shares the weekday profile's (slower) memory.
+    let residual_decay = 0.5f64.powf(1.0 / (7.0 * p.profile_half_life_weeks).max(1.0));
+    let fits: Vec<LevelFit> = job
+        .items
+        .par_iter()
+        .zip(profiles.par_iter())
+        .zip(half_lives.par_iter())
+        .map(|((it, s), hl)| {
+            let delta = 0.5f64.powf(1.0 / hl.max(0.5));
+            level_filter(job, it, start(it), s, delta, residual_decay)
+        })
+        .collect();
+
+    // 3. Restaurant pooling: effects, promotion lift, dispersion, priors.
+    let effects = pool_effects(&fits, &job.calendar.groups, p.effect_prior_days);
+    let promo = fits.iter().fold([0.0; 3], |a, f| {
+        [a[0] + f.promo[0], a[1] + f.promo[1], a[2] + f.promo[2]]
+    });
+    let promo_beta = if promo[1] > 0.0 {
+        (promo[0] / promo[1] * promo[2] / (promo[2] + p.effect_prior_days)).clamp(-0.9, 5.0)
+    } else {
+        0.0
+    };
+    let mut res = [Residuals::default(); 2];
+    for f in &fits {
+        for (t, r) in res.iter_mut().zip(&f.residuals) {
+            t.add(r);
+        }
+    }
+    let phi = res.map(|r| r.phi(DEFAULT_PHI, 0.0, PHI_RANGE));
+    let pooled = Pooled {
+        effects,
+        promo_beta,
+        phi,
+    };
+    let established = |cat: Option<Option<&str>>| {
+        median(
+            job.items
+                .iter()
+                .zip(&fits)
+                .filter(|(it, f)| {
+                    f.usable >= ESTABLISHED_DAYS
+                        && match cat {
+                            None => true,
+                            Some(c) => it.series.category.as_deref() == c,
+                        }
+                })
+                .filter_map(|(_, f)| f.level())
+                .collect(),
+        )
+    };
+    let rest_level = established(None).unwrap_or(GLOBAL_LEVEL);
+    let mut cat_level: HashMap<Option<&str>, f64> = HashMap::new();
+    for it in &job.items {
+        let c = it.series.category.as_deref();
+        cat_level
+            .entry(c)
+            .or_insert_with(|| established(Some(c)).unwrap_or(rest_level));
+    }
+
+    // 4. Forecasts.
+    job.items
+        .par_iter()
+        .zip(fits.par_iter())
+        .zip(profiles.par_iter())
+        .map(|((it, f), s)| {
+            let prior = cat_level
+                .get(&it.series.category.as_deref())
+                .copied()
+                .unwrap_or(rest_level);
+            forecast_item(p, job, it, f, s, prior, &pooled, want_predictive)
+        })
+        .collect()
+}
+
+/// Half-life per item (see [`HalfLife::Auto`]).
+fn choose_half_lives(
+    p: &ProductionParams,
+    job: &Job<'_>,
+    profiles: &[[f64; 7]],
+    start: impl Fn(&ItemView<'_>) -> usize + Sync,
+) -> Vec<f64> {
+    if let HalfLife::Fixed(h) = p.level_half_life {
+        return vec![h; job.items.len()];
+    }
+    let errs: Vec<([f64; 4], usize)> = job
+        .items
+        .par_iter()
+        .zip(profiles.par_iter())
+        .map(|(it, s)| half_life_errors(job, it, start(it), s))
+        .collect();
+    let argmin = |e: &[f64; 4]| (0..4).fold(0, |best, c| if e[c] < e[best] { c } else { best });
+    // Pool relative errors so that big sellers do not decide for all.
+    let mut pooled = [0.0; 4];
+    for (e, n) in &errs {
+        let total: f64 = e.iter().sum();
+        if *n > 0 && total > 0.0 {
+            for c in 0..4 {
+                pooled[c] += e[c] / total;
+            }
+        }
+    }
+    let fallback = if pooled.iter().any(|x| *x > 0.0) {
+        argmin(&pooled)
+    } else {
+        1
+    };
+    errs.iter()
+        .map(|(e, n)| {
+            HALF_LIFE_CANDIDATES[if *n >= AUTO_MIN_RESIDUALS {
+                argmin(e)
+            } else {
+                fallback
+            }]
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn forecast_item(
+    p: &ProductionParams,
+    job: &Job<'_>,
+    item: &ItemView<'_>,
+    f: &LevelFit,
+    s: &[f64; 7],
+    prior_level: f64,
+    pooled: &Pooled,
+    want_predictive: bool,
+) -> ItemPrediction {
+    let w0 = p.level_prior_days * f.prior_decay;
+    let a = f.a + w0 * prior_level;
+    let b = f.b + w0;
+    let level = if b > 1e-12 { a / b } else { prior_level };
+    let phi = [0, 1].map(|j| f.residuals[j].phi(pooled.phi[j], p.dispersion_prior_days, PHI_RANGE));
+    // Level uncertainty (the Gamma posterior's squared CV is 1/a) is
+    // already inside residual-based φ once there are enough residuals;
+    // before that it is added explicitly, fading as residuals accumulate.
+    let n_res = f.residuals[1].n;
+    let level_var = (1.0 - n_res / (n_res + p.dispersion_prior_days)) / a.max(1e-6);
+    // Dispersion by lead time: interpolated between the 1- and 7-day-ahead
+    // estimates, flat beyond a week.
+    let (l0, l1) = (RESIDUAL_LAGS[0] as f64, RESIDUAL_LAGS[1] as f64);
+    let inv_size_at = |lead: f64| {
+        let t = ((lead - l0) / (l1 - l0)).clamp(0.0, 1.0);
+        (phi[0] + t * (phi[1] - phi[0])).max(PHI_RANGE.0) + level_var
+    };
+    let inv_size = inv_size_at(l1);
+    let tier = ColdStartTier::from_usable_days(f.usable);
+    let data_weight = f.usable as f64 / (f.usable as f64 + 14.0);
+    let confidence = (data_weight / (1.0 + inv_size.sqrt())) as f32;
+    let promos = job.promo_plan(&item.series.item);
+    let mut days = Vec::with_capacity(job.horizon);
+    let mut predictive = Vec::with_capacity(if want_predictive { job.horizon } else { 0 });
+    let mut q = [0.0; 4];
+    for (h, &promo_share) in promos.iter().enumerate() {
+        let day = job.as_of + h as i32;
+        let d = dow(day);
+        let closed = job.closed[h];
+        let (mut hol, mut spec) = (None, None);
+        match job.calendar.kind(day) {
+            DayKind::Normal => {}
+            DayKind::Holiday(c) => hol = pooled.effects.get(usize::from(c)).copied(),
+            DayKind::Special(c) => spec = pooled.effects.get(usize::from(c)).copied(),
+        }
+        let promo = (promo_share > 0.0).then(|| 1.0 + pooled.promo_beta * f64::from(promo_share));
+        let mean = if closed {
+            0.0
+        } else {
+            level * s[d] * hol.unwrap_or(1.0) * spec.unwrap_or(1.0) * promo.unwrap_or(1.0)
+        };
+        let nb = NegBin::new(mean, 1.0 / inv_size_at(h as f64 + 1.0));
+        if closed {
+            q = [0.0; 4];
+        } else {
+            nb.quantiles(&QUANTILES, &mut q);
+        }
+        days.push(DayForecast {
+            date: job.dates[h],
+            mean,
+            p10: q[0],
+            p50: q[1],
+            p90: q[2],
+            p99: q[3],
+            confidence,
+            explanation: Explanation {
+                model: ModelKind::Production,
+                weekday: weekday_of(d),
+                weekday_multiplier: s[d] as f32,
+                recent_level: level as f32,
+                holiday_effect: hol.map(|x| x as f32),
+                special_day_effect: spec.map(|x| x as f32),
+                promo_effect: promo.map(|x| x as f32),
+                closed,
+                cold_start: tier,
+            },
+        });
+        if want_predictive {
+            predictive.push(if closed {
+                Predictive::Zero
+            } else {
+                Predictive::NegBin(nb)
+            });
+        }
+    }
+    ItemPrediction {
+        forecast: ItemForecast {
+            item: item.series.item.clone(),
+            category: item.series.category.clone(),
+            days,
+        },
+        predictive,
+    }
+}
