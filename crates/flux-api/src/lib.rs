@@ -86,8 +86,9 @@ impl AppState {
     }
 }
 
-/// Builds the complete router (API, docs, probes) over `state`.
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+/// Builds the complete router (API, docs, probes) over `state`, plus
+/// `pages` (the server-rendered dashboard, which brings its own state).
+pub fn router(state: AppState, max_body_bytes: usize, pages: Router) -> Router {
     let (api, spec) = openapi::api_router(state.max_upload_bytes as usize).split_for_parts();
     let spec_json = Arc::new(spec.clone());
     Router::new()
@@ -100,9 +101,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             }),
         )
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi-ui.json", spec))
-        .fallback(|| async { error::ApiError::not_found() })
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
+        .merge(pages)
+        .fallback(|| async { error::ApiError::not_found() })
         .layer(axum::middleware::from_fn(middleware::trace_request))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             middleware::panic_response,
@@ -119,6 +121,12 @@ impl Application {
     /// Binds `config.addr` and prepares the router. Nothing is served until
     /// [`Application::run_until`].
     pub async fn build(config: &ServerConfig, pool: PgPool) -> std::io::Result<Self> {
+        Self::build_with_pages(config, pool, Router::new()).await
+    }
+
+    /// [`Application::build`] with extra routes (the web dashboard) served
+    /// beside the API.
+    pub async fn build_with_pages(config: &ServerConfig, pool: PgPool, pages: Router) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
         let state = AppState {
             pool,
@@ -132,7 +140,7 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: router(state, config.max_body_bytes),
+            router: router(state, config.max_body_bytes, pages),
         })
     }
 
