@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{database, import, serve};
+use crate::{bench, database, import, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +67,9 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Report gaps and thin history in a restaurant's sales data.
     DataHealth(import::HealthArgs),
+    /// Run a benchmark.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(cmd) => database::command(&config, cmd).await,
         Command::Import(args) => import::run(&config, args).await,
         Command::DataHealth(args) => import::health(&config, args).await,
+        Command::Bench(cmd) => bench::run(&config, cmd).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `flux` binary. Thin: parse the command line, set up logging, run the
 //! chosen command. Everything else lives in library crates.
 
+mod bench;
 mod cli;
 mod config;
 mod database;

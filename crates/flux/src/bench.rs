@@ -1,0 +1,257 @@
+//! `flux bench ...`: throughput benchmarks that report ratios against a
+//! baseline measured in the same run (so machine speed cancels out).
+
+use std::io::{BufWriter, Read, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::{Days, NaiveDate};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use sqlx::{ConnectOptions, Connection};
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::database;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Sales import vs plain COPY of the same rows.
+    Ingest(IngestArgs),
+    /// Forecast engine throughput, production vs seed model.
+    Forecast(ForecastArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Rows in the generated seed-format file.
+    #[arg(long, default_value_t = 5_000_000)]
+    pub rows: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// Item series for the production model.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub series: usize,
+    /// Item series for the seed model (Monte Carlo: slower, so fewer).
+    #[arg(long, default_value_t = 50_000)]
+    pub seed_series: usize,
+    /// Days of history per series.
+    #[arg(long, default_value_t = 365)]
+    pub days: usize,
+    /// Forecast horizon in days.
+    #[arg(long, default_value_t = 28)]
+    pub horizon: u32,
+}
+
+pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
+    println!("machine: {}", machine());
+    match cmd {
+        BenchCommand::Ingest(a) => ingest(config, a).await,
+        BenchCommand::Forecast(a) => forecast(a),
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or("? GiB".into(), |kb| format!("{:.0} GiB", kb as f64 / 1048576.0));
+    format!("{cpu}, {cores} cores, {mem}")
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn bar(len: u64, msg: &'static str) -> ProgressBar {
+    let b = ProgressBar::new(len);
+    b.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    b.set_message(msg);
+    b
+}
+
+/// A realistic large export: 2,000 dishes sold daily over as many days as
+/// needed, each (day, dish) once, so every row is a distinct sale line.
+fn generate_file(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
+    let items = 2_000usize;
+    let start = NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?;
+    let mut f = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(f, "date,item,quantity,price")?;
+    let b = bar(rows as u64, "generating");
+    for i in 0..rows {
+        let day = start + Days::new((i / items) as u64);
+        let item = i % items;
+        writeln!(f, "{day},Dish number {item},{},{}.{:02}", 1 + (i * 7919) % 23, 4 + item % 30, (item * 37) % 100)?;
+        if i % 100_000 == 0 {
+            b.set_position(i as u64);
+        }
+    }
+    b.finish_and_clear();
+    f.flush()?;
+    Ok(())
+}
+
+async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
+    let max_rows = 2_000 * (chrono::Utc::now().date_naive() - NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?).num_days() as usize;
+    anyhow::ensure!(a.rows <= max_rows, "at most {max_rows} rows fit before today");
+    let db = database::open(config).await?;
+    flux_store::migrate(&db.owner).await?;
+    let pool = flux_store::connect_app(db.app.clone(), db.app_role, 4).await?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("bench-sales.csv");
+    generate_file(&file, a.rows)?;
+    let size = std::fs::metadata(&file)?.len();
+    println!("generated {} rows ({:.0} MiB)", a.rows, size as f64 / 1048576.0);
+
+    // Baseline: PostgreSQL's own COPY of the same CSV into an unindexed table.
+    let mut owner = db.owner.connect().await?;
+    sqlx::query("drop table if exists bench_plain_copy").execute(&mut owner).await?;
+    sqlx::query("create table bench_plain_copy (date date, item text, quantity numeric, price numeric)")
+        .execute(&mut owner)
+        .await?;
+    let t = Instant::now();
+    {
+        let mut copy = owner.copy_in_raw("copy bench_plain_copy from stdin (format csv, header true)").await?;
+        let mut reader = std::fs::File::open(&file)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = reader.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            copy.send(&buf[..n]).await?;
+        }
+        copy.finish().await?;
+    }
+    let copy_secs = t.elapsed().as_secs_f64();
+    sqlx::query("drop table bench_plain_copy").execute(&mut owner).await?;
+
+    // Flux: parse, validate, dedupe, store, roll up.
+    let user_id: Uuid = sqlx::query_scalar(
+        "insert into users (user_id, email, password_hash) values (gen_random_uuid(), 'bench-' || gen_random_uuid() || '@flux.invalid', 'not-a-login') returning user_id",
+    )
+    .fetch_one(&mut owner)
+    .await?;
+    let profile = flux_domain::restaurant::Profile::parse("Benchmark Bistro", Some("UTC"), Some("EUR"), Some("en-GB"))?;
+    let restaurant = flux_api::services::restaurants::create(&pool, user_id, &profile)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rid = restaurant.restaurant_id;
+    let b = bar(a.rows as u64, "importing");
+    let pb = b.clone();
+    let progress = Arc::new(move |p: flux_import::Progress| {
+        pb.set_length(p.lines_total);
+        pb.set_position(p.lines_done);
+    });
+    let t = Instant::now();
+    let report = flux_import::import(
+        &pool,
+        flux_import::Actor { restaurant_id: rid, user_id: Some(user_id) },
+        &flux_import::Source { path: file.clone(), filename: "bench-sales.csv".into() },
+        &flux_import::ImportOptions::default(),
+        progress,
+    )
+    .await?;
+    let flux_secs = t.elapsed().as_secs_f64();
+    b.finish_and_clear();
+    anyhow::ensure!(report.rows_imported == a.rows as u64, "imported {} of {} rows", report.rows_imported, a.rows);
+
+    // Clean up the benchmark restaurant.
+    for table in ["daily_item_sales", "transactions", "transaction_items", "data_uploads", "menu_items", "settings", "memberships"] {
+        sqlx::query(&format!("delete from {table} where restaurant_id = $1")).bind(rid).execute(&mut owner).await?;
+    }
+    sqlx::query("delete from restaurants where restaurant_id = $1").bind(rid).execute(&mut owner).await?;
+    sqlx::query("delete from users where user_id = $1").bind(user_id).execute(&mut owner).await?;
+    owner.close().await?;
+    pool.close().await;
+    db.release()?;
+
+    let copy_rate = a.rows as f64 / copy_secs;
+    let flux_rate = a.rows as f64 / flux_secs;
+    println!();
+    println!("| step | seconds | rows/s |");
+    println!("|---|---:|---:|");
+    println!("| plain COPY into an unindexed table | {copy_secs:.2} | {copy_rate:.0} |");
+    println!("| flux import (parse, validate, dedupe, store, roll up) | {flux_secs:.2} | {flux_rate:.0} |");
+    println!();
+    println!("flux / plain COPY = {:.2}", flux_rate / copy_rate);
+    if let Some(mib) = peak_rss_mib() {
+        println!("peak memory of this process: {mib:.0} MiB");
+    }
+    Ok(())
+}
+
+fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
+    use flux_forecast::synthetic::{generate, SyntheticConfig};
+    use flux_forecast::{forecast_batch, BatchJob, ForecastRequest, Horizon, ModelKind};
+
+    let items = 10usize;
+    let chunk_restaurants = 5_000usize;
+    let horizon = Horizon::new(a.horizon)?;
+    let start = NaiveDate::from_ymd_opt(2024, 1, 1).context("date")?;
+    let as_of = start + Days::new(a.days as u64);
+
+    let timed = |model: ModelKind, series: usize| -> anyhow::Result<(f64, usize)> {
+        let restaurants = series.div_ceil(items);
+        let b = bar(restaurants as u64 * items as u64, model.name());
+        let mut secs = 0.0;
+        let mut done = 0usize;
+        let mut chunk = 0u64;
+        while done < restaurants {
+            let n = chunk_restaurants.min(restaurants - done);
+            let data = generate(&SyntheticConfig {
+                restaurants: n,
+                items_per_restaurant: items,
+                days: a.days,
+                start,
+                seed: 1000 + chunk,
+            });
+            let req = ForecastRequest::new(as_of, horizon, model);
+            let jobs: Vec<BatchJob<'_>> = data.restaurants.iter().map(|r| BatchJob { restaurant: r, request: &req }).collect();
+            let t = Instant::now();
+            let out = forecast_batch(&jobs);
+            secs += t.elapsed().as_secs_f64();
+            let failed = out.iter().filter(|r| r.is_err()).count();
+            anyhow::ensure!(failed == 0, "{failed} restaurants failed to forecast");
+            std::hint::black_box(out);
+            done += n;
+            chunk += 1;
+            b.set_position((done * items) as u64);
+        }
+        b.finish_and_clear();
+        Ok((secs, restaurants * items))
+    };
+    let (p_secs, p_series) = timed(ModelKind::Production, a.series)?;
+    let (s_secs, s_series) = timed(ModelKind::Seed, a.seed_series)?;
+    let p_rate = p_series as f64 / p_secs;
+    let s_rate = s_series as f64 / s_secs;
+    println!();
+    println!("{} days of history, {}-day horizon, quantiles p10/p50/p90/p99 + mean; engine time only (data generation excluded)", a.days, a.horizon);
+    println!("| model | series | seconds | series/s |");
+    println!("|---|---:|---:|---:|");
+    println!("| production | {p_series} | {p_secs:.2} | {p_rate:.0} |");
+    println!("| seed | {s_series} | {s_secs:.2} | {s_rate:.0} |");
+    println!();
+    println!("production / seed throughput = {:.1}x", p_rate / s_rate);
+    if let Some(mib) = peak_rss_mib() {
+        println!("peak memory of this process: {mib:.0} MiB");
+    }
+    Ok(())
+}
