@@ -26,6 +26,7 @@
 //! assert_eq!(forecast[0].days.len(), 7);
 //! ```
 
+pub mod assemble;
 pub mod backtest;
 pub mod calendar;
 mod context;

@@ -23,6 +23,8 @@ pub(crate) struct Scan {
     /// item key → (display name, category)
     pub items: HashMap<String, (String, Option<String>)>,
     pub location: Option<String>,
+    /// Whether any line carries a POS order id (then orders are derived).
+    pub has_orders: bool,
 }
 
 fn open(path: &Path, popts: &ParseOptions) -> Result<flux_ingest::SalesReader<File>, ImportError> {
@@ -46,6 +48,7 @@ pub(crate) async fn scan(path: &Path, popts: &ParseOptions, location: Option<Str
             last_date: None,
             items: HashMap::new(),
             location,
+            has_orders: false,
         };
         for line in reader.by_ref().flatten() {
             if !wanted(&line, &scan.location) {
@@ -53,6 +56,7 @@ pub(crate) async fn scan(path: &Path, popts: &ParseOptions, location: Option<Str
                 continue;
             }
             scan.lines += 1;
+            scan.has_orders |= line.order_id.is_some();
             let d = line.business_date;
             scan.first_date = Some(scan.first_date.map_or(d, |f| f.min(d)));
             scan.last_date = Some(scan.last_date.map_or(d, |l| l.max(d)));
@@ -203,13 +207,15 @@ pub(crate) async fn store(
         }
     };
     copied?;
-    let imported = match sales::merge_staging(&mut tx, skip_existing).await {
-        Ok(n) => n,
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "lines copied to staging");
+    let merged = match sales::merge_staging(&mut tx, skip_existing, job.scan.has_orders).await {
+        Ok(m) => m,
         Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => return Err(StoreFailure::KeyClash),
         Err(e) => return Err(e.into()),
     };
-    sales::rollup(&mut tx, rid, job.upload_id, 1).await?;
-    report.orders = sales::insert_orders(&mut tx, rid, job.upload_id).await?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "lines stored and rolled up");
+    let imported = merged.lines;
+    report.orders = merged.orders;
     report.upload_id = Some(job.upload_id);
     report.rows_imported = imported;
     report.rows_duplicate = job.scan.lines.saturating_sub(imported);

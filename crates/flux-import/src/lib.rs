@@ -235,6 +235,7 @@ pub async fn import(
         }
         other => other?,
     };
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, lines = scan.lines, "file scanned");
     let mut report = ImportReport::from_scan(&scan, source, size, opts);
     report.used_saved_mapping = remembered;
     if opts.policy == Policy::Strict && scan.summary.errored > 0 {

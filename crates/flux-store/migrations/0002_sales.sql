@@ -76,7 +76,9 @@ create table transaction_items (
     is_promo        boolean not null default false,
     primary key (restaurant_id, business_date, dedupe_key)
 );
-create index transaction_items_upload_idx on transaction_items (restaurant_id, upload_id);
+-- Deliberately no index on upload_id: the primary key is the only index
+-- maintained on the hot import path; undoing an upload (rare) scans the
+-- restaurant's lines instead.
 
 -- One row per POS order (the seed's transactions), derived from its lines.
 create table transactions (
@@ -105,7 +107,9 @@ create table daily_item_sales (
     updated_at      timestamptz not null default now(),
     primary key (restaurant_id, business_date, menu_item_id)
 );
-create index daily_item_sales_item_idx on daily_item_sales (restaurant_id, menu_item_id, business_date);
+-- Per-dish reads scan the restaurant's primary-key range (a few hundred
+-- thousand rows at most), which is cheaper overall than maintaining a
+-- second index on every import.
 
 do $$
 declare t text;

@@ -47,6 +47,8 @@ pub async fn connect_app(
                 Ok(())
             })
         })
-        .connect_with(opts)
+        // Bulk imports legitimately run statements for many seconds; only
+        // flag the truly slow ones.
+        .connect_with(opts.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(60)))
         .await
 }

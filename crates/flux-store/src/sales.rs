@@ -98,21 +98,72 @@ pub async fn copy_in(conn: &mut PgConnection) -> Result<PgCopyIn<&mut PgConnecti
         .await?)
 }
 
-/// Moves staged lines into `transaction_items`. With `skip_existing`, lines
-/// already stored are skipped; without it a clash is an error (faster when
-/// the caller knows the date range is new). Returns how many were stored.
-pub async fn merge_staging(conn: &mut PgConnection, skip_existing: bool) -> Result<u64> {
-    let conflict = if skip_existing {
-        "on conflict (restaurant_id, business_date, dedupe_key) do nothing"
+/// What [`merge_staging`] stored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Merged {
+    pub lines: u64,
+    pub orders: u64,
+}
+
+/// Moves staged lines into `transaction_items`, adds the lines actually
+/// stored to the daily roll-up and (with `with_orders`) derives their POS
+/// orders — one statement, so each row is read once.
+///
+/// With `skip_existing`, lines already stored are skipped and roll-up rows
+/// are upserted. Without it the caller asserts that the restaurant has no
+/// lines in the staged date range, so plain inserts suffice (a clash is then
+/// an error and the caller retries with `skip_existing`).
+pub async fn merge_staging(conn: &mut PgConnection, skip_existing: bool, with_orders: bool) -> Result<Merged> {
+    let (line_conflict, daily_conflict) = if skip_existing {
+        (
+            "on conflict (restaurant_id, business_date, dedupe_key) do nothing",
+            "on conflict (restaurant_id, business_date, menu_item_id) do update set
+                 quantity = d.quantity + excluded.quantity,
+                 revenue = case when d.revenue is null and excluded.revenue is null then null
+                                else coalesce(d.revenue, 0) + coalesce(excluded.revenue, 0) end,
+                 promo_quantity = d.promo_quantity + excluded.promo_quantity,
+                 line_count = d.line_count + excluded.line_count,
+                 updated_at = now()",
+        )
     } else {
-        ""
+        ("", "")
     };
-    Ok(sqlx::query(&format!(
-        "insert into transaction_items ({COLUMNS}) select {COLUMNS} from staged_items {conflict}"
+    let orders = if with_orders {
+        "insert into transactions (restaurant_id, order_ref, business_date, upload_id, occurred_at,
+                                   line_count, total_amount, is_promo)
+         select restaurant_id, order_ref, business_date, min(upload_id::text)::uuid, min(occurred_at), count(*),
+                sum(line_total), bool_or(is_promo)
+         from stored where order_ref is not null
+         group by restaurant_id, order_ref, business_date
+         on conflict (restaurant_id, business_date, order_ref) do nothing
+         returning 1"
+    } else {
+        "select 1 where false"
+    };
+    let (lines, orders): (i64, i64) = sqlx::query_as(&format!(
+        "with stored as (
+             insert into transaction_items ({COLUMNS}) select {COLUMNS} from staged_items {line_conflict}
+             returning restaurant_id, business_date, menu_item_id, quantity, line_total, is_promo,
+                       order_ref, upload_id, occurred_at
+         ),
+         rolled as (
+             insert into daily_item_sales as d
+                 (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
+             select restaurant_id, business_date, menu_item_id, coalesce(sum(quantity), 0), sum(line_total),
+                    coalesce(sum(quantity) filter (where is_promo), 0), count(*)
+             from stored group by restaurant_id, business_date, menu_item_id
+             {daily_conflict}
+             returning 1
+         ),
+         ordered as ({orders})
+         select (select count(*) from stored), (select count(*) from ordered)"
     ))
-    .execute(conn)
-    .await?
-    .rows_affected())
+    .fetch_one(conn)
+    .await?;
+    Ok(Merged {
+        lines: lines as u64,
+        orders: orders as u64,
+    })
 }
 
 /// Whether the restaurant already has lines in the date range.
@@ -133,30 +184,26 @@ pub async fn has_lines_between(
     .await?)
 }
 
-/// Adds (sign = 1) or removes (sign = -1) an upload's lines to/from the
-/// daily roll-up, and drops roll-up rows that fall to no lines at all.
-pub async fn rollup(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid, sign: i32) -> Result<()> {
+/// Subtracts an upload's lines from the daily roll-up and drops roll-up
+/// rows that fall to no lines at all.
+async fn rollup_remove(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<()> {
     sqlx::query(
-        "insert into daily_item_sales as d
-             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
-         select restaurant_id, business_date, menu_item_id,
-                $3 * coalesce(sum(quantity), 0),
-                $3 * sum(line_total),
-                $3 * coalesce(sum(quantity) filter (where is_promo), 0),
-                $3 * count(*)
-         from transaction_items where restaurant_id = $1 and upload_id = $2
-         group by restaurant_id, business_date, menu_item_id
-         on conflict (restaurant_id, business_date, menu_item_id) do update set
-             quantity = d.quantity + excluded.quantity,
-             revenue = case when d.revenue is null and excluded.revenue is null then null
-                            else coalesce(d.revenue, 0) + coalesce(excluded.revenue, 0) end,
-             promo_quantity = d.promo_quantity + excluded.promo_quantity,
-             line_count = d.line_count + excluded.line_count,
-             updated_at = now()",
+        "update daily_item_sales d set
+             quantity = d.quantity - u.quantity,
+             revenue = case when u.revenue is null then d.revenue else d.revenue - u.revenue end,
+             promo_quantity = d.promo_quantity - u.promo_quantity,
+             line_count = d.line_count - u.line_count,
+             updated_at = now()
+         from (select business_date, menu_item_id, coalesce(sum(quantity), 0) as quantity,
+                      sum(line_total) as revenue,
+                      coalesce(sum(quantity) filter (where is_promo), 0) as promo_quantity,
+                      count(*) as line_count
+               from transaction_items where restaurant_id = $1 and upload_id = $2
+               group by business_date, menu_item_id) u
+         where d.restaurant_id = $1 and d.business_date = u.business_date and d.menu_item_id = u.menu_item_id",
     )
     .bind(restaurant_id)
     .bind(upload_id)
-    .bind(Decimal::from(sign))
     .execute(&mut *conn)
     .await?;
     sqlx::query("delete from daily_item_sales where restaurant_id = $1 and line_count <= 0")
@@ -166,28 +213,9 @@ pub async fn rollup(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uui
     Ok(())
 }
 
-/// Derives one `transactions` row per order of the upload.
-pub async fn insert_orders(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<u64> {
-    Ok(sqlx::query(
-        "insert into transactions (restaurant_id, order_ref, business_date, upload_id, occurred_at,
-                                   line_count, total_amount, is_promo)
-         select restaurant_id, order_ref, business_date, upload_id, min(occurred_at), count(*),
-                sum(line_total), bool_or(is_promo)
-         from transaction_items
-         where restaurant_id = $1 and upload_id = $2 and order_ref is not null
-         group by restaurant_id, order_ref, business_date, upload_id
-         on conflict (restaurant_id, business_date, order_ref) do nothing",
-    )
-    .bind(restaurant_id)
-    .bind(upload_id)
-    .execute(conn)
-    .await?
-    .rows_affected())
-}
-
 /// Removes everything an upload imported and marks it undone.
 pub async fn undo_upload(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<u64> {
-    rollup(conn, restaurant_id, upload_id, -1).await?;
+    rollup_remove(conn, restaurant_id, upload_id).await?;
     sqlx::query("delete from transactions where restaurant_id = $1 and upload_id = $2")
         .bind(restaurant_id)
         .bind(upload_id)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{bench, database, import, serve};
+use crate::{bench, database, import, offline, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +70,10 @@ pub enum Command {
     /// Run a benchmark.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Forecast from a sales file, without a database.
+    Forecast(offline::ForecastArgs),
+    /// Rolling-origin backtest of the models on a sales file.
+    Backtest(offline::BacktestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +116,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&config, args).await,
         Command::DataHealth(args) => import::health(&config, args).await,
         Command::Bench(cmd) => bench::run(&config, cmd).await,
+        Command::Forecast(args) => offline::forecast(args),
+        Command::Backtest(args) => offline::run_backtest(args),
     }
 }
 

@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod database;
 mod import;
+mod offline;
 mod serve;
 
 use clap::Parser;

@@ -19,7 +19,15 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         .context("connecting as the application role")?;
     let mut server = ServerConfig::new(config.addr, jwt_secret(config)?);
     server.trust_forwarded_for = config.trust_forwarded_for;
-    let app = Application::build(&server, pool.clone())
+    let pages = flux_web::router(
+        flux_web::WebState::new(
+            pool.clone(),
+            &server.jwt_secret,
+            server.max_upload_bytes as u64,
+        )
+        .trust_forwarded_for(server.trust_forwarded_for),
+    );
+    let app = Application::build_with_pages(&server, pool.clone(), pages)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = app.local_addr()?;
