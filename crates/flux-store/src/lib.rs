@@ -12,7 +12,9 @@
 //!   planner (and Citus) route them.
 
 pub mod analytics;
+pub mod forecasts;
 pub mod hours;
+pub mod jobs;
 pub mod members;
 pub mod menu;
 pub mod pool;

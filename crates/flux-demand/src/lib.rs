@@ -1,0 +1,194 @@
+//! Forecasting a restaurant from its stored sales.
+//!
+//! [`run`] reads the daily roll-up, the menu, the opening hours and the
+//! settings inside the restaurant's tenant transaction, runs the pure engine
+//! (`flux-forecast`) off the async executor, and stores the run and every
+//! forecast day in one transaction. The same function serves the API, the
+//! job worker (nightly and after imports) and benchmarks.
+
+pub mod accuracy;
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+use std::time::Instant;
+
+use chrono::{Datelike, NaiveDate};
+use flux_forecast::assemble::{restaurant_from_daily, DailyTotal};
+use flux_forecast::{Country, ForecastRequest, Horizon, ItemForecast, ModelKind};
+use flux_store::forecasts::{ForecastRows, Run};
+use flux_store::PgPool;
+use uuid::Uuid;
+
+/// Why a forecast could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DemandError {
+    #[error("restaurant not found")]
+    NoRestaurant,
+    #[error("no sales history yet: import sales first")]
+    NoHistory,
+    #[error(transparent)]
+    Engine(#[from] flux_forecast::ForecastError),
+    #[error(transparent)]
+    Store(#[from] flux_store::StoreError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// What started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Api,
+    Nightly,
+    Import,
+    Cli,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Api => "api",
+            Trigger::Nightly => "nightly",
+            Trigger::Import => "import",
+            Trigger::Cli => "cli",
+        }
+    }
+    pub fn parse(s: &str) -> Trigger {
+        match s {
+            "nightly" => Trigger::Nightly,
+            "import" => Trigger::Import,
+            "cli" => Trigger::Cli,
+            _ => Trigger::Api,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub model: ModelKind,
+    /// Days to forecast; `None` uses the restaurant's setting.
+    pub horizon: Option<u32>,
+    /// First forecast day; `None` means today in the restaurant's timezone.
+    pub as_of: Option<NaiveDate>,
+    pub trigger: Trigger,
+    pub user_id: Option<Uuid>,
+}
+
+/// A stored run with its forecasts, keyed by menu item.
+#[derive(Debug)]
+pub struct Outcome {
+    pub run: Run,
+    pub forecasts: Vec<(Uuid, String, ItemForecast)>,
+}
+
+pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome, DemandError> {
+    let started = Instant::now();
+    let actor = opts.user_id.unwrap_or(Uuid::nil());
+    let mut tx = flux_store::tenant::begin(pool, actor, rid).await?;
+    let restaurant = flux_store::restaurants::get(&mut tx, rid).await?.ok_or(DemandError::NoRestaurant)?;
+    let tz = chrono_tz::Tz::from_str(&restaurant.timezone).unwrap_or(chrono_tz::UTC);
+    let settings_rows = flux_store::settings::load(&mut tx, rid).await?;
+    let settings = flux_domain::settings::Settings::from_stored(settings_rows.iter().map(|(k, v)| (k.as_str(), v)));
+    let hours = flux_store::hours::load(&mut tx, rid).await?;
+    // A restaurant that never entered opening hours is not "closed every day".
+    let closed: HashSet<u32> = if hours.days.iter().all(Vec::is_empty) {
+        HashSet::new()
+    } else {
+        (0..7u32).filter(|d| hours.is_closed(*d as usize)).collect()
+    };
+    let as_of = opts.as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
+    let horizon = Horizon::new(opts.horizon.unwrap_or(u32::from(settings.forecast_horizon_days)))?;
+    let items = flux_store::menu::list(
+        &mut tx,
+        rid,
+        &flux_store::menu::ListQuery {
+            limit: 100_000,
+            ..Default::default()
+        },
+    )
+    .await?
+    .0;
+    let sales = flux_store::forecasts::daily_sales(&mut tx, rid, as_of).await?;
+    tx.commit().await?;
+    if sales.is_empty() {
+        return Err(DemandError::NoHistory);
+    }
+    let meta: HashMap<Uuid, (String, Option<String>, bool)> = items
+        .into_iter()
+        .map(|m| (m.menu_item_id, (m.name, m.category, m.active)))
+        .collect();
+    let totals: Vec<DailyTotal> = sales
+        .into_iter()
+        .filter(|s| meta.get(&s.menu_item_id).is_some_and(|m| m.2))
+        .map(|s| DailyTotal {
+            item: s.menu_item_id.to_string(),
+            category: meta.get(&s.menu_item_id).and_then(|m| m.1.clone()),
+            date: s.business_date,
+            quantity: s.quantity,
+            promo_share: if s.quantity > 0.0 { s.promo_quantity / s.quantity } else { 0.0 },
+        })
+        .collect();
+    let mut engine_input = restaurant_from_daily(totals, &closed, Some(as_of));
+    engine_input.country = settings.holiday_country.as_deref().and_then(|c| Country::from_str(c).ok());
+    let mut request = ForecastRequest::new(as_of, horizon, opts.model);
+    request.closed_days = (0..horizon.days())
+        .map(|i| as_of + chrono::Days::new(u64::from(i)))
+        .filter(|d| closed.contains(&d.weekday().num_days_from_monday()))
+        .collect();
+    let load_ms = started.elapsed().as_millis() as i64;
+
+    let t = Instant::now();
+    let result = tokio::task::spawn_blocking(move || flux_forecast::forecast_restaurant(&engine_input, &request))
+        .await
+        .map_err(|e| DemandError::Internal(e.to_string()))??;
+    let engine_ms = t.elapsed().as_millis() as i64;
+
+    let t = Instant::now();
+    let mut rows = ForecastRows::default();
+    let mut forecasts = Vec::with_capacity(result.len());
+    for f in result {
+        let Ok(id) = Uuid::parse_str(&f.item) else { continue };
+        for d in &f.days {
+            rows.menu_item_id.push(id);
+            rows.date.push(d.date);
+            rows.mean.push(d.mean);
+            rows.p10.push(d.p10);
+            rows.p50.push(d.p50);
+            rows.p90.push(d.p90);
+            rows.p99.push(d.p99);
+            rows.confidence.push(d.confidence);
+            rows.explanation.push(serde_json::to_value(&d.explanation).unwrap_or_default());
+            rows.text.push(d.explanation.to_string());
+        }
+        let name = meta.get(&id).map(|m| m.0.clone()).unwrap_or_default();
+        forecasts.push((id, name, f));
+    }
+    let run = Run {
+        forecast_run_id: Uuid::now_v7(),
+        model: opts.model.name().to_string(),
+        model_version: env!("CARGO_PKG_VERSION").to_string(),
+        parameters: serde_json::json!({"horizon": horizon.days(), "country": settings.holiday_country, "closed_weekdays": closed}),
+        trigger: opts.trigger.as_str().to_string(),
+        as_of,
+        horizon_days: horizon.days() as i32,
+        status: "completed".into(),
+        items: forecasts.len() as i32,
+        load_ms,
+        engine_ms,
+        store_ms: 0,
+        error: None,
+        created_at: chrono::Utc::now(),
+    };
+    let mut tx = flux_store::tenant::begin(pool, actor, rid).await?;
+    flux_store::forecasts::insert_run(&mut tx, rid, &run, opts.user_id).await?;
+    flux_store::forecasts::insert_forecasts(&mut tx, rid, run.forecast_run_id, &rows).await?;
+    let store_ms = t.elapsed().as_millis() as i64;
+    flux_store::forecasts::set_store_ms(&mut tx, rid, run.forecast_run_id, store_ms).await?;
+    tx.commit().await?;
+    tracing::info!(%rid, items = run.items, load_ms, engine_ms, store_ms, trigger = run.trigger, "forecast run stored");
+    Ok(Outcome {
+        run: Run { store_ms, ..run },
+        forecasts,
+    })
+}

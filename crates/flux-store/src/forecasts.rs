@@ -1,0 +1,291 @@
+//! Stored forecast runs, forecasts and feedback.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::Result;
+
+/// A dish with its daily sales, as the forecaster reads them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DailySale {
+    pub menu_item_id: Uuid,
+    pub business_date: NaiveDate,
+    pub quantity: f64,
+    pub promo_quantity: f64,
+}
+
+pub async fn daily_sales(conn: &mut PgConnection, rid: Uuid, before: NaiveDate) -> Result<Vec<DailySale>> {
+    Ok(sqlx::query_as(
+        "select menu_item_id, business_date, quantity::float8 as quantity, promo_quantity::float8 as promo_quantity
+         from daily_item_sales where restaurant_id = $1 and business_date < $2",
+    )
+    .bind(rid)
+    .bind(before)
+    .fetch_all(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Run {
+    pub forecast_run_id: Uuid,
+    pub model: String,
+    pub model_version: String,
+    pub parameters: Value,
+    pub trigger: String,
+    pub as_of: NaiveDate,
+    pub horizon_days: i32,
+    pub status: String,
+    pub items: i32,
+    pub load_ms: i64,
+    pub engine_ms: i64,
+    pub store_ms: i64,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const RUN_COLUMNS: &str = "forecast_run_id, model, model_version, parameters, trigger, as_of, horizon_days, \
+     status, items, load_ms, engine_ms, store_ms, error, created_at";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_run(conn: &mut PgConnection, rid: Uuid, run: &Run, created_by: Option<Uuid>) -> Result<()> {
+    sqlx::query(
+        "insert into forecast_runs (restaurant_id, forecast_run_id, model, model_version, parameters, trigger,
+             as_of, horizon_days, status, items, load_ms, engine_ms, store_ms, error, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(rid)
+    .bind(run.forecast_run_id)
+    .bind(&run.model)
+    .bind(&run.model_version)
+    .bind(&run.parameters)
+    .bind(&run.trigger)
+    .bind(run.as_of)
+    .bind(run.horizon_days)
+    .bind(&run.status)
+    .bind(run.items)
+    .bind(run.load_ms)
+    .bind(run.engine_ms)
+    .bind(run.store_ms)
+    .bind(&run.error)
+    .bind(created_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_store_ms(conn: &mut PgConnection, rid: Uuid, run_id: Uuid, ms: i64) -> Result<()> {
+    sqlx::query("update forecast_runs set store_ms = $3, updated_at = now() where restaurant_id = $1 and forecast_run_id = $2")
+        .bind(rid)
+        .bind(run_id)
+        .bind(ms)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Column-wise forecast rows, inserted with one `UNNEST` statement.
+#[derive(Debug, Default)]
+pub struct ForecastRows {
+    pub menu_item_id: Vec<Uuid>,
+    pub date: Vec<NaiveDate>,
+    pub mean: Vec<f64>,
+    pub p10: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p90: Vec<f64>,
+    pub p99: Vec<f64>,
+    pub confidence: Vec<f32>,
+    pub explanation: Vec<Value>,
+    pub text: Vec<String>,
+}
+
+pub async fn insert_forecasts(conn: &mut PgConnection, rid: Uuid, run_id: Uuid, rows: &ForecastRows) -> Result<u64> {
+    Ok(sqlx::query(
+        "insert into demand_forecasts (restaurant_id, forecast_run_id, menu_item_id, forecast_date, mean, p10, p50,
+             p90, p99, confidence, explanation, explanation_text)
+         select $1, $2, * from unnest($3::uuid[], $4::date[], $5::float8[], $6::float8[], $7::float8[], $8::float8[],
+                                      $9::float8[], $10::float4[], $11::jsonb[], $12::text[])",
+    )
+    .bind(rid)
+    .bind(run_id)
+    .bind(&rows.menu_item_id)
+    .bind(&rows.date)
+    .bind(&rows.mean)
+    .bind(&rows.p10)
+    .bind(&rows.p50)
+    .bind(&rows.p90)
+    .bind(&rows.p99)
+    .bind(&rows.confidence)
+    .bind(&rows.explanation)
+    .bind(&rows.text)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+pub async fn list_runs(conn: &mut PgConnection, rid: Uuid, limit: i64) -> Result<Vec<Run>> {
+    Ok(sqlx::query_as(&format!(
+        "select {RUN_COLUMNS} from forecast_runs where restaurant_id = $1 order by created_at desc limit $2"
+    ))
+    .bind(rid)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One stored forecast day of a dish.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct StoredForecast {
+    pub forecast_run_id: Uuid,
+    pub menu_item_id: Uuid,
+    pub menu_item_name: String,
+    pub date: NaiveDate,
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub confidence_score: f32,
+    pub model_name: String,
+    pub explanation: Value,
+    pub logic_trigger: String,
+}
+
+/// Forecasts of the newest completed run, filtered.
+pub async fn latest(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    item: Option<Uuid>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    after: Option<(String, NaiveDate)>,
+    limit: i64,
+) -> Result<Vec<StoredForecast>> {
+    let (after_name, after_date) = match after {
+        Some((n, d)) => (Some(n), Some(d)),
+        None => (None, None),
+    };
+    Ok(sqlx::query_as(
+        "with run as (select forecast_run_id, model from forecast_runs
+                      where restaurant_id = $1 and status = 'completed'
+                      order by created_at desc limit 1)
+         select f.forecast_run_id, f.menu_item_id, m.name as menu_item_name, f.forecast_date as date,
+                f.mean, f.p10, f.p50, f.p90, f.p99, f.confidence as confidence_score, run.model as model_name,
+                f.explanation, f.explanation_text as logic_trigger
+         from demand_forecasts f
+         join run on run.forecast_run_id = f.forecast_run_id
+         join menu_items m on m.restaurant_id = f.restaurant_id and m.menu_item_id = f.menu_item_id
+         where f.restaurant_id = $1
+           and ($2::uuid is null or f.menu_item_id = $2)
+           and ($3::date is null or f.forecast_date >= $3)
+           and ($4::date is null or f.forecast_date <= $4)
+           and ($5::text is null or (m.name_key, f.forecast_date) > ($5, $6))
+         order by m.name_key, f.forecast_date
+         limit $7",
+    )
+    .bind(rid)
+    .bind(item)
+    .bind(from)
+    .bind(to)
+    .bind(after_name)
+    .bind(after_date)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn name_key_of(conn: &mut PgConnection, rid: Uuid, item: Uuid) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("select name_key from menu_items where restaurant_id = $1 and menu_item_id = $2")
+        .bind(rid)
+        .bind(item)
+        .fetch_optional(conn)
+        .await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Feedback {
+    pub feedback_id: Uuid,
+    pub menu_item_id: Uuid,
+    pub forecast_date: NaiveDate,
+    pub forecast_run_id: Option<Uuid>,
+    pub verdict: String,
+    pub note: Option<String>,
+    pub user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_feedback(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    item: Uuid,
+    date: NaiveDate,
+    run: Option<Uuid>,
+    verdict: &str,
+    note: Option<&str>,
+    user: Uuid,
+) -> Result<Feedback> {
+    Ok(sqlx::query_as(
+        "insert into forecast_feedback (restaurant_id, feedback_id, menu_item_id, forecast_date, forecast_run_id,
+             verdict, note, user_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         returning feedback_id, menu_item_id, forecast_date, forecast_run_id, verdict, note, user_id, created_at",
+    )
+    .bind(rid)
+    .bind(Uuid::now_v7())
+    .bind(item)
+    .bind(date)
+    .bind(run)
+    .bind(verdict)
+    .bind(note)
+    .bind(user)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn list_feedback(conn: &mut PgConnection, rid: Uuid, item: Option<Uuid>, limit: i64) -> Result<Vec<Feedback>> {
+    Ok(sqlx::query_as(
+        "select feedback_id, menu_item_id, forecast_date, forecast_run_id, verdict, note, user_id, created_at
+         from forecast_feedback where restaurant_id = $1 and ($2::uuid is null or menu_item_id = $2)
+         order by created_at desc limit $3",
+    )
+    .bind(rid)
+    .bind(item)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Pairs of (stored forecast, actual) for days that have passed: for each
+/// dish and day, the forecast of the newest run made before that day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ForecastVsActual {
+    pub menu_item_id: Uuid,
+    pub name: String,
+    pub date: NaiveDate,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub actual: f64,
+}
+
+pub async fn forecast_vs_actual(conn: &mut PgConnection, rid: Uuid, today: NaiveDate) -> Result<Vec<ForecastVsActual>> {
+    Ok(sqlx::query_as(
+        "select distinct on (f.menu_item_id, f.forecast_date)
+                f.menu_item_id, m.name, f.forecast_date as date, f.p10, f.p50, f.p90,
+                coalesce(d.quantity, 0)::float8 as actual
+         from demand_forecasts f
+         join forecast_runs r on r.restaurant_id = f.restaurant_id and r.forecast_run_id = f.forecast_run_id
+         join menu_items m on m.restaurant_id = f.restaurant_id and m.menu_item_id = f.menu_item_id
+         left join daily_item_sales d on d.restaurant_id = f.restaurant_id and d.menu_item_id = f.menu_item_id
+                                     and d.business_date = f.forecast_date
+         where f.restaurant_id = $1 and f.forecast_date < $2 and r.as_of <= f.forecast_date
+           and exists (select 1 from daily_item_sales a where a.restaurant_id = $1 and a.business_date = f.forecast_date)
+         order by f.menu_item_id, f.forecast_date, r.created_at desc",
+    )
+    .bind(rid)
+    .bind(today)
+    .fetch_all(conn)
+    .await?)
+}

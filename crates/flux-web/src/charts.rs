@@ -1,0 +1,246 @@
+//! Charts drawn as SVG on the server: readable without JavaScript, sharp
+//! at any size, printable, and styled by the page's CSS (classes, not
+//! inline styles, so the content security policy can forbid those).
+//!
+//! Two shapes cover the dashboard: a line with an optional shaded band
+//! (sales against their usual range today; forecasts with p10–p90 later)
+//! and a bar chart. Both scale to their container through `viewBox` and
+//! carry a `<title>`/`<desc>` so screen readers announce what they show.
+
+use maud::{html, Markup};
+
+const W: f64 = 720.0;
+const LEFT: f64 = 52.0;
+const RIGHT: f64 = 14.0;
+const TOP: f64 = 14.0;
+const BOTTOM: f64 = 30.0;
+
+/// A line over evenly spaced points, with an optional band around it.
+pub struct LineChart<'a> {
+    /// Accessible name of the chart.
+    pub title: &'a str,
+    /// One sentence saying what the chart shows.
+    pub description: &'a str,
+    /// x label and value of each point, in order.
+    pub points: &'a [(String, f64)],
+    /// Low and high of the band at each point (same length as `points`).
+    pub band: Option<&'a [(f64, f64)]>,
+    /// Formats y-axis values.
+    pub y_label: &'a dyn Fn(f64) -> String,
+}
+
+/// A bar per category.
+pub struct BarChart<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub bars: &'a [(String, f64)],
+    /// Formats the value printed above each bar.
+    pub value_label: &'a dyn Fn(f64) -> String,
+}
+
+/// Round tick values from 0 to at least `max`: steps of 1, 2 or 5 × 10ⁿ.
+pub fn nice_ticks(max: f64, target: usize) -> Vec<f64> {
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
+    let raw = max / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    // The finest round step that needs at most one interval more than asked.
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| (max / s).ceil() as usize <= target.max(1) + 1)
+        .unwrap_or(20.0 * mag);
+    let n = (max / step).ceil() as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// Indices of at most `max` labels spread evenly, always including the
+/// first and last point.
+pub fn label_indices(n: usize, max: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if n <= max {
+        return (0..n).collect();
+    }
+    let step = (n - 1) as f64 / (max - 1).max(1) as f64;
+    let mut v: Vec<usize> = (0..max)
+        .map(|i| (i as f64 * step).round() as usize)
+        .collect();
+    v.dedup();
+    v
+}
+
+fn fmt_coord(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// Renders a [`LineChart`].
+pub fn line(c: &LineChart<'_>) -> Markup {
+    let h = 280.0;
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = h - TOP - BOTTOM;
+    let band_max = c
+        .band
+        .map_or(0.0, |b| b.iter().map(|(_, hi)| *hi).fold(0.0, f64::max));
+    let max = c.points.iter().map(|(_, v)| *v).fold(band_max, f64::max);
+    let ticks = nice_ticks(max, 4);
+    let top = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+    let n = c.points.len();
+    let x = |i: usize| {
+        if n <= 1 {
+            LEFT + plot_w / 2.0
+        } else {
+            LEFT + plot_w * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |v: f64| TOP + plot_h * (1.0 - (v.max(0.0) / top));
+    let line_pts: Vec<String> = c
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| format!("{},{}", fmt_coord(x(i)), fmt_coord(y(*v))))
+        .collect();
+    let band_path = c.band.filter(|b| b.len() == n && n > 0).map(|b| {
+        let mut d = String::new();
+        for (i, (_, hi)) in b.iter().enumerate() {
+            d.push_str(&format!(
+                "{}{},{} ",
+                if i == 0 { "M" } else { "L" },
+                fmt_coord(x(i)),
+                fmt_coord(y(*hi))
+            ));
+        }
+        for (i, (lo, _)) in b.iter().enumerate().rev() {
+            d.push_str(&format!("L{},{} ", fmt_coord(x(i)), fmt_coord(y(*lo))));
+        }
+        d.push('Z');
+        d
+    });
+    html! {
+        svg.chart.chart-line role="img" viewBox={ "0 0 " (W) " " (h) } preserveAspectRatio="xMidYMid meet" {
+            title { (c.title) }
+            desc { (c.description) }
+            g.grid {
+                @for t in &ticks {
+                    line x1=(LEFT) x2=(W - RIGHT) y1=(fmt_coord(y(*t))) y2=(fmt_coord(y(*t))) {}
+                    text.axis x=(LEFT - 8.0) y=(fmt_coord(y(*t) + 4.0)) text-anchor="end" { ((c.y_label)(*t)) }
+                }
+            }
+            @if let Some(d) = band_path {
+                path.band d=(d) {}
+            }
+            @if n > 1 {
+                polyline.line points=(line_pts.join(" ")) {}
+            }
+            @for (i, (label, v)) in c.points.iter().enumerate() {
+                @if n <= 1 || i + 1 == n {
+                    circle.dot cx=(fmt_coord(x(i))) cy=(fmt_coord(y(*v))) r="4" { title { (label) ": " ((c.y_label)(*v)) } }
+                }
+            }
+            g.xlabels {
+                @for i in label_indices(n, 6) {
+                    text.axis x=(fmt_coord(x(i))) y=(h - 8.0)
+                        text-anchor=(if i == 0 { "start" } else if i + 1 == n { "end" } else { "middle" }) {
+                        (c.points[i].0)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Renders a [`BarChart`].
+pub fn bars(c: &BarChart<'_>) -> Markup {
+    let h = 240.0;
+    let left = 8.0;
+    let plot_w = W - left - 8.0;
+    let plot_h = h - TOP - BOTTOM - 14.0;
+    let max = c.bars.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+    let top = if max > 0.0 { max } else { 1.0 };
+    let n = c.bars.len().max(1);
+    let slot = plot_w / n as f64;
+    let bar_w = slot * 0.62;
+    html! {
+        svg.chart.chart-bars role="img" viewBox={ "0 0 " (W) " " (h) } preserveAspectRatio="xMidYMid meet" {
+            title { (c.title) }
+            desc { (c.description) }
+            line.baseline x1=(left) x2=(W - 8.0) y1=(TOP + 14.0 + plot_h) y2=(TOP + 14.0 + plot_h) {}
+            @for (i, (label, v)) in c.bars.iter().enumerate() {
+                @let bh = plot_h * (v.max(0.0) / top);
+                @let bx = left + slot * i as f64 + (slot - bar_w) / 2.0;
+                @let by = TOP + 14.0 + plot_h - bh;
+                g.bar {
+                    rect x=(fmt_coord(bx)) y=(fmt_coord(by)) width=(fmt_coord(bar_w)) height=(fmt_coord(bh)) rx="4" {
+                        title { (label) ": " ((c.value_label)(*v)) }
+                    }
+                    text.value x=(fmt_coord(bx + bar_w / 2.0)) y=(fmt_coord(by - 6.0)) text-anchor="middle" { ((c.value_label)(*v)) }
+                    text.axis x=(fmt_coord(bx + bar_w / 2.0)) y=(h - 8.0) text-anchor="middle" { (label) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_maximum() {
+        assert_eq!(
+            nice_ticks(87.0, 4),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
+        assert_eq!(nice_ticks(4.0, 4), vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        let unit = nice_ticks(0.0, 4);
+        assert!(unit.len() <= 6 && unit.last().copied().unwrap_or_default() >= 1.0);
+        let t = nice_ticks(12345.0, 4);
+        assert!(t.last().copied().unwrap_or_default() >= 12345.0);
+    }
+
+    #[test]
+    fn labels_include_both_ends() {
+        assert_eq!(label_indices(3, 6), vec![0, 1, 2]);
+        let l = label_indices(90, 6);
+        assert_eq!((l[0], *l.last().unwrap_or(&0), l.len()), (0, 89, 6));
+        assert!(label_indices(0, 6).is_empty());
+    }
+
+    #[test]
+    fn line_chart_draws_band_and_escapes_labels() {
+        let pts = vec![("<b>".to_string(), 1.0), ("b".to_string(), 3.0)];
+        let band = vec![(0.5, 1.5), (2.0, 4.0)];
+        let svg = line(&LineChart {
+            title: "Sales",
+            description: "d",
+            points: &pts,
+            band: Some(&band),
+            y_label: &|v| format!("{v}"),
+        })
+        .into_string();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("<path class=\"band\""));
+        assert!(svg.contains("<polyline"));
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+    }
+
+    #[test]
+    fn bar_chart_has_one_bar_per_category() {
+        let b: Vec<_> = ["Mon", "Tue"]
+            .iter()
+            .map(|d| (d.to_string(), 2.0))
+            .collect();
+        let svg = bars(&BarChart {
+            title: "t",
+            description: "d",
+            bars: &b,
+            value_label: &|v| format!("{v}"),
+        })
+        .into_string();
+        assert_eq!(svg.matches("<rect").count(), 2);
+    }
+}

@@ -1,0 +1,74 @@
+//! The dashboard's pages, one module per area. Each module exposes its
+//! handlers; [`routes`] is the one table mapping URLs to them, so adding an
+//! area means a module, its routes here and an entry in [`crate::nav`].
+//!
+//! URL scheme: `/login`, `/signup`, `/logout` for accounts, `/app` for the
+//! restaurant list, and `/app/r/{rid}/...` for everything inside one
+//! restaurant. Forms post back to the URL that rendered them and redirect
+//! after success (so reloading never re-submits).
+
+mod auth;
+mod health;
+mod menu;
+mod overview;
+mod restaurants;
+mod settings;
+mod uploads;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::WebError;
+use crate::layout;
+use crate::WebState;
+
+/// Multipart overhead allowed on top of the file itself.
+const MULTIPART_SLACK: usize = 64 * 1024;
+
+pub fn routes(state: &WebState) -> Router<WebState> {
+    let upload_limit = usize::try_from(state.max_upload_bytes())
+        .unwrap_or(usize::MAX)
+        .saturating_add(MULTIPART_SLACK);
+    Router::new()
+        .route("/", get(restaurants::home))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/signup", get(auth::signup_page).post(auth::signup))
+        .route("/logout", post(auth::logout))
+        .route("/app", get(restaurants::list))
+        .route("/app/restaurants", post(restaurants::create))
+        .route("/app/restaurants/new", get(restaurants::new_page))
+        .route("/app/assets/app.css", get(layout::css))
+        .route("/app/assets/app.js", get(layout::js))
+        .route("/app/r/{rid}", get(overview::page))
+        .route(
+            "/app/r/{rid}/uploads",
+            get(uploads::list)
+                .post(uploads::create)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/app/r/{rid}/uploads/{upload_id}", get(uploads::detail))
+        .route("/app/r/{rid}/uploads/{upload_id}/undo", post(uploads::undo))
+        .route("/app/r/{rid}/menu", get(menu::list).post(menu::create))
+        .route("/app/r/{rid}/menu/new", get(menu::new_page))
+        .route(
+            "/app/r/{rid}/menu/{item_id}",
+            get(menu::edit_page).post(menu::update),
+        )
+        .route(
+            "/app/r/{rid}/settings",
+            get(settings::page).post(settings::save),
+        )
+        .route(
+            "/app/r/{rid}/settings/profile",
+            post(settings::save_profile),
+        )
+        .route("/app/r/{rid}/settings/hours", post(settings::save_hours))
+        .route("/app/r/{rid}/health", get(health::page))
+        // Unknown dashboard URLs get an HTML 404, not the API's JSON one.
+        .route("/app/{*rest}", get(not_found))
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
+}

@@ -1,0 +1,245 @@
+//! The restaurant list (the switcher's full page) and restaurant creation.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use flux_domain::restaurant::Profile;
+use flux_store::restaurants::RestaurantWithRole;
+use maud::{html, Markup};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::WebResult;
+use crate::extract::{CsrfForm, SignedIn, Visit};
+use crate::layout::{self, csrf_field, described_by, field, Chrome};
+use crate::{nav, WebState};
+
+async fn my_restaurants(state: &WebState, user_id: Uuid) -> WebResult<Vec<RestaurantWithRole>> {
+    let mut tx = flux_store::tenant::begin_user(state.pool(), user_id).await?;
+    let rows = flux_store::restaurants::list_for_user(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// `/`: the login page for visitors; the restaurant for a user with one;
+/// the list otherwise.
+pub async fn home(State(state): State<WebState>, visit: Visit) -> WebResult {
+    let Some(user_id) = visit.session.user_id else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let rows = my_restaurants(&state, user_id).await?;
+    Ok(match rows.as_slice() {
+        [one] => Redirect::to(&nav::href(one.restaurant.restaurant_id, "")).into_response(),
+        _ => Redirect::to("/app").into_response(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewRestaurant {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    timezone: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    locale: String,
+}
+
+/// Locales whose number and date formats the dashboard knows.
+const LOCALES: [(&str, &str); 6] = [
+    ("es-ES", "Spanish (Spain)"),
+    ("en-GB", "English (UK)"),
+    ("en-US", "English (US)"),
+    ("fr-FR", "French (France)"),
+    ("de-DE", "German (Germany)"),
+    ("en", "English (other)"),
+];
+
+const TIMEZONES: [&str; 10] = [
+    "Europe/Madrid",
+    "Atlantic/Canary",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Lisbon",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "UTC",
+];
+
+/// The profile fields (shared with the settings page).
+pub fn profile_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldError]) -> Markup {
+    let err = |f: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == f)
+            .map(|e| e.message.clone())
+    };
+    let (name_e, tz_e, cur_e, loc_e) =
+        (err("name"), err("timezone"), err("currency"), err("locale"));
+    html! {
+        (field("name", "Restaurant name", None, name_e.as_deref(), html! {
+            input #name type="text" name="name" value=(v.name) required maxlength="200"
+                aria-invalid=[name_e.as_ref().map(|_| "true")]
+                aria-describedby=[described_by("name", false, name_e.as_deref())];
+        }))
+        div.grid-3 {
+            (field("timezone", "Timezone", Some("Decides what “today” means for sales."), tz_e.as_deref(), html! {
+                input #timezone type="text" name="timezone" value=(v.timezone) list="timezones" required
+                    aria-invalid=[tz_e.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("timezone", true, tz_e.as_deref())];
+                datalist #timezones { @for tz in TIMEZONES { option value=(tz) {} } }
+            }))
+            (field("currency", "Currency", Some("ISO code, e.g. EUR."), cur_e.as_deref(), html! {
+                input #currency type="text" name="currency" value=(v.currency) maxlength="3" required
+                    autocapitalize="characters"
+                    aria-invalid=[cur_e.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("currency", true, cur_e.as_deref())];
+            }))
+            (field("locale", "Number and date format", None, loc_e.as_deref(), html! {
+                select #locale name="locale"
+                    aria-invalid=[loc_e.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("locale", false, loc_e.as_deref())] {
+                    @for (code, label) in LOCALES {
+                        option value=(code) selected[v.locale == code] { (label) }
+                    }
+                    @if !LOCALES.iter().any(|(c, _)| *c == v.locale) {
+                        option value=(v.locale) selected { (v.locale) }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+/// Values shown in the profile fields.
+pub struct NewRestaurantView<'a> {
+    pub name: &'a str,
+    pub timezone: &'a str,
+    pub currency: &'a str,
+    pub locale: &'a str,
+}
+
+fn create_form(
+    csrf: &str,
+    v: &NewRestaurantView<'_>,
+    errors: &[flux_domain::FieldError],
+) -> Markup {
+    html! {
+        form.card method="post" action="/app/restaurants" novalidate {
+            h2 { "Add a restaurant" }
+            (csrf_field(csrf))
+            (profile_fields(v, errors))
+            button.btn.btn-primary type="submit" { "Create restaurant" }
+        }
+    }
+}
+
+const DEFAULT_VIEW: NewRestaurantView<'static> = NewRestaurantView {
+    name: "",
+    timezone: "Europe/Madrid",
+    currency: "EUR",
+    locale: "es-ES",
+};
+
+fn list_body(
+    rows: &[RestaurantWithRole],
+    csrf: &str,
+    v: &NewRestaurantView<'_>,
+    errors: &[flux_domain::FieldError],
+) -> Markup {
+    html! {
+        div.page-head { h1 { "Your restaurants" } }
+        @if rows.is_empty() {
+            p.lead { "Welcome to Flux. Start by adding your restaurant; then upload a sales export and Flux will show what sells, when." }
+        } @else {
+            ul.restaurant-list {
+                @for r in rows {
+                    li.card {
+                        a.restaurant-link href=(nav::href(r.restaurant.restaurant_id, "")) {
+                            span.restaurant-name { (r.restaurant.name) }
+                            span.muted { (r.restaurant.timezone) " · " (r.restaurant.currency) }
+                        }
+                        span.badge { (r.role) }
+                    }
+                }
+            }
+        }
+        (create_form(csrf, v, errors))
+    }
+}
+
+fn render(rows: &[RestaurantWithRole], csrf: &str, body: Markup) -> Markup {
+    layout::page(
+        "Restaurants",
+        &Chrome {
+            csrf,
+            restaurants: rows,
+            current: None,
+        },
+        layout::notice_text(None),
+        body,
+    )
+}
+
+pub async fn list(State(state): State<WebState>, user: SignedIn) -> WebResult {
+    let rows = my_restaurants(&state, user.user_id).await?;
+    Ok(render(
+        &rows,
+        &user.csrf,
+        list_body(&rows, &user.csrf, &DEFAULT_VIEW, &[]),
+    )
+    .into_response())
+}
+
+pub async fn new_page(State(state): State<WebState>, user: SignedIn) -> WebResult {
+    let rows = my_restaurants(&state, user.user_id).await?;
+    let body = html! {
+        div.page-head { h1 { "New restaurant" } }
+        (create_form(&user.csrf, &DEFAULT_VIEW, &[]))
+    };
+    Ok(render(&rows, &user.csrf, body).into_response())
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    user: SignedIn,
+    CsrfForm(f): CsrfForm<NewRestaurant>,
+) -> WebResult<Response> {
+    let opt = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    match Profile::parse(
+        &f.name,
+        opt(&f.timezone).as_deref(),
+        opt(&f.currency).as_deref(),
+        opt(&f.locale).as_deref(),
+    ) {
+        Ok(profile) => {
+            let r = flux_api::services::restaurants::create(state.pool(), user.user_id, &profile)
+                .await?;
+            Ok(
+                Redirect::to(&format!("{}?done=created", nav::href(r.restaurant_id, "")))
+                    .into_response(),
+            )
+        }
+        Err(invalid) => {
+            let rows = my_restaurants(&state, user.user_id).await?;
+            let v = NewRestaurantView {
+                name: &f.name,
+                timezone: &f.timezone,
+                currency: &f.currency,
+                locale: &f.locale,
+            };
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(
+                    &rows,
+                    &user.csrf,
+                    list_body(&rows, &user.csrf, &v, &invalid.0),
+                ),
+            )
+                .into_response())
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! A real browser journey: headless Chromium driven through chromedriver
+//! (WebDriver) against a real server and database. It signs up, creates a
+//! restaurant, uploads a file with one bad row, reads the row error and the
+//! sales chart, on a desktop window and at 375 px, and saves a screenshot
+//! of each page under `target/screenshots/`.
+//!
+//! Missing Chromium or chromedriver fail the test: CI installs them
+//! (`apt-get install chromium chromium-driver`), and a silently skipped
+//! browser test would hide regressions.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use flux_api::{Application, ServerConfig};
+use flux_store::pool::AppRole;
+
+const SECRET: &[u8] = b"browser-test-secret-0123456789abcdefghij";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Kills chromedriver and every Chromium process started with this test's
+/// profile directory, even when the test panics.
+struct Browser {
+    driver: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        // Chromium outlives a killed driver; find it by its unique profile
+        // directory rather than by name, so no other browser is touched.
+        let marker = self.profile.path().to_string_lossy().to_string();
+        if let Ok(entries) = std::fs::read_dir("/proc") {
+            for e in entries.flatten() {
+                let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+                    continue;
+                };
+                let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+                if String::from_utf8_lossy(&cmdline).contains(&marker) {
+                    let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                }
+            }
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+async fn start_browser() -> (Browser, Client) {
+    for bin in [CHROMEDRIVER, CHROMIUM] {
+        assert!(
+            Path::new(bin).exists(),
+            "{bin} is missing: install it with `apt-get install chromium chromium-driver`"
+        );
+    }
+    let port = free_port();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let driver = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let browser = Browser { driver, profile };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000",
+                format!("--user-data-dir={}", browser.profile.path().display()),
+            ],
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session");
+    (browser, client)
+}
+
+async fn spawn_app() -> String {
+    let db = flux_testkit::fresh_db().await;
+    let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
+        .await
+        .expect("connect");
+    let config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
+    let pages = flux_web::router(flux_web::WebState::new(pool.clone(), SECRET, 4 << 20));
+    let app = Application::build_with_pages(&config, pool, pages)
+        .await
+        .expect("bind");
+    let addr = app.local_addr().expect("addr");
+    tokio::spawn(app.run_until(std::future::pending()));
+    format!("http://{addr}")
+}
+
+/// Four weeks of sales for three dishes, and one row whose quantity is text.
+fn sales_csv() -> String {
+    let mut csv = String::from("date,item,quantity,price\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 3, 4).expect("date");
+    for day in 0..28 {
+        let d = start + chrono::Duration::days(day);
+        let weekend = day % 7 >= 4;
+        let base = if weekend { 9 } else { 5 };
+        csv.push_str(&format!("{d},Caesar Salad,{},12.50\n", base + day % 3));
+        csv.push_str(&format!("{d},Patatas Bravas,{},6.00\n", base + 3 - day % 2));
+        csv.push_str(&format!("{d},Tiramisu,{},5.50\n", 2 + day % 4));
+    }
+    csv.push_str("2024-03-10,Tiramisu,lots,5.50\n");
+    csv
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(screenshots_dir().join(name), png).expect("write screenshot");
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    e.clear().await.ok();
+    e.send_keys(text).await.expect("type");
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+}
+
+/// Scrolls an element into view, so the screenshot shows it.
+async fn show(c: &Client, css: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("scroll");
+}
+
+async fn fits_width(c: &Client) -> bool {
+    c.execute(
+        "return document.documentElement.scrollWidth <= window.innerWidth",
+        vec![],
+    )
+    .await
+    .expect("script")
+    .as_bool()
+    .unwrap_or(false)
+}
+
+async fn journey(c: &Client, base: &str) {
+    c.goto(&format!("{base}/signup"))
+        .await
+        .expect("open sign-up");
+    shot(c, "01-signup.png").await;
+    fill(c, "#email", "chef@example.com").await;
+    fill(c, "#password", "correct horse battery").await;
+    click(c, "form button[type=submit]").await;
+
+    wait_for(c, "form[action='/app/restaurants']").await;
+    fill(c, "#name", "La Boqueria Bites").await;
+    shot(c, "02-new-restaurant.png").await;
+    click(c, "form[action='/app/restaurants'] button[type=submit]").await;
+
+    wait_for(c, ".onboarding").await;
+    shot(c, "03-onboarding.png").await;
+    let csv_path = std::env::temp_dir().join(format!("flux-browser-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(&csv_path, sales_csv()).expect("write csv");
+    c.find(Locator::Css("#file"))
+        .await
+        .expect("file input")
+        .send_keys(&csv_path.to_string_lossy())
+        .await
+        .expect("choose file");
+    click(c, ".upload-form button[type=submit]").await;
+
+    let errors = wait_for(c, "table.errors").await;
+    let text = errors.text().await.expect("table text");
+    assert!(text.contains("lots"), "the bad value is listed: {text}");
+    assert!(c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .contains("/uploads/"));
+    show(c, "table.errors").await;
+    shot(c, "04-upload-detail.png").await;
+    let _ = std::fs::remove_file(&csv_path);
+
+    click(c, "nav.tabs a[href$='/uploads']").await;
+    wait_for(c, "table.stack").await;
+    shot(c, "05-uploads.png").await;
+
+    let sales_tab = c.find(Locator::Css("nav.tabs a")).await.expect("sales tab");
+    sales_tab.click().await.expect("open sales");
+    wait_for(c, "svg.chart-line").await;
+    wait_for(c, "svg.chart-bars").await;
+    shot(c, "06-sales.png").await;
+    let overview = c.current_url().await.expect("url");
+
+    let menu_url = format!("{}/menu", overview.as_str().trim_end_matches('/'));
+    c.goto(&menu_url).await.expect("menu");
+    wait_for(c, "table.stack").await;
+    shot(c, "07-menu.png").await;
+    let health_url = format!("{}/health", overview.as_str().trim_end_matches('/'));
+    c.goto(&health_url).await.expect("health");
+    wait_for(c, ".kpis").await;
+    shot(c, "08-health.png").await;
+    let settings_url = format!("{}/settings", overview.as_str().trim_end_matches('/'));
+    c.goto(&settings_url).await.expect("settings");
+    wait_for(c, "fieldset.hours").await;
+    shot(c, "09-settings.png").await;
+
+    // The same pages on a phone.
+    c.set_window_size(375, 812).await.expect("resize");
+    for (url, name) in [
+        (overview.as_str().to_string(), "10-mobile-sales.png"),
+        (menu_url.clone(), "11-mobile-menu.png"),
+        (settings_url.clone(), "12-mobile-settings.png"),
+    ] {
+        c.goto(&url).await.expect("open page");
+        wait_for(c, "main").await;
+        assert!(
+            fits_width(c).await,
+            "{name}: the page scrolls horizontally at 375 px"
+        );
+        shot(c, name).await;
+    }
+    c.goto(overview.as_str()).await.expect("sales");
+    wait_for(c, "svg.chart-line").await;
+    let uploads_url = format!("{}/uploads", overview.as_str().trim_end_matches('/'));
+    c.goto(&uploads_url).await.expect("uploads");
+    let first = wait_for(c, "table.stack a").await;
+    first.click().await.expect("open the upload");
+    wait_for(c, "table.errors").await;
+    assert!(
+        fits_width(c).await,
+        "upload detail scrolls horizontally at 375 px"
+    );
+    show(c, "table.errors").await;
+    shot(c, "13-mobile-upload-detail.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_user_uploads_sales_and_sees_the_row_error_and_the_chart() {
+    let base = spawn_app().await;
+    let (browser, client) = start_browser().await;
+    // Run the journey in a task so a failed assertion still lets us close
+    // the session before the guard kills the processes.
+    let c = client.clone();
+    let outcome = tokio::spawn(async move { journey(&c, &base).await }).await;
+    let _ = client.close().await;
+    drop(browser);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

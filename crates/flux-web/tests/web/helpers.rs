@@ -1,0 +1,197 @@
+//! `spawn_app()` and a `Browser`-like client with typed helpers, so tests
+//! read as sentences.
+
+use std::time::Duration;
+
+use flux_api::{Application, ServerConfig};
+use flux_store::pool::AppRole;
+use reqwest::{header, StatusCode};
+
+pub const SECRET: &[u8] = b"web-test-secret-0123456789abcdefghijkl";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let db = flux_testkit::fresh_db().await;
+    let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
+        .await
+        .expect("connect as flux_app");
+    let config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
+    let pages = flux_web::router(flux_web::WebState::new(
+        pool.clone(),
+        SECRET,
+        4 * 1024 * 1024,
+    ));
+    let app = Application::build_with_pages(&config, pool, pages)
+        .await
+        .expect("bind");
+    let addr = app.local_addr().expect("addr");
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        base: format!("http://{addr}"),
+    }
+}
+
+/// One visitor: a cookie jar and no automatic redirects, so tests see
+/// every status and `Location`.
+pub struct Visitor {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+/// A response's status, `Location` and body.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookie: Vec<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    pub fn visitor(&self) -> Visitor {
+        Visitor {
+            base: self.base.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+        }
+    }
+}
+
+async fn page_of(resp: reqwest::Response) -> Page {
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let set_cookie = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect();
+    let body = resp.text().await.expect("body");
+    Page {
+        status,
+        location,
+        set_cookie,
+        body,
+    }
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    let end = html[start..].find('"').expect("closing quote") + start;
+    html[start..end].to_string()
+}
+
+impl Visitor {
+    pub async fn get(&self, path: &str) -> Page {
+        page_of(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        page_of(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .form(fields)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// Posts a form rendered at `form_page`, with its CSRF token.
+    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let token = csrf_of(&self.get(form_page).await.body);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    pub async fn sign_up(&self, email: &str) -> Page {
+        let page = self
+            .submit(
+                "/signup",
+                "/signup",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-up failed: {}",
+            page.body
+        );
+        page
+    }
+
+    /// Creates a restaurant and returns its id.
+    pub async fn create_restaurant(&self, name: &str) -> String {
+        let page = self
+            .submit(
+                "/app",
+                "/app/restaurants",
+                &[
+                    ("name", name),
+                    ("timezone", "Europe/Madrid"),
+                    ("currency", "EUR"),
+                    ("locale", "es-ES"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "create restaurant: {}",
+            page.body
+        );
+        let location = page.location.expect("redirect");
+        location
+            .trim_start_matches("/app/r/")
+            .split('?')
+            .next()
+            .expect("id")
+            .to_string()
+    }
+
+    /// Uploads a sales file through the multipart form.
+    pub async fn upload(&self, rid: &str, csrf: Option<&str>, name: &str, bytes: &[u8]) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(t) = csrf {
+            form = form.text("csrf", t.to_string());
+        }
+        form = form
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            )
+            .text("policy", "skip_invalid");
+        page_of(
+            self.http
+                .post(format!("{}/app/r/{rid}/uploads", self.base))
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload"),
+        )
+        .await
+    }
+}

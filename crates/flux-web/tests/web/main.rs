@@ -1,0 +1,7 @@
+//! Handler-level tests of the dashboard: a real server on a random port
+//! over a fresh database, driven by an HTTP client with a cookie store,
+//! the way a browser without JavaScript would use it.
+
+mod helpers;
+mod pages;
+mod security;
