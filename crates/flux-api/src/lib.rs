@@ -126,7 +126,11 @@ impl Application {
 
     /// [`Application::build`] with extra routes (the web dashboard) served
     /// beside the API.
-    pub async fn build_with_pages(config: &ServerConfig, pool: PgPool, pages: Router) -> std::io::Result<Self> {
+    pub async fn build_with_pages(
+        config: &ServerConfig,
+        pool: PgPool,
+        pages: Router,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
         let state = AppState {
             pool,

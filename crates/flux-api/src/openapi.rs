@@ -6,7 +6,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::routes::{auth, health, hours, members, menu, restaurants, sales, settings, uploads};
+use crate::routes::{
+    auth, forecast, health, hours, members, menu, restaurants, sales, settings, uploads,
+};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -24,6 +26,7 @@ use crate::AppState;
         (name = "menu", description = "Dishes"),
         (name = "uploads", description = "Sales file imports"),
         (name = "sales", description = "Sales analytics and data health"),
+        (name = "forecast", description = "Demand forecasts, runs, feedback and accuracy"),
         (name = "health", description = "Probes")
     )
 )]
@@ -67,7 +70,12 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(sales::daily))
         .routes(routes!(sales::items))
         .routes(routes!(sales::weekday))
-        .routes(routes!(sales::health));
+        .routes(routes!(sales::health))
+        .routes(routes!(forecast::create, forecast::list))
+        .routes(routes!(forecast::runs))
+        .routes(routes!(forecast::explanation))
+        .routes(routes!(forecast::feedback, forecast::feedback_list))
+        .routes(routes!(forecast::accuracy));
     // Uploads carry files: their own, larger body limit.
     let uploads = OpenApiRouter::new()
         .routes(routes!(uploads::create, uploads::list))

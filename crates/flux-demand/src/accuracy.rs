@@ -69,13 +69,23 @@ pub fn metrics(pairs: &[Pair], naive_mae: Option<f64>) -> Metrics {
     let mae = pairs.iter().map(|p| (p.p50 - p.actual).abs()).sum::<f64>() / n;
     let pin = pairs
         .iter()
-        .map(|p| (pinball(p.p10, 0.1, p.actual) + pinball(p.p50, 0.5, p.actual) + pinball(p.p90, 0.9, p.actual)) / 3.0)
+        .map(|p| {
+            (pinball(p.p10, 0.1, p.actual)
+                + pinball(p.p50, 0.5, p.actual)
+                + pinball(p.p90, 0.9, p.actual))
+                / 3.0
+        })
         .sum::<f64>()
         / n;
     let mean_actual = pairs.iter().map(|p| p.actual).sum::<f64>() / n;
     let scale = naive_mae.filter(|s| *s > 0.0);
-    let coverage = (mean_actual >= COVERAGE_MIN_MEAN)
-        .then(|| pairs.iter().filter(|p| p.p10 <= p.actual && p.actual <= p.p90).count() as f64 / n);
+    let coverage = (mean_actual >= COVERAGE_MIN_MEAN).then(|| {
+        pairs
+            .iter()
+            .filter(|p| p.p10 <= p.actual && p.actual <= p.p90)
+            .count() as f64
+            / n
+    });
     let total_actual: f64 = pairs.iter().map(|p| p.actual).sum();
     Metrics {
         days: pairs.len(),
@@ -83,7 +93,8 @@ pub fn metrics(pairs: &[Pair], naive_mae: Option<f64>) -> Metrics {
         mase: scale.map(|s| mae / s),
         scaled_pinball: scale.map(|s| pin / s),
         coverage_80: coverage,
-        bias: (total_actual > 0.0).then(|| pairs.iter().map(|p| p.p50 - p.actual).sum::<f64>() / total_actual),
+        bias: (total_actual > 0.0)
+            .then(|| pairs.iter().map(|p| p.p50 - p.actual).sum::<f64>() / total_actual),
     }
 }
 
@@ -92,13 +103,21 @@ pub fn weekly_naive_mae(history: &[(NaiveDate, f64)]) -> Option<f64> {
     let by_date: BTreeMap<NaiveDate, f64> = history.iter().copied().collect();
     let errs: Vec<f64> = by_date
         .iter()
-        .filter_map(|(d, y)| by_date.get(&(*d - chrono::Days::new(7))).map(|prev| (y - prev).abs()))
+        .filter_map(|(d, y)| {
+            by_date
+                .get(&(*d - chrono::Days::new(7)))
+                .map(|prev| (y - prev).abs())
+        })
         .collect();
     (!errs.is_empty()).then(|| errs.iter().sum::<f64>() / errs.len() as f64)
 }
 
 /// Accuracy of a restaurant's stored forecasts up to (not including) `today`.
-pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid, today: NaiveDate) -> Result<AccuracyReport, flux_store::StoreError> {
+pub async fn report(
+    conn: &mut flux_store::PgConnection,
+    rid: Uuid,
+    today: NaiveDate,
+) -> Result<AccuracyReport, flux_store::StoreError> {
     let rows = flux_store::forecasts::forecast_vs_actual(conn, rid, today).await?;
     let first = rows.iter().map(|r| r.date).min();
     let history = match first {
@@ -107,16 +126,22 @@ pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid, today: Naive
     };
     let mut hist: BTreeMap<Uuid, Vec<(NaiveDate, f64)>> = BTreeMap::new();
     for h in history {
-        hist.entry(h.menu_item_id).or_default().push((h.business_date, h.quantity));
+        hist.entry(h.menu_item_id)
+            .or_default()
+            .push((h.business_date, h.quantity));
     }
     let mut by_item: BTreeMap<Uuid, (String, Vec<Pair>)> = BTreeMap::new();
     for r in rows {
-        by_item.entry(r.menu_item_id).or_insert_with(|| (r.name.clone(), Vec::new())).1.push(Pair {
-            p10: r.p10,
-            p50: r.p50,
-            p90: r.p90,
-            actual: r.actual,
-        });
+        by_item
+            .entry(r.menu_item_id)
+            .or_insert_with(|| (r.name.clone(), Vec::new()))
+            .1
+            .push(Pair {
+                p10: r.p10,
+                p50: r.p50,
+                p90: r.p90,
+                actual: r.actual,
+            });
     }
     let mut items = Vec::new();
     let mut all = Vec::new();
@@ -135,7 +160,8 @@ pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid, today: Naive
     }
     // The restaurant-level scale is the day-weighted mean of the dishes' scales.
     let weight: usize = scales.iter().map(|s| s.1).sum();
-    let scale = (weight > 0).then(|| scales.iter().map(|(s, n)| s * *n as f64).sum::<f64>() / weight as f64);
+    let scale = (weight > 0)
+        .then(|| scales.iter().map(|(s, n)| s * *n as f64).sum::<f64>() / weight as f64);
     Ok(AccuracyReport {
         restaurant: metrics(&all, scale),
         items,
@@ -149,22 +175,39 @@ mod tests {
     #[test]
     fn metrics_match_hand_computed_values() {
         let pairs = [
-            Pair { p10: 4.0, p50: 6.0, p90: 9.0, actual: 7.0 },
-            Pair { p10: 4.0, p50: 6.0, p90: 9.0, actual: 10.0 },
+            Pair {
+                p10: 4.0,
+                p50: 6.0,
+                p90: 9.0,
+                actual: 7.0,
+            },
+            Pair {
+                p10: 4.0,
+                p50: 6.0,
+                p90: 9.0,
+                actual: 10.0,
+            },
         ];
         let m = metrics(&pairs, Some(2.0));
         assert_eq!(m.days, 2);
         assert!((m.mae - 2.5).abs() < 1e-12); // |6-7|, |6-10|
         assert!((m.mase.unwrap_or_default() - 1.25).abs() < 1e-12);
-        assert_eq!(m.coverage_80, Some(0.5), "mean actual 8.5 >= 5; 7 inside, 10 outside");
+        assert_eq!(
+            m.coverage_80,
+            Some(0.5),
+            "mean actual 8.5 >= 5; 7 inside, 10 outside"
+        );
         // bias: ((6-7)+(6-10)) / 17
         assert!((m.bias.unwrap_or_default() + 5.0 / 17.0).abs() < 1e-12);
     }
 
     #[test]
     fn weekly_naive_uses_same_weekday_last_week() {
-        let d = |i: u64| NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default() + chrono::Days::new(i);
-        let hist: Vec<_> = (0..14).map(|i| (d(i), if i < 7 { 10.0 } else { 12.0 })).collect();
+        let d =
+            |i: u64| NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default() + chrono::Days::new(i);
+        let hist: Vec<_> = (0..14)
+            .map(|i| (d(i), if i < 7 { 10.0 } else { 12.0 }))
+            .collect();
         assert_eq!(weekly_naive_mae(&hist), Some(2.0));
         assert_eq!(weekly_naive_mae(&hist[..5]), None);
     }

@@ -86,10 +86,14 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     let started = Instant::now();
     let actor = opts.user_id.unwrap_or(Uuid::nil());
     let mut tx = flux_store::tenant::begin(pool, actor, rid).await?;
-    let restaurant = flux_store::restaurants::get(&mut tx, rid).await?.ok_or(DemandError::NoRestaurant)?;
+    let restaurant = flux_store::restaurants::get(&mut tx, rid)
+        .await?
+        .ok_or(DemandError::NoRestaurant)?;
     let tz = chrono_tz::Tz::from_str(&restaurant.timezone).unwrap_or(chrono_tz::UTC);
     let settings_rows = flux_store::settings::load(&mut tx, rid).await?;
-    let settings = flux_domain::settings::Settings::from_stored(settings_rows.iter().map(|(k, v)| (k.as_str(), v)));
+    let settings = flux_domain::settings::Settings::from_stored(
+        settings_rows.iter().map(|(k, v)| (k.as_str(), v)),
+    );
     let hours = flux_store::hours::load(&mut tx, rid).await?;
     // A restaurant that never entered opening hours is not "closed every day".
     let closed: HashSet<u32> = if hours.days.iter().all(Vec::is_empty) {
@@ -97,8 +101,13 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     } else {
         (0..7u32).filter(|d| hours.is_closed(*d as usize)).collect()
     };
-    let as_of = opts.as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
-    let horizon = Horizon::new(opts.horizon.unwrap_or(u32::from(settings.forecast_horizon_days)))?;
+    let as_of = opts
+        .as_of
+        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
+    let horizon = Horizon::new(
+        opts.horizon
+            .unwrap_or(u32::from(settings.forecast_horizon_days)),
+    )?;
     let items = flux_store::menu::list(
         &mut tx,
         rid,
@@ -126,11 +135,18 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
             category: meta.get(&s.menu_item_id).and_then(|m| m.1.clone()),
             date: s.business_date,
             quantity: s.quantity,
-            promo_share: if s.quantity > 0.0 { s.promo_quantity / s.quantity } else { 0.0 },
+            promo_share: if s.quantity > 0.0 {
+                s.promo_quantity / s.quantity
+            } else {
+                0.0
+            },
         })
         .collect();
     let mut engine_input = restaurant_from_daily(totals, &closed, Some(as_of));
-    engine_input.country = settings.holiday_country.as_deref().and_then(|c| Country::from_str(c).ok());
+    engine_input.country = settings
+        .holiday_country
+        .as_deref()
+        .and_then(|c| Country::from_str(c).ok());
     let mut request = ForecastRequest::new(as_of, horizon, opts.model);
     request.closed_days = (0..horizon.days())
         .map(|i| as_of + chrono::Days::new(u64::from(i)))
@@ -139,16 +155,20 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     let load_ms = started.elapsed().as_millis() as i64;
 
     let t = Instant::now();
-    let result = tokio::task::spawn_blocking(move || flux_forecast::forecast_restaurant(&engine_input, &request))
-        .await
-        .map_err(|e| DemandError::Internal(e.to_string()))??;
+    let result = tokio::task::spawn_blocking(move || {
+        flux_forecast::forecast_restaurant(&engine_input, &request)
+    })
+    .await
+    .map_err(|e| DemandError::Internal(e.to_string()))??;
     let engine_ms = t.elapsed().as_millis() as i64;
 
     let t = Instant::now();
     let mut rows = ForecastRows::default();
     let mut forecasts = Vec::with_capacity(result.len());
     for f in result {
-        let Ok(id) = Uuid::parse_str(&f.item) else { continue };
+        let Ok(id) = Uuid::parse_str(&f.item) else {
+            continue;
+        };
         for d in &f.days {
             rows.menu_item_id.push(id);
             rows.date.push(d.date);
@@ -158,7 +178,8 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
             rows.p90.push(d.p90);
             rows.p99.push(d.p99);
             rows.confidence.push(d.confidence);
-            rows.explanation.push(serde_json::to_value(&d.explanation).unwrap_or_default());
+            rows.explanation
+                .push(serde_json::to_value(d.explanation).unwrap_or_default());
             rows.text.push(d.explanation.to_string());
         }
         let name = meta.get(&id).map(|m| m.0.clone()).unwrap_or_default();

@@ -149,23 +149,35 @@ mod tests {
     }
 }
 
+/// Local hour at which every restaurant is re-forecast each night: after
+/// the day's last sales, before the morning's ordering and prep.
+pub const NIGHTLY_FORECAST_HOUR: u32 = 2;
+
 /// The next instant strictly after `now` at which the local clock in `tz`
 /// shows `hour`:00 — e.g. the nightly forecast at 02:00 local time. On a
 /// day when that hour does not exist (DST gap) the first instant after the
 /// gap is used; when it exists twice, the first.
-pub fn next_local_hour(tz: Tz, now: chrono::DateTime<chrono::Utc>, hour: u32) -> chrono::DateTime<chrono::Utc> {
+pub fn next_local_hour(
+    tz: Tz,
+    now: chrono::DateTime<chrono::Utc>,
+    hour: u32,
+) -> chrono::DateTime<chrono::Utc> {
     use chrono::{Duration, TimeZone};
     let local_today = now.with_timezone(&tz).date_naive();
     for offset in 0..3 {
         let day = local_today + Duration::days(offset);
-        let Some(naive) = day.and_hms_opt(hour, 0, 0) else { continue };
+        let Some(naive) = day.and_hms_opt(hour, 0, 0) else {
+            continue;
+        };
         let candidate = match tz.from_local_datetime(&naive) {
             chrono::LocalResult::Single(t) => t,
             chrono::LocalResult::Ambiguous(first, _) => first,
-            chrono::LocalResult::None => match tz.from_local_datetime(&(naive + Duration::hours(1))) {
-                chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t,
-                chrono::LocalResult::None => continue,
-            },
+            chrono::LocalResult::None => {
+                match tz.from_local_datetime(&(naive + Duration::hours(1))) {
+                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t,
+                    chrono::LocalResult::None => continue,
+                }
+            }
         }
         .with_timezone(&chrono::Utc);
         if candidate > now {
@@ -184,12 +196,39 @@ mod schedule_tests {
     fn next_two_am_follows_the_restaurants_clock() {
         let madrid = chrono_tz::Europe::Madrid;
         // 2026-01-10 01:00 UTC is 02:00 in Madrid (UTC+1): strictly after, so next day.
-        let now = chrono::Utc.with_ymd_and_hms(2026, 1, 10, 1, 0, 0).single().expect("time");
-        assert_eq!(next_local_hour(madrid, now, 2), chrono::Utc.with_ymd_and_hms(2026, 1, 11, 1, 0, 0).single().expect("t"));
-        let now = chrono::Utc.with_ymd_and_hms(2026, 1, 10, 0, 30, 0).single().expect("time");
-        assert_eq!(next_local_hour(madrid, now, 2), chrono::Utc.with_ymd_and_hms(2026, 1, 10, 1, 0, 0).single().expect("t"));
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 1, 10, 1, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(
+            next_local_hour(madrid, now, 2),
+            chrono::Utc
+                .with_ymd_and_hms(2026, 1, 11, 1, 0, 0)
+                .single()
+                .expect("t")
+        );
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 1, 10, 0, 30, 0)
+            .single()
+            .expect("time");
+        assert_eq!(
+            next_local_hour(madrid, now, 2),
+            chrono::Utc
+                .with_ymd_and_hms(2026, 1, 10, 1, 0, 0)
+                .single()
+                .expect("t")
+        );
         // 2026-03-29: Madrid skips 02:00-03:00; the job runs at 03:00 local = 01:00 UTC.
-        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 28, 12, 0, 0).single().expect("time");
-        assert_eq!(next_local_hour(madrid, now, 2), chrono::Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).single().expect("t"));
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 3, 28, 12, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(
+            next_local_hour(madrid, now, 2),
+            chrono::Utc
+                .with_ymd_and_hms(2026, 3, 29, 1, 0, 0)
+                .single()
+                .expect("t")
+        );
     }
 }

@@ -25,6 +25,9 @@ pub struct DailyTotal {
     pub promo_share: f64,
 }
 
+/// A dish's category and, per day, (quantity, promo quantity).
+type ItemDays = (Option<String>, BTreeMap<NaiveDate, (f64, f64)>);
+
 /// Assembles a restaurant from daily totals. `closed_weekdays` holds ISO
 /// weekdays − 1 (0 = Monday) on which the restaurant is closed; `until`
 /// extends every series to that day (exclusive), e.g. the forecast origin,
@@ -34,8 +37,7 @@ pub fn restaurant_from_daily(
     closed_weekdays: &HashSet<u32>,
     until: Option<NaiveDate>,
 ) -> Restaurant {
-    // item → (category, date → (qty, promo qty))
-    let mut by_item: BTreeMap<String, (Option<String>, BTreeMap<NaiveDate, (f64, f64)>)> = BTreeMap::new();
+    let mut by_item: BTreeMap<String, ItemDays> = BTreeMap::new();
     let mut active_days: HashSet<NaiveDate> = HashSet::new();
     let mut last: Option<NaiveDate> = None;
     for t in totals {
@@ -45,7 +47,9 @@ pub fn restaurant_from_daily(
         let q = t.quantity.max(0.0);
         active_days.insert(t.date);
         last = Some(last.map_or(t.date, |l| l.max(t.date)));
-        let entry = by_item.entry(t.item).or_insert_with(|| (t.category.clone(), BTreeMap::new()));
+        let entry = by_item
+            .entry(t.item)
+            .or_insert_with(|| (t.category.clone(), BTreeMap::new()));
         if entry.0.is_none() {
             entry.0 = t.category;
         }
@@ -63,7 +67,9 @@ pub fn restaurant_from_daily(
     let end = until.unwrap_or(last + chrono::Days::new(1));
     let mut series = Vec::with_capacity(by_item.len());
     for (item, (category, days)) in by_item {
-        let Some((&start, _)) = days.iter().next() else { continue };
+        let Some((&start, _)) = days.iter().next() else {
+            continue;
+        };
         if start >= end {
             continue;
         }
@@ -132,15 +138,26 @@ mod tests {
         assert_eq!(soup.start, d("2024-03-02"));
         assert_eq!(soup.quantities, [3.0, 4.0, 0.0, 0.0, 0.0, 5.0]);
         assert!(soup.flags[2].closed, "Monday is a closed weekday");
-        assert!(!soup.flags[3].closed && !soup.flags[3].missing, "Cake sold on the 5th: Soup's 0 is real");
+        assert!(
+            !soup.flags[3].closed && !soup.flags[3].missing,
+            "Cake sold on the 5th: Soup's 0 is real"
+        );
         assert!(soup.flags[4].missing, "nobody sold anything on the 6th");
         let cake = r.series.iter().find(|s| s.item == "Cake").expect("cake");
-        assert_eq!(cake.start, d("2024-03-03"), "a dish starts at its first sale");
+        assert_eq!(
+            cake.start,
+            d("2024-03-03"),
+            "a dish starts at its first sale"
+        );
     }
 
     #[test]
     fn until_extends_series_to_the_origin() {
-        let r = restaurant_from_daily(vec![t("Soup", "2024-03-01", 1.0)], &HashSet::new(), Some(d("2024-03-04")));
+        let r = restaurant_from_daily(
+            vec![t("Soup", "2024-03-01", 1.0)],
+            &HashSet::new(),
+            Some(d("2024-03-04")),
+        );
         assert_eq!(r.series[0].quantities.len(), 3);
         assert!(r.series[0].flags[2].missing);
     }

@@ -32,10 +32,16 @@ fn open(path: &Path, popts: &ParseOptions) -> Result<flux_ingest::SalesReader<Fi
 }
 
 fn wanted(line: &SaleLine, location: &Option<String>) -> bool {
-    location.as_ref().is_none_or(|l| line.location.as_deref() == Some(l.as_str()))
+    location
+        .as_ref()
+        .is_none_or(|l| line.location.as_deref() == Some(l.as_str()))
 }
 
-pub(crate) async fn scan(path: &Path, popts: &ParseOptions, location: Option<String>) -> Result<Scan, ImportError> {
+pub(crate) async fn scan(
+    path: &Path,
+    popts: &ParseOptions,
+    location: Option<String>,
+) -> Result<Scan, ImportError> {
     let path = path.to_path_buf();
     let popts = popts.clone();
     tokio::task::spawn_blocking(move || {
@@ -61,9 +67,9 @@ pub(crate) async fn scan(path: &Path, popts: &ParseOptions, location: Option<Str
             scan.first_date = Some(scan.first_date.map_or(d, |f| f.min(d)));
             scan.last_date = Some(scan.last_date.map_or(d, |l| l.max(d)));
             let key = line.item_key();
-            if !scan.items.contains_key(&key) {
-                scan.items.insert(key, (line.item.clone(), line.category.clone()));
-            }
+            scan.items
+                .entry(key)
+                .or_insert_with(|| (line.item.clone(), line.category.clone()));
         }
         scan.summary = reader.finish();
         Ok(scan)
@@ -110,9 +116,13 @@ pub(crate) async fn store(
     started: std::time::Instant,
 ) -> Result<(), StoreFailure> {
     let rid = job.actor.restaurant_id;
-    let mut tx = flux_store::tenant::begin(pool, job.actor.user_id.unwrap_or(Uuid::nil()), rid).await?;
+    let mut tx =
+        flux_store::tenant::begin(pool, job.actor.user_id.unwrap_or(Uuid::nil()), rid).await?;
 
-    let mut ids: HashMap<String, Uuid> = flux_store::menu::keys(&mut tx, rid).await?.into_iter().collect();
+    let mut ids: HashMap<String, Uuid> = flux_store::menu::keys(&mut tx, rid)
+        .await?
+        .into_iter()
+        .collect();
     let missing: Vec<(String, String, Option<String>)> = job
         .scan
         .items
@@ -126,9 +136,14 @@ pub(crate) async fn store(
 
     let (first, last) = match (job.scan.first_date, job.scan.last_date) {
         (Some(f), Some(l)) => (f, l),
-        _ => return Err(StoreFailure::Other(ImportError::Internal("no dates".into()))),
+        _ => {
+            return Err(StoreFailure::Other(ImportError::Internal(
+                "no dates".into(),
+            )))
+        }
     };
-    let skip_existing = !direct_allowed || sales::has_lines_between(&mut tx, rid, first, last).await?;
+    let skip_existing =
+        !direct_allowed || sales::has_lines_between(&mut tx, rid, first, last).await?;
     sales::create_staging(&mut tx).await?;
 
     // Producer: a blocking thread parses and encodes COPY chunks; a bounded
@@ -149,10 +164,14 @@ pub(crate) async fn store(
                 continue;
             }
             let Some(&menu_item_id) = ids.get(&line.item_key()) else {
-                return Err(ImportError::Internal(format!("no menu item for {:?}", line.item)));
+                return Err(ImportError::Internal(format!(
+                    "no menu item for {:?}",
+                    line.item
+                )));
             };
             let mut key = [0u8; 16];
-            hex::decode_to_slice(line.dedupe_key(), &mut key).map_err(|e| ImportError::Internal(e.to_string()))?;
+            hex::decode_to_slice(line.dedupe_key(), &mut key)
+                .map_err(|e| ImportError::Internal(e.to_string()))?;
             sales::encode_line(
                 &mut buf,
                 rid,
@@ -176,13 +195,19 @@ pub(crate) async fn store(
                 if sender.blocking_send(chunk).is_err() {
                     return Ok(done); // the consumer stopped; it reports why
                 }
-                progress(Progress { lines_done: done, lines_total: total });
+                progress(Progress {
+                    lines_done: done,
+                    lines_total: total,
+                });
             }
         }
         if !buf.is_empty() {
             let _ = sender.blocking_send(buf);
         }
-        progress(Progress { lines_done: done, lines_total: total });
+        progress(Progress {
+            lines_done: done,
+            lines_total: total,
+        });
         Ok(done)
     });
 
@@ -196,7 +221,9 @@ pub(crate) async fn store(
             }
         }
         drop(receiver);
-        let produced = producer.await.map_err(|e| ImportError::Internal(e.to_string()))?;
+        let produced = producer
+            .await
+            .map_err(|e| ImportError::Internal(e.to_string()))?;
         match (failure, produced) {
             (Some(e), _) => Err(e),
             (None, Err(e)) => {
@@ -207,13 +234,21 @@ pub(crate) async fn store(
         }
     };
     copied?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "lines copied to staging");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "lines copied to staging"
+    );
     let merged = match sales::merge_staging(&mut tx, skip_existing, job.scan.has_orders).await {
         Ok(m) => m,
-        Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => return Err(StoreFailure::KeyClash),
+        Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => {
+            return Err(StoreFailure::KeyClash)
+        }
         Err(e) => return Err(e.into()),
     };
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "lines stored and rolled up");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "lines stored and rolled up"
+    );
     let imported = merged.lines;
     report.orders = merged.orders;
     report.upload_id = Some(job.upload_id);
@@ -221,7 +256,8 @@ pub(crate) async fn store(
     report.rows_duplicate = job.scan.lines.saturating_sub(imported);
     report.finish(started);
 
-    let summary = serde_json::to_value(&*report).map_err(|e| ImportError::Internal(e.to_string()))?;
+    let summary =
+        serde_json::to_value(&*report).map_err(|e| ImportError::Internal(e.to_string()))?;
     let errors = summary.get("errors").cloned().unwrap_or_default();
     let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     sales::insert_upload(
@@ -255,9 +291,20 @@ pub(crate) async fn store(
         )),
         other => StoreFailure::Other(other.into()),
     })?;
+    // New sales mean new forecasts; queued in the same transaction, so the
+    // job exists exactly when the import does.
+    sales_enqueue_forecast(&mut tx, rid).await?;
     if let Some((key, value)) = job.remember_mapping {
         sales::save_mapping(&mut tx, rid, key, value).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+async fn sales_enqueue_forecast(
+    tx: &mut flux_store::PgConnection,
+    rid: Uuid,
+) -> Result<(), StoreFailure> {
+    flux_store::jobs::enqueue_forecast(tx, rid, "import").await?;
     Ok(())
 }

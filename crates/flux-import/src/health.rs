@@ -38,7 +38,10 @@ pub struct HealthReport {
     pub advice: Vec<String>,
 }
 
-pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> Result<HealthReport, flux_store::StoreError> {
+pub async fn report(
+    conn: &mut flux_store::PgConnection,
+    rid: Uuid,
+) -> Result<HealthReport, flux_store::StoreError> {
     use flux_store::analytics as a;
     let span = a::sales_span(conn, rid).await?;
     let empty_days = a::days_without_sales(conn, rid).await?;
@@ -50,10 +53,15 @@ pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> Result<He
     if span.is_none() {
         advice.push("No sales yet: upload a sales export to start forecasting.".to_string());
     } else if days_in_span < 28 {
-        advice.push(format!("Only {days_in_span} days of history: forecasts improve a lot with 8 weeks or more."));
+        advice.push(format!(
+            "Only {days_in_span} days of history: forecasts improve a lot with 8 weeks or more."
+        ));
     }
     for g in &gaps {
-        advice.push(format!("No sales from {} to {} ({} days): missing export, or closed?", g.from, g.to, g.days));
+        advice.push(format!(
+            "No sales from {} to {} ({} days): missing export, or closed?",
+            g.from, g.to, g.days
+        ));
     }
     if !thin.is_empty() {
         advice.push(format!(
@@ -118,10 +126,20 @@ mod tests {
 
     #[test]
     fn groups_consecutive_empty_days_into_gaps() {
-        let days = [d("2024-01-01"), d("2024-01-02"), d("2024-01-03"), d("2024-01-07"), d("2024-01-10"), d("2024-01-11")];
+        let days = [
+            d("2024-01-01"),
+            d("2024-01-02"),
+            d("2024-01-03"),
+            d("2024-01-07"),
+            d("2024-01-10"),
+            d("2024-01-11"),
+        ];
         let g = gaps(&days, 2);
         assert_eq!(g.len(), 2);
-        assert_eq!((g[0].from, g[0].to, g[0].days), (d("2024-01-01"), d("2024-01-03"), 3));
+        assert_eq!(
+            (g[0].from, g[0].to, g[0].days),
+            (d("2024-01-01"), d("2024-01-03"), 3)
+        );
         assert_eq!((g[1].from, g[1].days), (d("2024-01-10"), 2));
         assert!(gaps(&days, 4).is_empty());
     }

@@ -61,7 +61,9 @@ impl FromStr for Policy {
         match s {
             "strict" => Ok(Policy::Strict),
             "skip_invalid" => Ok(Policy::SkipInvalid),
-            other => Err(format!("unknown policy {other:?} (expected strict or skip_invalid)")),
+            other => Err(format!(
+                "unknown policy {other:?} (expected strict or skip_invalid)"
+            )),
         }
     }
 }
@@ -150,13 +152,19 @@ struct Context {
 }
 
 async fn context(pool: &PgPool, actor: Actor) -> Result<Context, ImportError> {
-    let mut tx = flux_store::tenant::begin(pool, actor.user_id.unwrap_or(Uuid::nil()), actor.restaurant_id).await?;
+    let mut tx = flux_store::tenant::begin(
+        pool,
+        actor.user_id.unwrap_or(Uuid::nil()),
+        actor.restaurant_id,
+    )
+    .await?;
     let r = flux_store::restaurants::get(&mut tx, actor.restaurant_id)
         .await?
         .ok_or(ImportError::NoRestaurant)?;
     let rows = flux_store::settings::load(&mut tx, actor.restaurant_id).await?;
     tx.commit().await?;
-    let settings = flux_domain::settings::Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)));
+    let settings =
+        flux_domain::settings::Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)));
     Ok(Context {
         timezone: chrono_tz::Tz::from_str(&r.timezone).unwrap_or(chrono_tz::UTC),
         locale: r.locale,
@@ -168,7 +176,11 @@ fn parse_options(ctx: &Context, opts: &ImportOptions, today: NaiveDate) -> Parse
     let mut p = ParseOptions::new(ctx.timezone, today)
         .with_locale(ctx.locale.clone())
         .with_day_cutoff_hour(ctx.cutoff)
-        .with_max_errors(if opts.max_errors == 0 { 1000 } else { opts.max_errors });
+        .with_max_errors(if opts.max_errors == 0 {
+            1000
+        } else {
+            opts.max_errors
+        });
     if let Some(f) = opts.format {
         p = p.with_format(f);
     }
@@ -207,8 +219,15 @@ pub async fn import(
         .map_err(|e| ImportError::Internal(e.to_string()))??;
 
     {
-        let mut tx = flux_store::tenant::begin(pool, actor.user_id.unwrap_or(Uuid::nil()), actor.restaurant_id).await?;
-        if let Some(earlier) = flux_store::sales::live_upload_with_hash(&mut tx, actor.restaurant_id, &sha).await? {
+        let mut tx = flux_store::tenant::begin(
+            pool,
+            actor.user_id.unwrap_or(Uuid::nil()),
+            actor.restaurant_id,
+        )
+        .await?;
+        if let Some(earlier) =
+            flux_store::sales::live_upload_with_hash(&mut tx, actor.restaurant_id, &sha).await?
+        {
             return Err(ImportError::Duplicate(earlier));
         }
         tx.commit().await?;
@@ -221,13 +240,19 @@ pub async fn import(
 
     // Pass 1: everything we need to know before writing.
     let scan = match copy::scan(&source.path, &popts, opts.location.clone()).await {
-        Err(ImportError::File(IngestError::UnrecognisedLayout { headers })) if opts.mapping.is_none() => {
+        Err(ImportError::File(IngestError::UnrecognisedLayout { headers }))
+            if opts.mapping.is_none() =>
+        {
             let key = headers_key(&headers);
             let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), actor.restaurant_id).await?;
-            let saved = flux_store::sales::saved_mapping(&mut tx, actor.restaurant_id, &key).await?;
+            let saved =
+                flux_store::sales::saved_mapping(&mut tx, actor.restaurant_id, &key).await?;
             tx.commit().await?;
-            let Some(mapping) = saved.and_then(|m| serde_json::from_value::<ColumnMapping>(m).ok()) else {
-                return Err(ImportError::File(IngestError::UnrecognisedLayout { headers }));
+            let Some(mapping) = saved.and_then(|m| serde_json::from_value::<ColumnMapping>(m).ok())
+            else {
+                return Err(ImportError::File(IngestError::UnrecognisedLayout {
+                    headers,
+                }));
             };
             popts = popts.with_mapping(mapping);
             remembered = true;
@@ -235,7 +260,11 @@ pub async fn import(
         }
         other => other?,
     };
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, lines = scan.lines, "file scanned");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        lines = scan.lines,
+        "file scanned"
+    );
     let mut report = ImportReport::from_scan(&scan, source, size, opts);
     report.used_saved_mapping = remembered;
     if opts.policy == Policy::Strict && scan.summary.errored > 0 {
@@ -273,14 +302,25 @@ pub async fn import(
     };
     let mut direct_allowed = true;
     loop {
-        match copy::store(pool, &job, direct_allowed, &mut report, progress.clone(), started).await {
+        match copy::store(
+            pool,
+            &job,
+            direct_allowed,
+            &mut report,
+            progress.clone(),
+            started,
+        )
+        .await
+        {
             Ok(()) => return Ok(report),
             Err(copy::StoreFailure::KeyClash) if direct_allowed => {
                 tracing::info!("plain insert met an existing key; retrying with skip-existing");
                 direct_allowed = false;
             }
             Err(copy::StoreFailure::KeyClash) => {
-                return Err(ImportError::Internal("duplicate keys within staging".into()));
+                return Err(ImportError::Internal(
+                    "duplicate keys within staging".into(),
+                ));
             }
             Err(copy::StoreFailure::Other(e)) => return Err(e),
         }
@@ -300,11 +340,12 @@ pub async fn preview(
     let today = chrono::Utc::now().with_timezone(&ctx.timezone).date_naive();
     let popts = parse_options(&ctx, opts, today);
     let path = source.path.clone();
-    let result = tokio::task::spawn_blocking(move || -> Result<flux_ingest::Preview, ImportError> {
-        Ok(flux_ingest::preview(File::open(&path)?, &popts, rows)?)
-    })
-    .await
-    .map_err(|e| ImportError::Internal(e.to_string()))?;
+    let result =
+        tokio::task::spawn_blocking(move || -> Result<flux_ingest::Preview, ImportError> {
+            Ok(flux_ingest::preview(File::open(&path)?, &popts, rows)?)
+        })
+        .await
+        .map_err(|e| ImportError::Internal(e.to_string()))?;
     let p = match result {
         Err(ImportError::File(IngestError::UnrecognisedLayout { headers })) => {
             return Ok(serde_json::json!({

@@ -302,7 +302,7 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         None => discount.is_some_and(|d| !d.is_zero()),
     };
     // A sale rather than a refund: unknown or positive quantity.
-    let is_sale = quantity.map_or(true, |q| q > Decimal::ZERO);
+    let is_sale = quantity.is_none_or(|q| q > Decimal::ZERO);
     if is_sale
         && (unit_price.is_some_and(|p| p <= Decimal::ZERO)
             || line_total.is_some_and(|t| t <= Decimal::ZERO))

@@ -330,10 +330,7 @@ impl DateScan {
         let mut rec = RawRecord::default();
         let mut pending: Option<RawRecord> = None;
         let mut n = 0usize;
-        while self.decided.is_none()
-            && limit.map_or(true, |l| n < l)
-            && src.next_record(&mut rec)?
-        {
+        while self.decided.is_none() && limit.is_none_or(|l| n < l) && src.next_record(&mut rec)? {
             n += 1;
             if partial_tail {
                 // The head may end mid-record: judge each record only once

@@ -34,7 +34,12 @@ pub struct WeekdayProfile {
     pub avg_revenue: Option<Decimal>,
 }
 
-pub async fn daily_totals(conn: &mut PgConnection, rid: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<DailyTotal>> {
+pub async fn daily_totals(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DailyTotal>> {
     Ok(sqlx::query_as(
         "select business_date as date, sum(quantity) as quantity, sum(revenue) as revenue
          from daily_item_sales where restaurant_id = $1 and business_date between $2 and $3
@@ -74,7 +79,12 @@ pub async fn item_totals(
 }
 
 /// Average daily totals per weekday, over days with sales.
-pub async fn weekday_profile(conn: &mut PgConnection, rid: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<WeekdayProfile>> {
+pub async fn weekday_profile(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<WeekdayProfile>> {
     Ok(sqlx::query_as(
         "select (extract(isodow from date)::int - 1) as day_of_week, count(*) as days,
                 round(avg(quantity), 2) as avg_quantity, round(avg(revenue), 2) as avg_revenue
@@ -91,7 +101,10 @@ pub async fn weekday_profile(conn: &mut PgConnection, rid: Uuid, from: NaiveDate
 }
 
 /// The first and last business day with sales.
-pub async fn sales_span(conn: &mut PgConnection, rid: Uuid) -> Result<Option<(NaiveDate, NaiveDate)>> {
+pub async fn sales_span(
+    conn: &mut PgConnection,
+    rid: Uuid,
+) -> Result<Option<(NaiveDate, NaiveDate)>> {
     let row: (Option<NaiveDate>, Option<NaiveDate>) = sqlx::query_as(
         "select min(business_date), max(business_date) from daily_item_sales where restaurant_id = $1",
     )
@@ -117,7 +130,11 @@ pub async fn days_without_sales(conn: &mut PgConnection, rid: Uuid) -> Result<Ve
 }
 
 /// Items with fewer than `min_days` days of sales.
-pub async fn thin_items(conn: &mut PgConnection, rid: Uuid, min_days: i64) -> Result<Vec<(Uuid, String, i64)>> {
+pub async fn thin_items(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    min_days: i64,
+) -> Result<Vec<(Uuid, String, i64)>> {
     Ok(sqlx::query_as(
         "select m.menu_item_id, m.name, count(d.business_date) as days
          from menu_items m left join daily_item_sales d
@@ -132,7 +149,10 @@ pub async fn thin_items(conn: &mut PgConnection, rid: Uuid, min_days: i64) -> Re
     .await?)
 }
 
-pub async fn last_upload_at(conn: &mut PgConnection, rid: Uuid) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+pub async fn last_upload_at(
+    conn: &mut PgConnection,
+    rid: Uuid,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(sqlx::query_scalar(
         "select max(created_at) from data_uploads where restaurant_id = $1 and status = 'completed'",
     )

@@ -16,7 +16,11 @@ pub struct DailySale {
     pub promo_quantity: f64,
 }
 
-pub async fn daily_sales(conn: &mut PgConnection, rid: Uuid, before: NaiveDate) -> Result<Vec<DailySale>> {
+pub async fn daily_sales(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    before: NaiveDate,
+) -> Result<Vec<DailySale>> {
     Ok(sqlx::query_as(
         "select menu_item_id, business_date, quantity::float8 as quantity, promo_quantity::float8 as promo_quantity
          from daily_item_sales where restaurant_id = $1 and business_date < $2",
@@ -45,11 +49,17 @@ pub struct Run {
     pub created_at: DateTime<Utc>,
 }
 
-const RUN_COLUMNS: &str = "forecast_run_id, model, model_version, parameters, trigger, as_of, horizon_days, \
+const RUN_COLUMNS: &str =
+    "forecast_run_id, model, model_version, parameters, trigger, as_of, horizon_days, \
      status, items, load_ms, engine_ms, store_ms, error, created_at";
 
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_run(conn: &mut PgConnection, rid: Uuid, run: &Run, created_by: Option<Uuid>) -> Result<()> {
+pub async fn insert_run(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    run: &Run,
+    created_by: Option<Uuid>,
+) -> Result<()> {
     sqlx::query(
         "insert into forecast_runs (restaurant_id, forecast_run_id, model, model_version, parameters, trigger,
              as_of, horizon_days, status, items, load_ms, engine_ms, store_ms, error, created_by)
@@ -100,7 +110,12 @@ pub struct ForecastRows {
     pub text: Vec<String>,
 }
 
-pub async fn insert_forecasts(conn: &mut PgConnection, rid: Uuid, run_id: Uuid, rows: &ForecastRows) -> Result<u64> {
+pub async fn insert_forecasts(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    run_id: Uuid,
+    rows: &ForecastRows,
+) -> Result<u64> {
     Ok(sqlx::query(
         "insert into demand_forecasts (restaurant_id, forecast_run_id, menu_item_id, forecast_date, mean, p10, p50,
              p90, p99, confidence, explanation, explanation_text)
@@ -196,11 +211,13 @@ pub async fn latest(
 }
 
 pub async fn name_key_of(conn: &mut PgConnection, rid: Uuid, item: Uuid) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("select name_key from menu_items where restaurant_id = $1 and menu_item_id = $2")
-        .bind(rid)
-        .bind(item)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "select name_key from menu_items where restaurant_id = $1 and menu_item_id = $2",
+    )
+    .bind(rid)
+    .bind(item)
+    .fetch_optional(conn)
+    .await?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -244,7 +261,12 @@ pub async fn insert_feedback(
     .await?)
 }
 
-pub async fn list_feedback(conn: &mut PgConnection, rid: Uuid, item: Option<Uuid>, limit: i64) -> Result<Vec<Feedback>> {
+pub async fn list_feedback(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    item: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Feedback>> {
     Ok(sqlx::query_as(
         "select feedback_id, menu_item_id, forecast_date, forecast_run_id, verdict, note, user_id, created_at
          from forecast_feedback where restaurant_id = $1 and ($2::uuid is null or menu_item_id = $2)
@@ -270,7 +292,11 @@ pub struct ForecastVsActual {
     pub actual: f64,
 }
 
-pub async fn forecast_vs_actual(conn: &mut PgConnection, rid: Uuid, today: NaiveDate) -> Result<Vec<ForecastVsActual>> {
+pub async fn forecast_vs_actual(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<ForecastVsActual>> {
     Ok(sqlx::query_as(
         "select distinct on (f.menu_item_id, f.forecast_date)
                 f.menu_item_id, m.name, f.forecast_date as date, f.p10, f.p50, f.p90,

@@ -87,9 +87,11 @@ pub async fn fail(pool: &PgPool, job: &Job, error: &str, retry_in_secs: i64) -> 
 
 /// Counts by status, for tests and operators.
 pub async fn counts(pool: &PgPool) -> Result<Vec<(String, String, i64)>> {
-    Ok(sqlx::query_as("select kind, status, count(*) from jobs group by 1, 2 order by 1, 2")
-        .fetch_all(pool)
-        .await?)
+    Ok(
+        sqlx::query_as("select kind, status, count(*) from jobs group by 1, 2 order by 1, 2")
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// Job kinds and payloads shared by producers (imports, restaurant
@@ -104,7 +106,11 @@ pub mod kinds {
 
 /// Queues a re-forecast of a restaurant (deduplicated while queued, so ten
 /// quick imports cause one run).
-pub async fn enqueue_forecast(conn: &mut PgConnection, restaurant_id: Uuid, trigger: &str) -> Result<bool> {
+pub async fn enqueue_forecast(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    trigger: &str,
+) -> Result<bool> {
     enqueue(
         conn,
         kinds::FORECAST,
@@ -116,7 +122,11 @@ pub async fn enqueue_forecast(conn: &mut PgConnection, restaurant_id: Uuid, trig
 }
 
 /// Queues the nightly forecast of a restaurant at `run_at`.
-pub async fn enqueue_nightly(conn: &mut PgConnection, restaurant_id: Uuid, run_at: DateTime<Utc>) -> Result<bool> {
+pub async fn enqueue_nightly(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    run_at: DateTime<Utc>,
+) -> Result<bool> {
     enqueue(
         conn,
         kinds::NIGHTLY,

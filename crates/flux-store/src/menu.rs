@@ -211,7 +211,12 @@ pub async fn create_auto(
 }
 
 /// Adds an alias spelling for an item.
-pub async fn add_alias(conn: &mut PgConnection, restaurant_id: Uuid, id: Uuid, alias_key: &str) -> Result<()> {
+pub async fn add_alias(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    id: Uuid,
+    alias_key: &str,
+) -> Result<()> {
     sqlx::query("insert into menu_item_aliases (restaurant_id, alias_key, menu_item_id) values ($1, $2, $3)")
         .bind(restaurant_id)
         .bind(alias_key)

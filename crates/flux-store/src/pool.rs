@@ -49,6 +49,8 @@ pub async fn connect_app(
         })
         // Bulk imports legitimately run statements for many seconds; only
         // flag the truly slow ones.
-        .connect_with(opts.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(60)))
+        .connect_with(
+            opts.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(60)),
+        )
         .await
 }

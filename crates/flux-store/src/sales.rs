@@ -113,7 +113,11 @@ pub struct Merged {
 /// are upserted. Without it the caller asserts that the restaurant has no
 /// lines in the staged date range, so plain inserts suffice (a clash is then
 /// an error and the caller retries with `skip_existing`).
-pub async fn merge_staging(conn: &mut PgConnection, skip_existing: bool, with_orders: bool) -> Result<Merged> {
+pub async fn merge_staging(
+    conn: &mut PgConnection,
+    skip_existing: bool,
+    with_orders: bool,
+) -> Result<Merged> {
     let (line_conflict, daily_conflict) = if skip_existing {
         (
             "on conflict (restaurant_id, business_date, dedupe_key) do nothing",
@@ -186,7 +190,11 @@ pub async fn has_lines_between(
 
 /// Subtracts an upload's lines from the daily roll-up and drops roll-up
 /// rows that fall to no lines at all.
-async fn rollup_remove(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<()> {
+async fn rollup_remove(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    upload_id: Uuid,
+) -> Result<()> {
     sqlx::query(
         "update daily_item_sales d set
              quantity = d.quantity - u.quantity,
@@ -214,19 +222,24 @@ async fn rollup_remove(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: 
 }
 
 /// Removes everything an upload imported and marks it undone.
-pub async fn undo_upload(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<u64> {
+pub async fn undo_upload(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    upload_id: Uuid,
+) -> Result<u64> {
     rollup_remove(conn, restaurant_id, upload_id).await?;
     sqlx::query("delete from transactions where restaurant_id = $1 and upload_id = $2")
         .bind(restaurant_id)
         .bind(upload_id)
         .execute(&mut *conn)
         .await?;
-    let removed = sqlx::query("delete from transaction_items where restaurant_id = $1 and upload_id = $2")
-        .bind(restaurant_id)
-        .bind(upload_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let removed =
+        sqlx::query("delete from transaction_items where restaurant_id = $1 and upload_id = $2")
+            .bind(restaurant_id)
+            .bind(upload_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     sqlx::query(
         "update data_uploads set status = 'undone', updated_at = now()
          where restaurant_id = $1 and upload_id = $2",
@@ -286,7 +299,11 @@ pub struct NewUpload<'a> {
     pub created_by: Option<Uuid>,
 }
 
-pub async fn insert_upload(conn: &mut PgConnection, restaurant_id: Uuid, u: &NewUpload<'_>) -> Result<()> {
+pub async fn insert_upload(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    u: &NewUpload<'_>,
+) -> Result<()> {
     sqlx::query(
         "insert into data_uploads (restaurant_id, upload_id, filename, file_sha256, size_bytes, format,
              policy, status, rows_read, rows_imported, rows_duplicate, rows_errored, rows_skipped,
@@ -318,7 +335,11 @@ pub async fn insert_upload(conn: &mut PgConnection, restaurant_id: Uuid, u: &New
 }
 
 /// The live upload of the same file, if any.
-pub async fn live_upload_with_hash(conn: &mut PgConnection, restaurant_id: Uuid, sha: &[u8]) -> Result<Option<Uuid>> {
+pub async fn live_upload_with_hash(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    sha: &[u8],
+) -> Result<Option<Uuid>> {
     Ok(sqlx::query_scalar(
         "select upload_id from data_uploads where restaurant_id = $1 and file_sha256 = $2 and status = 'completed'",
     )
@@ -328,7 +349,11 @@ pub async fn live_upload_with_hash(conn: &mut PgConnection, restaurant_id: Uuid,
     .await?)
 }
 
-pub async fn get_upload(conn: &mut PgConnection, restaurant_id: Uuid, upload_id: Uuid) -> Result<Option<Upload>> {
+pub async fn get_upload(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    upload_id: Uuid,
+) -> Result<Option<Upload>> {
     Ok(sqlx::query_as(&format!(
         "select {UPLOAD_COLUMNS} from data_uploads where restaurant_id = $1 and upload_id = $2"
     ))
@@ -345,10 +370,11 @@ pub async fn list_uploads(
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<(Vec<Upload>, i64)> {
-    let total: i64 = sqlx::query_scalar("select count(*) from data_uploads where restaurant_id = $1")
-        .bind(restaurant_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar("select count(*) from data_uploads where restaurant_id = $1")
+            .bind(restaurant_id)
+            .fetch_one(&mut *conn)
+            .await?;
     let (ts, id) = match before {
         Some((t, i)) => (Some(t), Some(i)),
         None => (None, None),
@@ -367,15 +393,26 @@ pub async fn list_uploads(
     Ok((rows, total))
 }
 
-pub async fn saved_mapping(conn: &mut PgConnection, restaurant_id: Uuid, headers_key: &str) -> Result<Option<Value>> {
-    Ok(sqlx::query_scalar("select mapping from upload_mappings where restaurant_id = $1 and headers_key = $2")
-        .bind(restaurant_id)
-        .bind(headers_key)
-        .fetch_optional(conn)
-        .await?)
+pub async fn saved_mapping(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    headers_key: &str,
+) -> Result<Option<Value>> {
+    Ok(sqlx::query_scalar(
+        "select mapping from upload_mappings where restaurant_id = $1 and headers_key = $2",
+    )
+    .bind(restaurant_id)
+    .bind(headers_key)
+    .fetch_optional(conn)
+    .await?)
 }
 
-pub async fn save_mapping(conn: &mut PgConnection, restaurant_id: Uuid, headers_key: &str, mapping: &Value) -> Result<()> {
+pub async fn save_mapping(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    headers_key: &str,
+    mapping: &Value,
+) -> Result<()> {
     sqlx::query(
         "insert into upload_mappings (restaurant_id, headers_key, mapping) values ($1, $2, $3)
          on conflict (restaurant_id, headers_key) do update set mapping = excluded.mapping, updated_at = now()",

@@ -57,14 +57,26 @@ pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
         .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or("? GiB".into(), |kb| format!("{:.0} GiB", kb as f64 / 1048576.0));
+        .map_or("? GiB".into(), |kb| {
+            format!("{:.0} GiB", kb as f64 / 1048576.0)
+        });
     format!("{cpu}, {cores} cores, {mem}")
 }
 
@@ -98,7 +110,13 @@ fn generate_file(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
     for i in 0..rows {
         let day = start + Days::new((i / items) as u64);
         let item = i % items;
-        writeln!(f, "{day},Dish number {item},{},{}.{:02}", 1 + (i * 7919) % 23, 4 + item % 30, (item * 37) % 100)?;
+        writeln!(
+            f,
+            "{day},Dish number {item},{},{}.{:02}",
+            1 + (i * 7919) % 23,
+            4 + item % 30,
+            (item * 37) % 100
+        )?;
         if i % 100_000 == 0 {
             b.set_position(i as u64);
         }
@@ -109,8 +127,13 @@ fn generate_file(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
 }
 
 async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
-    let max_rows = 2_000 * (chrono::Utc::now().date_naive() - NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?).num_days() as usize;
-    anyhow::ensure!(a.rows <= max_rows, "at most {max_rows} rows fit before today");
+    let max_rows = 2_000
+        * (chrono::Utc::now().date_naive() - NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?)
+            .num_days() as usize;
+    anyhow::ensure!(
+        a.rows <= max_rows,
+        "at most {max_rows} rows fit before today"
+    );
     let db = database::open(config).await?;
     flux_store::migrate(&db.owner).await?;
     let pool = flux_store::connect_app(db.app.clone(), db.app_role, 4).await?;
@@ -118,17 +141,27 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
     let file = dir.path().join("bench-sales.csv");
     generate_file(&file, a.rows)?;
     let size = std::fs::metadata(&file)?.len();
-    println!("generated {} rows ({:.0} MiB)", a.rows, size as f64 / 1048576.0);
+    println!(
+        "generated {} rows ({:.0} MiB)",
+        a.rows,
+        size as f64 / 1048576.0
+    );
 
     // Baseline: PostgreSQL's own COPY of the same CSV into an unindexed table.
     let mut owner = db.owner.connect().await?;
-    sqlx::query("drop table if exists bench_plain_copy").execute(&mut owner).await?;
-    sqlx::query("create table bench_plain_copy (date date, item text, quantity numeric, price numeric)")
+    sqlx::query("drop table if exists bench_plain_copy")
         .execute(&mut owner)
         .await?;
+    sqlx::query(
+        "create table bench_plain_copy (date date, item text, quantity numeric, price numeric)",
+    )
+    .execute(&mut owner)
+    .await?;
     let t = Instant::now();
     {
-        let mut copy = owner.copy_in_raw("copy bench_plain_copy from stdin (format csv, header true)").await?;
+        let mut copy = owner
+            .copy_in_raw("copy bench_plain_copy from stdin (format csv, header true)")
+            .await?;
         let mut reader = std::fs::File::open(&file)?;
         let mut buf = vec![0u8; 1 << 20];
         loop {
@@ -141,7 +174,9 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
         copy.finish().await?;
     }
     let copy_secs = t.elapsed().as_secs_f64();
-    sqlx::query("drop table bench_plain_copy").execute(&mut owner).await?;
+    sqlx::query("drop table bench_plain_copy")
+        .execute(&mut owner)
+        .await?;
 
     // Flux: parse, validate, dedupe, store, roll up.
     let user_id: Uuid = sqlx::query_scalar(
@@ -149,7 +184,12 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
     )
     .fetch_one(&mut owner)
     .await?;
-    let profile = flux_domain::restaurant::Profile::parse("Benchmark Bistro", Some("UTC"), Some("EUR"), Some("en-GB"))?;
+    let profile = flux_domain::restaurant::Profile::parse(
+        "Benchmark Bistro",
+        Some("UTC"),
+        Some("EUR"),
+        Some("en-GB"),
+    )?;
     let restaurant = flux_api::services::restaurants::create(&pool, user_id, &profile)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -163,22 +203,50 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     let report = flux_import::import(
         &pool,
-        flux_import::Actor { restaurant_id: rid, user_id: Some(user_id) },
-        &flux_import::Source { path: file.clone(), filename: "bench-sales.csv".into() },
+        flux_import::Actor {
+            restaurant_id: rid,
+            user_id: Some(user_id),
+        },
+        &flux_import::Source {
+            path: file.clone(),
+            filename: "bench-sales.csv".into(),
+        },
         &flux_import::ImportOptions::default(),
         progress,
     )
     .await?;
     let flux_secs = t.elapsed().as_secs_f64();
     b.finish_and_clear();
-    anyhow::ensure!(report.rows_imported == a.rows as u64, "imported {} of {} rows", report.rows_imported, a.rows);
+    anyhow::ensure!(
+        report.rows_imported == a.rows as u64,
+        "imported {} of {} rows",
+        report.rows_imported,
+        a.rows
+    );
 
     // Clean up the benchmark restaurant.
-    for table in ["daily_item_sales", "transactions", "transaction_items", "data_uploads", "menu_items", "settings", "memberships"] {
-        sqlx::query(&format!("delete from {table} where restaurant_id = $1")).bind(rid).execute(&mut owner).await?;
+    for table in [
+        "daily_item_sales",
+        "transactions",
+        "transaction_items",
+        "data_uploads",
+        "menu_items",
+        "settings",
+        "memberships",
+    ] {
+        sqlx::query(&format!("delete from {table} where restaurant_id = $1"))
+            .bind(rid)
+            .execute(&mut owner)
+            .await?;
     }
-    sqlx::query("delete from restaurants where restaurant_id = $1").bind(rid).execute(&mut owner).await?;
-    sqlx::query("delete from users where user_id = $1").bind(user_id).execute(&mut owner).await?;
+    sqlx::query("delete from restaurants where restaurant_id = $1")
+        .bind(rid)
+        .execute(&mut owner)
+        .await?;
+    sqlx::query("delete from users where user_id = $1")
+        .bind(user_id)
+        .execute(&mut owner)
+        .await?;
     owner.close().await?;
     pool.close().await;
     db.release()?;
@@ -224,7 +292,14 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
                 seed: 1000 + chunk,
             });
             let req = ForecastRequest::new(as_of, horizon, model);
-            let jobs: Vec<BatchJob<'_>> = data.restaurants.iter().map(|r| BatchJob { restaurant: r, request: &req }).collect();
+            let jobs: Vec<BatchJob<'_>> = data
+                .restaurants
+                .iter()
+                .map(|r| BatchJob {
+                    restaurant: r,
+                    request: &req,
+                })
+                .collect();
             let t = Instant::now();
             let out = forecast_batch(&jobs);
             secs += t.elapsed().as_secs_f64();

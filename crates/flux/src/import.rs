@@ -49,13 +49,17 @@ pub struct HealthArgs {
 
 pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
     let db = database::open(config).await?;
-    flux_store::migrate(&db.owner).await.context("applying migrations")?;
+    flux_store::migrate(&db.owner)
+        .await
+        .context("applying migrations")?;
     let pool = flux_store::connect_app(db.app.clone(), db.app_role, 4).await?;
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} lines ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:40}] {pos}/{len} lines ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar.set_message("importing");
     let progress_bar = bar.clone();
@@ -106,15 +110,27 @@ fn print_report(r: &ImportReport, json: bool) {
         println!("{}", serde_json::to_string_pretty(r).unwrap_or_default());
         return;
     }
-    let verb = if r.dry_run { "would import" } else { "imported" };
+    let verb = if r.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
     println!("{}: {} ({} bytes)", r.filename, r.format, r.size_bytes);
     println!("  date order:  {}", r.date_order);
     println!(
         "  rows read {} | valid {} | {verb} {} | already stored {} | errors {} | skipped {}",
-        r.rows_read, r.rows_valid, r.rows_imported, r.rows_duplicate, r.rows_errored, r.rows_skipped
+        r.rows_read,
+        r.rows_valid,
+        r.rows_imported,
+        r.rows_duplicate,
+        r.rows_errored,
+        r.rows_skipped
     );
     if let (Some(f), Some(l)) = (r.first_date, r.last_date) {
-        println!("  business days {f} to {l}; {} dishes ({} new)", r.distinct_items, r.new_menu_items);
+        println!(
+            "  business days {f} to {l}; {} dishes ({} new)",
+            r.distinct_items, r.new_menu_items
+        );
     }
     if let Some(id) = r.upload_id {
         println!("  upload id {id} (undo with DELETE /api/v1/restaurants/<id>/data/uploads/{id})");
@@ -123,8 +139,14 @@ fn print_report(r: &ImportReport, json: bool) {
         println!(
             "  line {}: {}{}{}",
             e.line,
-            e.column.as_deref().map(|c| format!("column {c:?}: ")).unwrap_or_default(),
-            e.value.as_deref().map(|v| format!("value {v:?}: ")).unwrap_or_default(),
+            e.column
+                .as_deref()
+                .map(|c| format!("column {c:?}: "))
+                .unwrap_or_default(),
+            e.value
+                .as_deref()
+                .map(|v| format!("value {v:?}: "))
+                .unwrap_or_default(),
             e.reason
         );
     }
@@ -148,11 +170,22 @@ pub async fn health(config: &Config, args: HealthArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     match (r.first_sale, r.last_sale) {
-        (Some(f), Some(l)) => println!("history: {f} to {l} ({} days, {} without sales)", r.days_in_span, r.days_without_sales),
+        (Some(f), Some(l)) => println!(
+            "history: {f} to {l} ({} days, {} without sales)",
+            r.days_in_span, r.days_without_sales
+        ),
         _ => println!("history: none"),
     }
-    println!("last upload: {}", r.last_upload_at.map(|t| t.to_string()).unwrap_or_else(|| "never".into()));
-    println!("ready to forecast: {}", if r.ready_to_forecast { "yes" } else { "no" });
+    println!(
+        "last upload: {}",
+        r.last_upload_at
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "never".into())
+    );
+    println!(
+        "ready to forecast: {}",
+        if r.ready_to_forecast { "yes" } else { "no" }
+    );
     for a in &r.advice {
         println!("- {a}");
     }

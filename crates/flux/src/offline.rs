@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use clap::Args;
 use flux_forecast::assemble::{restaurant_from_daily, DailyTotal};
 use flux_forecast::backtest::{backtest, BacktestConfig, NamedModel};
-use flux_forecast::{forecast_batch, BatchJob, Country, ForecastRequest, Horizon, ModelKind, Restaurant};
+use flux_forecast::{
+    forecast_batch, BatchJob, Country, ForecastRequest, Horizon, ModelKind, Restaurant,
+};
 
 #[derive(Debug, Args)]
 pub struct ForecastArgs {
@@ -47,7 +49,11 @@ pub struct BacktestArgs {
     #[arg(long, default_value_t = 8)]
     pub origins: usize,
     /// Models to compare (comma-separated).
-    #[arg(long, value_delimiter = ',', default_value = "seasonal-naive,seed,production")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "seasonal-naive,seed,production"
+    )]
     pub models: Vec<ModelKind>,
     /// Public-holiday calendar: ES, GB, US, FR or DE.
     #[arg(long)]
@@ -57,22 +63,34 @@ pub struct BacktestArgs {
     pub json: bool,
 }
 
+/// (item, day) → (quantity, promo quantity, category) of one location.
+type DayTotals = HashMap<(String, NaiveDate), (f64, f64, Option<String>)>;
+
 /// Reads a sales file into one engine restaurant per location (a file
 /// covering several stores becomes several restaurants).
-fn load(path: &PathBuf, before: Option<NaiveDate>, country: Option<Country>) -> anyhow::Result<Vec<(String, Restaurant)>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+fn load(
+    path: &PathBuf,
+    before: Option<NaiveDate>,
+    country: Option<Country>,
+) -> anyhow::Result<Vec<(String, Restaurant)>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     // Offline files carry local times already; UTC keeps them as written.
     let today = chrono::Utc::now().date_naive();
     let opts = flux_ingest::ParseOptions::new(chrono_tz::UTC, today);
-    let mut reader = flux_ingest::parse(file, &opts).with_context(|| format!("cannot read {}", path.display()))?;
-    // location → (item, date) → (qty, promo qty, category)
-    let mut totals: BTreeMap<String, HashMap<(String, NaiveDate), (f64, f64, Option<String>)>> = BTreeMap::new();
+    let mut reader = flux_ingest::parse(file, &opts)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut totals: BTreeMap<String, DayTotals> = BTreeMap::new();
     for line in reader.by_ref().flatten() {
         if before.is_some_and(|b| line.business_date >= b) {
             continue;
         }
         // Revenue-only files (daily takings per product group) forecast revenue.
-        let q = line.quantity.or(line.line_total).and_then(|d| d.to_string().parse::<f64>().ok()).unwrap_or(0.0);
+        let q = line
+            .quantity
+            .or(line.line_total)
+            .and_then(|d| d.to_string().parse::<f64>().ok())
+            .unwrap_or(0.0);
         let loc = line.location.clone().unwrap_or_default();
         let e = totals
             .entry(loc)
@@ -86,20 +104,29 @@ fn load(path: &PathBuf, before: Option<NaiveDate>, country: Option<Country>) -> 
     }
     let summary = reader.finish();
     if summary.errored > 0 {
-        eprintln!("note: {} rows with errors were skipped (first: {})", summary.errored,
-            summary.errors.first().map(|e| e.to_string()).unwrap_or_default());
+        eprintln!(
+            "note: {} rows with errors were skipped (first: {})",
+            summary.errored,
+            summary
+                .errors
+                .first()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        );
     }
     anyhow::ensure!(!totals.is_empty(), "no sales found in {}", path.display());
     Ok(totals
         .into_iter()
         .map(|(loc, days)| {
-            let rows = days.into_iter().map(|((item, date), (q, p, category))| DailyTotal {
-                item,
-                category,
-                date,
-                quantity: q,
-                promo_share: if q > 0.0 { p / q } else { 0.0 },
-            });
+            let rows = days
+                .into_iter()
+                .map(|((item, date), (q, p, category))| DailyTotal {
+                    item,
+                    category,
+                    date,
+                    quantity: q,
+                    promo_share: if q > 0.0 { p / q } else { 0.0 },
+                });
             let mut r = restaurant_from_daily(rows, &HashSet::new(), before);
             r.country = country;
             (loc, r)
@@ -110,20 +137,42 @@ fn load(path: &PathBuf, before: Option<NaiveDate>, country: Option<Country>) -> 
 pub fn forecast(args: ForecastArgs) -> anyhow::Result<()> {
     let restaurants = load(&args.input, Some(args.as_of), args.country)?;
     let req = ForecastRequest::new(args.as_of, Horizon::new(args.horizon)?, args.model);
-    let jobs: Vec<BatchJob<'_>> = restaurants.iter().map(|(_, r)| BatchJob { restaurant: r, request: &req }).collect();
+    let jobs: Vec<BatchJob<'_>> = restaurants
+        .iter()
+        .map(|(_, r)| BatchJob {
+            restaurant: r,
+            request: &req,
+        })
+        .collect();
     let results = forecast_batch(&jobs);
     let mut out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut w = csv::Writer::from_writer(&mut out);
-    w.write_record(["item", "date", "mean", "p10", "p50", "p90", "p99", "confidence", "explanation"])?;
+    w.write_record([
+        "item",
+        "date",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+        "p99",
+        "confidence",
+        "explanation",
+    ])?;
     let several = restaurants.len() > 1;
     let mut rows = 0usize;
     for ((loc, _), result) in restaurants.iter().zip(results) {
         let items = result.with_context(|| format!("forecasting {loc}"))?;
         for it in items {
-            let name = if several { format!("{loc}/{}", it.item) } else { it.item.clone() };
+            let name = if several {
+                format!("{loc}/{}", it.item)
+            } else {
+                it.item.clone()
+            };
             for d in it.days {
                 w.write_record([
                     name.clone(),
@@ -150,7 +199,10 @@ pub fn forecast(args: ForecastArgs) -> anyhow::Result<()> {
 }
 
 pub fn run_backtest(args: BacktestArgs) -> anyhow::Result<()> {
-    let restaurants: Vec<Restaurant> = load(&args.input, None, args.country)?.into_iter().map(|(_, r)| r).collect();
+    let restaurants: Vec<Restaurant> = load(&args.input, None, args.country)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let models: Vec<NamedModel> = args.models.iter().map(|&m| NamedModel::from(m)).collect();
     let cfg = BacktestConfig::new(args.origins, Horizon::new(args.horizon)?);
     let report = backtest(&restaurants, &models, &cfg)?;
@@ -162,16 +214,32 @@ pub fn run_backtest(args: BacktestArgs) -> anyhow::Result<()> {
         "{} series, {} origins ({} to {}), horizon {} days",
         report.series,
         report.origins.len(),
-        report.origins.first().map(|d| d.to_string()).unwrap_or_default(),
-        report.origins.last().map(|d| d.to_string()).unwrap_or_default(),
+        report
+            .origins
+            .first()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        report
+            .origins
+            .last()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         report.horizon
     );
     println!("| model | MASE | scaled pinball | coverage [p10,p90] (≥5/day) | PIT χ² (slow items) | bias |");
     println!("|---|---:|---:|---:|---:|---:|");
     for s in &report.scores {
-        let cov = s.coverage_80.map_or("–".to_string(), |c| format!("{c:.3} ({} days)", s.coverage_days));
-        let pit = s.pit.as_ref().map_or("–".to_string(), |p| format!("{:.1}", p.chi_square));
-        println!("| {} | {:.3} | {:.3} | {cov} | {pit} | {:+.3} |", s.model, s.mase, s.scaled_pinball, s.bias);
+        let cov = s.coverage_80.map_or("–".to_string(), |c| {
+            format!("{c:.3} ({} days)", s.coverage_days)
+        });
+        let pit = s
+            .pit
+            .as_ref()
+            .map_or("–".to_string(), |p| format!("{:.1}", p.chi_square));
+        println!(
+            "| {} | {:.3} | {:.3} | {cov} | {pit} | {:+.3} |",
+            s.model, s.mase, s.scaled_pinball, s.bias
+        );
     }
     Ok(())
 }

@@ -33,7 +33,15 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let addr = app.local_addr()?;
     tracing::info!(%addr, "flux is listening");
     println!("Flux is running at http://{addr}  (API docs: http://{addr}/docs)");
-    app.run_until(shutdown_signal()).await?;
+    // One signal stops both the HTTP server and the job worker.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker =
+        tokio::spawn(flux_jobs::Worker::new(pool.clone()).run_until(stopped(stop_rx.clone())));
+    let server = tokio::spawn(app.run_until(stopped(stop_rx)));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    server.await??;
+    let _ = worker.await;
     tracing::info!("shutting down");
     tokio::time::timeout(Duration::from_secs(10), pool.close())
         .await
@@ -77,6 +85,10 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
         .mode(0o600)
         .open(path)?;
     f.write_all(contents.as_bytes())
+}
+
+async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
 }
 
 async fn shutdown_signal() {

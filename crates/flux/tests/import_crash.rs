@@ -56,7 +56,13 @@ async fn killing_an_import_mid_copy_leaves_no_partial_rows() {
         Command::new(env!("CARGO_BIN_EXE_flux"))
             .args(["--data-dir"])
             .arg(dir.path().join("data"))
-            .args(["--database-url", &url, "import", "--restaurant", &restaurant.to_string()])
+            .args([
+                "--database-url",
+                &url,
+                "import",
+                "--restaurant",
+                &restaurant.to_string(),
+            ])
             .arg(&file)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -89,8 +95,11 @@ async fn killing_an_import_mid_copy_leaves_no_partial_rows() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert!(seen_copy, "the import never reached the COPY stage");
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGKILL)
-        .expect("kill");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill");
     let _ = child.wait();
 
     // The server notices the dead client and rolls its transaction back.
@@ -108,13 +117,27 @@ async fn killing_an_import_mid_copy_leaves_no_partial_rows() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    for table in ["transaction_items", "transactions", "daily_item_sales", "data_uploads", "menu_items"] {
-        assert_eq!(count(&mut owner, table).await, 0, "{table} must be empty after the killed import");
+    for table in [
+        "transaction_items",
+        "transactions",
+        "daily_item_sales",
+        "data_uploads",
+        "menu_items",
+    ] {
+        assert_eq!(
+            count(&mut owner, table).await,
+            0,
+            "{table} must be empty after the killed import"
+        );
     }
 
     // And the same file then imports completely.
     let out = run_import().wait_with_output().expect("second import");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(count(&mut owner, "transaction_items").await, ROWS as i64);
     assert_eq!(count(&mut owner, "data_uploads").await, 1);
     owner.close().await.ok();

@@ -2,6 +2,7 @@
 //! authorise, call a service or the SQL layer, shape the response.
 
 pub mod auth;
+pub mod forecast;
 pub mod health;
 pub mod hours;
 pub mod members;

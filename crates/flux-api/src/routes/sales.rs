@@ -24,10 +24,16 @@ impl Range {
         let to = self.to.unwrap_or_else(|| Utc::now().date_naive());
         let from = self.from.unwrap_or(to - Duration::days(90));
         if from > to {
-            return Err(ApiError::new(Code::InvalidQuery, "`from` must not be after `to`"));
+            return Err(ApiError::new(
+                Code::InvalidQuery,
+                "`from` must not be after `to`",
+            ));
         }
         if (to - from).num_days() > 3660 {
-            return Err(ApiError::new(Code::InvalidQuery, "the range is limited to 10 years"));
+            return Err(ApiError::new(
+                Code::InvalidQuery,
+                "the range is limited to 10 years",
+            ));
         }
         Ok((from, to))
     }
@@ -42,7 +48,9 @@ pub async fn daily(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serd
     let (from, to) = r.resolve()?;
     let rows = flux_store::analytics::daily_totals(&mut t.tx, t.restaurant_id, from, to).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({"from": from, "to": to, "items": rows})))
+    Ok(Json(
+        serde_json::json!({"from": from, "to": to, "items": rows}),
+    ))
 }
 
 /// Per-dish totals over a date range, best sellers first.
@@ -54,11 +62,17 @@ pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serd
     let (from, to) = r.resolve()?;
     let limit = r.limit.unwrap_or(20);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::new(Code::InvalidQuery, "limit must be between 1 and 500"));
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "limit must be between 1 and 500",
+        ));
     }
-    let rows = flux_store::analytics::item_totals(&mut t.tx, t.restaurant_id, from, to, limit).await?;
+    let rows =
+        flux_store::analytics::item_totals(&mut t.tx, t.restaurant_id, from, to, limit).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({"from": from, "to": to, "items": rows})))
+    Ok(Json(
+        serde_json::json!({"from": from, "to": to, "items": rows}),
+    ))
 }
 
 /// Average day per weekday (0 = Monday), over days with sales.
@@ -70,7 +84,9 @@ pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<se
     let (from, to) = r.resolve()?;
     let rows = flux_store::analytics::weekday_profile(&mut t.tx, t.restaurant_id, from, to).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({"from": from, "to": to, "items": rows})))
+    Ok(Json(
+        serde_json::json!({"from": from, "to": to, "items": rows}),
+    ))
 }
 
 /// Data health: history span, gaps, days with no sales, dishes with too
@@ -79,7 +95,11 @@ pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<se
     params(("restaurant_id" = uuid::Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn health(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
-    let report = flux_import::health::report(&mut t.tx, t.restaurant_id).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let report = flux_import::health::report(&mut t.tx, t.restaurant_id)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     t.commit().await?;
-    Ok(Json(serde_json::to_value(report).map_err(|e| ApiError::Internal(e.into()))?))
+    Ok(Json(
+        serde_json::to_value(report).map_err(|e| ApiError::Internal(e.into()))?,
+    ))
 }

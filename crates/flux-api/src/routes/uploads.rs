@@ -39,14 +39,28 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(ApiError::new(Code::PayloadTooLarge, format!("files are limited to {max_bytes} bytes")))
+                return Err(ApiError::new(
+                    Code::PayloadTooLarge,
+                    format!("files are limited to {max_bytes} bytes"),
+                ))
             }
-            Err(e) => return Err(ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}"))),
+            Err(e) => {
+                return Err(ApiError::new(
+                    Code::InvalidBody,
+                    format!("malformed multipart body: {e}"),
+                ))
+            }
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
-            let filename = field.file_name().unwrap_or("upload.csv").chars().take(200).collect::<String>();
-            let mut tmp = tempfile::NamedTempFile::new().map_err(|e| ApiError::Internal(e.into()))?;
+            let filename = field
+                .file_name()
+                .unwrap_or("upload.csv")
+                .chars()
+                .take(200)
+                .collect::<String>();
+            let mut tmp =
+                tempfile::NamedTempFile::new().map_err(|e| ApiError::Internal(e.into()))?;
             let mut written = 0u64;
             let mut field = field;
             loop {
@@ -59,13 +73,22 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
                                 format!("files are limited to {max_bytes} bytes"),
                             ));
                         }
-                        tmp.write_all(&bytes).map_err(|e| ApiError::Internal(e.into()))?;
+                        tmp.write_all(&bytes)
+                            .map_err(|e| ApiError::Internal(e.into()))?;
                     }
                     Ok(None) => break,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return Err(ApiError::new(Code::PayloadTooLarge, format!("files are limited to {max_bytes} bytes")))
+                        return Err(ApiError::new(
+                            Code::PayloadTooLarge,
+                            format!("files are limited to {max_bytes} bytes"),
+                        ))
                     }
-                    Err(e) => return Err(ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}"))),
+                    Err(e) => {
+                        return Err(ApiError::new(
+                            Code::InvalidBody,
+                            format!("malformed multipart body: {e}"),
+                        ))
+                    }
                 }
             }
             tmp.flush().map_err(|e| ApiError::Internal(e.into()))?;
@@ -75,14 +98,15 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
             file = Some((tmp, filename));
             continue;
         }
-        let text = field
-            .text()
-            .await
-            .map_err(|e| ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}")))?;
+        let text = field.text().await.map_err(|e| {
+            ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}"))
+        })?;
         let text = text.trim();
         match name.as_str() {
             "policy" => opts.policy = text.parse::<Policy>().map_err(|e| bad_field("policy", e))?,
-            "format" if !text.is_empty() => opts.format = Some(parse_format(text).map_err(|e| bad_field("format", e))?),
+            "format" if !text.is_empty() => {
+                opts.format = Some(parse_format(text).map_err(|e| bad_field("format", e))?)
+            }
             "mapping" if !text.is_empty() => {
                 opts.mapping = Some(
                     serde_json::from_str::<ColumnMapping>(text)
@@ -95,13 +119,19 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
                         .map_err(|_| bad_field("period_date", "must be a date as YYYY-MM-DD"))?,
                 )
             }
-            "location" if !text.is_empty() => opts.location = Some(text.chars().take(200).collect()),
+            "location" if !text.is_empty() => {
+                opts.location = Some(text.chars().take(200).collect())
+            }
             "format" | "mapping" | "period_date" | "location" => {}
             other => return Err(bad_field(other, "unknown form field")),
         }
     }
     let (file, filename) = file.ok_or_else(|| bad_field("file", "a `file` part is required"))?;
-    Ok(Upload { file, filename, opts })
+    Ok(Upload {
+        file,
+        filename,
+        opts,
+    })
 }
 
 fn import_error(e: ImportError) -> ApiError {
@@ -178,7 +208,11 @@ pub struct UploadForm {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = ImportReportDoc), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create(State(s): State<AppState>, t: Tenant, mp: Multipart) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+pub async fn create(
+    State(s): State<AppState>,
+    t: Tenant,
+    mp: Multipart,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     t.require(Action::WriteData)?;
     let actor = Actor {
         restaurant_id: t.restaurant_id,
@@ -203,7 +237,11 @@ pub async fn create(State(s): State<AppState>, t: Tenant, mp: Multipart) -> ApiR
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReportDoc), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn preview(State(s): State<AppState>, t: Tenant, mp: Multipart) -> ApiResult<Json<serde_json::Value>> {
+pub async fn preview(
+    State(s): State<AppState>,
+    t: Tenant,
+    mp: Multipart,
+) -> ApiResult<Json<serde_json::Value>> {
     let actor = Actor {
         restaurant_id: t.restaurant_id,
         user_id: Some(t.user_id),
@@ -235,7 +273,8 @@ pub struct UploadPage {
 pub async fn list(mut t: Tenant, Query(p): Query<PageParams>) -> ApiResult<Json<UploadPage>> {
     let limit = p.limit()?;
     let before = p.decode::<(DateTime<Utc>, Uuid)>()?;
-    let (mut items, total) = flux_store::sales::list_uploads(&mut t.tx, t.restaurant_id, before, limit + 1).await?;
+    let (mut items, total) =
+        flux_store::sales::list_uploads(&mut t.tx, t.restaurant_id, before, limit + 1).await?;
     t.commit().await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -243,14 +282,21 @@ pub async fn list(mut t: Tenant, Query(p): Query<PageParams>) -> ApiResult<Json<
     } else {
         None
     };
-    Ok(Json(UploadPage { items, next_cursor, total }))
+    Ok(Json(UploadPage {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 /// One upload: status, counts, date range and row errors.
 #[utoipa::path(get, path = "/{restaurant_id}/data/uploads/{upload_id}", tag = "uploads",
     params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<flux_store::sales::Upload>> {
+pub async fn get(
+    mut t: Tenant,
+    params: RawPathParams,
+) -> ApiResult<Json<flux_store::sales::Upload>> {
     let id = path_uuid(&params, "upload_id")?;
     let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
         .await?
@@ -265,7 +311,10 @@ pub async fn get(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<flux_st
     params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
-pub async fn undo(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<flux_store::sales::Upload>> {
+pub async fn undo(
+    mut t: Tenant,
+    params: RawPathParams,
+) -> ApiResult<Json<flux_store::sales::Upload>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "upload_id")?;
     let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)

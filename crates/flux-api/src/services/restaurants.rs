@@ -20,6 +20,13 @@ pub async fn create(
     let r = restaurants::insert(&mut tx, restaurant_id, profile, user_id).await?;
     members::insert(&mut tx, restaurant_id, user_id, Role::Owner.as_str()).await?;
     settings::upsert(&mut tx, restaurant_id, &Settings::default().to_pairs()).await?;
+    // The nightly forecast at 02:00 local time; each run schedules the next.
+    let first_night = flux_domain::restaurant::next_local_hour(
+        profile.timezone,
+        chrono::Utc::now(),
+        flux_domain::restaurant::NIGHTLY_FORECAST_HOUR,
+    );
+    flux_store::jobs::enqueue_nightly(&mut tx, restaurant_id, first_night).await?;
     tx.commit().await?;
     Ok(r)
 }

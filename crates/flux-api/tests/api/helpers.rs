@@ -140,14 +140,27 @@ impl TestApp {
 
 impl TestApp {
     /// Uploads `bytes` as a sales file with extra form fields.
-    pub async fn upload(&self, user: &User, restaurant: &str, name: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) -> (StatusCode, Value) {
-        let mut form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    pub async fn upload(
+        &self,
+        user: &User,
+        restaurant: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
         }
         let resp = self
-            .req(Method::POST, &format!("/api/v1/restaurants/{restaurant}/data/uploads"), Some(&user.access))
+            .req(
+                Method::POST,
+                &format!("/api/v1/restaurants/{restaurant}/data/uploads"),
+                Some(&user.access),
+            )
             .multipart(form)
             .send()
             .await

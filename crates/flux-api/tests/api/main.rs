@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod errors;
+mod forecast;
 mod menu;
 mod restaurants;
 mod rls;

@@ -14,7 +14,10 @@ async fn setup() -> (TestApp, User, String) {
 
 async fn daily(app: &TestApp, user: &User, r: &str) -> Vec<(String, f64)> {
     let (s, v) = app
-        .get(&format!("/api/v1/restaurants/{r}/sales/daily?from=2024-01-01&to=2024-12-31"), user)
+        .get(
+            &format!("/api/v1/restaurants/{r}/sales/daily?from=2024-01-01&to=2024-12-31"),
+            user,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v["items"]
@@ -22,7 +25,11 @@ async fn daily(app: &TestApp, user: &User, r: &str) -> Vec<(String, f64)> {
         .expect("items")
         .iter()
         .map(|d| {
-            let q = d["quantity"].as_str().and_then(|q| q.parse().ok()).or_else(|| d["quantity"].as_f64()).unwrap_or(-1.0);
+            let q = d["quantity"]
+                .as_str()
+                .and_then(|q| q.parse().ok())
+                .or_else(|| d["quantity"].as_f64())
+                .unwrap_or(-1.0);
             (d["date"].as_str().unwrap_or_default().to_string(), q)
         })
         .collect()
@@ -40,17 +47,30 @@ async fn a_seed_file_imports_creates_dishes_and_fills_the_daily_totals() {
     assert_eq!(s, StatusCode::CREATED, "{rep}");
     assert_eq!(rep["format"], "seed");
     assert_eq!(rep["rows_imported"], 3);
-    assert_eq!(rep["new_menu_items"], 2, "spelling variants are one dish: {rep}");
+    assert_eq!(
+        rep["new_menu_items"], 2,
+        "spelling variants are one dish: {rep}"
+    );
     assert_eq!(rep["first_date"], "2024-03-01");
-    assert_eq!(daily(&app, &user, &r).await, [("2024-03-01".into(), 23.0), ("2024-03-02".into(), 10.0)]);
-    let (_, items) = app.get(&format!("/api/v1/restaurants/{r}/menu/items"), &user).await;
+    assert_eq!(
+        daily(&app, &user, &r).await,
+        [("2024-03-01".into(), 23.0), ("2024-03-02".into(), 10.0)]
+    );
+    let (_, items) = app
+        .get(&format!("/api/v1/restaurants/{r}/menu/items"), &user)
+        .await;
     assert_eq!(items["total"], 2);
     assert_eq!(items["items"][0]["auto_created"], true);
     let (_, top) = app
-        .get(&format!("/api/v1/restaurants/{r}/sales/items?from=2024-01-01&to=2024-12-31"), &user)
+        .get(
+            &format!("/api/v1/restaurants/{r}/sales/items?from=2024-01-01&to=2024-12-31"),
+            &user,
+        )
         .await;
     assert_eq!(top["items"][0]["name"], "Caesar Salad");
-    let (_, history) = app.get(&format!("/api/v1/restaurants/{r}/data/uploads"), &user).await;
+    let (_, history) = app
+        .get(&format!("/api/v1/restaurants/{r}/data/uploads"), &user)
+        .await;
     assert_eq!(history["total"], 1);
 }
 
@@ -61,7 +81,11 @@ async fn the_same_file_twice_is_refused_naming_the_first_upload() {
     let (s, b) = app.upload(&user, &r, "again.csv", SEED.into(), &[]).await;
     assert_problem(s, &b, 409, "duplicate_upload");
     assert_eq!(b["upload_id"], first["upload_id"]);
-    assert_eq!(daily(&app, &user, &r).await.len(), 2, "nothing was counted twice");
+    assert_eq!(
+        daily(&app, &user, &r).await.len(),
+        2,
+        "nothing was counted twice"
+    );
 }
 
 #[tokio::test]
@@ -77,29 +101,47 @@ T2,2024-03-01 13:00:00,Paella,1,14.00\nT3,2024-03-02 20:00:00,Paella,3,14.00\n";
     assert_eq!(r1["orders"], 2);
     let (s, r2) = app.upload(&user, &r, "b.csv", b.into(), &[]).await;
     assert_eq!(s, StatusCode::CREATED, "{r2}");
-    assert_eq!((r2["rows_imported"].as_u64(), r2["rows_duplicate"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(daily(&app, &user, &r).await, [("2024-03-01".into(), 4.0), ("2024-03-02".into(), 3.0)]);
+    assert_eq!(
+        (r2["rows_imported"].as_u64(), r2["rows_duplicate"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        daily(&app, &user, &r).await,
+        [("2024-03-01".into(), 4.0), ("2024-03-02".into(), 3.0)]
+    );
 }
 
 #[tokio::test]
 async fn strict_uploads_reject_the_whole_file_and_skip_invalid_reports_each_bad_row() {
     let (app, user, r) = setup().await;
     let bad = "date,item,quantity,price\n2024-03-01,Soup,3,4.50\n2024-03-01,Soup,three,4.50\n2024-03-02,Soup,2,4.50\n";
-    let (s, b) = app.upload(&user, &r, "bad.csv", bad.into(), &[("policy", "strict")]).await;
+    let (s, b) = app
+        .upload(&user, &r, "bad.csv", bad.into(), &[("policy", "strict")])
+        .await;
     assert_problem(s, &b, 422, "rows_rejected");
     assert_eq!(b["report"]["rows_errored"], 1);
     assert_eq!(b["report"]["errors"][0]["line"], 3);
     assert_eq!(b["report"]["errors"][0]["column"], "quantity");
     assert_eq!(b["report"]["errors"][0]["value"], "three");
-    assert!(daily(&app, &user, &r).await.is_empty(), "strict rejection stores nothing");
-    let (_, items) = app.get(&format!("/api/v1/restaurants/{r}/menu/items"), &user).await;
+    assert!(
+        daily(&app, &user, &r).await.is_empty(),
+        "strict rejection stores nothing"
+    );
+    let (_, items) = app
+        .get(&format!("/api/v1/restaurants/{r}/menu/items"), &user)
+        .await;
     assert_eq!(items["total"], 0, "not even the menu items");
 
     let (s, rep) = app.upload(&user, &r, "bad.csv", bad.into(), &[]).await;
     assert_eq!(s, StatusCode::CREATED, "{rep}");
-    assert_eq!((rep["rows_imported"].as_u64(), rep["rows_errored"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (rep["rows_imported"].as_u64(), rep["rows_errored"].as_u64()),
+        (Some(2), Some(1))
+    );
     let id = rep["upload_id"].as_str().expect("id");
-    let (_, stored) = app.get(&format!("/api/v1/restaurants/{r}/data/uploads/{id}"), &user).await;
+    let (_, stored) = app
+        .get(&format!("/api/v1/restaurants/{r}/data/uploads/{id}"), &user)
+        .await;
     assert_eq!(stored["errors"][0]["line"], 3);
     assert_eq!(stored["rows_errored"], 1);
 }
@@ -109,12 +151,18 @@ async fn undo_removes_exactly_what_an_upload_added() {
     let (app, user, r) = setup().await;
     let (_, first) = app.upload(&user, &r, "a.csv", SEED.into(), &[]).await;
     let before = daily(&app, &user, &r).await;
-    let more = "date,item,quantity,price\n2024-03-02,Caesar Salad,5,12.50\n2024-03-03,Tiramisu,4,6.00\n";
+    let more =
+        "date,item,quantity,price\n2024-03-02,Caesar Salad,5,12.50\n2024-03-03,Tiramisu,4,6.00\n";
     let (_, second) = app.upload(&user, &r, "b.csv", more.into(), &[]).await;
     assert_eq!(daily(&app, &user, &r).await.len(), 3);
     let id = second["upload_id"].as_str().expect("id");
     let (s, undone) = app
-        .call(Method::DELETE, &format!("/api/v1/restaurants/{r}/data/uploads/{id}"), Some(&user.access), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/restaurants/{r}/data/uploads/{id}"),
+            Some(&user.access),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{undone}");
     assert_eq!(undone["status"], "undone");
@@ -131,12 +179,25 @@ async fn unknown_layouts_list_their_headers_and_a_mapping_is_remembered() {
     let odd = "Fecha;Plato;Unidades\n01/03/2024;Tortilla;4\n02/03/2024;Tortilla;6\n";
     let (s, b) = app.upload(&user, &r, "odd.csv", odd.into(), &[]).await;
     assert_problem(s, &b, 422, "unrecognised_layout");
-    assert_eq!(b["headers"], serde_json::json!(["Fecha", "Plato", "Unidades"]));
+    assert_eq!(
+        b["headers"],
+        serde_json::json!(["Fecha", "Plato", "Unidades"])
+    );
     let mapping = r#"{"date": "Fecha", "item": "Plato", "quantity": "Unidades"}"#;
-    let (s, rep) = app.upload(&user, &r, "odd.csv", odd.into(), &[("mapping", mapping)]).await;
+    let (s, rep) = app
+        .upload(&user, &r, "odd.csv", odd.into(), &[("mapping", mapping)])
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{rep}");
-    assert!(rep["date_order"].as_str().is_some_and(|d| d.contains("day")), "es-ES restaurants read day first: {rep}");
-    assert_eq!(daily(&app, &user, &r).await, [("2024-03-01".into(), 4.0), ("2024-03-02".into(), 6.0)]);
+    assert!(
+        rep["date_order"]
+            .as_str()
+            .is_some_and(|d| d.contains("day")),
+        "es-ES restaurants read day first: {rep}"
+    );
+    assert_eq!(
+        daily(&app, &user, &r).await,
+        [("2024-03-01".into(), 4.0), ("2024-03-02".into(), 6.0)]
+    );
     let next = "Fecha;Plato;Unidades\n03/03/2024;Tortilla;5\n";
     let (s, rep) = app.upload(&user, &r, "next.csv", next.into(), &[]).await;
     assert_eq!(s, StatusCode::CREATED, "{rep}");
@@ -151,12 +212,18 @@ async fn toast_exports_drop_voids_and_a_late_night_sale_counts_for_the_previous_
 1001,03/01/2024 20:15:00,Fries,Sides,1,4.00,0,4.00,true,false\n\
 1002,03/02/2024 01:30:00,Burger,Mains,1,12.00,2.00,10.00,false,false\n\
 1003,03/02/2024 12:00:00,Gift Card,Other,1,50.00,0,50.00,false,true\n";
-    let (s, rep) = app.upload(&user, &r, "ItemSelectionDetails.csv", toast.into(), &[]).await;
+    let (s, rep) = app
+        .upload(&user, &r, "ItemSelectionDetails.csv", toast.into(), &[])
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{rep}");
     assert_eq!(rep["format"], "toast");
     assert_eq!(rep["skipped"]["voided"], 1);
     assert_eq!(rep["skipped"]["deferred"], 1);
-    assert_eq!(daily(&app, &user, &r).await, [("2024-03-01".into(), 3.0)], "01:30 belongs to the 1st");
+    assert_eq!(
+        daily(&app, &user, &r).await,
+        [("2024-03-01".into(), 3.0)],
+        "01:30 belongs to the 1st"
+    );
 }
 
 #[tokio::test]
@@ -164,13 +231,25 @@ async fn empty_oversized_and_missing_files_are_clear_4xx_and_store_nothing() {
     let (app, user, r) = setup().await;
     let (s, b) = app.upload(&user, &r, "empty.csv", Vec::new(), &[]).await;
     assert_problem(s, &b, 422, "empty_file");
-    let (s, b) = app.upload(&user, &r, "header-only.csv", b"date,item,quantity,price\n".to_vec(), &[]).await;
+    let (s, b) = app
+        .upload(
+            &user,
+            &r,
+            "header-only.csv",
+            b"date,item,quantity,price\n".to_vec(),
+            &[],
+        )
+        .await;
     assert_problem(s, &b, 422, "no_valid_rows");
     let huge = vec![b'x'; MAX_UPLOAD + 1024];
     let (s, b) = app.upload(&user, &r, "huge.csv", huge, &[]).await;
     assert_problem(s, &b, 413, "payload_too_large");
-    let (s, b) = app.upload(&user, &r, "x.csv", SEED.into(), &[("policy", "yolo")]).await;
+    let (s, b) = app
+        .upload(&user, &r, "x.csv", SEED.into(), &[("policy", "yolo")])
+        .await;
     assert_problem(s, &b, 422, "validation_failed");
-    let (_, history) = app.get(&format!("/api/v1/restaurants/{r}/data/uploads"), &user).await;
+    let (_, history) = app
+        .get(&format!("/api/v1/restaurants/{r}/data/uploads"), &user)
+        .await;
     assert_eq!(history["total"], 0);
 }
