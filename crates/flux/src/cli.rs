@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{bench, database, import, offline, serve};
+use crate::{bench, database, demo, import, offline, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,6 +58,8 @@ pub enum LogFormat {
 pub enum Command {
     /// Run the API server (migrates the database first).
     Serve(ServeArgs),
+    /// Create a demo restaurant with a year of sales (once), forecast it and serve.
+    Demo(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage the private PostgreSQL cluster.
@@ -106,6 +108,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     crate::config::init_logging(config.log_format);
     match cli.command {
         Command::Serve(_) => serve::run(&config).await,
+        Command::Demo(_) => demo::run(&config).await,
         Command::Migrate => {
             let db = database::open(&config).await?;
             flux_store::migrate(&db.owner).await?;

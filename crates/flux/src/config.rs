@@ -44,7 +44,9 @@ impl Config {
             None => FileConfig::default(),
         };
         let (addr, jwt, trust) = match &cli.command {
-            Command::Serve(s) => (s.addr, s.jwt_secret.clone(), s.trust_forwarded_for),
+            Command::Serve(s) | Command::Demo(s) => {
+                (s.addr, s.jwt_secret.clone(), s.trust_forwarded_for)
+            }
             _ => (None, None, None),
         };
         let data_dir = g

@@ -5,6 +5,7 @@ mod bench;
 mod cli;
 mod config;
 mod database;
+mod demo;
 mod import;
 mod offline;
 mod serve;

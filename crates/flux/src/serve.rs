@@ -10,6 +10,12 @@ use crate::config::Config;
 use crate::database;
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let (db, pool) = prepare(config).await?;
+    serve(config, db, pool).await
+}
+
+/// Opens the database, applies migrations and connects the server's pool.
+pub async fn prepare(config: &Config) -> anyhow::Result<(database::Database, flux_store::PgPool)> {
     let db = database::open(config).await?;
     flux_store::migrate(&db.owner)
         .await
@@ -17,6 +23,15 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let pool = flux_store::connect_app(db.app.clone(), db.app_role, 20)
         .await
         .context("connecting as the application role")?;
+    Ok((db, pool))
+}
+
+/// Serves the API, the dashboard and the job worker until a signal.
+pub async fn serve(
+    config: &Config,
+    db: database::Database,
+    pool: flux_store::PgPool,
+) -> anyhow::Result<()> {
     let mut server = ServerConfig::new(config.addr, jwt_secret(config)?);
     server.trust_forwarded_for = config.trust_forwarded_for;
     let pages = flux_web::router(

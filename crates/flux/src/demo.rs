@@ -1,0 +1,319 @@
+//! `flux demo`: a working Flux with a realistic restaurant in one command.
+//!
+//! Creates (once) a demo login and "La Boqueria Bites" with a year of
+//! generated POS history — about 40 dishes in categories, a weekly pattern,
+//! Spanish public holidays, promotions, dishes launched and dropped during
+//! the year, slow intermittent sellers — imports it through the normal
+//! import pipeline, forecasts it, and serves. Running it again reuses the
+//! demo and only refreshes the forecast.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Poisson};
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::serve;
+
+pub const DEMO_EMAIL: &str = "demo@flux.example";
+pub const DEMO_PASSWORD: &str = "flux-demo-password";
+const DEMO_RESTAURANT: &str = "La Boqueria Bites";
+
+/// A dish of the generated menu.
+struct Dish {
+    name: &'static str,
+    category: &'static str,
+    price: f64,
+    /// Mean units on an average open day.
+    rate: f64,
+    /// Days before today the dish was launched / dropped (None: all year).
+    launched_days_ago: Option<i64>,
+    dropped_days_ago: Option<i64>,
+}
+
+const fn dish(name: &'static str, category: &'static str, price: f64, rate: f64) -> Dish {
+    Dish {
+        name,
+        category,
+        price,
+        rate,
+        launched_days_ago: None,
+        dropped_days_ago: None,
+    }
+}
+
+fn menu() -> Vec<Dish> {
+    let mut m = vec![
+        dish("Patatas Bravas", "Tapas", 6.5, 38.0),
+        dish("Croquetas de Jamón", "Tapas", 8.0, 30.0),
+        dish("Pan con Tomate", "Tapas", 4.5, 42.0),
+        dish("Pimientos de Padrón", "Tapas", 7.0, 18.0),
+        dish("Gambas al Ajillo", "Tapas", 12.5, 16.0),
+        dish("Tortilla Española", "Tapas", 7.5, 24.0),
+        dish("Chorizo a la Sidra", "Tapas", 8.5, 9.0),
+        dish("Boquerones en Vinagre", "Tapas", 7.0, 6.0),
+        dish("Calamares a la Romana", "Tapas", 10.5, 14.0),
+        dish("Jamón Ibérico", "Tapas", 19.0, 8.0),
+        dish("Ensalada César", "Salads", 11.0, 12.0),
+        dish("Ensalada Mixta", "Salads", 9.0, 7.0),
+        dish("Burrata con Tomate", "Salads", 13.5, 6.0),
+        dish("Gazpacho", "Starters", 7.5, 10.0),
+        dish("Sopa de Pescado", "Starters", 9.5, 3.0),
+        dish("Paella Valenciana", "Mains", 18.0, 14.0),
+        dish("Paella de Marisco", "Mains", 21.0, 11.0),
+        dish("Arroz Negro", "Mains", 19.0, 6.0),
+        dish("Pulpo a la Gallega", "Mains", 22.0, 9.0),
+        dish("Secreto Ibérico", "Mains", 20.0, 8.0),
+        dish("Entrecot", "Mains", 26.0, 7.0),
+        dish("Bacalao al Pil Pil", "Mains", 23.0, 4.0),
+        dish("Merluza a la Plancha", "Mains", 19.5, 5.0),
+        dish("Hamburguesa de Wagyu", "Mains", 17.0, 10.0),
+        dish("Crema Catalana", "Desserts", 6.0, 15.0),
+        dish("Tarta de Queso", "Desserts", 6.5, 17.0),
+        dish("Churros con Chocolate", "Desserts", 5.5, 13.0),
+        dish("Flan Casero", "Desserts", 5.0, 5.0),
+        dish("Helado Artesano", "Desserts", 4.5, 0.6),
+        dish("Caña", "Drinks", 2.8, 70.0),
+        dish("Copa de Vino Tinto", "Drinks", 4.0, 35.0),
+        dish("Copa de Cava", "Drinks", 4.5, 12.0),
+        dish("Sangría (jarra)", "Drinks", 16.0, 9.0),
+        dish("Tinto de Verano", "Drinks", 4.0, 14.0),
+        dish("Agua Mineral", "Drinks", 2.5, 40.0),
+        dish("Café Solo", "Drinks", 1.8, 28.0),
+        dish("Vermut", "Drinks", 3.5, 0.5),
+    ];
+    m.push(Dish {
+        launched_days_ago: Some(45),
+        ..dish("Tataki de Atún", "Mains", 21.0, 8.0)
+    });
+    m.push(Dish {
+        launched_days_ago: Some(20),
+        ..dish("Coca de Verduras", "Tapas", 8.0, 11.0)
+    });
+    m.push(Dish {
+        dropped_days_ago: Some(90),
+        ..dish("Salmorejo", "Starters", 7.0, 9.0)
+    });
+    m.push(Dish {
+        dropped_days_ago: Some(150),
+        ..dish("Fideuà", "Mains", 17.5, 6.0)
+    });
+    m
+}
+
+/// Relative demand by weekday (Monday first; Monday is closed).
+const WEEKDAY: [f64; 7] = [0.0, 0.75, 0.85, 0.95, 1.35, 1.6, 1.2];
+
+/// Writes a year of transaction-level sales (one line per order and dish).
+fn generate(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<usize> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
+    let dishes = menu();
+    let start = today - Duration::days(365);
+    let holidays: std::collections::HashSet<NaiveDate> = [start.year(), today.year()]
+        .into_iter()
+        .flat_map(|y| flux_forecast::calendar::public_holidays(flux_forecast::Country::Es, y))
+        .map(|h| h.date)
+        .collect();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(
+        f,
+        "order_id,timestamp,item,category,quantity,unit_price,promo"
+    )?;
+    let mut lines = 0usize;
+    let mut order = 100_000u64;
+    for offset in 0..365 {
+        let day = start + Duration::days(offset);
+        let dow = day.weekday().num_days_from_monday() as usize;
+        if dow == 0 {
+            continue; // closed on Mondays
+        }
+        let days_ago = (today - day).num_days();
+        // A slow drift up over the year, a summer terrace bump and holidays.
+        let season = 1.0
+            + 0.15 * (offset as f64 / 365.0)
+            + if (6..=8).contains(&day.month()) {
+                0.2
+            } else {
+                0.0
+            };
+        let holiday = if holidays.contains(&day) { 1.35 } else { 1.0 };
+        // Two-week promotion on one dish a month.
+        let promo_dish = (day.month() as usize * 7) % dishes.len();
+        let promo_on = day.day() <= 14;
+        for (i, d) in dishes.iter().enumerate() {
+            if d.launched_days_ago.is_some_and(|l| days_ago > l)
+                || d.dropped_days_ago.is_some_and(|x| days_ago <= x)
+            {
+                continue;
+            }
+            let promo = promo_on && i == promo_dish;
+            let lambda = d.rate * WEEKDAY[dow] * season * holiday * if promo { 1.4 } else { 1.0 };
+            let units = Poisson::new(lambda.max(0.01))
+                .map(|p| p.sample(&mut rng) as u64)
+                .unwrap_or(0);
+            let mut left = units;
+            while left > 0 {
+                let q = left.min(rng.gen_range(1..=3));
+                left -= q;
+                order += 1;
+                let (h, m) = if rng.gen_bool(0.45) {
+                    (13 + rng.gen_range(0..3), rng.gen_range(0..60))
+                } else {
+                    (20 + rng.gen_range(0..4), rng.gen_range(0..60))
+                };
+                let price = if promo { d.price * 0.85 } else { d.price };
+                writeln!(
+                    f,
+                    "T{order},{day} {h:02}:{m:02}:00,{},{},{q},{price:.2},{}",
+                    d.name,
+                    d.category,
+                    if promo { "yes" } else { "no" }
+                )?;
+                lines += 1;
+            }
+        }
+    }
+    f.flush()?;
+    Ok(lines)
+}
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let (db, pool) = serve::prepare(config).await?;
+    let restaurant = ensure_demo(&pool).await?;
+    println!();
+    println!("Demo restaurant \"{DEMO_RESTAURANT}\" ({restaurant}) is ready.");
+    println!(
+        "Log in at http://{}/login with {DEMO_EMAIL} / {DEMO_PASSWORD}",
+        config.addr
+    );
+    println!();
+    serve::serve(config, db, pool).await
+}
+
+/// Creates the demo user, restaurant and history unless they exist, and
+/// refreshes the forecast either way. Returns the restaurant id.
+async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
+    let mut conn = pool.acquire().await?;
+    let user = match flux_store::users::by_email(&mut conn, DEMO_EMAIL).await? {
+        Some(u) => u.user_id,
+        None => {
+            drop(conn);
+            flux_api::services::auth::register(
+                pool,
+                &flux_api::TokenKeys::new(
+                    &[0u8; 32],
+                    std::time::Duration::from_secs(60),
+                    std::time::Duration::from_secs(60),
+                ),
+                DEMO_EMAIL,
+                DEMO_PASSWORD,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo user: {e}"))?;
+            conn = pool.acquire().await?;
+            flux_store::users::by_email(&mut conn, DEMO_EMAIL)
+                .await?
+                .context("demo user")?
+                .user_id
+        }
+    };
+    drop(conn);
+    let mut tx = flux_store::tenant::begin_user(pool, user).await?;
+    let existing = flux_store::restaurants::list_for_user(&mut tx, user)
+        .await?
+        .into_iter()
+        .find(|r| r.restaurant.name == DEMO_RESTAURANT);
+    tx.commit().await?;
+    let rid = match existing {
+        Some(r) => {
+            println!("reusing the demo restaurant");
+            r.restaurant.restaurant_id
+        }
+        None => create_demo(pool, user).await?,
+    };
+    let outcome = flux_demand::run(
+        pool,
+        rid,
+        &flux_demand::RunOptions {
+            model: flux_forecast::ModelKind::Production,
+            horizon: None,
+            as_of: None,
+            trigger: flux_demand::Trigger::Cli,
+            user_id: Some(user),
+        },
+    )
+    .await?;
+    println!(
+        "forecast {} dishes for the next {} days",
+        outcome.run.items, outcome.run.horizon_days
+    );
+    Ok(rid)
+}
+
+async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uuid> {
+    let profile = flux_domain::restaurant::Profile::parse(
+        DEMO_RESTAURANT,
+        Some("Europe/Madrid"),
+        Some("EUR"),
+        Some("es-ES"),
+    )?;
+    let r = flux_api::services::restaurants::create(pool, user, &profile)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the demo restaurant: {e}"))?;
+    let rid = r.restaurant_id;
+    let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
+    let mut settings = flux_domain::settings::Settings::default();
+    settings.holiday_country = Some("ES".into());
+    flux_store::settings::upsert(&mut tx, rid, &settings.to_pairs()).await?;
+    let mut days = Vec::new();
+    for dow in 1..7 {
+        days.push(flux_domain::hours::DayInput {
+            day_of_week: dow,
+            closed: false,
+            ranges: vec![
+                ("12:30".into(), "16:30".into()),
+                ("20:00".into(), "23:45".into()),
+            ],
+        });
+    }
+    let week = flux_domain::hours::WeeklyHours::parse(&days)?;
+    flux_store::hours::replace(&mut tx, rid, &week).await?;
+    tx.commit().await?;
+
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Madrid)
+        .date_naive();
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("demo-pos-export.csv");
+    let lines = generate(&file, today)?;
+    println!("generated a year of sales: {lines} order lines");
+    let bar = indicatif::ProgressBar::new(lines as u64);
+    let pb = bar.clone();
+    let report = flux_import::import(
+        pool,
+        flux_import::Actor {
+            restaurant_id: rid,
+            user_id: Some(user),
+        },
+        &flux_import::Source {
+            path: file,
+            filename: "demo-pos-export.csv".into(),
+        },
+        &flux_import::ImportOptions::default(),
+        Arc::new(move |p| {
+            pb.set_length(p.lines_total);
+            pb.set_position(p.lines_done);
+        }),
+    )
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "imported {} lines, {} dishes",
+        report.rows_imported, report.distinct_items
+    );
+    Ok(rid)
+}
