@@ -2,10 +2,11 @@
 //! at any size, printable, and styled by the page's CSS (classes, not
 //! inline styles, so the content security policy can forbid those).
 //!
-//! Two shapes cover the dashboard: a line with an optional shaded band
-//! (sales against their usual range today; forecasts with p10–p90 later)
-//! and a bar chart. Both scale to their container through `viewBox` and
-//! carry a `<title>`/`<desc>` so screen readers announce what they show.
+//! Three shapes cover the dashboard: a line with an optional shaded band
+//! (sales against their usual range), a bar chart, and a history-then-
+//! forecast chart (actual sales, then the forecast median with its p10–p90
+//! band). All scale to their container through `viewBox` and carry a
+//! `<title>`/`<desc>` so screen readers announce what they show.
 
 use maud::{html, Markup};
 
@@ -36,6 +37,19 @@ pub struct BarChart<'a> {
     pub bars: &'a [(String, f64)],
     /// Formats the value printed above each bar.
     pub value_label: &'a dyn Fn(f64) -> String,
+}
+
+/// Actual daily values followed by forecast days on one time axis.
+pub struct ForecastChart<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// x label and actual value of each past day, oldest first.
+    pub history: &'a [(String, f64)],
+    /// x label, p10, p50 and p90 of each forecast day, in order; drawn right
+    /// after the history.
+    pub forecast: &'a [(String, f64, f64, f64)],
+    /// Formats y-axis values.
+    pub y_label: &'a dyn Fn(f64) -> String,
 }
 
 /// Round tick values from 0 to at least `max`: steps of 1, 2 or 5 × 10ⁿ.
@@ -153,6 +167,107 @@ pub fn line(c: &LineChart<'_>) -> Markup {
     }
 }
 
+/// Renders a [`ForecastChart`]: the history as a solid line, a divider
+/// where the forecast starts, and the forecast as a dashed median inside
+/// its shaded band, so "what happened" and "what we expect" never blur.
+pub fn forecast(c: &ForecastChart<'_>) -> Markup {
+    let h = 300.0;
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = h - TOP - BOTTOM;
+    let hist_n = c.history.len();
+    let n = hist_n + c.forecast.len();
+    let max = c
+        .history
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(c.forecast.iter().map(|(_, _, p50, p90)| p50.max(*p90)))
+        .fold(0.0, f64::max);
+    let ticks = nice_ticks(max, 4);
+    let top = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+    let x = |i: usize| {
+        if n <= 1 {
+            LEFT + plot_w / 2.0
+        } else {
+            LEFT + plot_w * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |v: f64| TOP + plot_h * (1.0 - (v.max(0.0) / top));
+    let pt = |i: usize, v: f64| format!("{},{}", fmt_coord(x(i)), fmt_coord(y(v)));
+    let history_pts: Vec<String> = c
+        .history
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| pt(i, *v))
+        .collect();
+    let forecast_pts: Vec<String> = c
+        .forecast
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, p50, _))| pt(hist_n + i, *p50))
+        .collect();
+    let band = (!c.forecast.is_empty()).then(|| {
+        let mut d = String::new();
+        for (i, (_, _, _, p90)) in c.forecast.iter().enumerate() {
+            let cmd = if i == 0 { "M" } else { "L" };
+            d.push_str(&format!("{cmd}{} ", pt(hist_n + i, *p90)));
+        }
+        for (i, (_, p10, _, _)) in c.forecast.iter().enumerate().rev() {
+            d.push_str(&format!("L{} ", pt(hist_n + i, *p10)));
+        }
+        d.push('Z');
+        d
+    });
+    // The divider sits halfway between the last actual and the first
+    // forecast day.
+    let divider = (hist_n > 0 && !c.forecast.is_empty())
+        .then(|| fmt_coord((x(hist_n - 1) + x(hist_n)) / 2.0));
+    let label = |i: usize| -> &str {
+        if i < hist_n {
+            &c.history[i].0
+        } else {
+            &c.forecast[i - hist_n].0
+        }
+    };
+    html! {
+        svg.chart.chart-forecast role="img" viewBox={ "0 0 " (W) " " (h) } preserveAspectRatio="xMidYMid meet" {
+            title { (c.title) }
+            desc { (c.description) }
+            g.grid {
+                @for t in &ticks {
+                    line x1=(LEFT) x2=(W - RIGHT) y1=(fmt_coord(y(*t))) y2=(fmt_coord(y(*t))) {}
+                    text.axis x=(LEFT - 8.0) y=(fmt_coord(y(*t) + 4.0)) text-anchor="end" { ((c.y_label)(*t)) }
+                }
+            }
+            @if let Some(d) = band {
+                path.band d=(d) {}
+            }
+            @if let Some(dx) = &divider {
+                line.divider x1=(dx) x2=(dx) y1=(TOP) y2=(TOP + plot_h) {}
+                text.axis.divider-label x=(dx) y=(TOP + 12.0) dx="6" { "Forecast" }
+            }
+            @if hist_n > 1 {
+                polyline.line points=(history_pts.join(" ")) {}
+            }
+            @if c.forecast.len() > 1 {
+                polyline.line.forecast points=(forecast_pts.join(" ")) {}
+            }
+            @for (i, (l, p10, p50, p90)) in c.forecast.iter().enumerate() {
+                circle.dot.forecast cx=(fmt_coord(x(hist_n + i))) cy=(fmt_coord(y(*p50))) r="3" {
+                    title { (l) ": " ((c.y_label)(*p50)) " (" ((c.y_label)(*p10)) "–" ((c.y_label)(*p90)) ")" }
+                }
+            }
+            g.xlabels {
+                @for i in label_indices(n, 6) {
+                    text.axis x=(fmt_coord(x(i))) y=(h - 8.0)
+                        text-anchor=(if i == 0 { "start" } else if i + 1 == n { "end" } else { "middle" }) {
+                        (label(i))
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Renders a [`BarChart`].
 pub fn bars(c: &BarChart<'_>) -> Markup {
     let h = 240.0;
@@ -242,5 +357,37 @@ mod tests {
         })
         .into_string();
         assert_eq!(svg.matches("<rect").count(), 2);
+    }
+
+    #[test]
+    fn forecast_chart_draws_history_band_and_divider() {
+        let hist: Vec<_> = (0..5).map(|i| (format!("d{i}"), i as f64)).collect();
+        let fc = vec![
+            ("f0".to_string(), 2.0, 4.0, 6.0),
+            ("<f1>".to_string(), 3.0, 5.0, 8.0),
+        ];
+        let svg = forecast(&ForecastChart {
+            title: "Dish",
+            description: "d",
+            history: &hist,
+            forecast: &fc,
+            y_label: &|v| format!("{v}"),
+        })
+        .into_string();
+        assert!(svg.contains("<path class=\"band\""));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("class=\"line forecast\""));
+        assert!(svg.contains("class=\"divider\""));
+        assert!(svg.contains("&lt;f1&gt;") && !svg.contains("<f1>"));
+        // A forecast without history still draws its band, and no divider.
+        let alone = forecast(&ForecastChart {
+            title: "t",
+            description: "d",
+            history: &[],
+            forecast: &fc,
+            y_label: &|v| format!("{v}"),
+        })
+        .into_string();
+        assert!(alone.contains("class=\"band\"") && !alone.contains("divider"));
     }
 }

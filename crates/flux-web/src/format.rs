@@ -115,6 +115,18 @@ impl Fmt {
         self.num(value as f64, 0)
     }
 
+    /// A share (0.72) as a percentage: "72%" in English, "72 %" elsewhere.
+    pub fn percent(&self, share: f64, decimals: usize) -> String {
+        let n = self.num(share * 100.0, decimals);
+        match self.lang {
+            Lang::En => format!("{n}%"),
+            // Continental style separates the sign with a no-break space
+            // (narrow in French), so it never wraps away from the number.
+            Lang::Fr => format!("{n}\u{202f}%"),
+            Lang::Es | Lang::De => format!("{n}\u{a0}%"),
+        }
+    }
+
     /// A quantity: whole numbers without decimals, others with up to two.
     pub fn qty(&self, value: Decimal) -> String {
         let v = value.round_dp(2);
@@ -282,6 +294,8 @@ mod tests {
         assert_eq!(Fmt::new("fr-FR", "EUR").num(1234.5, 1), "1\u{202f}234,5");
         assert_eq!(Fmt::new("en", "USD").num(-3.0, 0), "−3");
         assert_eq!(Fmt::new("en", "USD").num(-0.001, 0), "0");
+        assert_eq!(Fmt::new("en-GB", "GBP").percent(0.726, 0), "73%");
+        assert_eq!(Fmt::new("es-ES", "EUR").percent(0.5, 1), "50,0\u{a0}%");
     }
 
     #[test]

@@ -240,6 +240,8 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "undone" => "Upload undone: its sales were removed.",
         "item-created" => "Menu item created.",
         "item-saved" => "Menu item saved.",
+        "forecast-refreshed" => "Forecast refreshed from your latest sales.",
+        "feedback-saved" => "Thank you: your feedback was saved.",
         _ => return None,
     })
 }

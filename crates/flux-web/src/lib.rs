@@ -8,7 +8,7 @@
 //! The dashboard is a second *client* of the same use cases as the JSON API:
 //! sign-up and login go through `flux_api::services::auth`, restaurant
 //! creation through `flux_api::services::restaurants`, imports through
-//! `flux_import`, and every tenant page runs inside a
+//! `flux_import`, forecasts through `flux_demand`, and every tenant page runs inside a
 //! `flux_store::tenant::begin` transaction after the same membership check
 //! as `flux_api::extract::Tenant`. It never writes SQL.
 //!
@@ -17,7 +17,7 @@
 //! - `extract`: extractors for the visitor, the signed-in user, the tenant
 //!   page context and CSRF-checked forms;
 //! - `layout` and [`nav`]: the page chrome; [`nav`] is the one list of
-//!   sections, where new pages (forecasts, recipes) add their entry;
+//!   sections, where new pages (recipes, purchasing) add their entry;
 //! - `pages/`: one module per area, each contributing its routes;
 //! - [`charts`] and [`format`]: SVG charts and locale-aware formatting.
 

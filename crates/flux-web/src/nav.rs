@@ -1,8 +1,8 @@
 //! The sections of a restaurant's dashboard, in menu order.
 //!
-//! This is the one place a new area of the product (forecasts, recipes,
-//! purchasing) adds its navigation entry: append a [`NavEntry`] here and
-//! merge its routes in `pages::routes`. The chrome renders whatever is
+//! This is the one place a new area of the product (recipes, purchasing)
+//! adds its navigation entry: append a [`NavEntry`] here and merge its
+//! routes in `pages::routes`. The chrome renders whatever is
 //! listed, highlighting the entry whose `key` the page passes as active.
 
 /// One entry of the section menu.
@@ -16,6 +16,7 @@ pub struct NavEntry {
 }
 
 pub const OVERVIEW: &str = "overview";
+pub const FORECAST: &str = "forecast";
 pub const UPLOADS: &str = "uploads";
 pub const MENU: &str = "menu";
 pub const HEALTH: &str = "health";
@@ -27,6 +28,11 @@ pub const ENTRIES: &[NavEntry] = &[
         key: OVERVIEW,
         label: "Sales",
         path: "",
+    },
+    NavEntry {
+        key: FORECAST,
+        label: "Forecast",
+        path: "/forecast",
     },
     NavEntry {
         key: UPLOADS,

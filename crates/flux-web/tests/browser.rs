@@ -1,8 +1,9 @@
 //! A real browser journey: headless Chromium driven through chromedriver
 //! (WebDriver) against a real server and database. It signs up, creates a
 //! restaurant, uploads a file with one bad row, reads the row error and the
-//! sales chart, on a desktop window and at 375 px, and saves a screenshot
-//! of each page under `target/screenshots/`.
+//! sales chart, refreshes the forecast and opens a dish's forecast, on a
+//! desktop window and at 375 px, and saves a screenshot of each page under
+//! `target/screenshots/`.
 //!
 //! Missing Chromium or chromedriver fail the test: CI installs them
 //! (`apt-get install chromium chromium-driver`), and a silently skipped
@@ -122,11 +123,14 @@ async fn spawn_app() -> String {
     format!("http://{addr}")
 }
 
-/// Four weeks of sales for three dishes, and one row whose quantity is text.
+/// Nine weeks of sales for three dishes up to yesterday (relative to
+/// today, so there is always recent history to forecast from), and one row
+/// whose quantity is text.
 fn sales_csv() -> String {
     let mut csv = String::from("date,item,quantity,price\n");
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 3, 4).expect("date");
-    for day in 0..28 {
+    let today = chrono::Utc::now().date_naive();
+    let start = today - chrono::Duration::days(63);
+    for day in 0..63 {
         let d = start + chrono::Duration::days(day);
         let weekend = day % 7 >= 4;
         let base = if weekend { 9 } else { 5 };
@@ -134,7 +138,10 @@ fn sales_csv() -> String {
         csv.push_str(&format!("{d},Patatas Bravas,{},6.00\n", base + 3 - day % 2));
         csv.push_str(&format!("{d},Tiramisu,{},5.50\n", 2 + day % 4));
     }
-    csv.push_str("2024-03-10,Tiramisu,lots,5.50\n");
+    csv.push_str(&format!(
+        "{},Tiramisu,lots,5.50\n",
+        start + chrono::Duration::days(6)
+    ));
     csv
 }
 
@@ -240,6 +247,30 @@ async fn journey(c: &Client, base: &str) {
     shot(c, "06-sales.png").await;
     let overview = c.current_url().await.expect("url");
 
+    // Forecast: refresh, read tomorrow's prep, open a dish.
+    click(c, "nav.tabs a[href$='/forecast']").await;
+    wait_for(c, "form.refresh").await;
+    click(c, "form.refresh button[type=submit]").await;
+    wait_for(c, "table.prep").await;
+    let prep = c
+        .find(Locator::Css("table.prep"))
+        .await
+        .expect("prep table")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        prep.contains("Caesar Salad") && prep.contains("Tiramisu"),
+        "every dish is listed: {prep}"
+    );
+    shot(c, "14-forecast-prep.png").await;
+    let forecast_url = format!("{}/forecast", overview.as_str().trim_end_matches('/'));
+    click(c, "table.prep a").await;
+    wait_for(c, "svg.chart-forecast path.band").await;
+    wait_for(c, "svg.chart-forecast polyline.forecast").await;
+    shot(c, "15-forecast-dish.png").await;
+    let dish_url = c.current_url().await.expect("url");
+
     let menu_url = format!("{}/menu", overview.as_str().trim_end_matches('/'));
     c.goto(&menu_url).await.expect("menu");
     wait_for(c, "table.stack").await;
@@ -281,6 +312,23 @@ async fn journey(c: &Client, base: &str) {
     );
     show(c, "table.errors").await;
     shot(c, "13-mobile-upload-detail.png").await;
+
+    c.goto(&forecast_url).await.expect("forecast");
+    wait_for(c, "table.prep").await;
+    assert!(
+        fits_width(c).await,
+        "forecast scrolls horizontally at 375 px"
+    );
+    c.goto(dish_url.as_str()).await.expect("dish");
+    wait_for(c, "svg.chart-forecast path.band").await;
+    assert!(
+        fits_width(c).await,
+        "dish forecast scrolls horizontally at 375 px"
+    );
+    c.goto(&forecast_url).await.expect("forecast");
+    wait_for(c, "table.prep").await;
+    show(c, "table.prep").await;
+    shot(c, "16-mobile-forecast.png").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

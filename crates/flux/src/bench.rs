@@ -21,6 +21,22 @@ pub enum BenchCommand {
     Ingest(IngestArgs),
     /// Forecast engine throughput, production vs seed model.
     Forecast(ForecastArgs),
+    /// End to end from PostgreSQL: read history, forecast, store, for many restaurants.
+    ForecastDb(ForecastDbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastDbArgs {
+    #[arg(long, default_value_t = 1_000)]
+    pub restaurants: usize,
+    #[arg(long, default_value_t = 50)]
+    pub items: usize,
+    /// Days of history per dish.
+    #[arg(long, default_value_t = 730)]
+    pub days: usize,
+    /// Restaurants forecast at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +67,7 @@ pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Ingest(a) => ingest(config, a).await,
         BenchCommand::Forecast(a) => forecast(a),
+        BenchCommand::ForecastDb(a) => forecast_db(config, a).await,
     }
 }
 
@@ -328,5 +345,111 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
     if let Some(mib) = peak_rss_mib() {
         println!("peak memory of this process: {mib:.0} MiB");
     }
+    Ok(())
+}
+
+/// Builds a throw-away database with `restaurants × items × days` of daily
+/// sales (generated in SQL), then forecasts and stores every restaurant
+/// through the same code path as the nightly job. The database is dropped
+/// afterwards.
+async fn forecast_db(config: &Config, a: ForecastDbArgs) -> anyhow::Result<()> {
+    let db = database::open(config).await?;
+    let name = format!("flux_bench_{}", Uuid::new_v4().simple());
+    let mut admin = db.owner.clone().database("postgres").connect().await.context("connecting to create the bench database")?;
+    sqlx::query(&format!("create database {name}")).execute(&mut admin).await?;
+    let result = forecast_db_in(&db, &name, &a).await;
+    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await?;
+    admin.close().await?;
+    db.release()?;
+    result
+}
+
+async fn forecast_db_in(db: &database::Database, name: &str, a: &ForecastDbArgs) -> anyhow::Result<()> {
+    let owner_opts = db.owner.clone().database(name);
+    flux_store::migrate(&owner_opts).await?;
+    let mut owner = owner_opts.connect().await?;
+    let end = chrono::Utc::now().date_naive() - Days::new(1);
+    let start = end - Days::new(a.days as u64 - 1);
+    let t = Instant::now();
+    let user: Uuid = sqlx::query_scalar(
+        "insert into users (user_id, email, password_hash) values (gen_random_uuid(), 'bench@flux.invalid', 'not-a-login') returning user_id",
+    )
+    .fetch_one(&mut owner)
+    .await?;
+    for sql in [
+        "insert into restaurants (restaurant_id, name, timezone, currency, locale, created_by)
+         select gen_random_uuid(), 'Bench ' || i, 'Europe/Madrid', 'EUR', 'es-ES', $1 from generate_series(1, $2) i",
+        "insert into memberships (restaurant_id, user_id, role) select restaurant_id, $1, 'owner' from restaurants where $2 > 0",
+        "insert into menu_items (restaurant_id, menu_item_id, name, name_key, category)
+         select r.restaurant_id, gen_random_uuid(), 'Dish ' || j, 'dish ' || j, 'Category ' || (j % 6)
+         from restaurants r, generate_series(1, $2) j where $1 is not null",
+    ] {
+        let n = if sql.contains("menu_items") { a.items } else { a.restaurants } as i64;
+        sqlx::query(sql).bind(user).bind(n).execute(&mut owner).await?;
+    }
+    // Weekly pattern, a per-dish level and noise; each day one row.
+    sqlx::query(
+        "insert into daily_item_sales (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
+         select m.restaurant_id, d::date, m.menu_item_id,
+                greatest(0, round((2 + (abs(hashtext(m.menu_item_id::text)) % 25))
+                    * (case extract(isodow from d) when 5 then 1.4 when 6 then 1.6 when 7 then 1.2 else 0.9 end)
+                    * (0.7 + random() * 0.6))),
+                null, 0, 1
+         from menu_items m, generate_series($1::date, $2::date, interval '1 day') d",
+    )
+    .bind(start)
+    .bind(end)
+    .execute(&mut owner)
+    .await?;
+    let rows: i64 = sqlx::query_scalar("select count(*) from daily_item_sales").fetch_one(&mut owner).await?;
+    println!("loaded {rows} daily rows ({} restaurants × {} dishes × {} days) in {:.0} s", a.restaurants, a.items, a.days, t.elapsed().as_secs_f64());
+    sqlx::query("vacuum analyze daily_item_sales").execute(&mut owner).await?;
+    let restaurants: Vec<Uuid> = sqlx::query_scalar("select restaurant_id from restaurants").fetch_all(&mut owner).await?;
+    owner.close().await?;
+
+    let pool = flux_store::connect_app(db.app.clone().database(name), db.app_role, a.concurrency as u32 + 2).await?;
+    let b = bar(restaurants.len() as u64, "forecasting");
+    let t = Instant::now();
+    let sem = Arc::new(tokio::sync::Semaphore::new(a.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for rid in restaurants {
+        let pool = pool.clone();
+        let sem = sem.clone();
+        let b = b.clone();
+        tasks.spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            let r = flux_demand::run(
+                &pool,
+                rid,
+                &flux_demand::RunOptions {
+                    model: flux_forecast::ModelKind::Production,
+                    horizon: Some(28),
+                    as_of: None,
+                    trigger: flux_demand::Trigger::Cli,
+                    user_id: None,
+                },
+            )
+            .await;
+            b.inc(1);
+            r.map(|o| (o.run.load_ms, o.run.engine_ms, o.run.store_ms))
+        });
+    }
+    let (mut load, mut engine, mut store) = (0i64, 0i64, 0i64);
+    while let Some(r) = tasks.join_next().await {
+        let (l, e, s) = r??;
+        load += l;
+        engine += e;
+        store += s;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    b.finish_and_clear();
+    let stored: i64 = sqlx::query_scalar("select count(*) from demand_forecasts").fetch_one(&pool).await.unwrap_or(0);
+    pool.close().await;
+    println!();
+    println!("| restaurants × dishes × days | forecast rows stored | wall seconds | restaurants/s |");
+    println!("|---|---:|---:|---:|");
+    println!("| {} × {} × {} | {stored} | {secs:.1} | {:.1} |", a.restaurants, a.items, a.days, a.restaurants as f64 / secs);
+    println!();
+    println!("time inside runs (summed over restaurants): load {:.1} s, engine {:.1} s, store {:.1} s", load as f64 / 1000.0, engine as f64 / 1000.0, store as f64 / 1000.0);
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! after success (so reloading never re-submits).
 
 mod auth;
+mod forecast;
 mod health;
 mod menu;
 mod overview;
@@ -65,6 +66,14 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         )
         .route("/app/r/{rid}/settings/hours", post(settings::save_hours))
         .route("/app/r/{rid}/health", get(health::page))
+        .route(
+            "/app/r/{rid}/forecast",
+            get(forecast::prep).post(forecast::refresh),
+        )
+        .route(
+            "/app/r/{rid}/forecast/{item_id}",
+            get(forecast::dish).post(forecast::feedback),
+        )
         // Unknown dashboard URLs get an HTML 404, not the API's JSON one.
         .route("/app/{*rest}", get(not_found))
 }

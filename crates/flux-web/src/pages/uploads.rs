@@ -287,7 +287,7 @@ fn error_table(fmt: &Fmt, rows: &[RowError], total: i64) -> Markup {
     }
 }
 
-fn problem_box(title: &str, text: Markup) -> Markup {
+pub(crate) fn problem_box(title: &str, text: Markup) -> Markup {
     html! {
         div.alert role="alert" {
             h2 { (title) }

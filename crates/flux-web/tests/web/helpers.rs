@@ -12,6 +12,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
     pub base: String,
+    /// For tests that set up state the pages cannot (e.g. a past run).
+    pub pool: flux_store::PgPool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -25,13 +27,14 @@ pub async fn spawn_app() -> TestApp {
         SECRET,
         4 * 1024 * 1024,
     ));
-    let app = Application::build_with_pages(&config, pool, pages)
+    let app = Application::build_with_pages(&config, pool.clone(), pages)
         .await
         .expect("bind");
     let addr = app.local_addr().expect("addr");
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base: format!("http://{addr}"),
+        pool,
     }
 }
 
@@ -193,5 +196,48 @@ impl Visitor {
                 .expect("upload"),
         )
         .await
+    }
+}
+
+/// Nine weeks of daily sales of two dishes up to yesterday (dates relative
+/// to today, so the history is always recent enough to forecast from).
+pub fn recent_sales_csv() -> String {
+    let mut csv = String::from("date,item,quantity,price\n");
+    let today = chrono::Utc::now().date_naive();
+    for back in (1..=63).rev() {
+        let d = today - chrono::Duration::days(back);
+        let busy = back % 7 < 2;
+        csv.push_str(&format!(
+            "{d},Caesar Salad,{},12.50\n",
+            if busy { 14 } else { 8 } + back % 3
+        ));
+        csv.push_str(&format!("{d},Tiramisu,{},6.00\n", 3 + back % 4));
+    }
+    csv
+}
+
+impl TestApp {
+    /// Makes `member` (who must have an account) a member of `rid` with
+    /// `role`, through the JSON API as the restaurant's owner.
+    pub async fn add_member(&self, owner: &str, rid: &str, member: &str, role: &str) {
+        let http = reqwest::Client::new();
+        let login: serde_json::Value = http
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"email": owner, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("token pair");
+        let token = login["access_token"].as_str().expect("access token");
+        let resp = http
+            .post(format!("{}/api/v1/restaurants/{rid}/members", self.base))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"email": member, "role": role}))
+            .send()
+            .await
+            .expect("add member");
+        assert_eq!(resp.status(), StatusCode::CREATED, "add member");
     }
 }

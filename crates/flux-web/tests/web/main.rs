@@ -2,6 +2,7 @@
 //! over a fresh database, driven by an HTTP client with a cookie store,
 //! the way a browser without JavaScript would use it.
 
+mod forecast;
 mod helpers;
 mod pages;
 mod security;

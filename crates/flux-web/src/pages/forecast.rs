@@ -1,0 +1,953 @@
+//! Demand forecasts: "Tomorrow's prep" (every dish for one day, with a
+//! button to refresh the forecast) and one dish's page (recent sales and
+//! the forecast on one chart, the forecast days explained, feedback and
+//! accuracy).
+//!
+//! Both writes mirror the JSON API (`flux_api::routes::forecast`):
+//! refreshing calls `flux_demand::run` with `Trigger::Api` and the
+//! production model, feedback takes the same three verdicts and note rules
+//! and is tied to the run whose forecast it judges, and both need a role
+//! that may write data. The forecast is read from the newest completed run
+//! (`flux_store::forecasts::latest`), exactly what the API serves.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, RawPathParams, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use chrono::{Datelike, Duration, NaiveDate};
+use flux_demand::{DemandError, RunOptions, Trigger};
+use flux_domain::role::Action;
+use flux_domain::settings::Settings;
+use flux_domain::FieldError;
+use flux_forecast::{ColdStartTier, Explanation, ModelKind};
+use flux_store::forecasts::{Feedback, Run, StoredForecast};
+use flux_store::menu::MenuItem;
+use maud::{html, Markup};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::charts::{self, ForecastChart};
+use crate::error::{WebError, WebResult};
+use crate::extract::{path_uuid, CsrfForm, TenantPage};
+use crate::format::{Fmt, WEEKDAY_NAMES};
+use crate::layout::{csrf_field, described_by, empty_state, field, notice_text};
+use crate::pages::uploads::problem_box;
+use crate::{nav, WebState};
+
+/// Most dishes listed on the prep page; far above any real menu, it only
+/// bounds the query.
+const MAX_DISHES: i64 = 5000;
+/// Days of actual sales drawn before the forecast on a dish's chart.
+const HISTORY_DAYS: i64 = 56;
+/// Past days a cook can still give feedback on from the dish page.
+const FEEDBACK_PAST_DAYS: i64 = 7;
+/// Feedback entries listed on a dish's page.
+const FEEDBACK_SHOWN: i64 = 50;
+/// Longest feedback note, as in the API.
+const NOTE_MAX: usize = 2000;
+
+const VERDICTS: [(&str, &str); 3] = [
+    ("too_high", "Too high"),
+    ("too_low", "Too low"),
+    ("about_right", "About right"),
+];
+
+fn verdict_label(v: &str) -> &str {
+    VERDICTS
+        .iter()
+        .find(|(k, _)| *k == v)
+        .map_or(v, |(_, label)| label)
+}
+
+/// Today in the restaurant's timezone: "tomorrow" is the restaurant's, not
+/// the server's.
+fn today(t: &TenantPage) -> NaiveDate {
+    let tz: chrono_tz::Tz = t.restaurant.timezone.parse().unwrap_or(chrono_tz::UTC);
+    chrono::Utc::now().with_timezone(&tz).date_naive()
+}
+
+fn parse_day(raw: Option<&str>) -> Option<NaiveDate> {
+    raw.and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+}
+
+/// The newest completed run: the one `forecasts::latest` reads from.
+async fn latest_run(t: &mut TenantPage) -> WebResult<Option<Run>> {
+    Ok(
+        flux_store::forecasts::list_runs(&mut t.tx, t.restaurant_id, 20)
+            .await?
+            .into_iter()
+            .find(|r| r.status == "completed"),
+    )
+}
+
+async fn confidence_threshold(t: &mut TenantPage) -> WebResult<f64> {
+    let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
+    Ok(
+        Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)))
+            .forecast_confidence_threshold,
+    )
+}
+
+/// A forecast quantity: whole portions when it is one, else one decimal
+/// (slow dishes forecast fractions that still matter).
+fn units(fmt: &Fmt, v: f64) -> String {
+    if (v - v.round()).abs() < 0.05 {
+        fmt.num(v.round(), 0)
+    } else {
+        fmt.num(v, 1)
+    }
+}
+
+fn range(fmt: &Fmt, f: &StoredForecast) -> String {
+    format!("{}–{}", units(fmt, f.p10), units(fmt, f.p90))
+}
+
+/// A multiplier as a signed change: 1.2 → "+20%", 0.9 → "−10%".
+fn change(fmt: &Fmt, m: f32) -> String {
+    let d = f64::from(m) - 1.0;
+    let sign = if d < 0.0 { "−" } else { "+" };
+    format!("{sign}{}", fmt.percent(d.abs(), 0))
+}
+
+/// The forecast's reasons as a sentence, with the restaurant's number
+/// formats. Falls back to the engine's short text when the stored
+/// structure is not one this version understands.
+fn explain(fmt: &Fmt, f: &StoredForecast) -> String {
+    match serde_json::from_value::<Explanation>(f.explanation.clone()) {
+        Ok(e) => words(fmt, &e),
+        Err(_) => f.logic_trigger.clone(),
+    }
+}
+
+fn words(fmt: &Fmt, e: &Explanation) -> String {
+    let day = WEEKDAY_NAMES[e.weekday.num_days_from_monday() as usize];
+    if e.closed {
+        return format!("Closed on {day}s: nothing to prep.");
+    }
+    let m = f64::from(e.weekday_multiplier);
+    let mut parts = vec![if (m - 1.0).abs() < 0.05 {
+        format!("{day}s are about average")
+    } else {
+        format!("{day}s sell {}× an average day", fmt.num(m, 1))
+    }];
+    let level = f64::from(e.recent_level);
+    parts.push(format!(
+        "recent demand is about {} a day",
+        fmt.num(level, if level >= 10.0 { 0 } else { 1 })
+    ));
+    for (what, effect) in [
+        ("public holiday", e.holiday_effect),
+        ("special day", e.special_day_effect),
+        ("promotion", e.promo_effect),
+    ] {
+        if let Some(m) = effect {
+            parts.push(format!("{what} {}", change(fmt, m)));
+        }
+    }
+    match e.cold_start {
+        ColdStartTier::CategoryPrior => {
+            parts.push("new dish: based on similar dishes in its category".into())
+        }
+        ColdStartTier::Blend => parts.push("short history: partly based on its category".into()),
+        ColdStartTier::ItemHistory => {}
+    }
+    format!("{}.", parts.join("; "))
+}
+
+fn confidence(fmt: &Fmt, f: &StoredForecast, threshold: f64) -> Markup {
+    let c = f64::from(f.confidence_score);
+    html! {
+        (fmt.percent(c, 0))
+        @if c < threshold {
+            " " span.badge.warn title="Below the confidence threshold in Settings: check before relying on it" { "Low" }
+        }
+    }
+}
+
+/// "Tue, 5 Mar 2024", with "today"/"tomorrow" where it applies.
+fn day_label(fmt: &Fmt, d: NaiveDate, today: NaiveDate) -> String {
+    let base = format!(
+        "{}, {}",
+        fmt.weekday(d.weekday().num_days_from_monday() as usize),
+        fmt.date(d)
+    );
+    match (d - today).num_days() {
+        0 => format!("{base} (today)"),
+        1 => format!("{base} (tomorrow)"),
+        -1 => format!("{base} (yesterday)"),
+        _ => base,
+    }
+}
+
+fn run_days(run: &Run) -> Vec<NaiveDate> {
+    (0..i64::from(run.horizon_days.max(0)))
+        .map(|i| run.as_of + Duration::days(i))
+        .collect()
+}
+
+fn run_note(t: &TenantPage, fmt: &Fmt, run: &Run) -> Markup {
+    html! {
+        p.muted.small {
+            "Forecast made " (fmt.datetime(run.created_at, &t.restaurant.timezone))
+            " from sales up to " (fmt.date(run.as_of - Duration::days(1)))
+            ", for " (fmt.int(i64::from(run.items))) " dish(es) over " (fmt.int(i64::from(run.horizon_days))) " days."
+        }
+    }
+}
+
+fn refresh_form(t: &TenantPage, day: NaiveDate) -> Markup {
+    html! {
+        form.refresh method="post" action=(t.href("/forecast")) {
+            (csrf_field(&t.csrf))
+            input type="hidden" name="date" value=(day.to_string());
+            button.btn.btn-primary type="submit" { "Refresh forecast" }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PrepQuery {
+    date: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn prep(t: TenantPage, Query(q): Query<PrepQuery>) -> WebResult {
+    let day = parse_day(q.date.as_deref());
+    render_prep(t, day, notice_text(q.done.as_deref()), None, StatusCode::OK).await
+}
+
+async fn render_prep(
+    mut t: TenantPage,
+    day: Option<NaiveDate>,
+    notice: Option<&str>,
+    problem: Option<Markup>,
+    status: StatusCode,
+) -> WebResult {
+    let rid = t.restaurant_id;
+    let today = today(&t);
+    let day = day.unwrap_or(today + Duration::days(1));
+    let run = latest_run(&mut t).await?;
+    let rows = match run {
+        Some(_) => {
+            flux_store::forecasts::latest(
+                &mut t.tx,
+                rid,
+                None,
+                Some(day),
+                Some(day),
+                None,
+                MAX_DISHES,
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let has_sales = flux_store::analytics::sales_span(&mut t.tx, rid)
+        .await?
+        .is_some();
+    let threshold = confidence_threshold(&mut t).await?;
+    let fmt = t.fmt();
+    let title = if day == today + Duration::days(1) {
+        "Tomorrow’s prep".to_string()
+    } else {
+        format!("Prep for {}", day_label(&fmt, day, today))
+    };
+    let can_refresh = t.can(Action::WriteData);
+    let mut days = run.as_ref().map(run_days).unwrap_or_default();
+    if !days.contains(&day) {
+        days.push(day);
+        days.sort_unstable();
+    }
+    let total: f64 = rows.iter().map(|f| f.p50).sum();
+    let low = rows
+        .iter()
+        .filter(|f| f64::from(f.confidence_score) < threshold)
+        .count();
+    let body = html! {
+        div.page-head {
+            h1 { (title) }
+            @if can_refresh && (has_sales || run.is_some()) { (refresh_form(&t, day)) }
+        }
+        p.muted.period { (day_label(&fmt, day, today)) }
+        @if let Some(p) = problem { (p) }
+        @if let Some(r) = &run {
+            form.filters.day-picker method="get" action=(t.href("/forecast")) {
+                div.field {
+                    label for="date" { "Day" }
+                    select #date name="date" {
+                        @for d in &days {
+                            option value=(d.to_string()) selected[*d == day] { (day_label(&fmt, *d, today)) }
+                        }
+                    }
+                }
+                div.filter-actions { button.btn type="submit" { "Show" } }
+            }
+            (run_note(&t, &fmt, r))
+        }
+        @if run.is_none() && !has_sales {
+            (empty_state(
+                "No forecasts yet",
+                "Forecasts are made from your sales history. Import your sales first, then refresh the forecast here.",
+                Some((&t.href("/uploads"), "Upload sales")),
+            ))
+        } @else if run.is_none() {
+            div.empty {
+                h2 { "No forecasts yet" }
+                @if can_refresh {
+                    p { "Your sales are imported. Press “Refresh forecast” to forecast every dish for the coming days." }
+                    (refresh_form(&t, day))
+                } @else {
+                    p { "Your sales are imported. Ask an owner, manager or chef of this restaurant to refresh the forecast." }
+                }
+            }
+        } @else if rows.is_empty() {
+            div.empty {
+                h2 { "No forecast for this day" }
+                p {
+                    "The latest forecast does not cover " (fmt.date(day)) ". "
+                    @if can_refresh { "Refresh the forecast to cover the coming days." }
+                    @else { "Ask an owner, manager or chef to refresh the forecast." }
+                }
+            }
+        } @else {
+            div.kpis {
+                div.kpi { span.kpi-label { "Dishes" } span.kpi-value { (fmt.int(rows.len() as i64)) } }
+                div.kpi { span.kpi-label { "Portions to prep" } span.kpi-value { (units(&fmt, total)) } span.kpi-sub { "sum of the medians" } }
+                div.kpi {
+                    span.kpi-label { "Low confidence" }
+                    span.kpi-value { (fmt.int(low as i64)) }
+                    span.kpi-sub { "below " (fmt.percent(threshold, 0)) }
+                }
+            }
+            section.card {
+                h2 { "What to prep" }
+                p.muted.small {
+                    "“Prep” is the median forecast: half the time fewer sell, half the time more. "
+                    "The range holds 8 days in 10 (10th to 90th percentile). "
+                    "Forecasts below " (fmt.percent(threshold, 0)) " confidence are flagged "
+                    span.badge.warn { "Low" } "."
+                }
+                table.table.stack.prep {
+                    thead { tr {
+                        th scope="col" { "Dish" }
+                        th.num scope="col" { "Prep" }
+                        th.num scope="col" { "Range" }
+                        th.num scope="col" { "Confidence" }
+                        th scope="col" { "Why" }
+                    } }
+                    tbody {
+                        @for f in &rows {
+                            tr {
+                                td data-label="Dish" {
+                                    a href=(t.href(&format!("/forecast/{}", f.menu_item_id))) { (f.menu_item_name) }
+                                }
+                                td.num.prep-qty data-label="Prep" { (units(&fmt, f.p50)) }
+                                td.num data-label="Range" { (range(&fmt, f)) }
+                                td.num data-label="Confidence" { (confidence(&fmt, f, threshold)) }
+                                td.why data-label="Why" { (explain(&fmt, f)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let page = t.render(nav::FORECAST, &title, notice, body);
+    t.commit().await?;
+    Ok((status, page).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct RefreshForm {
+    /// The day the page showed, to come back to it.
+    date: Option<String>,
+}
+
+pub async fn refresh(
+    State(state): State<WebState>,
+    t: TenantPage,
+    CsrfForm(f): CsrfForm<RefreshForm>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let day = parse_day(f.date.as_deref());
+    let (rid, user) = (t.restaurant_id, t.user_id);
+    // A run opens its own transactions and may take a while: hold none.
+    let frame = t.suspend().await?;
+    let opts = RunOptions {
+        model: ModelKind::Production,
+        horizon: None,
+        as_of: None,
+        trigger: Trigger::Api,
+        user_id: Some(user),
+    };
+    let problem = match flux_demand::run(state.pool(), rid, &opts).await {
+        Ok(_) => {
+            let date = day.map(|d| format!("date={d}&")).unwrap_or_default();
+            let to = nav::href(rid, &format!("/forecast?{date}done=forecast-refreshed"));
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(DemandError::NoHistory) => problem_box(
+            "There is no sales history to forecast from",
+            html! {
+                p {
+                    "Forecasts are made from past sales. "
+                    a href=(nav::href(rid, "/uploads")) { "Upload your sales" }
+                    ", then refresh the forecast."
+                }
+            },
+        ),
+        Err(DemandError::NoRestaurant) => return Err(WebError::NotFound),
+        Err(DemandError::Engine(e)) => problem_box(
+            "The forecast could not be made",
+            html! { p { (e.to_string()) } },
+        ),
+        Err(other) => return Err(WebError::Internal(anyhow::anyhow!(other))),
+    };
+    let t = TenantPage::resume(frame, &state).await?;
+    render_prep(
+        t,
+        day,
+        None,
+        Some(problem),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+async fn load_item(t: &mut TenantPage, params: &RawPathParams) -> WebResult<MenuItem> {
+    let id = path_uuid(params, "item_id")?;
+    flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+/// The feedback form as typed.
+#[derive(Deserialize, Default)]
+pub struct FeedbackForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    verdict: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// A valid feedback submission.
+struct NewFeedback {
+    date: NaiveDate,
+    verdict: &'static str,
+    note: Option<String>,
+}
+
+impl FeedbackForm {
+    /// The API's rules: one of three verdicts, an optional note of at most
+    /// 2,000 characters without control characters.
+    fn validate(&self) -> Result<NewFeedback, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let date = parse_day(Some(&self.date));
+        if date.is_none() {
+            errors.push(FieldError::new("date", "invalid", "Choose the day."));
+        }
+        let verdict = VERDICTS
+            .iter()
+            .find(|(k, _)| *k == self.verdict)
+            .map(|(k, _)| *k);
+        if verdict.is_none() {
+            errors.push(FieldError::new(
+                "verdict",
+                "invalid_verdict",
+                "Choose too high, too low or about right.",
+            ));
+        }
+        let note = match self.note.trim() {
+            "" => None,
+            n => match flux_domain::validation::clean_text("note", n, NOTE_MAX) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    errors.extend(e.0.into_iter().map(|e| FieldError {
+                        message: format!("The note {}.", e.message),
+                        ..e
+                    }));
+                    None
+                }
+            },
+        };
+        match (date, verdict) {
+            (Some(date), Some(verdict)) if errors.is_empty() => Ok(NewFeedback {
+                date,
+                verdict,
+                note,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DishQuery {
+    done: Option<String>,
+}
+
+pub async fn dish(
+    mut t: TenantPage,
+    params: RawPathParams,
+    Query(q): Query<DishQuery>,
+) -> WebResult {
+    let item = load_item(&mut t, &params).await?;
+    render_dish(
+        t,
+        &item,
+        notice_text(q.done.as_deref()),
+        &FeedbackForm::default(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn feedback(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<FeedbackForm>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let item = load_item(&mut t, &params).await?;
+    let new = match f.validate() {
+        Ok(n) => n,
+        Err(errors) => {
+            return render_dish(
+                t,
+                &item,
+                None,
+                &f,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
+    // Tie the verdict to the run whose forecast the cook was looking at,
+    // as the API does, so accuracy reviews can tell runs apart.
+    let run = flux_store::forecasts::latest(
+        &mut t.tx,
+        t.restaurant_id,
+        Some(item.menu_item_id),
+        Some(new.date),
+        Some(new.date),
+        None,
+        1,
+    )
+    .await?
+    .into_iter()
+    .next()
+    .map(|f| f.forecast_run_id);
+    flux_store::forecasts::insert_feedback(
+        &mut t.tx,
+        t.restaurant_id,
+        item.menu_item_id,
+        new.date,
+        run,
+        new.verdict,
+        new.note.as_deref(),
+        t.user_id,
+    )
+    .await?;
+    let to = t.href(&format!(
+        "/forecast/{}?done=feedback-saved#feedback",
+        item.menu_item_id
+    ));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// Every day of `from..=to` with the dish's sales (0 on days it sold none).
+fn fill_history(
+    sales: &HashMap<NaiveDate, f64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, f64)> {
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| (d, sales.get(&d).copied().unwrap_or(0.0)))
+        .collect()
+}
+
+async fn render_dish(
+    mut t: TenantPage,
+    item: &MenuItem,
+    notice: Option<&str>,
+    form: &FeedbackForm,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> WebResult {
+    let rid = t.restaurant_id;
+    let id = item.menu_item_id;
+    let today = today(&t);
+    let run = latest_run(&mut t).await?;
+    let forecasts =
+        flux_store::forecasts::latest(&mut t.tx, rid, Some(id), None, None, None, 366).await?;
+    // The chart ends where the forecast starts (or today, without one).
+    let start = forecasts.first().map_or(today, |f| f.date);
+    let sales: HashMap<NaiveDate, f64> = flux_store::forecasts::daily_sales(&mut t.tx, rid, start)
+        .await?
+        .into_iter()
+        .filter(|s| s.menu_item_id == id)
+        .map(|s| (s.business_date, s.quantity))
+        .collect();
+    let end = start - Duration::days(1);
+    // No leading run of zeros before the dish was first sold.
+    let history = match sales.keys().min() {
+        Some(first) => fill_history(
+            &sales,
+            (end - Duration::days(HISTORY_DAYS - 1)).max(*first),
+            end,
+        ),
+        None => Vec::new(),
+    };
+    let feedback =
+        flux_store::forecasts::list_feedback(&mut t.tx, rid, Some(id), FEEDBACK_SHOWN).await?;
+    let who: HashMap<Uuid, String> = flux_store::members::list(&mut t.tx, rid)
+        .await?
+        .into_iter()
+        .map(|m| (m.user_id, m.email))
+        .collect();
+    let accuracy = flux_demand::accuracy::report(&mut t.tx, rid, today)
+        .await?
+        .items
+        .into_iter()
+        .find(|i| i.menu_item_id == id && i.metrics.days > 0);
+    let threshold = confidence_threshold(&mut t).await?;
+    let fmt = t.fmt();
+
+    let hist_points: Vec<(String, f64)> = history
+        .iter()
+        .map(|(d, v)| (fmt.date_short(*d), *v))
+        .collect();
+    let fc_points: Vec<(String, f64, f64, f64)> = forecasts
+        .iter()
+        .map(|f| (fmt.date_short(f.date), f.p10, f.p50, f.p90))
+        .collect();
+    let y_label = |v: f64| fmt.compact(v);
+    let description = format!(
+        "Daily portions of {} sold over the last {} days, then the forecast median with its 10th–90th percentile range shaded.",
+        item.name,
+        history.len()
+    );
+
+    // Feedback days: the last week (judging what happened) and the
+    // forecast days (judging what is expected); tomorrow first by default.
+    let mut feedback_days: Vec<NaiveDate> = (1..=FEEDBACK_PAST_DAYS)
+        .rev()
+        .map(|i| today - Duration::days(i))
+        .collect();
+    for f in &forecasts {
+        if !feedback_days.contains(&f.date) {
+            feedback_days.push(f.date);
+        }
+    }
+    let chosen = parse_day(Some(&form.date)).unwrap_or_else(|| {
+        let tomorrow = today + Duration::days(1);
+        if feedback_days.contains(&tomorrow) {
+            tomorrow
+        } else {
+            forecasts
+                .first()
+                .map_or(today - Duration::days(1), |f| f.date)
+        }
+    });
+    let message = |name: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.clone())
+    };
+    let (date_err, verdict_err, note_err) = (message("date"), message("verdict"), message("note"));
+    let can_write = t.can(Action::WriteData);
+
+    let body = html! {
+        nav.breadcrumb aria-label="Breadcrumb" { a href=(t.href("/forecast")) { "Forecast" } " / " }
+        div.page-head {
+            h1.break { (item.name) }
+            @if let Some(c) = &item.category { span.badge.muted { (c) } }
+            @if !item.active { span.badge.muted { "Inactive" } }
+        }
+        @if let Some(r) = &run { (run_note(&t, &fmt, r)) }
+        section.card {
+            h2 { "Sales and forecast" }
+            @if history.is_empty() && forecasts.is_empty() {
+                p.muted { "No sales of this dish yet, and no forecast." }
+            } @else {
+                p.muted.small.legend {
+                    span.key.key-actual aria-hidden="true" {} "Portions sold "
+                    span.key.key-forecast aria-hidden="true" {} "Forecast (median) "
+                    span.key.key-band aria-hidden="true" {} "Likely range (10th–90th percentile)"
+                }
+                (charts::forecast(&ForecastChart {
+                    title: &format!("{}: sales and forecast", item.name),
+                    description: &description,
+                    history: &hist_points,
+                    forecast: &fc_points,
+                    y_label: &y_label,
+                }))
+                @if !history.is_empty() {
+                    details.chart-data {
+                        summary { "Show the sales" }
+                        table.table {
+                            thead { tr { th scope="col" { "Date" } th.num scope="col" { "Sold" } } }
+                            tbody {
+                                @for (d, v) in history.iter().rev() {
+                                    tr { td { (fmt.date(*d)) } td.num { (units(&fmt, *v)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.card {
+            h2 { "Forecast by day" }
+            @if forecasts.is_empty() {
+                p.muted {
+                    "No forecast for this dish yet. "
+                    a href=(t.href("/forecast")) { "Refresh the forecast" }
+                    " after importing sales; inactive dishes are not forecast."
+                }
+            } @else {
+                table.table.stack {
+                    thead { tr {
+                        th scope="col" { "Day" }
+                        th.num scope="col" { "Prep" }
+                        th.num scope="col" { "Range" }
+                        th.num scope="col" { "Confidence" }
+                        th scope="col" { "Why" }
+                    } }
+                    tbody {
+                        @for f in &forecasts {
+                            tr {
+                                td data-label="Day" { (day_label(&fmt, f.date, today)) }
+                                td.num.prep-qty data-label="Prep" { (units(&fmt, f.p50)) }
+                                td.num data-label="Range" { (range(&fmt, f)) }
+                                td.num data-label="Confidence" { (confidence(&fmt, f, threshold)) }
+                                td.why data-label="Why" { (explain(&fmt, f)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(a) = &accuracy {
+            @let m = &a.metrics;
+            section.card {
+                h2 { "How accurate it has been" }
+                p.muted.small { "Past forecasts of this dish against what was then sold, over " (fmt.int(m.days as i64)) " day(s)." }
+                div.kpis {
+                    div.kpi { span.kpi-label { "Average miss" } span.kpi-value { (fmt.num(m.mae, 1)) } span.kpi-sub { "portions a day" } }
+                    div.kpi {
+                        span.kpi-label { "Within the range" }
+                        span.kpi-value { (m.coverage_80.map(|c| fmt.percent(c, 0)).unwrap_or_else(|| "–".into())) }
+                        span.kpi-sub { "of days (aim: about 80%)" }
+                    }
+                    div.kpi {
+                        span.kpi-label { "Bias" }
+                        span.kpi-value { (m.bias.map(|b| change(&fmt, (1.0 + b) as f32)).unwrap_or_else(|| "–".into())) }
+                        span.kpi-sub { @match m.bias {
+                            Some(b) if b > 0.0 => { "forecasts ran high" }
+                            Some(b) if b < 0.0 => { "forecasts ran low" }
+                            _ => { "no lean either way" }
+                        } }
+                    }
+                    div.kpi {
+                        span.kpi-label { "Against last week" }
+                        span.kpi-value { (m.mase.map(|v| fmt.num(v, 2)).unwrap_or_else(|| "–".into())) }
+                        span.kpi-sub { "below 1 beats repeating last week’s sales" }
+                    }
+                }
+            }
+        }
+        section.card #feedback {
+            h2 { "Feedback" }
+            @if can_write {
+                form.feedback-form method="post" action=(t.href(&format!("/forecast/{id}"))) novalidate {
+                    (csrf_field(&t.csrf))
+                    @if !errors.is_empty() {
+                        p.alert role="alert" { "Please correct the fields marked below." }
+                    }
+                    (field("date", "Which day?", None, date_err.as_deref(), html! {
+                        select #date name="date"
+                            aria-invalid=[date_err.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("date", false, date_err.as_deref())] {
+                            @for d in &feedback_days {
+                                option value=(d.to_string()) selected[*d == chosen] { (day_label(&fmt, *d, today)) }
+                            }
+                        }
+                    }))
+                    (field("note", "Note (optional)", Some("E.g. “rainy day”, “a party of 20 booked”."), note_err.as_deref(), html! {
+                        textarea #note name="note" rows="2" maxlength="2000"
+                            aria-invalid=[note_err.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("note", true, note_err.as_deref())] { (form.note) }
+                    }))
+                    fieldset.field.verdicts aria-describedby=[verdict_err.as_ref().map(|_| "verdict-error")] {
+                        legend { "The forecast for that day is…" }
+                        div.actions {
+                            @for (value, label) in VERDICTS {
+                                button.btn type="submit" name="verdict" value=(value) { (label) }
+                            }
+                        }
+                        @if let Some(e) = &verdict_err { p.field-error #verdict-error { (e) } }
+                    }
+                }
+            } @else {
+                p.muted { "Your role can read feedback but not give it." }
+            }
+            h3 { "Past feedback" }
+            @if feedback.is_empty() {
+                p.muted { "No feedback on this dish yet." }
+            } @else {
+                (feedback_table(&t, &fmt, &feedback, &who, today))
+            }
+        }
+    };
+    let page = t.render(nav::FORECAST, &item.name, notice, body);
+    t.commit().await?;
+    Ok((status, page).into_response())
+}
+
+fn feedback_table(
+    t: &TenantPage,
+    fmt: &Fmt,
+    feedback: &[Feedback],
+    who: &HashMap<Uuid, String>,
+    today: NaiveDate,
+) -> Markup {
+    html! {
+        table.table.stack.feedback-list {
+            thead { tr {
+                th scope="col" { "Day" }
+                th scope="col" { "Verdict" }
+                th scope="col" { "Note" }
+                th scope="col" { "By" }
+                th scope="col" { "When" }
+            } }
+            tbody {
+                @for f in feedback {
+                    tr {
+                        td data-label="Day" { (day_label(fmt, f.forecast_date, today)) }
+                        td data-label="Verdict" {
+                            span class={ "badge " (if f.verdict == "about_right" { "ok" } else { "warn" }) } { (verdict_label(&f.verdict)) }
+                        }
+                        td data-label="Note" { (f.note.as_deref().unwrap_or("–")) }
+                        td data-label="By" {
+                            (f.user_id.and_then(|u| who.get(&u)).map_or("a former member", String::as_str))
+                        }
+                        td data-label="When" { (fmt.datetime(f.created_at, &t.restaurant.timezone)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Weekday;
+
+    fn explanation() -> Explanation {
+        Explanation {
+            model: ModelKind::Production,
+            weekday: Weekday::Fri,
+            weekday_multiplier: 1.4,
+            recent_level: 18.2,
+            holiday_effect: Some(1.2),
+            special_day_effect: None,
+            promo_effect: Some(0.9),
+            closed: false,
+            cold_start: ColdStartTier::Blend,
+        }
+    }
+
+    #[test]
+    fn explanations_read_as_a_sentence_in_the_locale() {
+        let es = Fmt::new("es-ES", "EUR");
+        assert_eq!(
+            words(&es, &explanation()),
+            "Fridays sell 1,4× an average day; recent demand is about 18 a day; \
+             public holiday +20\u{a0}%; promotion −10\u{a0}%; short history: partly based on its category."
+        );
+        let closed = Explanation {
+            closed: true,
+            ..explanation()
+        };
+        assert_eq!(
+            words(&Fmt::new("en", "USD"), &closed),
+            "Closed on Fridays: nothing to prep."
+        );
+    }
+
+    #[test]
+    fn stored_explanations_round_trip_and_fall_back_to_text() {
+        let stored = serde_json::to_value(explanation()).expect("json");
+        let mut f = StoredForecast {
+            forecast_run_id: Uuid::nil(),
+            menu_item_id: Uuid::nil(),
+            menu_item_name: "Soup".into(),
+            date: NaiveDate::from_ymd_opt(2024, 3, 1).expect("date"),
+            mean: 1.0,
+            p10: 0.0,
+            p50: 1.0,
+            p90: 2.5,
+            p99: 4.0,
+            confidence_score: 0.5,
+            model_name: "production".into(),
+            explanation: stored,
+            logic_trigger: "Friday 1.4x".into(),
+        };
+        let en = Fmt::new("en-GB", "GBP");
+        assert!(explain(&en, &f).starts_with("Fridays sell 1.4×"));
+        assert_eq!(range(&en, &f), "0–2.5");
+        f.explanation = serde_json::json!({"unknown": true});
+        assert_eq!(explain(&en, &f), "Friday 1.4x");
+        let flagged = confidence(&en, &f, 0.7).into_string();
+        assert!(flagged.contains("50%") && flagged.contains("Low"));
+        assert!(!confidence(&en, &f, 0.4).into_string().contains("Low"));
+    }
+
+    #[test]
+    fn feedback_is_validated_like_the_api() {
+        let ok = FeedbackForm {
+            date: "2024-03-01".into(),
+            verdict: "too_high".into(),
+            note: "  rainy  ".into(),
+        }
+        .validate()
+        .map_err(|e| e.len())
+        .expect("valid");
+        assert_eq!(
+            (ok.verdict, ok.note.as_deref()),
+            ("too_high", Some("rainy"))
+        );
+        let bad = FeedbackForm {
+            date: "yesterday".into(),
+            verdict: "meh".into(),
+            note: "x".repeat(NOTE_MAX + 1),
+        }
+        .validate()
+        .err()
+        .unwrap_or_default();
+        let fields: Vec<_> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["date", "verdict", "note"]);
+    }
+
+    #[test]
+    fn days_are_labelled_relative_to_today() {
+        let en = Fmt::new("en-GB", "GBP");
+        let today = NaiveDate::from_ymd_opt(2024, 3, 5).expect("date");
+        assert_eq!(
+            day_label(&en, today + Duration::days(1), today),
+            "Wed, 6 Mar 2024 (tomorrow)"
+        );
+        assert_eq!(units(&en, 3.02), "3");
+        assert_eq!(units(&en, 0.4), "0.4");
+    }
+}

@@ -1,0 +1,258 @@
+//! The forecast pages: refreshing makes a prep list, feedback is stored
+//! and shown, and the usual guards (CSRF, roles, tenancy) hold.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{csrf_of, recent_sales_csv, spawn_app, Visitor};
+
+/// Signs up, creates a restaurant, imports recent sales; returns its id.
+async fn restaurant_with_sales(v: &Visitor, email: &str) -> String {
+    v.sign_up(email).await;
+    let rid = v.create_restaurant("Casa Pepe").await;
+    let token = csrf_of(&v.get(&format!("/app/r/{rid}/uploads")).await.body);
+    let up = v
+        .upload(
+            &rid,
+            Some(&token),
+            "sales.csv",
+            recent_sales_csv().as_bytes(),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+    rid
+}
+
+/// Refreshes the forecast and returns the prep page it redirects to.
+async fn refresh(v: &Visitor, rid: &str) -> String {
+    let path = format!("/app/r/{rid}/forecast");
+    let done = v.submit(&path, &path, &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let to = done.location.expect("redirect");
+    assert!(to.contains("done=forecast-refreshed"), "{to}");
+    let page = v.get(&to).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.body
+}
+
+/// The id of the first dish linked from a prep page.
+fn first_dish(body: &str, rid: &str) -> String {
+    let marker = format!("/app/r/{rid}/forecast/");
+    let start = body.find(&marker).expect("a dish link") + marker.len();
+    body[start..start + 36].to_string()
+}
+
+#[tokio::test]
+async fn refreshing_forecasts_every_dish_for_tomorrow() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    let rid = v.create_restaurant("Casa Pepe").await;
+    let path = format!("/app/r/{rid}/forecast");
+
+    let empty = v.get(&path).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No forecasts yet"), "{}", empty.body);
+    assert!(empty.body.contains("Import your sales first"));
+    assert!(
+        empty.body.contains(r#"aria-current="page">Forecast<"#),
+        "the nav marks the section"
+    );
+
+    // Refreshing without any history explains what to do instead.
+    let token = csrf_of(&empty.body);
+    let nothing = v.post(&path, &[("csrf", &token)]).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing
+        .body
+        .contains("There is no sales history to forecast from"));
+
+    let token = csrf_of(&v.get(&format!("/app/r/{rid}/uploads")).await.body);
+    let up = v
+        .upload(
+            &rid,
+            Some(&token),
+            "sales.csv",
+            recent_sales_csv().as_bytes(),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+    let ready = v.get(&path).await.body;
+    assert!(ready.contains("Press “Refresh forecast”"), "{ready}");
+
+    let prep = refresh(&v, &rid).await;
+    assert!(prep.contains("Tomorrow’s prep"), "{prep}");
+    assert!(prep.contains("Forecast refreshed"));
+    assert!(
+        prep.contains("Caesar Salad") && prep.contains("Tiramisu"),
+        "{prep}"
+    );
+    assert!(
+        prep.contains("recent demand is about"),
+        "explained in words"
+    );
+    assert!(prep.contains(r#"class="table stack prep""#));
+}
+
+#[tokio::test]
+async fn feedback_needs_csrf_and_is_listed_on_the_dish_page() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "chef@example.com").await;
+    let prep = refresh(&v, &rid).await;
+    let dish = format!("/app/r/{rid}/forecast/{}", first_dish(&prep, &rid));
+    let page = v.get(&dish).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"<path class="band""#),
+        "the chart has a band"
+    );
+    assert!(page.body.contains("No feedback on this dish yet"));
+
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let forged = v
+        .post(
+            &dish,
+            &[
+                ("date", &tomorrow),
+                ("verdict", "too_high"),
+                ("note", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let bad = v
+        .submit(&dish, &dish, &[("date", &tomorrow), ("verdict", "meh")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="verdict-error""#), "{}", bad.body);
+
+    let saved = v
+        .submit(
+            &dish,
+            &dish,
+            &[
+                ("date", &tomorrow),
+                ("verdict", "too_low"),
+                ("note", "<b>Party</b> of 20 booked"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shown = v.get(&saved.location.expect("redirect")).await.body;
+    assert!(shown.contains("your feedback was saved"));
+    assert!(shown.contains("Too low"));
+    assert!(shown.contains("&lt;b&gt;Party&lt;/b&gt; of 20 booked"));
+    assert!(!shown.contains("<b>Party</b>") && !shown.contains("forged"));
+    assert!(shown.contains("chef@example.com"));
+}
+
+#[tokio::test]
+async fn another_restaurants_forecasts_are_not_found() {
+    let app = spawn_app().await;
+    let alice = app.visitor();
+    let rid = restaurant_with_sales(&alice, "alice@example.com").await;
+    let prep = refresh(&alice, &rid).await;
+    let dish = format!("/app/r/{rid}/forecast/{}", first_dish(&prep, &rid));
+
+    let mallory = app.visitor();
+    mallory.sign_up("mallory@example.com").await;
+    let own = mallory.create_restaurant("Mallory's").await;
+    for path in [format!("/app/r/{rid}/forecast"), dish.clone()] {
+        let page = mallory.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!page.body.contains("Caesar"), "{path} leaks a dish");
+    }
+    let token = csrf_of(&mallory.get("/app").await.body);
+    let write = mallory
+        .post(
+            &dish,
+            &[
+                ("csrf", &token),
+                ("date", "2024-01-01"),
+                ("verdict", "too_high"),
+            ],
+        )
+        .await;
+    assert_eq!(write.status, StatusCode::NOT_FOUND);
+    let run = mallory
+        .post(&format!("/app/r/{rid}/forecast"), &[("csrf", &token)])
+        .await;
+    assert_eq!(run.status, StatusCode::NOT_FOUND);
+    // Alice's dish id under Mallory's own restaurant names nothing either.
+    let swapped = dish.replace(&rid, &own);
+    assert_eq!(mallory.get(&swapped).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn viewers_read_forecasts_but_cannot_refresh_or_give_feedback() {
+    let app = spawn_app().await;
+    let owner = app.visitor();
+    let rid = restaurant_with_sales(&owner, "owner@example.com").await;
+    let prep = refresh(&owner, &rid).await;
+    let dish = format!("/app/r/{rid}/forecast/{}", first_dish(&prep, &rid));
+
+    let viewer = app.visitor();
+    viewer.sign_up("viewer@example.com").await;
+    app.add_member("owner@example.com", &rid, "viewer@example.com", "viewer")
+        .await;
+    let path = format!("/app/r/{rid}/forecast");
+    let page = viewer.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Caesar Salad"));
+    assert!(
+        !page.body.contains("Refresh forecast"),
+        "no button to press"
+    );
+
+    let refused = viewer.submit(&path, &path, &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let dish_page = viewer.get(&dish).await;
+    assert!(dish_page
+        .body
+        .contains("Your role can read feedback but not give it."));
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let no_feedback = viewer
+        .submit(
+            &dish,
+            &dish,
+            &[("date", &tomorrow), ("verdict", "too_high")],
+        )
+        .await;
+    assert_eq!(no_feedback.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_dish_page_shows_accuracy_once_past_forecasts_can_be_scored() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "owner@example.com").await;
+    // A run made two weeks ago, as the nightly job would have: its days
+    // have since been sold, so they can be scored.
+    let today = chrono::Utc::now().date_naive();
+    flux_demand::run(
+        &app.pool,
+        rid.parse().expect("uuid"),
+        &flux_demand::RunOptions {
+            model: flux_forecast::ModelKind::Production,
+            horizon: Some(14),
+            as_of: Some(today - chrono::Duration::days(14)),
+            trigger: flux_demand::Trigger::Nightly,
+            user_id: None,
+        },
+    )
+    .await
+    .expect("past run");
+    let prep = refresh(&v, &rid).await;
+    let dish = v
+        .get(&format!(
+            "/app/r/{rid}/forecast/{}",
+            first_dish(&prep, &rid)
+        ))
+        .await;
+    assert!(
+        dish.body.contains("How accurate it has been") && dish.body.contains("Average miss"),
+        "{}",
+        dish.body
+    );
+}
