@@ -67,6 +67,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(hours::get, hours::set))
         .routes(routes!(menu::list, menu::create))
         .routes(routes!(menu::get, menu::update, menu::delete))
+        .routes(routes!(menu::add_alias))
         .routes(routes!(sales::daily))
         .routes(routes!(sales::items))
         .routes(routes!(sales::weekday))

@@ -355,16 +355,30 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
 async fn forecast_db(config: &Config, a: ForecastDbArgs) -> anyhow::Result<()> {
     let db = database::open(config).await?;
     let name = format!("flux_bench_{}", Uuid::new_v4().simple());
-    let mut admin = db.owner.clone().database("postgres").connect().await.context("connecting to create the bench database")?;
-    sqlx::query(&format!("create database {name}")).execute(&mut admin).await?;
+    let mut admin = db
+        .owner
+        .clone()
+        .database("postgres")
+        .connect()
+        .await
+        .context("connecting to create the bench database")?;
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut admin)
+        .await?;
     let result = forecast_db_in(&db, &name, &a).await;
-    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await?;
+    sqlx::query(&format!("drop database if exists {name} with (force)"))
+        .execute(&mut admin)
+        .await?;
     admin.close().await?;
     db.release()?;
     result
 }
 
-async fn forecast_db_in(db: &database::Database, name: &str, a: &ForecastDbArgs) -> anyhow::Result<()> {
+async fn forecast_db_in(
+    db: &database::Database,
+    name: &str,
+    a: &ForecastDbArgs,
+) -> anyhow::Result<()> {
     let owner_opts = db.owner.clone().database(name);
     flux_store::migrate(&owner_opts).await?;
     let mut owner = owner_opts.connect().await?;
@@ -401,13 +415,30 @@ async fn forecast_db_in(db: &database::Database, name: &str, a: &ForecastDbArgs)
     .bind(end)
     .execute(&mut owner)
     .await?;
-    let rows: i64 = sqlx::query_scalar("select count(*) from daily_item_sales").fetch_one(&mut owner).await?;
-    println!("loaded {rows} daily rows ({} restaurants × {} dishes × {} days) in {:.0} s", a.restaurants, a.items, a.days, t.elapsed().as_secs_f64());
-    sqlx::query("vacuum analyze daily_item_sales").execute(&mut owner).await?;
-    let restaurants: Vec<Uuid> = sqlx::query_scalar("select restaurant_id from restaurants").fetch_all(&mut owner).await?;
+    let rows: i64 = sqlx::query_scalar("select count(*) from daily_item_sales")
+        .fetch_one(&mut owner)
+        .await?;
+    println!(
+        "loaded {rows} daily rows ({} restaurants × {} dishes × {} days) in {:.0} s",
+        a.restaurants,
+        a.items,
+        a.days,
+        t.elapsed().as_secs_f64()
+    );
+    sqlx::query("vacuum analyze daily_item_sales")
+        .execute(&mut owner)
+        .await?;
+    let restaurants: Vec<Uuid> = sqlx::query_scalar("select restaurant_id from restaurants")
+        .fetch_all(&mut owner)
+        .await?;
     owner.close().await?;
 
-    let pool = flux_store::connect_app(db.app.clone().database(name), db.app_role, a.concurrency as u32 + 2).await?;
+    let pool = flux_store::connect_app(
+        db.app.clone().database(name),
+        db.app_role,
+        a.concurrency as u32 + 2,
+    )
+    .await?;
     let b = bar(restaurants.len() as u64, "forecasting");
     let t = Instant::now();
     let sem = Arc::new(tokio::sync::Semaphore::new(a.concurrency.max(1)));
@@ -443,13 +474,29 @@ async fn forecast_db_in(db: &database::Database, name: &str, a: &ForecastDbArgs)
     }
     let secs = t.elapsed().as_secs_f64();
     b.finish_and_clear();
-    let stored: i64 = sqlx::query_scalar("select count(*) from demand_forecasts").fetch_one(&pool).await.unwrap_or(0);
+    let stored: i64 = sqlx::query_scalar("select count(*) from demand_forecasts")
+        .fetch_one(&pool)
+        .await
+        .unwrap_or(0);
     pool.close().await;
     println!();
-    println!("| restaurants × dishes × days | forecast rows stored | wall seconds | restaurants/s |");
+    println!(
+        "| restaurants × dishes × days | forecast rows stored | wall seconds | restaurants/s |"
+    );
     println!("|---|---:|---:|---:|");
-    println!("| {} × {} × {} | {stored} | {secs:.1} | {:.1} |", a.restaurants, a.items, a.days, a.restaurants as f64 / secs);
+    println!(
+        "| {} × {} × {} | {stored} | {secs:.1} | {:.1} |",
+        a.restaurants,
+        a.items,
+        a.days,
+        a.restaurants as f64 / secs
+    );
     println!();
-    println!("time inside runs (summed over restaurants): load {:.1} s, engine {:.1} s, store {:.1} s", load as f64 / 1000.0, engine as f64 / 1000.0, store as f64 / 1000.0);
+    println!(
+        "time inside runs (summed over restaurants): load {:.1} s, engine {:.1} s, store {:.1} s",
+        load as f64 / 1000.0,
+        engine as f64 / 1000.0,
+        store as f64 / 1000.0
+    );
     Ok(())
 }

@@ -254,3 +254,57 @@ pub async fn delete(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCod
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AliasInput {
+    /// Another spelling that sales files use for this dish, e.g. "Caesar salad (L)".
+    pub alias: String,
+}
+
+/// Add an alias: future imports map this spelling to the dish.
+#[utoipa::path(post, path = "/{restaurant_id}/menu/items/{item_id}/aliases", tag = "menu",
+    params(("restaurant_id" = Uuid, Path), ("item_id" = Uuid, Path)), request_body = AliasInput,
+    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn add_alias(
+    mut t: Tenant,
+    params: RawPathParams,
+    Json(b): Json<AliasInput>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "item_id")?;
+    let alias = parse_item_name(&b.alias).map_err(|e| {
+        ApiError::from(flux_domain::Invalid(
+            e.0.into_iter()
+                .map(|mut f| {
+                    f.field = "alias".into();
+                    f
+                })
+                .collect(),
+        ))
+    })?;
+    let key = flux_domain::menu::name_key(&alias);
+    flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if flux_store::menu::keys(&mut t.tx, t.restaurant_id)
+        .await?
+        .iter()
+        .any(|(k, _)| *k == key)
+    {
+        return Err(ApiError::field(
+            Code::Conflict,
+            "alias",
+            "taken",
+            "this spelling already names a dish or an alias",
+        ));
+    }
+    flux_store::menu::add_alias(&mut t.tx, t.restaurant_id, id, &key).await?;
+    t.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"menu_item_id": id, "alias": alias})),
+    ))
+}

@@ -253,3 +253,74 @@ async fn empty_oversized_and_missing_files_are_clear_4xx_and_store_nothing() {
         .await;
     assert_eq!(history["total"], 0);
 }
+
+#[tokio::test]
+async fn an_alias_maps_a_new_spelling_to_an_existing_dish() {
+    let (app, user, r) = setup().await;
+    let id = app
+        .create_item(&user, &r, "Caesar Salad", "Salads", 12.5)
+        .await;
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/menu/items/{id}/aliases"),
+            &user,
+            serde_json::json!({"alias": "Ensalada César"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let csv = "date,item,quantity,price\n2024-03-01,ensalada  césar,4,12.50\n";
+    let (s, rep) = app.upload(&user, &r, "a.csv", csv.into(), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{rep}");
+    assert_eq!(rep["new_menu_items"], 0, "the alias matched: {rep}");
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/menu/items/{id}/aliases"),
+            &user,
+            serde_json::json!({"alias": "caesar salad"}),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+}
+
+#[tokio::test]
+async fn another_tenants_uploads_and_sales_are_not_found_and_stay_unchanged() {
+    let (app, user, r) = setup().await;
+    let (_, rep) = app.upload(&user, &r, "a.csv", SEED.into(), &[]).await;
+    let upload = rep["upload_id"].as_str().expect("id").to_string();
+    let before = daily(&app, &user, &r).await;
+    let other = app.register("other@example.com").await;
+    let mine = app.create_restaurant(&other, "Other").await;
+    for (m, path) in [
+        (Method::GET, format!("/api/v1/restaurants/{r}/data/uploads")),
+        (
+            Method::GET,
+            format!("/api/v1/restaurants/{r}/data/uploads/{upload}"),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/restaurants/{r}/data/uploads/{upload}"),
+        ),
+        (Method::GET, format!("/api/v1/restaurants/{r}/data/health")),
+        (Method::GET, format!("/api/v1/restaurants/{r}/sales/daily")),
+        (Method::GET, format!("/api/v1/restaurants/{r}/sales/items")),
+        (
+            Method::GET,
+            format!("/api/v1/restaurants/{r}/sales/weekday"),
+        ),
+        // Their own restaurant, someone else's upload id.
+        (
+            Method::GET,
+            format!("/api/v1/restaurants/{mine}/data/uploads/{upload}"),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/restaurants/{mine}/data/uploads/{upload}"),
+        ),
+    ] {
+        let (s, b) = app.call(m.clone(), &path, Some(&other.access), None).await;
+        assert_problem(s, &b, 404, "not_found");
+    }
+    let (s, b) = app.upload(&other, &r, "evil.csv", SEED.into(), &[]).await;
+    assert_problem(s, &b, 404, "not_found");
+    assert_eq!(daily(&app, &user, &r).await, before);
+}
