@@ -266,8 +266,10 @@ async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uu
         .map_err(|e| anyhow::anyhow!("creating the demo restaurant: {e}"))?;
     let rid = r.restaurant_id;
     let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
-    let mut settings = flux_domain::settings::Settings::default();
-    settings.holiday_country = Some("ES".into());
+    let settings = flux_domain::settings::Settings {
+        holiday_country: Some("ES".into()),
+        ..Default::default()
+    };
     flux_store::settings::upsert(&mut tx, rid, &settings.to_pairs()).await?;
     let mut days = Vec::new();
     for dow in 1..7 {
