@@ -474,11 +474,14 @@ async fn forecast_db_in(
     }
     let secs = t.elapsed().as_secs_f64();
     b.finish_and_clear();
-    let stored: i64 = sqlx::query_scalar("select count(*) from demand_forecasts")
-        .fetch_one(&pool)
-        .await
-        .unwrap_or(0);
     pool.close().await;
+    // Counted as the owner: the application role sees no tenant's rows
+    // without a tenant set.
+    let mut owner = owner_opts.connect().await?;
+    let stored: i64 = sqlx::query_scalar("select count(*) from demand_forecasts")
+        .fetch_one(&mut owner)
+        .await?;
+    owner.close().await?;
     println!();
     println!(
         "| restaurants × dishes × days | forecast rows stored | wall seconds | restaurants/s |"
