@@ -39,6 +39,10 @@ pub enum Code {
     DuplicateUpload,
     RowsRejected,
     NoValidRows,
+    InUse,
+    InvalidRecipe,
+    RecipeCycle,
+    NoCostAsOf,
     Internal,
 }
 
@@ -69,6 +73,10 @@ impl Code {
             Code::DuplicateUpload => "duplicate_upload",
             Code::RowsRejected => "rows_rejected",
             Code::NoValidRows => "no_valid_rows",
+            Code::InUse => "in_use",
+            Code::InvalidRecipe => "invalid_recipe",
+            Code::RecipeCycle => "recipe_cycle",
+            Code::NoCostAsOf => "no_cost_as_of",
             Code::Internal => "internal_error",
         }
     }
@@ -82,7 +90,10 @@ impl Code {
             | Code::UnrecognisedLayout
             | Code::InvalidFile
             | Code::RowsRejected
-            | Code::NoValidRows => StatusCode::UNPROCESSABLE_ENTITY,
+            | Code::NoValidRows
+            | Code::InvalidRecipe
+            | Code::RecipeCycle
+            | Code::NoCostAsOf => StatusCode::UNPROCESSABLE_ENTITY,
             Code::Unauthenticated
             | Code::InvalidToken
             | Code::TokenExpired
@@ -90,9 +101,11 @@ impl Code {
             | Code::RefreshTokenReused => StatusCode::UNAUTHORIZED,
             Code::Forbidden => StatusCode::FORBIDDEN,
             Code::NotFound => StatusCode::NOT_FOUND,
-            Code::Conflict | Code::EmailTaken | Code::LastOwner | Code::DuplicateUpload => {
-                StatusCode::CONFLICT
-            }
+            Code::Conflict
+            | Code::EmailTaken
+            | Code::LastOwner
+            | Code::DuplicateUpload
+            | Code::InUse => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -223,7 +236,39 @@ impl From<StoreError> for ApiError {
                 Code::Conflict,
                 format!("conflicts with existing data ({constraint})"),
             ),
+            StoreError::InUse(_) => Self::new(
+                Code::InUse,
+                "still used by a recipe; remove it from those recipes first",
+            ),
             StoreError::Db(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<flux_kitchen::KitchenError> for ApiError {
+    fn from(e: flux_kitchen::KitchenError) -> Self {
+        use flux_costing::CostingError;
+        use flux_kitchen::KitchenError;
+        match e {
+            KitchenError::NoRestaurant | KitchenError::UnknownRecipe(_) => ApiError::not_found(),
+            KitchenError::Invalid(invalid) => invalid.into(),
+            KitchenError::Store(e) => e.into(),
+            KitchenError::Costing(e) => {
+                let code = match &e {
+                    CostingError::Cycle { .. } => Code::RecipeCycle,
+                    CostingError::Book(book)
+                        if book
+                            .problems
+                            .iter()
+                            .any(|p| matches!(p, CostingError::Cycle { .. })) =>
+                    {
+                        Code::RecipeCycle
+                    }
+                    CostingError::NoCostAsOf { .. } => Code::NoCostAsOf,
+                    _ => Code::InvalidRecipe,
+                };
+                Self::new(code, e.to_string())
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    auth, forecast, health, hours, members, menu, restaurants, sales, settings, uploads,
+    auth, costing, forecast, health, hours, ingredients, members, menu, recipes, restaurants,
+    sales, settings, uploads,
 };
 use crate::AppState;
 
@@ -24,6 +25,7 @@ use crate::AppState;
         (name = "settings", description = "Typed restaurant settings"),
         (name = "operating-hours", description = "Weekly schedule"),
         (name = "menu", description = "Dishes"),
+        (name = "costing", description = "Ingredients, recipes, COGS with waste, ingredient explosion, profitability and menu engineering. Money and quantities are exact decimals, sent as strings"),
         (name = "uploads", description = "Sales file imports"),
         (name = "sales", description = "Sales analytics and data health"),
         (name = "forecast", description = "Demand forecasts, runs, feedback and accuracy"),
@@ -76,12 +78,27 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::runs))
         .routes(routes!(forecast::explanation))
         .routes(routes!(forecast::feedback, forecast::feedback_list))
-        .routes(routes!(forecast::accuracy));
+        .routes(routes!(forecast::accuracy))
+        .routes(routes!(ingredients::list, ingredients::create))
+        .routes(routes!(
+            ingredients::get,
+            ingredients::update,
+            ingredients::delete
+        ))
+        .routes(routes!(ingredients::costs, ingredients::add_cost))
+        .routes(routes!(recipes::list, recipes::create))
+        .routes(routes!(recipes::pending, recipes::confirm))
+        .routes(routes!(recipes::get, recipes::update, recipes::delete))
+        .routes(routes!(recipes::cost))
+        .routes(routes!(costing::dishes))
+        .routes(routes!(costing::explode))
+        .routes(routes!(costing::profitability));
     // Uploads carry files: their own, larger body limit.
     let uploads = OpenApiRouter::new()
         .routes(routes!(uploads::create, uploads::list))
         .routes(routes!(uploads::preview))
         .routes(routes!(uploads::get, uploads::undo))
+        .routes(routes!(ingredients::import))
         .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes));
     let v1 = OpenApiRouter::new()
         .nest("/auth", auth)

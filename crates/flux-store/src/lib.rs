@@ -12,6 +12,7 @@
 //!   planner (and Citus) route them.
 
 pub mod analytics;
+pub mod costing;
 pub mod forecasts;
 pub mod hours;
 pub mod jobs;
@@ -36,16 +37,24 @@ pub enum StoreError {
     /// the caller can turn it into a field error.
     #[error("conflict on {0}")]
     Conflict(String),
+    /// A foreign key refused a delete (or an insert referencing a missing
+    /// row); carries the constraint name.
+    #[error("still in use ({0})")]
+    InUse(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
 impl StoreError {
-    /// Classifies a driver error: unique violations become [`StoreError::Conflict`].
+    /// Classifies a driver error: unique violations become
+    /// [`StoreError::Conflict`], foreign-key violations [`StoreError::InUse`].
     pub fn from_sqlx(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             if db.is_unique_violation() {
                 return StoreError::Conflict(db.constraint().unwrap_or_default().to_string());
+            }
+            if db.is_foreign_key_violation() {
+                return StoreError::InUse(db.constraint().unwrap_or_default().to_string());
             }
         }
         StoreError::Db(e)

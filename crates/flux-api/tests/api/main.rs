@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod costing;
 mod errors;
 mod forecast;
 mod menu;

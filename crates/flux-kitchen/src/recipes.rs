@@ -1,0 +1,287 @@
+//! Recipe writes: dishes (one per menu item) and preps (named sub-recipes
+//! such as a sauce), validated field by field and then against the whole
+//! book, so cycles and impossible units are refused before they are stored.
+
+use chrono::Utc;
+use flux_costing::{Name, Unit};
+use flux_domain::{FieldError, Invalid};
+use flux_store::costing::{LineData, LineRow, RecipeData, RecipeRow};
+use flux_store::PgConnection;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{Kitchen, KitchenError};
+
+/// A recipe as received.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecipeInput {
+    /// Set for a dish: the menu item this recipe makes.
+    pub menu_item_id: Option<Uuid>,
+    /// Set for a prep (sub-recipe), e.g. "Tomato sauce".
+    pub name: Option<String>,
+    /// Portions per batch, for dishes (default 1).
+    pub portions: Option<Decimal>,
+    /// What one batch of a prep makes, e.g. `{"amount": 2, "unit": "l"}`.
+    #[serde(rename = "yield")]
+    pub yields: Option<YieldInput>,
+    pub lines: Vec<LineInput>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YieldInput {
+    pub amount: Decimal,
+    pub unit: String,
+}
+
+/// One line: so much of an ingredient or of a prep.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    pub ingredient_id: Option<Uuid>,
+    /// A prep (or dish) used as a component.
+    pub recipe_id: Option<Uuid>,
+    pub quantity: Decimal,
+    pub unit: String,
+}
+
+/// Whether saving a dish recipe may replace the menu item's existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    Replace,
+    Refuse,
+}
+
+/// Validates and stores a recipe; `recipe_id` is the one being replaced,
+/// if any. Returns the stored recipe's id.
+pub async fn save(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    recipe_id: Option<Uuid>,
+    input: &RecipeInput,
+    on_existing: OnExisting,
+) -> Result<Uuid, KitchenError> {
+    if let Some(id) = recipe_id {
+        if kitchen.recipe(id).is_none() {
+            return Err(KitchenError::UnknownRecipe(id));
+        }
+    }
+    let (data, dish) = validate(conn, rid, kitchen, input).await?;
+    let mut target = recipe_id;
+    if let Some(item) = data.menu_item_id {
+        if let Some(existing) = kitchen.recipe_for_item(item) {
+            if Some(existing.recipe_id) != recipe_id {
+                match on_existing {
+                    OnExisting::Replace if recipe_id.is_none() => target = Some(existing.recipe_id),
+                    _ => {
+                        return Err(Invalid::one(
+                            "menu_item_id",
+                            "taken",
+                            "this menu item already has a recipe; edit that one",
+                        )
+                        .into())
+                    }
+                }
+            }
+        }
+    }
+    // Try the change on a copy of the book first.
+    let trial_id = target.unwrap_or_else(Uuid::now_v7);
+    let mut trial = kitchen.rows.clone();
+    trial.recipes.retain(|r| r.recipe_id != trial_id);
+    trial.lines.retain(|l| l.recipe_id != trial_id);
+    let now = Utc::now();
+    trial.recipes.push(RecipeRow {
+        recipe_id: trial_id,
+        menu_item_id: data.menu_item_id,
+        name: match (&dish, &data.name) {
+            (Some((name, _)), _) => name.clone(),
+            (None, Some((name, _))) => name.clone(),
+            (None, None) => String::new(),
+        },
+        yield_amount: data.yield_amount,
+        yield_unit: data.yield_unit.clone(),
+        menu_price: dish.as_ref().and_then(|(_, price)| *price),
+        created_at: now,
+        updated_at: now,
+    });
+    trial
+        .lines
+        .extend(data.lines.iter().enumerate().map(|(i, l)| LineRow {
+            recipe_id: trial_id,
+            line_no: i32::try_from(i).unwrap_or(i32::MAX),
+            ingredient_id: l.ingredient_id,
+            sub_recipe_id: l.sub_recipe_id,
+            quantity: l.quantity,
+            unit: l.unit.clone(),
+        }));
+    Kitchen::from_rows(trial, kitchen.today, kitchen.waste_enabled)?;
+    Ok(flux_store::costing::save_recipe(conn, rid, target, &data).await?)
+}
+
+/// Field checks; returns the data to store and, for a dish, the menu
+/// item's name and price.
+#[allow(clippy::type_complexity)]
+async fn validate(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    input: &RecipeInput,
+) -> Result<(RecipeData, Option<(String, Option<Decimal>)>), KitchenError> {
+    let mut errors = Vec::new();
+    let mut bad = |field: String, code: &'static str, message: String| {
+        errors.push(FieldError::new(field, code, message));
+    };
+    let mut dish = None;
+    let mut name = None;
+    let (yield_amount, yield_unit) = match (input.menu_item_id, &input.name) {
+        (Some(item), None) => {
+            match flux_store::menu::get(conn, rid, item).await? {
+                Some(m) => dish = Some((m.name, m.price)),
+                None => bad(
+                    "menu_item_id".into(),
+                    "unknown",
+                    "no such menu item in this restaurant".into(),
+                ),
+            }
+            if input.yields.is_some() {
+                bad(
+                    "yield".into(),
+                    "not_allowed",
+                    "a dish yields portions: use `portions`".into(),
+                );
+            }
+            let portions = input.portions.unwrap_or(Decimal::ONE);
+            if portions <= Decimal::ZERO {
+                bad(
+                    "portions".into(),
+                    "not_positive",
+                    "must be greater than zero".into(),
+                );
+            }
+            (portions, Unit::Each.symbol().to_owned())
+        }
+        (None, Some(raw)) => {
+            match Name::parse(raw) {
+                Ok(n) => name = Some((n.to_string(), n.key())),
+                Err(e) => bad("name".into(), "invalid", e.to_string()),
+            }
+            if input.portions.is_some() {
+                bad(
+                    "portions".into(),
+                    "not_allowed",
+                    "a prep yields an amount: use `yield`".into(),
+                );
+            }
+            match &input.yields {
+                None => {
+                    bad(
+                        "yield".into(),
+                        "required",
+                        "a prep needs a yield, e.g. {\"amount\": 2, \"unit\": \"l\"}".into(),
+                    );
+                    (Decimal::ONE, String::new())
+                }
+                Some(y) => {
+                    if y.amount <= Decimal::ZERO {
+                        bad(
+                            "yield.amount".into(),
+                            "not_positive",
+                            "must be greater than zero".into(),
+                        );
+                    }
+                    let unit = match Unit::parse(&y.unit) {
+                        Ok(u) => u.symbol().to_owned(),
+                        Err(e) => {
+                            bad("yield.unit".into(), "unknown_unit", e.to_string());
+                            String::new()
+                        }
+                    };
+                    (y.amount, unit)
+                }
+            }
+        }
+        _ => {
+            bad(
+                "menu_item_id".into(),
+                "dish_or_prep",
+                "give either `menu_item_id` (a dish) or `name` (a prep), not both or neither"
+                    .into(),
+            );
+            (Decimal::ONE, String::new())
+        }
+    };
+    if input.lines.is_empty() {
+        bad(
+            "lines".into(),
+            "required",
+            "a recipe needs at least one line".into(),
+        );
+    }
+    if input.lines.len() > 200 {
+        bad(
+            "lines".into(),
+            "too_many",
+            "a recipe has at most 200 lines".into(),
+        );
+    }
+    let mut lines = Vec::new();
+    for (i, line) in input.lines.iter().enumerate() {
+        let field = |f: &str| format!("lines.{i}.{f}");
+        match (line.ingredient_id, line.recipe_id) {
+            (Some(id), None) if kitchen.ingredient(id).is_none() => bad(
+                field("ingredient_id"),
+                "unknown",
+                "no such ingredient in this restaurant".into(),
+            ),
+            (None, Some(id)) if kitchen.recipe(id).is_none() => bad(
+                field("recipe_id"),
+                "unknown",
+                "no such recipe in this restaurant".into(),
+            ),
+            (Some(_), None) | (None, Some(_)) => {}
+            _ => bad(
+                field("ingredient_id"),
+                "ingredient_or_recipe",
+                "give either `ingredient_id` or `recipe_id`".into(),
+            ),
+        }
+        if line.quantity <= Decimal::ZERO {
+            bad(
+                field("quantity"),
+                "not_positive",
+                "must be greater than zero".into(),
+            );
+        }
+        match Unit::parse(&line.unit) {
+            Ok(unit) => lines.push(LineData {
+                ingredient_id: line.ingredient_id,
+                sub_recipe_id: line.recipe_id,
+                quantity: line.quantity,
+                unit: unit.symbol().to_owned(),
+            }),
+            Err(e) => bad(field("unit"), "unknown_unit", e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    Ok((
+        RecipeData {
+            menu_item_id: input.menu_item_id,
+            name,
+            yield_amount,
+            yield_unit,
+            lines,
+        },
+        dish,
+    ))
+}
+
+/// Deletes a recipe no other recipe uses.
+pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<bool, KitchenError> {
+    Ok(flux_store::costing::delete_recipe(conn, rid, id).await?)
+}
