@@ -401,6 +401,9 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ValidIngredient>, Invalid> {
         let unit_cost = decimal("unit_cost");
         let grams_per_each = decimal("grams_per_each");
         let grams_per_ml = decimal("grams_per_ml");
+        // A field that does not parse is reported and the row is still
+        // validated, so one pass over the file shows every problem in it.
+        let mut parsed = true;
         let waste_factor = match get("waste_factor") {
             None => None,
             Some(raw) => match WasteFactor::parse(raw) {
@@ -411,7 +414,8 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ValidIngredient>, Invalid> {
                         "out_of_range",
                         e.to_string(),
                     ));
-                    continue;
+                    parsed = false;
+                    None
                 }
             },
         };
@@ -425,11 +429,13 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ValidIngredient>, Invalid> {
                         "not_a_number",
                         format!("{raw:?} is not a whole number of days"),
                     ));
-                    continue;
+                    parsed = false;
+                    None
                 }
             },
         };
-        let Some(unit_cost) = unit_cost else {
+        if unit_cost.is_none() {
+            parsed = false;
             if get("unit_cost").is_none() {
                 errors.push(FieldError::new(
                     format!("{prefix}unit_cost"),
@@ -437,13 +443,12 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ValidIngredient>, Invalid> {
                     "a unit cost is required",
                 ));
             }
-            continue;
-        };
+        }
         let input = IngredientInput {
             name: get("name").unwrap_or_default().to_owned(),
             category: get("category").map(str::to_owned),
             base_unit: get("base_unit").unwrap_or_default().to_owned(),
-            unit_cost,
+            unit_cost: unit_cost.unwrap_or_default(),
             waste_factor,
             shelf_life_days,
             supplier: get("supplier").map(str::to_owned),
@@ -452,6 +457,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ValidIngredient>, Invalid> {
             grams_per_ml,
         };
         match validate(&input, &prefix) {
+            Ok(_) if !parsed => {}
             Ok(valid) => {
                 if let Some(first) = seen.insert(valid.data.name_key.clone(), row) {
                     errors.push(FieldError::new(
@@ -476,4 +482,89 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ValidIngredient>, Invalid> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: &Invalid) -> Vec<(&str, &str)> {
+        e.0.iter().map(|f| (f.field.as_str(), f.code)).collect()
+    }
+
+    #[test]
+    fn csv_rows_are_normalised() {
+        let rows = parse_csv(
+            b"Name,Base Unit,Unit Cost,Waste Factor,Pack Size,Category\n\
+              Tomatoes , KG ,2.40,15%,5 kg,vegetables\n\
+              Eggs,dozen,3.10,,,eggs\n",
+        )
+        .expect("valid file");
+        assert_eq!(rows.len(), 2);
+        let t = &rows[0];
+        assert_eq!(
+            (
+                t.data.name.as_str(),
+                t.data.base_unit.as_str(),
+                t.data.category.as_str()
+            ),
+            ("Tomatoes", "kg", "produce")
+        );
+        assert_eq!(t.data.waste_factor, Decimal::new(15, 2));
+        assert_eq!(t.data.pack_amount, Some(Decimal::from(5)));
+        assert_eq!(rows[1].data.category, "dairy");
+        assert_eq!(rows[1].data.waste_factor, Decimal::ZERO);
+    }
+
+    #[test]
+    fn every_problem_in_a_file_is_reported_with_row_and_column() {
+        let e = parse_csv(
+            b"name,base_unit,unit_cost,waste_factor,shelf_life_days,supplier\n\
+              Saffron,bushel,4000,0.9,x,\"Evil\x07Corp\"\n\
+              ,kg,1,0,,\n\
+              Salt,kg,1,0,,\n\
+              SALT,kg,1,0,,\n",
+        )
+        .expect_err("bad file");
+        assert_eq!(
+            fields(&e),
+            [
+                ("row 2.waste_factor", "out_of_range"),
+                ("row 2.shelf_life_days", "not_a_number"),
+                ("row 2.base_unit", "unknown_unit"),
+                ("row 2.supplier", "invalid"),
+                ("row 3.name", "invalid"),
+                ("row 5.name", "duplicate"),
+            ]
+        );
+    }
+
+    #[test]
+    fn files_without_the_required_columns_or_rows_are_refused() {
+        let e = parse_csv(b"name,unit_cost\nSalt,1\n").expect_err("no base_unit");
+        assert_eq!(fields(&e), [("file", "missing_column")]);
+        let e = parse_csv(b"name,base_unit,unit_cost,colour\nSalt,kg,1,white\n")
+            .expect_err("unknown column");
+        assert_eq!(fields(&e), [("file", "unknown_column")]);
+        let e = parse_csv(b"name,base_unit,unit_cost\n").expect_err("empty");
+        assert_eq!(fields(&e), [("file", "empty")]);
+    }
+
+    #[test]
+    fn a_pack_that_cannot_be_expressed_in_the_base_unit_is_refused() {
+        let input = IngredientInput {
+            name: "Milk".into(),
+            base_unit: "l".into(),
+            unit_cost: Decimal::ONE,
+            pack_size: Some("6 each".into()),
+            ..IngredientInput::default()
+        };
+        let e = validate(&input, "").expect_err("no weight per piece");
+        assert_eq!(fields(&e), [("pack_size", "impossible_conversion")]);
+        let ok = IngredientInput {
+            pack_size: Some("6 l".into()),
+            ..input
+        };
+        assert!(validate(&ok, "").is_ok());
+    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{bench, database, demo, import, offline, serve};
+use crate::{bench, costing, database, demo, import, offline, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +69,9 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Report gaps and thin history in a restaurant's sales data.
     DataHealth(import::HealthArgs),
+    /// Costing reports and ingredient imports.
+    #[command(subcommand)]
+    Costing(costing::CostingCommand),
     /// Run a benchmark.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -118,6 +121,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(cmd) => database::command(&config, cmd).await,
         Command::Import(args) => import::run(&config, args).await,
         Command::DataHealth(args) => import::health(&config, args).await,
+        Command::Costing(cmd) => costing::run(&config, cmd).await,
         Command::Bench(cmd) => bench::run(&config, cmd).await,
         Command::Forecast(args) => offline::forecast(args),
         Command::Backtest(args) => offline::run_backtest(args),

@@ -235,6 +235,10 @@ async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
         }
         None => create_demo(pool, user).await?,
     };
+    let confirmed = confirm_library_recipes(pool, user, rid).await?;
+    if confirmed > 0 {
+        println!("confirmed {confirmed} recipes from the built-in library");
+    }
     let outcome = flux_demand::run(
         pool,
         rid,
@@ -252,6 +256,32 @@ async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
         outcome.run.items, outcome.run.horizon_days
     );
     Ok(rid)
+}
+
+/// Gives every demo dish the library's recipe, as a chef accepting each
+/// suggestion would, so costing and profitability have something to show.
+/// Dishes already confirmed are left alone.
+async fn confirm_library_recipes(
+    pool: &flux_store::PgPool,
+    user: Uuid,
+    rid: Uuid,
+) -> anyhow::Result<usize> {
+    let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
+    let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
+    let pending = flux_kitchen::suggest::pending(&mut tx, rid, &kitchen).await?;
+    let mut confirmed = 0;
+    for dish in pending.iter().filter(|p| p.suggestion.is_some()) {
+        // Each acceptance may create ingredients the next one reuses.
+        let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
+        if flux_kitchen::suggest::accept(&mut tx, rid, &kitchen, dish.menu_item_id)
+            .await?
+            .is_some()
+        {
+            confirmed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(confirmed)
 }
 
 async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uuid> {

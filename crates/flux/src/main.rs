@@ -4,6 +4,7 @@
 mod bench;
 mod cli;
 mod config;
+mod costing;
 mod database;
 mod demo;
 mod import;
