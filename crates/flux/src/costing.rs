@@ -91,7 +91,8 @@ async fn report(pool: &flux_store::PgPool, args: ReportArgs) -> anyhow::Result<(
 fn pct(ratio: Option<Decimal>) -> String {
     ratio.map_or_else(
         || "-".into(),
-        |r| format!("{:.1}%", r * Decimal::ONE_HUNDRED),
+        // Decimal's `{:.1}` truncates; round first so 27.77 % reads 27.8 %.
+        |r| format!("{:.1}%", (r * Decimal::ONE_HUNDRED).round_dp(1)),
     )
 }
 
