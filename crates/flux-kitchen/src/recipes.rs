@@ -3,7 +3,7 @@
 //! book, so cycles and impossible units are refused before they are stored.
 
 use chrono::Utc;
-use flux_costing::{Name, Unit};
+use flux_costing::{Name, RecipeCost, Unit};
 use flux_domain::{FieldError, Invalid};
 use flux_store::costing::{LineData, LineRow, RecipeData, RecipeRow};
 use flux_store::PgConnection;
@@ -64,6 +64,42 @@ pub async fn save(
     input: &RecipeInput,
     on_existing: OnExisting,
 ) -> Result<Uuid, KitchenError> {
+    let planned = plan(conn, rid, kitchen, recipe_id, input, on_existing).await?;
+    Ok(flux_store::costing::save_recipe(conn, rid, planned.target, &planned.data).await?)
+}
+
+/// What a recipe would cost if saved as given, without storing anything:
+/// the editor's live COGS.
+pub async fn preview(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    recipe_id: Option<Uuid>,
+    input: &RecipeInput,
+) -> Result<RecipeCost, KitchenError> {
+    let planned = plan(conn, rid, kitchen, recipe_id, input, OnExisting::Replace).await?;
+    planned
+        .trial
+        .cost(planned.trial_id, &kitchen.options(None, None))
+}
+
+/// A validated change and the book as it would be with it.
+struct Planned {
+    data: RecipeData,
+    /// The stored recipe to replace, if any.
+    target: Option<Uuid>,
+    trial: Kitchen,
+    trial_id: Uuid,
+}
+
+async fn plan(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    recipe_id: Option<Uuid>,
+    input: &RecipeInput,
+    on_existing: OnExisting,
+) -> Result<Planned, KitchenError> {
     if let Some(id) = recipe_id {
         if kitchen.recipe(id).is_none() {
             return Err(KitchenError::UnknownRecipe(id));
@@ -90,11 +126,11 @@ pub async fn save(
     }
     // Try the change on a copy of the book first.
     let trial_id = target.unwrap_or_else(Uuid::now_v7);
-    let mut trial = kitchen.rows.clone();
-    trial.recipes.retain(|r| r.recipe_id != trial_id);
-    trial.lines.retain(|l| l.recipe_id != trial_id);
+    let mut rows = kitchen.rows.clone();
+    rows.recipes.retain(|r| r.recipe_id != trial_id);
+    rows.lines.retain(|l| l.recipe_id != trial_id);
     let now = Utc::now();
-    trial.recipes.push(RecipeRow {
+    rows.recipes.push(RecipeRow {
         recipe_id: trial_id,
         menu_item_id: data.menu_item_id,
         name: match (&dish, &data.name) {
@@ -108,8 +144,7 @@ pub async fn save(
         created_at: now,
         updated_at: now,
     });
-    trial
-        .lines
+    rows.lines
         .extend(data.lines.iter().enumerate().map(|(i, l)| LineRow {
             recipe_id: trial_id,
             line_no: i32::try_from(i).unwrap_or(i32::MAX),
@@ -118,8 +153,13 @@ pub async fn save(
             quantity: l.quantity,
             unit: l.unit.clone(),
         }));
-    Kitchen::from_rows(trial, kitchen.today, kitchen.waste_enabled)?;
-    Ok(flux_store::costing::save_recipe(conn, rid, target, &data).await?)
+    let trial = Kitchen::from_rows(rows, kitchen.today, kitchen.waste_enabled)?;
+    Ok(Planned {
+        data,
+        target,
+        trial,
+        trial_id,
+    })
 }
 
 /// Field checks; returns the data to store and, for a dish, the menu

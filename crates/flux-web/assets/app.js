@@ -29,6 +29,41 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Recipe editor: live cost of goods. The form posts to its preview URL
+  // as the cook types (nothing is stored) and the returned cost panel
+  // replaces the one on the page. Without this, "Preview cost" does the same
+  // with a page load.
+  document.querySelectorAll("form[data-live-cogs]").forEach(function (form) {
+    var url = form.getAttribute("data-live-cogs");
+    var timer = null;
+    var seq = 0;
+    function refresh() {
+      var mine = ++seq;
+      var body = new URLSearchParams(new FormData(form));
+      fetch(url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "content-type": "application/x-www-form-urlencoded" }
+      }).then(function (res) {
+        return res.ok ? res.text() : null;
+      }).then(function (html) {
+        // A slower, older answer must not overwrite a newer one.
+        if (html === null || mine !== seq) return;
+        var panel = document.getElementById("cogs");
+        if (!panel) return;
+        var next = new DOMParser().parseFromString(html, "text/html").getElementById("cogs");
+        if (next) panel.replaceWith(next);
+      }).catch(function () { /* keep the last good panel */ });
+    }
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 250);
+    }
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+  });
+
   // Close the restaurant switcher with Escape, returning focus to it.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

@@ -300,6 +300,94 @@ pub fn bars(c: &BarChart<'_>) -> Markup {
     }
 }
 
+/// One dish on the menu-engineering matrix.
+pub struct MatrixPoint {
+    pub label: String,
+    /// Share of all units sold, 0..=1.
+    pub popularity: f64,
+    /// Contribution per unit sold.
+    pub contribution: f64,
+    /// `star`, `plowhorse`, `puzzle` or `dog`: the dot's CSS class.
+    pub class: &'static str,
+}
+
+/// The menu-engineering matrix: popularity across, contribution per unit
+/// up, the two thresholds splitting it into the four classic quadrants.
+pub struct MatrixChart<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub points: &'a [MatrixPoint],
+    pub popularity_threshold: f64,
+    pub contribution_threshold: f64,
+    pub x_label: &'a dyn Fn(f64) -> String,
+    pub y_label: &'a dyn Fn(f64) -> String,
+}
+
+/// Renders a [`MatrixChart`]. Dots carry their dish in a `<title>`; names
+/// are printed beside the dots when there are few enough to stay legible.
+pub fn matrix(c: &MatrixChart<'_>) -> Markup {
+    let h = 420.0;
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = h - TOP - BOTTOM;
+    let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+    let x_max = c
+        .points
+        .iter()
+        .map(|p| finite(p.popularity))
+        .fold(finite(c.popularity_threshold) * 2.0, f64::max)
+        .max(0.01)
+        * 1.08;
+    let y_ticks = nice_ticks(
+        c.points
+            .iter()
+            .map(|p| finite(p.contribution))
+            .fold(finite(c.contribution_threshold) * 1.5, f64::max),
+        4,
+    );
+    let y_top = y_ticks.last().copied().unwrap_or(1.0).max(1e-9);
+    let y_min = c
+        .points
+        .iter()
+        .map(|p| finite(p.contribution))
+        .fold(0.0, f64::min);
+    let y_span = (y_top - y_min).max(1e-9);
+    let x = |v: f64| LEFT + plot_w * (finite(v) / x_max).clamp(0.0, 1.0);
+    let y = |v: f64| TOP + plot_h * (1.0 - ((finite(v) - y_min) / y_span).clamp(0.0, 1.0));
+    let tx = x(c.popularity_threshold);
+    let ty = y(c.contribution_threshold);
+    let named = c.points.len() <= 24;
+    html! {
+        svg.chart.chart-matrix role="img" viewBox={ "0 0 " (W) " " (h) } preserveAspectRatio="xMidYMid meet" {
+            title { (c.title) }
+            desc { (c.description) }
+            g.grid {
+                @for t in &y_ticks {
+                    line x1=(LEFT) x2=(W - RIGHT) y1=(fmt_coord(y(*t))) y2=(fmt_coord(y(*t))) {}
+                    text.axis x=(LEFT - 6.0) y=(fmt_coord(y(*t) + 4.0)) text-anchor="end" { ((c.y_label)(*t)) }
+                }
+            }
+            line.threshold x1=(fmt_coord(tx)) x2=(fmt_coord(tx)) y1=(TOP) y2=(TOP + plot_h) {}
+            line.threshold x1=(LEFT) x2=(W - RIGHT) y1=(fmt_coord(ty)) y2=(fmt_coord(ty)) {}
+            text.quadrant x=(W - RIGHT - 6.0) y=(TOP + 14.0) text-anchor="end" { "Stars" }
+            text.quadrant x=(W - RIGHT - 6.0) y=(TOP + plot_h - 6.0) text-anchor="end" { "Plowhorses" }
+            text.quadrant x=(LEFT + 6.0) y=(TOP + 14.0) { "Puzzles" }
+            text.quadrant x=(LEFT + 6.0) y=(TOP + plot_h - 6.0) { "Dogs" }
+            text.axis x=(fmt_coord(tx)) y=(h - 8.0) text-anchor="middle" { ((c.x_label)(c.popularity_threshold)) }
+            text.axis x=(W - RIGHT) y=(h - 8.0) text-anchor="end" { "popularity →" }
+            @for p in c.points {
+                g class={ "dish " (p.class) } {
+                    circle.dot cx=(fmt_coord(x(p.popularity))) cy=(fmt_coord(y(p.contribution))) r="6" {
+                        title { (p.label) ": " ((c.x_label)(p.popularity)) " of units, " ((c.y_label)(p.contribution)) " per plate" }
+                    }
+                    @if named {
+                        text.name x=(fmt_coord(x(p.popularity) + 9.0)) y=(fmt_coord(y(p.contribution) + 4.0)) { (p.label) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +445,55 @@ mod tests {
         })
         .into_string();
         assert_eq!(svg.matches("<rect").count(), 2);
+    }
+
+    #[test]
+    fn matrix_places_dishes_in_their_quadrants_and_escapes_names() {
+        let points = vec![
+            MatrixPoint {
+                label: "<Star>".into(),
+                popularity: 0.5,
+                contribution: 15.0,
+                class: "star",
+            },
+            MatrixPoint {
+                label: "Dog".into(),
+                popularity: 0.05,
+                contribution: 2.0,
+                class: "dog",
+            },
+        ];
+        let svg = matrix(&MatrixChart {
+            title: "Menu",
+            description: "d",
+            points: &points,
+            popularity_threshold: 0.175,
+            contribution_threshold: 9.7,
+            x_label: &|v| format!("{v}"),
+            y_label: &|v| format!("{v}"),
+        })
+        .into_string();
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("class=\"threshold\"").count(), 2);
+        assert!(svg.contains("&lt;Star&gt;") && !svg.contains("<Star>"));
+        // The star is right of and above the dog.
+        let cx = |class: &str| {
+            let at = svg.find(&format!("class=\"dish {class}\"")).expect("dish");
+            let rest = &svg[at..];
+            let num = |attr: &str| -> f64 {
+                let i = rest.find(attr).expect("attr") + attr.len();
+                rest[i..]
+                    .split('"')
+                    .next()
+                    .unwrap_or("0")
+                    .parse()
+                    .unwrap_or(0.0)
+            };
+            (num("cx=\""), num("cy=\""))
+        };
+        let (sx, sy) = cx("star");
+        let (dx, dy) = cx("dog");
+        assert!(sx > dx && sy < dy, "star ({sx},{sy}) dog ({dx},{dy})");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub const OVERVIEW: &str = "overview";
 pub const FORECAST: &str = "forecast";
 pub const UPLOADS: &str = "uploads";
 pub const MENU: &str = "menu";
+pub const RECIPES: &str = "recipes";
+pub const INGREDIENTS: &str = "ingredients";
+pub const PROFITABILITY: &str = "profitability";
 pub const HEALTH: &str = "health";
 pub const SETTINGS: &str = "settings";
 
@@ -43,6 +46,21 @@ pub const ENTRIES: &[NavEntry] = &[
         key: MENU,
         label: "Menu",
         path: "/menu",
+    },
+    NavEntry {
+        key: RECIPES,
+        label: "Recipes",
+        path: "/recipes",
+    },
+    NavEntry {
+        key: INGREDIENTS,
+        label: "Ingredients",
+        path: "/ingredients",
+    },
+    NavEntry {
+        key: PROFITABILITY,
+        label: "Profitability",
+        path: "/profitability",
     },
     NavEntry {
         key: HEALTH,

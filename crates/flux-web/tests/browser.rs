@@ -1,9 +1,10 @@
 //! A real browser journey: headless Chromium driven through chromedriver
 //! (WebDriver) against a real server and database. It signs up, creates a
 //! restaurant, uploads a file with one bad row, reads the row error and the
-//! sales chart, refreshes the forecast and opens a dish's forecast, on a
-//! desktop window and at 375 px, and saves a screenshot of each page under
-//! `target/screenshots/`.
+//! sales chart, refreshes the forecast and opens a dish's forecast, enters
+//! an ingredient and a recipe (watching the live COGS), accepts a suggested
+//! recipe and reads the menu-engineering matrix, on a desktop window and at
+//! 375 px, and saves a screenshot of each page under `target/screenshots/`.
 //!
 //! Missing Chromium or chromedriver fail the test: CI installs them
 //! (`apt-get install chromium chromium-driver`), and a silently skipped
@@ -271,6 +272,115 @@ async fn journey(c: &Client, base: &str) {
     shot(c, "15-forecast-dish.png").await;
     let dish_url = c.current_url().await.expect("url");
 
+    // Costing: enter an ingredient and a recipe by hand, watch the live
+    // COGS, then take the library's suggestion for another dish and read
+    // the menu-engineering matrix.
+    let root = overview.as_str().trim_end_matches('/').to_string();
+    c.goto(&format!("{root}/ingredients/new"))
+        .await
+        .expect("new ingredient");
+    fill(c, "#name", "Potatoes").await;
+    fill(c, "#unit_cost", "1.20").await;
+    fill(c, "#waste", "25%").await;
+    fill(c, "#pack_size", "10 kg").await;
+    shot(c, "17-ingredient-form.png").await;
+    click(c, "form.card button[type=submit]").await;
+    wait_for(c, "form.price-form").await;
+    shot(c, "18-ingredient.png").await;
+
+    c.goto(&format!("{root}/recipes")).await.expect("recipes");
+    wait_for(c, "table.pending").await;
+    shot(c, "19-recipes-to-confirm.png").await;
+    let rows = c
+        .find_all(Locator::Css("table.pending tbody tr"))
+        .await
+        .expect("pending rows");
+    let mut write_own = None;
+    for row in rows {
+        if row
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("Patatas Bravas")
+        {
+            write_own = Some(
+                row.find(Locator::Css("a.btn"))
+                    .await
+                    .expect("write-my-own link"),
+            );
+        }
+    }
+    write_own
+        .expect("Patatas Bravas waits for a recipe")
+        .click()
+        .await
+        .expect("open the editor");
+    wait_for(c, "form.recipe-form").await;
+    c.find(Locator::Css("#line0_component"))
+        .await
+        .expect("first line")
+        .select_by_label("Potatoes (kg)")
+        .await
+        .expect("choose potatoes");
+    fill(c, "#line0_quantity", "250").await;
+    // The cost panel follows the typing without a page load:
+    // 0.25 kg × 1.20 × 1.25 waste = 0.375 per portion.
+    let live = wait_for(c, "#cogs .portion-cost").await;
+    let live = live.text().await.expect("cost text");
+    assert!(
+        live.contains("0.38") || live.contains("0,38"),
+        "live COGS: {live}"
+    );
+    show(c, "#cogs").await;
+    shot(c, "20-recipe-editor-live-cogs.png").await;
+    click(c, "button[value=save]").await;
+    wait_for(c, ".notice").await;
+    wait_for(c, "#cogs .portion-cost").await;
+    let saved = c.current_url().await.expect("url");
+    assert!(
+        saved.query().unwrap_or_default().contains("done=saved"),
+        "{saved}"
+    );
+    shot(c, "21-recipe.png").await;
+
+    c.goto(&format!("{root}/recipes")).await.expect("recipes");
+    click(c, "form.accept button[type=submit]").await;
+    wait_for(c, "#cogs .portion-cost").await;
+    c.goto(&format!("{root}/recipes")).await.expect("recipes");
+    wait_for(c, "table.recipes").await;
+    let confirmed = c
+        .find(Locator::Css("table.recipes"))
+        .await
+        .expect("recipes")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        confirmed.contains("Patatas Bravas") && confirmed.contains("Caesar Salad"),
+        "{confirmed}"
+    );
+
+    c.goto(&format!("{root}/profitability"))
+        .await
+        .expect("profitability");
+    wait_for(c, "svg.chart-matrix").await;
+    let dots = c
+        .find_all(Locator::Css("svg.chart-matrix circle.dot"))
+        .await
+        .expect("dots");
+    assert_eq!(dots.len(), 2, "one dot per costed dish");
+    let table = c
+        .find(Locator::Css("table.profit"))
+        .await
+        .expect("profit table")
+        .text()
+        .await
+        .expect("text");
+    assert!(table.contains("Patatas Bravas"), "{table}");
+    shot(c, "22-profitability.png").await;
+    let profit_url = format!("{root}/profitability");
+    let recipe_url = saved.as_str().to_string();
+
     let menu_url = format!("{}/menu", overview.as_str().trim_end_matches('/'));
     c.goto(&menu_url).await.expect("menu");
     wait_for(c, "table.stack").await;
@@ -329,6 +439,23 @@ async fn journey(c: &Client, base: &str) {
     wait_for(c, "table.prep").await;
     show(c, "table.prep").await;
     shot(c, "16-mobile-forecast.png").await;
+
+    for (url, ready, name) in [
+        (
+            &profit_url,
+            "svg.chart-matrix",
+            "23-mobile-profitability.png",
+        ),
+        (&recipe_url, "#cogs", "24-mobile-recipe.png"),
+    ] {
+        c.goto(url).await.expect("open page");
+        wait_for(c, ready).await;
+        assert!(
+            fits_width(c).await,
+            "{name}: the page scrolls horizontally at 375 px"
+        );
+        shot(c, name).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,8 +10,11 @@
 mod auth;
 mod forecast;
 mod health;
+mod ingredients;
 mod menu;
 mod overview;
+mod profitability;
+mod recipes;
 mod restaurants;
 mod settings;
 mod uploads;
@@ -66,6 +69,38 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         )
         .route("/app/r/{rid}/settings/hours", post(settings::save_hours))
         .route("/app/r/{rid}/health", get(health::page))
+        .route(
+            "/app/r/{rid}/ingredients",
+            get(ingredients::list).post(ingredients::create),
+        )
+        .route("/app/r/{rid}/ingredients/new", get(ingredients::new_page))
+        .route(
+            "/app/r/{rid}/ingredients/{ingredient_id}",
+            get(ingredients::edit_page).post(ingredients::update),
+        )
+        .route(
+            "/app/r/{rid}/ingredients/{ingredient_id}/prices",
+            post(ingredients::record_price),
+        )
+        .route("/app/r/{rid}/recipes", get(recipes::list))
+        .route("/app/r/{rid}/recipes/accept", post(recipes::accept))
+        .route(
+            "/app/r/{rid}/recipes/new",
+            get(recipes::new_page).post(recipes::create),
+        )
+        .route(
+            "/app/r/{rid}/recipes/new/preview",
+            post(recipes::preview_new),
+        )
+        .route(
+            "/app/r/{rid}/recipes/{recipe_id}",
+            get(recipes::edit_page).post(recipes::update),
+        )
+        .route(
+            "/app/r/{rid}/recipes/{recipe_id}/preview",
+            post(recipes::preview_existing),
+        )
+        .route("/app/r/{rid}/profitability", get(profitability::page))
         .route(
             "/app/r/{rid}/forecast",
             get(forecast::prep).post(forecast::refresh),
