@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    auth, costing, forecast, health, hours, ingredients, members, menu, recipes, restaurants,
-    sales, settings, uploads,
+    auth, costing, forecast, health, hours, ingredients, members, menu, purchasing, recipes,
+    restaurants, sales, settings, uploads,
 };
 use crate::AppState;
 
@@ -29,6 +29,7 @@ use crate::AppState;
         (name = "uploads", description = "Sales file imports"),
         (name = "sales", description = "Sales analytics and data health"),
         (name = "forecast", description = "Demand forecasts, runs, feedback and accuracy"),
+        (name = "purchasing", description = "Suppliers and offers, stock on hand, order recommendations from the forecast's distribution, purchase orders and the prep list"),
         (name = "health", description = "Probes")
     )
 )]
@@ -92,7 +93,30 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(recipes::cost))
         .routes(routes!(costing::dishes))
         .routes(routes!(costing::explode))
-        .routes(routes!(costing::profitability));
+        .routes(routes!(costing::profitability))
+        .routes(routes!(
+            purchasing::list_suppliers,
+            purchasing::create_supplier
+        ))
+        .routes(routes!(
+            purchasing::get_supplier,
+            purchasing::update_supplier,
+            purchasing::delete_supplier
+        ))
+        .routes(routes!(purchasing::set_offer, purchasing::delete_offer))
+        .routes(routes!(purchasing::inventory))
+        .routes(routes!(purchasing::counts))
+        .routes(routes!(purchasing::deliveries))
+        .routes(routes!(purchasing::waste))
+        .routes(routes!(purchasing::recommendations))
+        .routes(routes!(purchasing::accept))
+        .routes(routes!(purchasing::list_orders, purchasing::create_order))
+        .routes(routes!(purchasing::get_order, purchasing::edit_order))
+        .routes(routes!(purchasing::send_order))
+        .routes(routes!(purchasing::cancel_order))
+        .routes(routes!(purchasing::receive_order))
+        .routes(routes!(purchasing::order_csv))
+        .routes(routes!(purchasing::prep_list));
     // Uploads carry files: their own, larger body limit.
     let uploads = OpenApiRouter::new()
         .routes(routes!(uploads::create, uploads::list))

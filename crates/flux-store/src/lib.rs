@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod members;
 pub mod menu;
 pub mod pool;
+pub mod procurement;
 pub mod restaurants;
 pub mod sales;
 pub mod settings;

@@ -22,6 +22,7 @@ pub const MENU: &str = "menu";
 pub const RECIPES: &str = "recipes";
 pub const INGREDIENTS: &str = "ingredients";
 pub const PROFITABILITY: &str = "profitability";
+pub const PURCHASING: &str = "purchasing";
 pub const HEALTH: &str = "health";
 pub const SETTINGS: &str = "settings";
 
@@ -61,6 +62,11 @@ pub const ENTRIES: &[NavEntry] = &[
         key: PROFITABILITY,
         label: "Profitability",
         path: "/profitability",
+    },
+    NavEntry {
+        key: PURCHASING,
+        label: "Purchasing",
+        path: "/purchasing",
     },
     NavEntry {
         key: HEALTH,

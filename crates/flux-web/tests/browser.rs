@@ -381,6 +381,97 @@ async fn journey(c: &Client, base: &str) {
     let profit_url = format!("{root}/profitability");
     let recipe_url = saved.as_str().to_string();
 
+    // Purchasing: a supplier with an offer, a stock count, the
+    // recommendation turned into an order that is sent, and the prep list.
+    c.goto(&format!("{root}/purchasing/suppliers"))
+        .await
+        .expect("suppliers");
+    fill(c, "#name", "Huerta Hermanos").await;
+    fill(c, "#min_order_value", "0").await;
+    click(c, "form.supplier-form button[type=submit]").await;
+    wait_for(c, "form.offer-form").await;
+    c.find(Locator::Css("#ingredient_id"))
+        .await
+        .expect("ingredient select")
+        .select_by_label("Potatoes (kg)")
+        .await
+        .expect("choose potatoes");
+    fill(c, "#pack_size", "10 kg").await;
+    fill(c, "#pack_price", "9.50").await;
+    click(c, "form.offer-form button[type=submit]").await;
+    wait_for(c, "table.offers").await;
+    shot(c, "25-supplier.png").await;
+
+    c.goto(&format!("{root}/purchasing/stock"))
+        .await
+        .expect("stock");
+    wait_for(c, "table.stock").await;
+    let mut potatoes = None;
+    for row in c
+        .find_all(Locator::Css("table.stock tbody tr"))
+        .await
+        .expect("stock rows")
+    {
+        if row.text().await.unwrap_or_default().contains("Potatoes") {
+            potatoes = row.find(Locator::Css("input")).await.ok();
+        }
+    }
+    potatoes
+        .expect("a count field for potatoes")
+        .send_keys("1")
+        .await
+        .expect("type a count");
+    click(c, "form.count-form button[type=submit]").await;
+    wait_for(c, "p.notice").await;
+    let stock = c
+        .find(Locator::Css("table.stock"))
+        .await
+        .expect("stock")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        stock.contains("Potatoes") && !stock.contains("Potatoes\nnot counted"),
+        "{stock}"
+    );
+    shot(c, "26-stock.png").await;
+
+    c.goto(&format!("{root}/purchasing"))
+        .await
+        .expect("purchasing");
+    let rec = wait_for(c, "table.recommend")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        rec.contains("Potatoes") && rec.contains("on hand"),
+        "every line explains itself: {rec}"
+    );
+    shot(c, "27-purchasing.png").await;
+    click(c, "form.accept-orders button[type=submit]").await;
+    wait_for(c, "table.orders").await;
+    click(c, "table.orders a").await;
+    wait_for(c, "table.order-lines").await;
+    click(c, ".actions form[action$='/send'] button").await;
+    // The page reloads with the new status (waiting for the old badge would
+    // race the navigation).
+    let status = wait_for(c, ".page-head .badge.status-sent")
+        .await
+        .text()
+        .await
+        .expect("status");
+    assert_eq!(status, "sent");
+    shot(c, "28-order.png").await;
+    let order_url = c.current_url().await.expect("url").as_str().to_string();
+
+    c.goto(&format!("{root}/purchasing/prep"))
+        .await
+        .expect("prep");
+    wait_for(c, "table.prep-dishes").await;
+    shot(c, "29-prep-list.png").await;
+    let purchasing_url = format!("{root}/purchasing");
+
     let menu_url = format!("{}/menu", overview.as_str().trim_end_matches('/'));
     c.goto(&menu_url).await.expect("menu");
     wait_for(c, "table.stack").await;
@@ -447,6 +538,8 @@ async fn journey(c: &Client, base: &str) {
             "23-mobile-profitability.png",
         ),
         (&recipe_url, "#cogs", "24-mobile-recipe.png"),
+        (&purchasing_url, ".subnav", "30-mobile-purchasing.png"),
+        (&order_url, "table.order-lines", "31-mobile-order.png"),
     ] {
         c.goto(url).await.expect("open page");
         wait_for(c, ready).await;

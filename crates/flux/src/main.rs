@@ -9,6 +9,7 @@ mod database;
 mod demo;
 mod import;
 mod offline;
+mod procurement;
 mod serve;
 
 use clap::Parser;

@@ -9,6 +9,7 @@ pub mod hours;
 pub mod ingredients;
 pub mod members;
 pub mod menu;
+pub mod purchasing;
 pub mod recipes;
 pub mod restaurants;
 pub mod sales;

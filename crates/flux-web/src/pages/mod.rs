@@ -14,6 +14,7 @@ mod ingredients;
 mod menu;
 mod overview;
 mod profitability;
+mod purchasing;
 mod recipes;
 mod restaurants;
 mod settings;
@@ -101,6 +102,49 @@ pub fn routes(state: &WebState) -> Router<WebState> {
             post(recipes::preview_existing),
         )
         .route("/app/r/{rid}/profitability", get(profitability::page))
+        .route("/app/r/{rid}/purchasing", get(purchasing::recommendations))
+        .route("/app/r/{rid}/purchasing/accept", post(purchasing::accept))
+        .route(
+            "/app/r/{rid}/purchasing/orders",
+            get(purchasing::orders_list),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/orders/{order_id}",
+            get(purchasing::order_detail),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/orders/{order_id}/csv",
+            get(purchasing::order_csv),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/orders/{order_id}/send",
+            post(purchasing::send),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/orders/{order_id}/receive",
+            post(purchasing::receive),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/orders/{order_id}/cancel",
+            post(purchasing::cancel),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/suppliers",
+            get(purchasing::suppliers_page).post(purchasing::create_supplier),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/suppliers/{supplier_id}",
+            get(purchasing::supplier_detail).post(purchasing::update_supplier),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/suppliers/{supplier_id}/offers",
+            post(purchasing::save_offer),
+        )
+        .route(
+            "/app/r/{rid}/purchasing/stock",
+            get(purchasing::stock_page).post(purchasing::save_count),
+        )
+        .route("/app/r/{rid}/purchasing/prep", get(purchasing::prep_page))
         .route(
             "/app/r/{rid}/forecast",
             get(forecast::prep).post(forecast::refresh),

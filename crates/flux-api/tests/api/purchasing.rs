@@ -1,0 +1,469 @@
+//! Suppliers, stock, recommendations, purchase orders and the prep list
+//! through the API, with forecasts of known quantiles.
+
+use std::str::FromStr;
+
+use chrono::{Duration, NaiveDate};
+use reqwest::{Method, StatusCode};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{assert_problem, spawn_app, TestApp, User};
+
+fn dec(v: &Value) -> Decimal {
+    match v {
+        Value::String(s) => Decimal::from_str(s).unwrap_or_else(|_| panic!("not a decimal: {v}")),
+        Value::Number(n) => Decimal::from_str(&n.to_string()).expect("number"),
+        other => panic!("not a decimal: {other}"),
+    }
+}
+
+/// The restaurant's local date, as the server computes it.
+async fn today(app: &TestApp, user: &User, r: &str) -> NaiveDate {
+    let (_, body) = app.get(&format!("/api/v1/restaurants/{r}"), user).await;
+    let tz: chrono_tz::Tz = body["timezone"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("timezone");
+    chrono::Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// Stores a completed forecast run with the given dish-days, as the
+/// forecasting job would.
+async fn seed_forecast(app: &TestApp, r: &str, days: &[(Uuid, NaiveDate, f64)]) {
+    let rid = Uuid::parse_str(r).expect("rid");
+    let mut tx = flux_store::tenant::begin(&app.pool, Uuid::nil(), rid)
+        .await
+        .expect("tenant tx");
+    let run = flux_store::forecasts::Run {
+        forecast_run_id: Uuid::now_v7(),
+        model: "test".into(),
+        model_version: "1".into(),
+        parameters: json!({}),
+        trigger: "cli".into(),
+        as_of: days.first().map(|d| d.1).expect("a day"),
+        horizon_days: 7,
+        status: "completed".into(),
+        items: 1,
+        load_ms: 0,
+        engine_ms: 0,
+        store_ms: 0,
+        error: None,
+        created_at: chrono::Utc::now(),
+    };
+    flux_store::forecasts::insert_run(&mut tx, rid, &run, None)
+        .await
+        .expect("run");
+    let mut rows = flux_store::forecasts::ForecastRows::default();
+    for (item, date, v) in days {
+        rows.menu_item_id.push(*item);
+        rows.date.push(*date);
+        // A point forecast: every quantile the same.
+        for col in [
+            &mut rows.mean,
+            &mut rows.p10,
+            &mut rows.p50,
+            &mut rows.p90,
+            &mut rows.p99,
+        ] {
+            col.push(*v);
+        }
+        rows.confidence.push(0.9);
+        rows.explanation.push(json!({}));
+        rows.text.push("test".into());
+    }
+    flux_store::forecasts::insert_forecasts(&mut tx, rid, run.forecast_run_id, &rows)
+        .await
+        .expect("forecasts");
+    tx.commit().await.expect("commit");
+}
+
+struct Kitchen {
+    r: String,
+    tomatoes: String,
+    supplier: String,
+    salad: String,
+    today: NaiveDate,
+}
+
+/// Tomatoes at 2.00/kg (3-day shelf life) from a supplier delivering every
+/// day with a one-day lead time in 5 kg packs at 10.00; a salad using
+/// 200 g; 20 salads forecast for today and tomorrow; 3 kg counted last night.
+async fn kitchen(app: &TestApp, chef: &User) -> Kitchen {
+    let r = app.create_restaurant(chef, "Bistro").await;
+    let base = format!("/api/v1/restaurants/{r}");
+    let (s, t) = app
+        .post(
+            &format!("{base}/ingredients"),
+            chef,
+            json!({"name": "Tomatoes", "base_unit": "kg", "unit_cost": 2, "shelf_life_days": 3}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let tomatoes = t["id"].as_str().expect("id").to_string();
+    let (s, sup) = app
+        .post(
+            &format!("{base}/suppliers"),
+            chef,
+            json!({"name": "Huerta", "lead_time_days": 1, "delivery_days": [1, 2, 3, 4, 5, 6, 7]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{sup}");
+    let supplier = sup["id"].as_str().expect("id").to_string();
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/suppliers/{supplier}/offers/{tomatoes}"),
+            Some(&chef.access),
+            Some(json!({"pack_size": "5000 g", "pack_price": "10.00", "preferred": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        dec(&b["offers"][0]["pack_base_units"]),
+        Decimal::from(5),
+        "5000 g is 5 kg"
+    );
+    let salad = app.create_item(chef, &r, "Salad", "Salads", 9.0).await;
+    let (s, b) = app
+        .post(
+            &format!("{base}/recipes"),
+            chef,
+            json!({"menu_item_id": salad, "lines": [{"ingredient_id": tomatoes, "quantity": 200, "unit": "g"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let today = today(app, chef, &r).await;
+    let item = Uuid::parse_str(&salad).expect("uuid");
+    seed_forecast(
+        app,
+        &r,
+        &[(item, today, 20.0), (item, today + Duration::days(1), 20.0)],
+    )
+    .await;
+    let (s, b) = app
+        .post(
+            &format!("{base}/inventory/counts"),
+            chef,
+            json!({"date": today - Duration::days(1), "items": [{"ingredient_id": tomatoes, "quantity": 3000, "unit": "g"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    Kitchen {
+        r,
+        tomatoes,
+        supplier,
+        salad,
+        today,
+    }
+}
+
+fn line<'a>(rec: &'a Value, name: &str) -> &'a Value {
+    rec["plan"]["orders"]
+        .as_array()
+        .and_then(|o| {
+            o.iter()
+                .flat_map(|o| o["lines"].as_array().into_iter().flatten())
+                .find(|l| l["name"] == name)
+        })
+        .unwrap_or(&Value::Null)
+}
+
+#[tokio::test]
+async fn the_recommendation_orders_what_the_forecast_needs_net_of_stock_in_packs() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+
+    // Low stock: 3 kg on hand, 4 kg needed today before the delivery.
+    let (s, inv) = app.get(&format!("{base}/inventory"), &chef).await;
+    assert_eq!(s, StatusCode::OK, "{inv}");
+    let t = &inv["items"][0];
+    assert_eq!(t["on_hand"], 3.0, "{inv}");
+    assert_eq!(t["low"], true, "{inv}");
+
+    // The order arrives tomorrow and must last until the day after: two
+    // days of 20 salads × 200 g = 8 kg at the median, 3 kg on hand → 5 kg
+    // → one 5 kg pack.
+    let (s, rec) = app
+        .get(
+            &format!("{base}/purchasing/recommendations?service_level=0.5"),
+            &chef,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{rec}");
+    assert_eq!(
+        rec["windows"][0]["first_delivery"],
+        (k.today + Duration::days(1)).to_string()
+    );
+    assert_eq!(rec["windows"][0]["days"], 2);
+    let l = line(&rec, "Tomatoes");
+    assert!(
+        (l["target"].as_f64().unwrap_or(0.0) - 8.0).abs() < 1e-6,
+        "{rec}"
+    );
+    assert_eq!(l["packs"], 1, "{rec}");
+    assert_eq!(dec(&l["cost"]), Decimal::from(10));
+    assert!(
+        l["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("5 kg"),
+        "{l}"
+    );
+
+    // Accept → a draft; send → on order; the next recommendation needs nothing.
+    let (s, acc) = app
+        .post(
+            &format!("{base}/purchasing/recommendations/accept"),
+            &chef,
+            json!({"service_level": 0.5}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{acc}");
+    let order = acc["orders"][0].as_str().expect("an order").to_string();
+    let orders = format!("{base}/purchasing/orders/{order}");
+    let (_, draft) = app.get(&orders, &chef).await;
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["lines"][0]["packs"], 1);
+    let (s, sent) = app
+        .post(&format!("{orders}/send"), &chef, json!(null))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{sent}");
+    assert_eq!(sent["status"], "sent");
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &orders,
+            Some(&chef.access),
+            Some(json!({"lines": []})),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    let (_, rec) = app
+        .get(
+            &format!("{base}/purchasing/recommendations?service_level=0.5"),
+            &chef,
+        )
+        .await;
+    assert!(
+        rec["plan"]["nothing_needed"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|l| l["name"] == "Tomatoes")),
+        "5 kg on order covers it: {rec}"
+    );
+
+    // The supplier's CSV.
+    let resp = app
+        .req(Method::GET, &format!("{orders}/csv"), Some(&chef.access))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let csv = resp.text().await.expect("text");
+    assert!(csv.contains("Tomatoes,1,5,kg,5,10"), "{csv}");
+
+    // Receive 4.5 kg (short), record 0.5 kg waste and today's 10 salads
+    // (2 kg): 3 + 4.5 − 0.5 − 2 = 5 kg on hand.
+    let (s, got) = app
+        .post(
+            &format!("{orders}/receive"),
+            &chef,
+            json!({"lines": [{"line_no": 0, "received_quantity": "4.5"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{got}");
+    assert_eq!(got["status"], "received");
+    let (s, b) = app
+        .post(
+            &format!("{base}/inventory/waste"),
+            &chef,
+            json!({"items": [{"ingredient_id": k.tomatoes, "quantity": 500, "unit": "g", "note": "bruised"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let csv = format!("date,item,quantity,price\n{},Salad,10,9.00\n", k.today);
+    let (s, b) = app
+        .upload(&chef, &k.r, "today.csv", csv.into_bytes(), &[])
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (_, inv) = app.get(&format!("{base}/inventory"), &chef).await;
+    let on_hand = inv["items"][0]["on_hand"].as_f64().unwrap_or(-1.0);
+    assert!((on_hand - 5.0).abs() < 1e-9, "{inv}");
+    assert_eq!(
+        inv["items"][0]["on_order"], 0.0,
+        "received orders are no longer on order"
+    );
+    let _ = &k.salad;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_reasons_and_stores_nothing() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let (s, b) = app
+        .post(
+            &format!("{base}/suppliers"),
+            &chef,
+            json!({"name": "", "delivery_days": [0], "lead_time_days": -1, "email": "nope"}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    // A pack in litres of tomatoes priced per kg: impossible without a density.
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/suppliers/{}/offers/{}", k.supplier, k.tomatoes),
+            Some(&chef.access),
+            Some(json!({"pack_size": "2 l", "pack_price": 4})),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["code"], "impossible_conversion", "{b}");
+    // A count with one unknown ingredient stores none of its items.
+    let (s, b) = app
+        .post(
+            &format!("{base}/inventory/counts"),
+            &chef,
+            json!({"items": [{"ingredient_id": k.tomatoes, "quantity": 99},
+                             {"ingredient_id": Uuid::now_v7(), "quantity": 1}]}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "items.1.ingredient_id");
+    let (_, inv) = app.get(&format!("{base}/inventory"), &chef).await;
+    assert_eq!(
+        inv["items"][0]["on_hand"], 3.0,
+        "the count of 99 was not stored"
+    );
+    // An order line the supplier does not offer.
+    let (s, b) = app
+        .post(
+            &format!("{base}/purchasing/orders"),
+            &chef,
+            json!({"supplier_id": k.supplier, "lines": [{"ingredient_id": Uuid::now_v7(), "packs": 1}]}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let (s, b) = app
+        .get(
+            &format!("{base}/purchasing/recommendations?service_level=1.5"),
+            &chef,
+        )
+        .await;
+    assert_problem(s, &b, 400, "invalid_query");
+}
+
+#[tokio::test]
+async fn the_prep_list_scales_preps_to_the_forecast() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let (_, oil) = app
+        .post(
+            &format!("{base}/ingredients"),
+            &chef,
+            json!({"name": "Olive oil", "base_unit": "l", "unit_cost": 9}),
+        )
+        .await;
+    let (s, dressing) = app
+        .post(
+            &format!("{base}/recipes"),
+            &chef,
+            json!({"name": "Dressing", "yield": {"amount": 1, "unit": "l"},
+                   "lines": [{"ingredient_id": oil["id"], "quantity": 800, "unit": "ml"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{dressing}");
+    let (_, recipes) = app.get(&format!("{base}/recipes"), &chef).await;
+    let salad_recipe = recipes["items"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["name"] == "Salad"))
+        .and_then(|r| r["id"].as_str())
+        .expect("salad recipe")
+        .to_string();
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/recipes/{salad_recipe}"),
+            Some(&chef.access),
+            Some(json!({"menu_item_id": k.salad, "lines": [
+                {"ingredient_id": k.tomatoes, "quantity": 200, "unit": "g"},
+                {"recipe_id": dressing["id"], "quantity": 50, "unit": "ml"}]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, list) = app
+        .get(
+            &format!(
+                "{base}/purchasing/prep-list?date={}&service_level=0.5",
+                k.today
+            ),
+            &chef,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list["dishes"][0]["portions"], 20);
+    // 20 × 50 ml = 1 l of dressing: one batch.
+    assert_eq!(list["preps"][0]["prep"], "Dressing");
+    assert_eq!(dec(&list["preps"][0]["quantity"]), Decimal::ONE);
+    assert_eq!(dec(&list["preps"][0]["batches"]), Decimal::ONE);
+}
+
+#[tokio::test]
+async fn purchasing_is_tenant_isolated() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let (s, acc) = app
+        .post(
+            &format!(
+                "/api/v1/restaurants/{}/purchasing/recommendations/accept",
+                k.r
+            ),
+            &chef,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{acc}");
+    let order = acc["orders"][0].as_str().expect("order").to_string();
+    let other = app.register("other@example.com").await;
+    let ro = app.create_restaurant(&other, "Other").await;
+    let mine = format!("/api/v1/restaurants/{ro}");
+    let theirs = format!("/api/v1/restaurants/{}", k.r);
+    for (method, path) in [
+        (Method::GET, format!("{theirs}/suppliers")),
+        (Method::GET, format!("{theirs}/inventory")),
+        (Method::GET, format!("{theirs}/purchasing/orders")),
+        (Method::GET, format!("{mine}/suppliers/{}", k.supplier)),
+        (Method::DELETE, format!("{mine}/suppliers/{}", k.supplier)),
+        (Method::GET, format!("{mine}/purchasing/orders/{order}")),
+        (
+            Method::POST,
+            format!("{mine}/purchasing/orders/{order}/send"),
+        ),
+        (Method::GET, format!("{mine}/purchasing/orders/{order}/csv")),
+    ] {
+        let (s, v) = app
+            .call(method.clone(), &path, Some(&other.access), None)
+            .await;
+        assert_problem(s, &v, 404, "not_found");
+    }
+    let (s, v) = app
+        .post(
+            &format!("{mine}/purchasing/orders"),
+            &other,
+            json!({"supplier_id": k.supplier, "lines": [{"ingredient_id": k.tomatoes, "packs": 1}]}),
+        )
+        .await;
+    assert_problem(s, &v, 422, "validation_failed");
+    let (_, o) = app
+        .get(&format!("{theirs}/purchasing/orders/{order}"), &chef)
+        .await;
+    assert_eq!(o["status"], "draft", "the other tenant could not send it");
+}

@@ -1,0 +1,366 @@
+//! Purchase orders: draft → sent → received (or cancelled). Only drafts
+//! can be edited; receiving records what arrived as deliveries in stock.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use flux_domain::{FieldError, Invalid};
+use flux_store::procurement::{NewLine, OrderLineRow, OrderRow};
+use flux_store::PgConnection;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{Result, SupplyError};
+
+/// An order with its lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Order {
+    pub id: Uuid,
+    pub supplier_id: Uuid,
+    pub supplier: String,
+    /// `draft`, `sent`, `received` or `cancelled`.
+    pub status: String,
+    pub delivery_date: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub total: Decimal,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub lines: Vec<OrderLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderLine {
+    pub line_no: i32,
+    pub ingredient_id: Uuid,
+    pub ingredient: String,
+    pub base_unit: String,
+    pub packs: i32,
+    pub pack_base_units: Decimal,
+    pub pack_price: Decimal,
+    /// packs × pack size, in the base unit.
+    pub quantity: Decimal,
+    pub cost: Decimal,
+    pub received_quantity: Option<Decimal>,
+    pub explanation: String,
+}
+
+impl Order {
+    fn from_rows(o: OrderRow, lines: Vec<OrderLineRow>) -> Self {
+        Order {
+            id: o.purchase_order_id,
+            supplier_id: o.supplier_id,
+            supplier: o.supplier_name,
+            status: o.status,
+            delivery_date: o.delivery_date,
+            note: o.note,
+            total: o.total.normalize(),
+            created_at: o.created_at,
+            sent_at: o.sent_at,
+            received_at: o.received_at,
+            lines: lines
+                .into_iter()
+                .map(|l| OrderLine {
+                    quantity: (Decimal::from(l.packs) * l.pack_base_units).normalize(),
+                    cost: (Decimal::from(l.packs) * l.pack_price).normalize(),
+                    line_no: l.line_no,
+                    ingredient_id: l.ingredient_id,
+                    ingredient: l.ingredient,
+                    base_unit: l.base_unit,
+                    packs: l.packs,
+                    pack_base_units: l.pack_base_units.normalize(),
+                    pack_price: l.pack_price.normalize(),
+                    received_quantity: l.received_quantity.map(|q| q.normalize()),
+                    explanation: l.explanation,
+                })
+                .collect(),
+        }
+    }
+}
+
+pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
+    let o = flux_store::procurement::get_order(conn, rid, id)
+        .await?
+        .ok_or(SupplyError::NotFound)?;
+    let lines = flux_store::procurement::order_lines(conn, rid, id).await?;
+    Ok(Order::from_rows(o, lines))
+}
+
+/// A line as received: so many packs of an ingredient, priced by the
+/// supplier's current offer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LineInput {
+    pub ingredient_id: Uuid,
+    pub packs: i64,
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+/// Builds lines from the supplier's offers; every problem is reported.
+async fn lines_from_offers(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    supplier: Uuid,
+    input: &[LineInput],
+) -> Result<Vec<NewLine>> {
+    let offers: HashMap<Uuid, _> = flux_store::procurement::offers(conn, rid)
+        .await?
+        .into_iter()
+        .filter(|o| o.supplier_id == supplier)
+        .map(|o| (o.ingredient_id, o))
+        .collect();
+    let mut errors = Vec::new();
+    let mut lines = Vec::new();
+    if input.is_empty() {
+        errors.push(FieldError::new(
+            "lines",
+            "required",
+            "an order needs at least one line",
+        ));
+    }
+    for (i, l) in input.iter().enumerate() {
+        let Some(offer) = offers.get(&l.ingredient_id) else {
+            errors.push(FieldError::new(
+                format!("lines.{i}.ingredient_id"),
+                "no_offer",
+                "this supplier has no offer for this ingredient",
+            ));
+            continue;
+        };
+        let Some(packs) = i32::try_from(l.packs)
+            .ok()
+            .filter(|p| (1..=100_000).contains(p))
+        else {
+            errors.push(FieldError::new(
+                format!("lines.{i}.packs"),
+                "out_of_range",
+                "must be a whole number of packs from 1 to 100000",
+            ));
+            continue;
+        };
+        lines.push(NewLine {
+            ingredient_id: l.ingredient_id,
+            packs,
+            pack_base_units: offer.pack_base_units,
+            pack_price: offer.pack_price,
+            explanation: l.explanation.clone().unwrap_or_default(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    Ok(lines)
+}
+
+/// Creates a draft order.
+pub async fn create(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    supplier: Uuid,
+    delivery_date: Option<NaiveDate>,
+    note: Option<&str>,
+    input: &[LineInput],
+) -> Result<Order> {
+    flux_store::procurement::get_supplier(conn, rid, supplier)
+        .await?
+        .ok_or_else(|| {
+            Invalid::one(
+                "supplier_id",
+                "unknown",
+                "no such supplier in this restaurant",
+            )
+        })?;
+    let lines = lines_from_offers(conn, rid, supplier, input).await?;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let id =
+        flux_store::procurement::insert_order(conn, rid, supplier, delivery_date, note, &lines)
+            .await?;
+    get(conn, rid, id).await
+}
+
+/// Replaces a draft's lines.
+pub async fn edit(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    id: Uuid,
+    input: &[LineInput],
+) -> Result<Order> {
+    let order = get(conn, rid, id).await?;
+    if order.status != "draft" {
+        return Err(SupplyError::WrongState(format!(
+            "only draft orders can be edited; this one is {}",
+            order.status
+        )));
+    }
+    let lines = lines_from_offers(conn, rid, order.supplier_id, input).await?;
+    flux_store::procurement::replace_lines(conn, rid, id, &lines).await?;
+    get(conn, rid, id).await
+}
+
+/// Marks a draft as sent: from now on its quantities count as on order.
+pub async fn send(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
+    let order = get(conn, rid, id).await?;
+    if !flux_store::procurement::transition(conn, rid, id, "draft", "sent").await? {
+        return Err(SupplyError::WrongState(format!(
+            "only draft orders can be sent; this one is {}",
+            order.status
+        )));
+    }
+    get(conn, rid, id).await
+}
+
+/// Cancels a draft or sent order.
+pub async fn cancel(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
+    let order = get(conn, rid, id).await?;
+    let moved = flux_store::procurement::transition(conn, rid, id, "draft", "cancelled").await?
+        || flux_store::procurement::transition(conn, rid, id, "sent", "cancelled").await?;
+    if !moved {
+        return Err(SupplyError::WrongState(format!(
+            "a {} order cannot be cancelled",
+            order.status
+        )));
+    }
+    get(conn, rid, id).await
+}
+
+/// What arrived for one line, in base units (default: as ordered).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Receipt {
+    pub line_no: i32,
+    pub received_quantity: Decimal,
+}
+
+/// Receives a sent order on `date`: each line's received quantity (as
+/// ordered unless given) becomes a delivery in stock.
+pub async fn receive(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    id: Uuid,
+    date: NaiveDate,
+    receipts: &[Receipt],
+) -> Result<Order> {
+    let order = get(conn, rid, id).await?;
+    if order.status != "sent" {
+        return Err(SupplyError::WrongState(format!(
+            "only sent orders can be received; this one is {}",
+            order.status
+        )));
+    }
+    let mut errors = Vec::new();
+    for (i, r) in receipts.iter().enumerate() {
+        if !order.lines.iter().any(|l| l.line_no == r.line_no) {
+            errors.push(FieldError::new(
+                format!("lines.{i}.line_no"),
+                "unknown",
+                "no such line on this order",
+            ));
+        }
+        if r.received_quantity < Decimal::ZERO {
+            errors.push(FieldError::new(
+                format!("lines.{i}.received_quantity"),
+                "negative",
+                "must not be negative",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    for line in &order.lines {
+        let received = receipts
+            .iter()
+            .find(|r| r.line_no == line.line_no)
+            .map_or(line.quantity, |r| r.received_quantity);
+        flux_store::procurement::set_received_quantity(conn, rid, id, line.line_no, received)
+            .await?;
+        if received > Decimal::ZERO {
+            flux_store::procurement::insert_event(
+                conn,
+                rid,
+                line.ingredient_id,
+                "delivery",
+                date,
+                received,
+                Some("purchase order"),
+                Some(id),
+            )
+            .await?;
+        }
+    }
+    flux_store::procurement::transition(conn, rid, id, "sent", "received").await?;
+    get(conn, rid, id).await
+}
+
+/// The order as the supplier's CSV: one row per line.
+pub fn to_csv(order: &Order) -> String {
+    fn cell(s: &str) -> String {
+        // Quote when needed, and defuse spreadsheet formulas in names.
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+    let mut out = String::from("ingredient,packs,pack_size,unit,quantity,pack_price,line_total\n");
+    for l in &order.lines {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            cell(&l.ingredient),
+            l.packs,
+            l.pack_base_units,
+            cell(&l.base_unit),
+            l.quantity,
+            l.pack_price,
+            l.cost
+        ));
+    }
+    out.push_str(&format!(",,,,,total,{}\n", order.total));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_hostile_names() {
+        let order = Order {
+            id: Uuid::nil(),
+            supplier_id: Uuid::nil(),
+            supplier: "S".into(),
+            status: "sent".into(),
+            delivery_date: None,
+            note: None,
+            total: Decimal::new(2300, 2),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            sent_at: None,
+            received_at: None,
+            lines: vec![OrderLine {
+                line_no: 0,
+                ingredient_id: Uuid::nil(),
+                ingredient: "=HYPERLINK(\"x\"), tomatoes".into(),
+                base_unit: "kg".into(),
+                packs: 2,
+                pack_base_units: Decimal::from(5),
+                pack_price: Decimal::new(1150, 2),
+                quantity: Decimal::from(10),
+                cost: Decimal::new(2300, 2),
+                received_quantity: None,
+                explanation: String::new(),
+            }],
+        };
+        let csv = to_csv(&order);
+        let row = csv.lines().nth(1).expect("a line");
+        assert_eq!(
+            row,
+            "\"'=HYPERLINK(\"\"x\"\"), tomatoes\",2,5,kg,10,11.50,23.00"
+        );
+        assert!(csv.ends_with(",,,,,total,23.00\n"));
+    }
+}

@@ -1,0 +1,224 @@
+//! The kitchen's prep list for a day: portions of each dish at the
+//! restaurant's service level, and the preps (sub-recipes) those portions
+//! need, in the preps' own yield units and batches.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use flux_costing::Unit;
+use flux_kitchen::Kitchen;
+use flux_procurement::QuantileForecast;
+use flux_store::PgConnection;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::Result;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrepDish {
+    pub menu_item_id: Uuid,
+    pub dish: String,
+    /// The forecast's median for the day.
+    pub p50: f64,
+    /// Portions to be ready for: the service-level quantile, rounded up.
+    pub portions: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrepItem {
+    pub recipe_id: Uuid,
+    pub prep: String,
+    /// In the prep's yield unit.
+    pub quantity: Decimal,
+    pub unit: String,
+    /// Batches of the prep's recipe (fractional: scale the recipe).
+    pub batches: Decimal,
+    pub for_dishes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrepList {
+    pub date: NaiveDate,
+    pub service_level: f64,
+    pub dishes: Vec<PrepDish>,
+    pub preps: Vec<PrepItem>,
+    /// What the list could not account for (no forecast, units a prep
+    /// cannot be converted to).
+    pub notes: Vec<String>,
+}
+
+/// The `level` quantile of a day's forecast, read off the piecewise-linear
+/// quantile function through p10, p50, p90 and p99.
+pub fn quantile(f: &QuantileForecast, level: f64) -> f64 {
+    let knots = [
+        (0.0, 0.0),
+        (0.1, f.p10),
+        (0.5, f.p50),
+        (0.9, f.p90),
+        (0.99, f.p99),
+    ];
+    let level = level.clamp(0.0, 0.99);
+    for w in knots.windows(2) {
+        let ((q0, v0), (q1, v1)) = (w[0], w[1]);
+        if level <= q1 {
+            return v0 + (v1 - v0) * (level - q0) / (q1 - q0);
+        }
+    }
+    f.p99
+}
+
+pub async fn prep_list(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    date: NaiveDate,
+    service_level: f64,
+) -> Result<PrepList> {
+    let forecasts = flux_store::procurement::forecast_days(conn, rid, date, date).await?;
+    let mut notes = Vec::new();
+    let mut dishes = Vec::new();
+    // recipe id → (quantity in its yield unit, dishes it serves)
+    let mut preps: BTreeMap<Uuid, (Decimal, Vec<String>)> = BTreeMap::new();
+    for f in &forecasts {
+        let Some(recipe) = kitchen.recipe_for_item(f.menu_item_id) else {
+            continue;
+        };
+        let q = QuantileForecast {
+            mean: f.mean,
+            p10: f.p10,
+            p50: f.p50,
+            p90: f.p90,
+            p99: f.p99,
+        };
+        let portions = quantile(&q, service_level).max(0.0).ceil();
+        let portions_u32 = portions.to_u32().unwrap_or(0);
+        dishes.push(PrepDish {
+            menu_item_id: f.menu_item_id,
+            dish: recipe.name.clone(),
+            p50: f.p50,
+            portions: portions_u32,
+        });
+        if portions_u32 == 0 {
+            continue;
+        }
+        let batches = Decimal::from(portions_u32) / recipe.yield_amount;
+        walk(
+            kitchen,
+            recipe.recipe_id,
+            batches,
+            &recipe.name,
+            &mut preps,
+            &mut notes,
+            0,
+        );
+    }
+    if forecasts.is_empty() {
+        notes.push(format!(
+            "no forecast for {date}: refresh the forecast first"
+        ));
+    }
+    dishes.sort_by(|a, b| a.dish.cmp(&b.dish));
+    let preps = preps
+        .into_iter()
+        .filter_map(|(id, (quantity, mut for_dishes))| {
+            let r = kitchen.recipe(id)?;
+            for_dishes.sort();
+            for_dishes.dedup();
+            Some(PrepItem {
+                recipe_id: id,
+                prep: r.name.clone(),
+                quantity: quantity.round_dp(3).normalize(),
+                unit: r.yield_unit.clone(),
+                batches: (quantity / r.yield_amount).round_dp(2).normalize(),
+                for_dishes,
+            })
+        })
+        .collect();
+    Ok(PrepList {
+        date,
+        service_level,
+        dishes,
+        preps,
+        notes,
+    })
+}
+
+/// Adds the preps `batches` of recipe `id` use, recursing into preps of
+/// preps. The book is acyclic (checked on every write); the depth guard
+/// only bounds the work.
+fn walk(
+    kitchen: &Kitchen,
+    id: Uuid,
+    batches: Decimal,
+    dish: &str,
+    preps: &mut BTreeMap<Uuid, (Decimal, Vec<String>)>,
+    notes: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    for line in kitchen.rows.lines.iter().filter(|l| l.recipe_id == id) {
+        let Some(sub) = line.sub_recipe_id.and_then(|s| kitchen.recipe(s)) else {
+            continue;
+        };
+        let converted = match (Unit::parse(&line.unit), Unit::parse(&sub.yield_unit)) {
+            (Ok(from), Ok(to)) => flux_costing::convert(line.quantity * batches, from, to).ok(),
+            _ => None,
+        };
+        let Some(amount) = converted else {
+            notes.push(format!(
+                "{dish}: {} {} of {} cannot be expressed in {}",
+                line.quantity, line.unit, sub.name, sub.yield_unit
+            ));
+            continue;
+        };
+        let entry = preps
+            .entry(sub.recipe_id)
+            .or_insert((Decimal::ZERO, Vec::new()));
+        entry.0 += amount;
+        entry.1.push(dish.to_owned());
+        walk(
+            kitchen,
+            sub.recipe_id,
+            amount / sub.yield_amount,
+            dish,
+            preps,
+            notes,
+            depth + 1,
+        );
+    }
+}
+
+/// The restaurant's service level as a quantile, from the setting
+/// (a share such as 0.9).
+pub fn level_from_setting(setting: f64) -> f64 {
+    if setting.is_finite() {
+        setting.clamp(0.5, 0.99)
+    } else {
+        0.9
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_between_the_forecast_knots() {
+        let f = QuantileForecast {
+            mean: 11.0,
+            p10: 5.0,
+            p50: 10.0,
+            p90: 18.0,
+            p99: 25.0,
+        };
+        assert_eq!(quantile(&f, 0.5), 10.0);
+        assert_eq!(quantile(&f, 0.9), 18.0);
+        assert!((quantile(&f, 0.7) - 14.0).abs() < 1e-9);
+        assert!((quantile(&f, 0.05) - 2.5).abs() < 1e-9);
+        assert_eq!(quantile(&f, 1.0), 25.0, "clamped at p99");
+    }
+}

@@ -1,0 +1,245 @@
+//! Suppliers and their offers: validation and writes.
+
+use flux_costing::{Name, Quantity};
+use flux_domain::{FieldError, Invalid};
+use flux_kitchen::Kitchen;
+use flux_store::procurement::{OfferRow, SupplierData};
+use flux_store::PgConnection;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{Result, SupplyError};
+
+/// A supplier as received.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SupplierInput {
+    pub name: String,
+    pub contact_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Days between ordering and delivery (default 1).
+    pub lead_time_days: Option<i64>,
+    /// ISO weekdays it delivers on, 1 = Monday … 7 = Sunday (default Monday–Friday).
+    pub delivery_days: Option<Vec<i64>>,
+    pub min_order_value: Option<Decimal>,
+}
+
+fn optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let v = value.map(str::trim).filter(|s| !s.is_empty())?;
+    if v.chars().count() > max || v.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            field,
+            "invalid",
+            format!("must be at most {max} characters without control characters"),
+        ));
+        return None;
+    }
+    Some(v.to_owned())
+}
+
+/// Checks every field and reports all problems at once.
+pub fn validate(input: &SupplierInput) -> Result<SupplierData, Invalid> {
+    let mut errors = Vec::new();
+    let name = match Name::parse(&input.name) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            errors.push(FieldError::new("name", "invalid", e.to_string()));
+            None
+        }
+    };
+    let contact_name = optional_text(
+        &mut errors,
+        "contact_name",
+        input.contact_name.as_deref(),
+        200,
+    );
+    let email = optional_text(&mut errors, "email", input.email.as_deref(), 254);
+    if let Some(e) = &email {
+        if flux_domain::email::Email::parse(e).is_err() {
+            errors.push(FieldError::new(
+                "email",
+                "invalid",
+                "is not an e-mail address",
+            ));
+        }
+    }
+    let phone = optional_text(&mut errors, "phone", input.phone.as_deref(), 50);
+    let lead_time_days = match input.lead_time_days.unwrap_or(1) {
+        d @ 0..=60 => i32::try_from(d).unwrap_or(1),
+        d => {
+            errors.push(FieldError::new(
+                "lead_time_days",
+                "out_of_range",
+                format!("must be between 0 and 60 days, got {d}"),
+            ));
+            1
+        }
+    };
+    let mut delivery_days: Vec<i16> = Vec::new();
+    for d in input
+        .delivery_days
+        .clone()
+        .unwrap_or_else(|| vec![1, 2, 3, 4, 5])
+    {
+        match i16::try_from(d) {
+            Ok(day @ 1..=7) if !delivery_days.contains(&day) => delivery_days.push(day),
+            Ok(1..=7) => {}
+            _ => errors.push(FieldError::new(
+                "delivery_days",
+                "invalid",
+                format!("weekdays are 1 (Monday) to 7 (Sunday), got {d}"),
+            )),
+        }
+    }
+    delivery_days.sort_unstable();
+    if delivery_days.is_empty() && errors.iter().all(|e| e.field != "delivery_days") {
+        errors.push(FieldError::new(
+            "delivery_days",
+            "required",
+            "give at least one delivery weekday",
+        ));
+    }
+    let min_order_value = input.min_order_value.unwrap_or(Decimal::ZERO);
+    if min_order_value < Decimal::ZERO {
+        errors.push(FieldError::new(
+            "min_order_value",
+            "negative",
+            "must not be negative",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors));
+    }
+    let name = name.ok_or_else(|| Invalid::one("name", "invalid", "invalid name"))?;
+    Ok(SupplierData {
+        name_key: name.key(),
+        name: name.to_string(),
+        contact_name,
+        email,
+        phone,
+        lead_time_days,
+        delivery_days,
+        min_order_value,
+    })
+}
+
+/// An offer as received: "5 kg" at 11.50 a pack.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OfferInput {
+    pub pack_size: String,
+    pub pack_price: Decimal,
+    #[serde(default)]
+    pub preferred: bool,
+}
+
+/// Validates an offer against the ingredient (the pack must convert to its
+/// base unit) and stores it.
+pub async fn set_offer(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    supplier: Uuid,
+    ingredient: Uuid,
+    input: &OfferInput,
+) -> Result<OfferRow> {
+    flux_store::procurement::get_supplier(conn, rid, supplier)
+        .await?
+        .ok_or(SupplyError::NotFound)?;
+    let row = kitchen
+        .ingredient(ingredient)
+        .ok_or(SupplyError::NotFound)?;
+    let engine = kitchen
+        .book
+        .ingredient(&row.name)
+        .ok_or(SupplyError::NotFound)?;
+    let mut errors = Vec::new();
+    let pack_base_units = match Quantity::parse(&input.pack_size) {
+        Ok(q) if q.is_positive() => match engine.to_base(q.amount(), q.unit()) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "pack_size",
+                    "impossible_conversion",
+                    e.to_string(),
+                ));
+                None
+            }
+        },
+        Ok(_) => {
+            errors.push(FieldError::new(
+                "pack_size",
+                "not_positive",
+                "must be greater than zero",
+            ));
+            None
+        }
+        Err(e) => {
+            errors.push(FieldError::new("pack_size", "invalid", e.to_string()));
+            None
+        }
+    };
+    if input.pack_price < Decimal::ZERO {
+        errors.push(FieldError::new(
+            "pack_price",
+            "negative",
+            "must not be negative",
+        ));
+    }
+    let Some(pack_base_units) = pack_base_units.filter(|_| errors.is_empty()) else {
+        return Err(Invalid(errors).into());
+    };
+    let offer = OfferRow {
+        supplier_id: supplier,
+        ingredient_id: ingredient,
+        pack_base_units: pack_base_units.normalize(),
+        pack_price: input.pack_price,
+        preferred: input.preferred,
+    };
+    flux_store::procurement::upsert_offer(conn, rid, &offer).await?;
+    Ok(offer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppliers_are_validated_field_by_field() {
+        let e = validate(&SupplierInput {
+            name: " ".into(),
+            email: Some("not-an-email".into()),
+            lead_time_days: Some(90),
+            delivery_days: Some(vec![0, 8]),
+            min_order_value: Some(Decimal::NEGATIVE_ONE),
+            ..SupplierInput::default()
+        })
+        .expect_err("invalid");
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "email",
+                "lead_time_days",
+                "delivery_days",
+                "delivery_days",
+                "min_order_value"
+            ]
+        );
+        let ok = validate(&SupplierInput {
+            name: "Huerta  SL".into(),
+            delivery_days: Some(vec![5, 2, 2]),
+            ..SupplierInput::default()
+        })
+        .expect("valid");
+        assert_eq!(ok.name, "Huerta SL");
+        assert_eq!(ok.delivery_days, [2, 5], "sorted and deduplicated");
+        assert_eq!(ok.lead_time_days, 1);
+    }
+}

@@ -1,0 +1,863 @@
+//! Purchasing: the morning recommendation (accepted into draft orders in
+//! one click), purchase orders (send, receive, print, CSV), suppliers and
+//! their offers, stock counts with low-stock alerts, and the prep list.
+//! Every page prints cleanly (the chrome is hidden by the print styles).
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, RawPathParams};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use chrono::NaiveDate;
+use flux_domain::role::Action;
+use flux_domain::FieldError;
+use flux_supply::orders::{self, Order};
+use flux_supply::stock::{self, EventInput, Kind};
+use flux_supply::suppliers::{self, OfferInput, SupplierInput};
+use flux_supply::SupplyError;
+use maud::{html, Markup};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::{WebError, WebResult};
+use crate::extract::{path_uuid, CsrfForm, TenantPage};
+use crate::format::parse_decimal;
+use crate::layout::{csrf_field, empty_state, notice_text};
+use crate::nav;
+use crate::pages::ingredients::load_kitchen;
+
+fn internal(e: SupplyError) -> WebError {
+    match e {
+        SupplyError::NotFound => WebError::NotFound,
+        SupplyError::WrongState(m) => WebError::BadRequest(m),
+        other => WebError::Internal(anyhow::anyhow!(other)),
+    }
+}
+
+fn subnav(t: &TenantPage, active: &str) -> Markup {
+    let links = [
+        ("/purchasing", "To order"),
+        ("/purchasing/orders", "Orders"),
+        ("/purchasing/stock", "Stock"),
+        ("/purchasing/suppliers", "Suppliers"),
+        ("/purchasing/prep", "Prep list"),
+    ];
+    html! {
+        nav.subnav.no-print aria-label="Purchasing" {
+            @for (path, label) in links {
+                a href=(t.href(path)) aria-current=[(path == active).then_some("page")] { (label) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    done: Option<String>,
+}
+
+fn qty(fmt: &crate::format::Fmt, v: f64) -> String {
+    fmt.num(v, if v.fract().abs() < 1e-9 { 0 } else { 2 })
+}
+
+pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
+    let kitchen = load_kitchen(&mut t).await?;
+    let r = flux_supply::plan::recommend(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today, None)
+        .await
+        .map_err(internal)?;
+    let fmt = t.fmt();
+    let editable = t.can(Action::WriteData);
+    let to_order = r
+        .plan
+        .orders
+        .iter()
+        .any(|o| o.lines.iter().any(|l| l.packs > 0));
+    let body = html! {
+        div.page-head { h1 { "What to order" } }
+        (subnav(&t, "/purchasing"))
+        @for w in &r.warnings { p.notice.warn role="status" { (w) } }
+        @if r.plan.orders.is_empty() && r.plan.nothing_needed.is_empty() {
+            (empty_state(
+                "Nothing to recommend yet",
+                "Recommendations need suppliers with offers for your ingredients, recipes, and a forecast.",
+                Some((&t.href("/purchasing/suppliers"), "Add a supplier")),
+            ))
+        }
+        @for o in &r.plan.orders {
+            @let w = r.windows.iter().find(|w| w.supplier_id == o.supplier);
+            section.card.supplier-order aria-label=(o.name) {
+                h2 { (o.name) " " span.muted.small { (fmt.money(o.total)) } }
+                @if let Some(w) = w {
+                    p.muted.small { "Arrives " (fmt.date(w.first_delivery)) "; must last until " (fmt.date(w.next_delivery)) " (" (w.days) " days)." }
+                }
+                @if let Some(note) = &o.note { p.notice.warn { (note) } }
+                table.table.stack.recommend {
+                    thead { tr {
+                        th scope="col" { "Ingredient" }
+                        th.num scope="col" { "Packs" }
+                        th.num scope="col" { "Cost" }
+                        th scope="col" { "Why" }
+                    } }
+                    tbody {
+                        @for l in o.lines.iter().filter(|l| l.packs > 0) {
+                            tr {
+                                td data-label="Ingredient" { (l.name) }
+                                td.num data-label="Packs" { (l.packs) " × " (l.pack_base_units.normalize()) " " (l.base_unit) }
+                                td.num data-label="Cost" { (fmt.money(l.cost)) }
+                                td data-label="Why" { span.small { (l.explanation) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if editable && to_order {
+            form.accept-orders method="post" action=(t.href("/purchasing/accept")) {
+                (csrf_field(&t.csrf))
+                button.btn.btn-primary type="submit" { "Create draft orders" }
+            }
+        }
+        @if !r.plan.nothing_needed.is_empty() {
+            section.card aria-labelledby="enough-h" {
+                h2 #enough-h { "Enough in stock" }
+                ul { @for l in &r.plan.nothing_needed { li { (l.name) " — " span.small.muted { (l.explanation) } } } }
+            }
+        }
+        @if !r.plan.no_offer.is_empty() {
+            p.muted.small { "No supplier offer yet for: " (r.plan.no_offer.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")) }
+        }
+    };
+    let page = t.render(
+        nav::PURCHASING,
+        "What to order",
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn accept(mut t: TenantPage, CsrfForm(_): CsrfForm<Empty>) -> WebResult {
+    t.require(Action::WriteData)?;
+    let kitchen = load_kitchen(&mut t).await?;
+    flux_supply::plan::accept(
+        &mut t.tx,
+        t.restaurant_id,
+        &kitchen,
+        kitchen.today,
+        None,
+        &[],
+    )
+    .await
+    .map_err(internal)?;
+    let to = t.href("/purchasing/orders?done=saved");
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub async fn orders_list(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
+    let rows = flux_store::procurement::orders(&mut t.tx, t.restaurant_id, None, None, 100).await?;
+    let fmt = t.fmt();
+    let body = html! {
+        div.page-head { h1 { "Purchase orders" } }
+        (subnav(&t, "/purchasing/orders"))
+        @if rows.is_empty() {
+            (empty_state("No orders yet", "Create draft orders from the recommendation.", Some((&t.href("/purchasing"), "See what to order"))))
+        } @else {
+            table.table.stack.orders {
+                thead { tr {
+                    th scope="col" { "Supplier" }
+                    th scope="col" { "Status" }
+                    th scope="col" { "Delivery" }
+                    th.num scope="col" { "Total" }
+                } }
+                tbody {
+                    @for o in &rows {
+                        tr {
+                            td data-label="Supplier" { a href=(t.href(&format!("/purchasing/orders/{}", o.purchase_order_id))) { (o.supplier_name) } }
+                            td data-label="Status" { span class={ "badge status-" (o.status) } { (o.status) } }
+                            td data-label="Delivery" { (o.delivery_date.map(|d| fmt.date(d)).unwrap_or_else(|| "–".into())) }
+                            td.num data-label="Total" { (fmt.money(o.total)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let page = t.render(
+        nav::PURCHASING,
+        "Purchase orders",
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+fn order_body(t: &TenantPage, o: &Order) -> Markup {
+    let fmt = t.fmt();
+    let editable = t.can(Action::WriteData);
+    let action = |verb: &str| t.href(&format!("/purchasing/orders/{}/{verb}", o.id));
+    html! {
+        nav.breadcrumb.no-print aria-label="Breadcrumb" { a href=(t.href("/purchasing/orders")) { "Orders" } " / " }
+        div.page-head {
+            h1 { "Order for " (o.supplier) }
+            span class={ "badge status-" (o.status) } { (o.status) }
+        }
+        p.muted {
+            (t.restaurant.name) " · created " (fmt.date(o.created_at.date_naive()))
+            @if let Some(d) = o.delivery_date { " · delivery " (fmt.date(d)) }
+        }
+        table.table.stack.order-lines {
+            thead { tr {
+                th scope="col" { "Ingredient" }
+                th.num scope="col" { "Packs" }
+                th.num scope="col" { "Quantity" }
+                th.num scope="col" { "Pack price" }
+                th.num scope="col" { "Total" }
+                @if o.status == "received" { th.num scope="col" { "Received" } }
+            } }
+            tbody {
+                @for l in &o.lines {
+                    tr {
+                        td data-label="Ingredient" { (l.ingredient) }
+                        td.num data-label="Packs" { (l.packs) " × " (l.pack_base_units) " " (l.base_unit) }
+                        td.num data-label="Quantity" { (l.quantity) " " (l.base_unit) }
+                        td.num data-label="Pack price" { (fmt.money(l.pack_price)) }
+                        td.num data-label="Total" { (fmt.money(l.cost)) }
+                        @if o.status == "received" {
+                            td.num data-label="Received" { (l.received_quantity.map(|q| q.to_string()).unwrap_or_default()) " " (l.base_unit) }
+                        }
+                    }
+                }
+            }
+            tfoot { tr { th scope="row" colspan="4" { "Total" } td.num { strong { (fmt.money(o.total)) } } } }
+        }
+        div.actions.no-print {
+            a.btn href=(action("csv")) { "Download CSV" }
+            @if editable && o.status == "draft" {
+                form method="post" action=(action("send")) { (csrf_field(&t.csrf)) button.btn.btn-primary type="submit" { "Mark as sent" } }
+            }
+            @if editable && o.status == "sent" {
+                form method="post" action=(action("receive")) { (csrf_field(&t.csrf)) button.btn.btn-primary type="submit" { "Received as ordered" } }
+            }
+            @if editable && (o.status == "draft" || o.status == "sent") {
+                form method="post" action=(action("cancel")) data-confirm="Cancel this order?" { (csrf_field(&t.csrf)) button.btn.btn-quiet type="submit" { "Cancel order" } }
+            }
+        }
+    }
+}
+
+pub async fn order_detail(
+    mut t: TenantPage,
+    params: RawPathParams,
+    Query(n): Query<Notice>,
+) -> WebResult {
+    let id = path_uuid(&params, "order_id")?;
+    let o = orders::get(&mut t.tx, t.restaurant_id, id)
+        .await
+        .map_err(internal)?;
+    let body = order_body(&t, &o);
+    let page = t.render(
+        nav::PURCHASING,
+        &format!("Order for {}", o.supplier),
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+pub async fn order_csv(mut t: TenantPage, params: RawPathParams) -> WebResult {
+    let id = path_uuid(&params, "order_id")?;
+    let o = orders::get(&mut t.tx, t.restaurant_id, id)
+        .await
+        .map_err(internal)?;
+    t.commit().await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"order-{}.csv\"",
+                    &o.id.to_string()[..8]
+                ),
+            ),
+        ],
+        orders::to_csv(&o),
+    )
+        .into_response())
+}
+
+async fn order_action(mut t: TenantPage, params: RawPathParams, verb: &str) -> WebResult {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "order_id")?;
+    let kitchen = load_kitchen(&mut t).await?;
+    match verb {
+        "send" => orders::send(&mut t.tx, t.restaurant_id, id).await,
+        "receive" => orders::receive(&mut t.tx, t.restaurant_id, id, kitchen.today, &[]).await,
+        _ => orders::cancel(&mut t.tx, t.restaurant_id, id).await,
+    }
+    .map_err(internal)?;
+    let to = t.href(&format!("/purchasing/orders/{id}?done=saved"));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub async fn send(t: TenantPage, params: RawPathParams, CsrfForm(_): CsrfForm<Empty>) -> WebResult {
+    order_action(t, params, "send").await
+}
+
+pub async fn receive(
+    t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> WebResult {
+    order_action(t, params, "receive").await
+}
+
+pub async fn cancel(
+    t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> WebResult {
+    order_action(t, params, "cancel").await
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+fn supplier_form(
+    t: &TenantPage,
+    action: &str,
+    f: &HashMap<String, String>,
+    errors: &[FieldError],
+    submit: &str,
+) -> Markup {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let err = |k: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == k)
+            .map(|e| e.message.clone())
+    };
+    html! {
+        form.card.supplier-form method="post" action=(action) novalidate {
+            (csrf_field(&t.csrf))
+            @if !errors.is_empty() { p.alert role="alert" { "Please correct the fields marked below." } }
+            @for (name, label, mode) in [("name", "Name", "text"), ("contact_name", "Contact", "text"), ("email", "E-mail", "email"), ("phone", "Phone", "tel"), ("lead_time_days", "Lead time (days)", "numeric"), ("min_order_value", "Minimum order value", "decimal")] {
+                div.field.invalid[err(name).is_some()] {
+                    label for=(name) { (label) }
+                    input id=(name) name=(name) type="text" inputmode=(mode) value=(get(name));
+                    @if let Some(e) = err(name) { p.field-error { (e) } }
+                }
+            }
+            fieldset.weekdays.invalid[err("delivery_days").is_some()] {
+                legend { "Delivers on" }
+                @for (i, d) in WEEKDAYS.iter().enumerate() {
+                    @let key = format!("day{}", i + 1);
+                    label.choice { input type="checkbox" name=(key) checked[f.contains_key(&key)]; span { (d) } }
+                }
+                @if let Some(e) = err("delivery_days") { p.field-error { (e) } }
+            }
+            div.actions { button.btn.btn-primary type="submit" { (submit) } }
+        }
+    }
+}
+
+fn supplier_input(f: &HashMap<String, String>) -> Result<SupplierInput, Vec<FieldError>> {
+    let text = |k: &str| {
+        f.get(k)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let mut errors = Vec::new();
+    let lead_time_days = match text("lead_time_days") {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "lead_time_days",
+                    "invalid",
+                    "must be a whole number of days",
+                ));
+                None
+            }
+        },
+    };
+    let min_order_value = match text("min_order_value") {
+        None => None,
+        Some(v) => match parse_decimal(&v) {
+            Some(d) => Some(d),
+            None => {
+                errors.push(FieldError::new(
+                    "min_order_value",
+                    "invalid",
+                    "must be an amount such as 150",
+                ));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SupplierInput {
+        name: text("name").unwrap_or_default(),
+        contact_name: text("contact_name"),
+        email: text("email"),
+        phone: text("phone"),
+        lead_time_days,
+        delivery_days: Some(
+            (1..=7)
+                .filter(|d| f.contains_key(&format!("day{d}")))
+                .collect(),
+        ),
+        min_order_value,
+    })
+}
+
+pub async fn suppliers_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
+    let rows = flux_store::procurement::suppliers(&mut t.tx, t.restaurant_id).await?;
+    let fmt = t.fmt();
+    let mut defaults = HashMap::new();
+    for d in 1..=5 {
+        defaults.insert(format!("day{d}"), "on".to_string());
+    }
+    defaults.insert("lead_time_days".into(), "1".into());
+    let body = html! {
+        div.page-head { h1 { "Suppliers" } }
+        (subnav(&t, "/purchasing/suppliers"))
+        @if rows.is_empty() {
+            p.muted { "No suppliers yet. Add one below, then give it offers for your ingredients." }
+        } @else {
+            table.table.stack.suppliers {
+                thead { tr { th scope="col" { "Supplier" } th scope="col" { "Delivers" } th.num scope="col" { "Lead time" } th.num scope="col" { "Minimum" } } }
+                tbody {
+                    @for s in &rows {
+                        tr {
+                            td data-label="Supplier" { a href=(t.href(&format!("/purchasing/suppliers/{}", s.supplier_id))) { (s.name) } }
+                            td data-label="Delivers" { (s.delivery_days.iter().filter_map(|d| WEEKDAYS.get(usize::try_from(*d - 1).ok()?)).copied().collect::<Vec<_>>().join(" ")) }
+                            td.num data-label="Lead time" { (s.lead_time_days) " d" }
+                            td.num data-label="Minimum" { (fmt.money(s.min_order_value)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if t.can(Action::WriteData) {
+            h2 { "Add a supplier" }
+            (supplier_form(&t, &t.href("/purchasing/suppliers"), &defaults, &[], "Add supplier"))
+        }
+    };
+    let page = t.render(
+        nav::PURCHASING,
+        "Suppliers",
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+pub async fn create_supplier(
+    mut t: TenantPage,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let errors = match supplier_input(&f).and_then(|i| suppliers::validate(&i).map_err(|e| e.0)) {
+        Ok(data) => {
+            match flux_store::procurement::insert_supplier(&mut t.tx, t.restaurant_id, &data).await
+            {
+                Ok(row) => {
+                    let to = t.href(&format!(
+                        "/purchasing/suppliers/{}?done=saved",
+                        row.supplier_id
+                    ));
+                    t.commit().await?;
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(flux_store::StoreError::Conflict(_)) => vec![FieldError::new(
+                    "name",
+                    "taken",
+                    "another supplier has this name",
+                )],
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(e) => e,
+    };
+    let body = html! {
+        div.page-head { h1 { "Add a supplier" } }
+        (subnav(&t, "/purchasing/suppliers"))
+        (supplier_form(&t, &t.href("/purchasing/suppliers"), &f, &errors, "Add supplier"))
+    };
+    let page = t.render(nav::PURCHASING, "Add a supplier", None, body);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn supplier_detail_body(
+    t: &mut TenantPage,
+    id: Uuid,
+    offer_form: &HashMap<String, String>,
+    offer_errors: &[FieldError],
+) -> WebResult<Markup> {
+    let s = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let kitchen = load_kitchen(t).await?;
+    let offers: Vec<_> = flux_store::procurement::offers(&mut t.tx, t.restaurant_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.supplier_id == id)
+        .collect();
+    let fmt = t.fmt();
+    let mut f: HashMap<String, String> = HashMap::new();
+    f.insert("name".into(), s.name.clone());
+    for (k, v) in [
+        ("contact_name", &s.contact_name),
+        ("email", &s.email),
+        ("phone", &s.phone),
+    ] {
+        if let Some(v) = v {
+            f.insert(k.into(), v.clone());
+        }
+    }
+    f.insert("lead_time_days".into(), s.lead_time_days.to_string());
+    f.insert(
+        "min_order_value".into(),
+        s.min_order_value.normalize().to_string(),
+    );
+    for d in &s.delivery_days {
+        f.insert(format!("day{d}"), "on".into());
+    }
+    let err = |k: &str| {
+        offer_errors
+            .iter()
+            .find(|e| e.field == k)
+            .map(|e| e.message.clone())
+    };
+    let editable = t.can(Action::WriteData);
+    Ok(html! {
+        nav.breadcrumb aria-label="Breadcrumb" { a href=(t.href("/purchasing/suppliers")) { "Suppliers" } " / " }
+        div.page-head { h1.break { (s.name) } }
+        section.card aria-labelledby="offers-h" {
+            h2 #offers-h { "Offers" }
+            @if offers.is_empty() { p.muted { "No offers yet: add what this supplier sells, as packs." } }
+            @else {
+                table.table.stack.offers {
+                    thead { tr { th scope="col" { "Ingredient" } th.num scope="col" { "Pack" } th.num scope="col" { "Pack price" } th scope="col" { "Preferred" } } }
+                    tbody {
+                        @for o in &offers {
+                            @let i = kitchen.ingredient(o.ingredient_id);
+                            tr {
+                                td data-label="Ingredient" { (i.map(|i| i.name.as_str()).unwrap_or("?")) }
+                                td.num data-label="Pack" { (o.pack_base_units.normalize()) " " (i.map(|i| i.base_unit.as_str()).unwrap_or("")) }
+                                td.num data-label="Pack price" { (fmt.money(o.pack_price)) }
+                                td data-label="Preferred" { @if o.preferred { span.badge.ok { "preferred" } } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if editable {
+                form.offer-form method="post" action=(t.href(&format!("/purchasing/suppliers/{id}/offers"))) novalidate {
+                    (csrf_field(&t.csrf))
+                    div.grid-2 {
+                        div.field.invalid[err("ingredient_id").is_some()] {
+                            label for="ingredient_id" { "Ingredient" }
+                            select #ingredient_id name="ingredient_id" {
+                                @for i in &kitchen.rows.ingredients {
+                                    option value=(i.ingredient_id) selected[offer_form.get("ingredient_id") == Some(&i.ingredient_id.to_string())] { (i.name) " (" (i.base_unit) ")" }
+                                }
+                            }
+                            @if let Some(e) = err("ingredient_id") { p.field-error { (e) } }
+                        }
+                        div.field.invalid[err("pack_size").is_some()] {
+                            label for="pack_size" { "Pack size" }
+                            input #pack_size name="pack_size" type="text" placeholder="e.g. 5 kg" value=(offer_form.get("pack_size").cloned().unwrap_or_default());
+                            @if let Some(e) = err("pack_size") { p.field-error { (e) } }
+                        }
+                        div.field.invalid[err("pack_price").is_some()] {
+                            label for="pack_price" { "Pack price" }
+                            input #pack_price name="pack_price" type="text" inputmode="decimal" value=(offer_form.get("pack_price").cloned().unwrap_or_default());
+                            @if let Some(e) = err("pack_price") { p.field-error { (e) } }
+                        }
+                        div.field {
+                            label.choice { input type="checkbox" name="preferred" checked[offer_form.contains_key("preferred")]; span { "Preferred supplier for this ingredient" } }
+                        }
+                    }
+                    div.actions { button.btn type="submit" { "Save offer" } }
+                }
+            }
+        }
+        @if editable {
+            h2 { "Details" }
+            (supplier_form(t, &t.href(&format!("/purchasing/suppliers/{id}")), &f, &[], "Save supplier"))
+        }
+    })
+}
+
+pub async fn supplier_detail(
+    mut t: TenantPage,
+    params: RawPathParams,
+    Query(n): Query<Notice>,
+) -> WebResult {
+    let id = path_uuid(&params, "supplier_id")?;
+    let body = supplier_detail_body(&mut t, id, &HashMap::new(), &[]).await?;
+    let page = t.render(
+        nav::PURCHASING,
+        "Supplier",
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+pub async fn update_supplier(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "supplier_id")?;
+    let data = supplier_input(&f)
+        .and_then(|i| suppliers::validate(&i).map_err(|e| e.0))
+        .map_err(|e| {
+            WebError::BadRequest(
+                e.iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+    flux_store::procurement::update_supplier(&mut t.tx, t.restaurant_id, id, &data)
+        .await
+        .map_err(|e| WebError::BadRequest(e.to_string()))?
+        .ok_or(WebError::NotFound)?;
+    let to = t.href(&format!("/purchasing/suppliers/{id}?done=saved"));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub async fn save_offer(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "supplier_id")?;
+    let kitchen = load_kitchen(&mut t).await?;
+    let ingredient = f.get("ingredient_id").and_then(|v| Uuid::parse_str(v).ok());
+    let price = f.get("pack_price").and_then(|p| parse_decimal(p));
+    let errors = match (ingredient, price) {
+        (Some(ingredient), Some(pack_price)) => {
+            let input = OfferInput {
+                pack_size: f.get("pack_size").cloned().unwrap_or_default(),
+                pack_price,
+                preferred: f.contains_key("preferred"),
+            };
+            match suppliers::set_offer(&mut t.tx, t.restaurant_id, &kitchen, id, ingredient, &input)
+                .await
+            {
+                Ok(_) => {
+                    let to = t.href(&format!("/purchasing/suppliers/{id}?done=saved"));
+                    t.commit().await?;
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(SupplyError::Invalid(i)) => i.0,
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        (None, _) => vec![FieldError::new(
+            "ingredient_id",
+            "required",
+            "choose an ingredient",
+        )],
+        (_, None) => vec![FieldError::new(
+            "pack_price",
+            "invalid",
+            "must be an amount such as 11.50",
+        )],
+    };
+    let body = supplier_detail_body(&mut t, id, &f, &errors).await?;
+    let page = t.render(nav::PURCHASING, "Supplier", None, body);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
+    let kitchen = load_kitchen(&mut t).await?;
+    let lines = flux_supply::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today)
+        .await
+        .map_err(internal)?;
+    let fmt = t.fmt();
+    let editable = t.can(Action::WriteData);
+    let body = html! {
+        div.page-head { h1 { "Stock" } }
+        (subnav(&t, "/purchasing/stock"))
+        p.muted.small { "On hand = last count − what sales used through recipes + deliveries − waste. Enter a count to correct it." }
+        @if lines.is_empty() {
+            (empty_state("No ingredients yet", "Add ingredients first.", Some((&t.href("/ingredients"), "Ingredients"))))
+        } @else {
+            form.count-form method="post" action=(t.href("/purchasing/stock")) novalidate {
+                (csrf_field(&t.csrf))
+                table.table.stack.stock {
+                    thead { tr {
+                        th scope="col" { "Ingredient" }
+                        th.num scope="col" { "On hand" }
+                        th.num scope="col" { "Needed until delivery" }
+                        th scope="col" { "Count now" }
+                    } }
+                    tbody {
+                        @for l in &lines {
+                            tr.low[l.low] {
+                                td data-label="Ingredient" {
+                                    (l.ingredient)
+                                    @if l.low { span.badge.warn { "low" } }
+                                }
+                                td.num data-label="On hand" {
+                                    @match l.on_hand { Some(h) => { (qty(&fmt, h)) " " (l.base_unit) } None => { span.muted { "not counted" } } }
+                                }
+                                td.num data-label="Needed until delivery" {
+                                    @if let (Some(n), Some(d)) = (l.need_until_delivery_p50, l.next_delivery) { (qty(&fmt, n)) " " (l.base_unit) " by " (fmt.date_short(d)) } @else { "–" }
+                                }
+                                td data-label="Count now" {
+                                    label.sr-only for={ "count-" (l.ingredient_id) } { "Count of " (l.ingredient) " in " (l.base_unit) }
+                                    input id={ "count-" (l.ingredient_id) } name={ "count-" (l.ingredient_id) } type="text" inputmode="decimal" disabled[!editable] placeholder=(l.base_unit);
+                                }
+                            }
+                        }
+                    }
+                }
+                @if editable { div.actions { button.btn.btn-primary type="submit" { "Save count" } } }
+            }
+        }
+    };
+    let page = t.render(
+        nav::PURCHASING,
+        "Stock",
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+pub async fn save_count(
+    mut t: TenantPage,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let kitchen = load_kitchen(&mut t).await?;
+    let mut items = Vec::new();
+    for (k, v) in &f {
+        let Some(id) = k
+            .strip_prefix("count-")
+            .and_then(|i| Uuid::parse_str(i).ok())
+        else {
+            continue;
+        };
+        if v.trim().is_empty() {
+            continue;
+        }
+        let quantity = parse_decimal(v)
+            .ok_or_else(|| WebError::BadRequest(format!("{v:?} is not a quantity")))?;
+        items.push(EventInput {
+            ingredient_id: id,
+            quantity,
+            unit: None,
+            note: None,
+        });
+    }
+    if !items.is_empty() {
+        stock::record(
+            &mut t.tx,
+            t.restaurant_id,
+            &kitchen,
+            Kind::Count,
+            kitchen.today,
+            &items,
+        )
+        .await
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    }
+    let to = t.href("/purchasing/stock?done=saved");
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct PrepParams {
+    date: Option<String>,
+}
+
+pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebResult {
+    let kitchen = load_kitchen(&mut t).await?;
+    let date = p
+        .date
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(kitchen.today);
+    let stored = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
+    let settings =
+        flux_domain::settings::Settings::from_stored(stored.iter().map(|(k, v)| (k.as_str(), v)));
+    let level = flux_supply::prep::level_from_setting(settings.service_level);
+    let list = flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
+        .await
+        .map_err(internal)?;
+    let fmt = t.fmt();
+    let body = html! {
+        div.page-head { h1 { "Prep list · " (fmt.date(date)) } }
+        (subnav(&t, "/purchasing/prep"))
+        form.filters.no-print method="get" action=(t.href("/purchasing/prep")) {
+            div.field { label for="date" { "Day" } input #date type="date" name="date" value=(date); }
+            div.filter-actions { button.btn type="submit" { "Show" } }
+        }
+        p.muted.small { "Ready for " (fmt.percent(level, 0)) " of likely days (the service level in settings)." }
+        @for n in &list.notes { p.notice.warn { (n) } }
+        @if !list.preps.is_empty() {
+            section.card aria-labelledby="preps-h" {
+                h2 #preps-h { "Preps" }
+                table.table.stack.preps {
+                    thead { tr { th scope="col" { "Prep" } th.num scope="col" { "Quantity" } th.num scope="col" { "Batches" } th scope="col" { "For" } } }
+                    tbody {
+                        @for p in &list.preps {
+                            tr {
+                                td data-label="Prep" { (p.prep) }
+                                td.num data-label="Quantity" { (fmt.qty(p.quantity)) " " (p.unit) }
+                                td.num data-label="Batches" { (fmt.qty(p.batches)) }
+                                td data-label="For" { (p.for_dishes.join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.card aria-labelledby="dishes-h" {
+            h2 #dishes-h { "Portions" }
+            @if list.dishes.is_empty() { p.muted { "No forecast for dishes with recipes on this day." } }
+            @else {
+                table.table.stack.prep-dishes {
+                    thead { tr { th scope="col" { "Dish" } th.num scope="col" { "Expected" } th.num scope="col" { "Be ready for" } } }
+                    tbody {
+                        @for d in &list.dishes {
+                            tr {
+                                td data-label="Dish" { (d.dish) }
+                                td.num data-label="Expected" { (fmt.num(d.p50, 0)) }
+                                td.num data-label="Be ready for" { strong { (d.portions) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let page = t.render(nav::PURCHASING, "Prep list", None, body);
+    t.commit().await?;
+    Ok(page.into_response())
+}
