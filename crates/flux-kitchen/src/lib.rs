@@ -67,6 +67,8 @@ pub struct Kitchen {
     pub today: NaiveDate,
     /// The `waste_factor_enabled` setting: the default for every figure.
     pub waste_enabled: bool,
+    /// All the restaurant's settings (service level, horizon, ...).
+    pub settings: flux_domain::settings::Settings,
 }
 
 impl Kitchen {
@@ -82,7 +84,9 @@ impl Kitchen {
             stored.iter().map(|(k, v)| (k.as_str(), v)),
         );
         let rows = flux_store::costing::book_rows(conn, rid).await?;
-        Kitchen::from_rows(rows, today, settings.waste_factor_enabled)
+        let mut kitchen = Kitchen::from_rows(rows, today, settings.waste_factor_enabled)?;
+        kitchen.settings = settings;
+        Ok(kitchen)
     }
 
     /// Builds the book from rows (also used to try a change before storing it).
@@ -98,6 +102,10 @@ impl Kitchen {
             names,
             today,
             waste_enabled,
+            settings: flux_domain::settings::Settings {
+                waste_factor_enabled: waste_enabled,
+                ..Default::default()
+            },
         })
     }
 

@@ -49,26 +49,6 @@ pub struct PrepList {
     pub notes: Vec<String>,
 }
 
-/// The `level` quantile of a day's forecast, read off the piecewise-linear
-/// quantile function through p10, p50, p90 and p99.
-pub fn quantile(f: &QuantileForecast, level: f64) -> f64 {
-    let knots = [
-        (0.0, 0.0),
-        (0.1, f.p10),
-        (0.5, f.p50),
-        (0.9, f.p90),
-        (0.99, f.p99),
-    ];
-    let level = level.clamp(0.0, 0.99);
-    for w in knots.windows(2) {
-        let ((q0, v0), (q1, v1)) = (w[0], w[1]);
-        if level <= q1 {
-            return v0 + (v1 - v0) * (level - q0) / (q1 - q0);
-        }
-    }
-    f.p99
-}
-
 pub async fn prep_list(
     conn: &mut PgConnection,
     rid: Uuid,
@@ -92,7 +72,9 @@ pub async fn prep_list(
             p90: f.p90,
             p99: f.p99,
         };
-        let portions = quantile(&q, service_level).max(0.0).ceil();
+        // The same quantile function purchasing samples from, so the prep
+        // list and the orders agree on what a busy day looks like.
+        let portions = q.quantile(service_level).max(0.0).ceil();
         let portions_u32 = portions.to_u32().unwrap_or(0);
         dishes.push(PrepDish {
             menu_item_id: f.menu_item_id,
@@ -199,26 +181,5 @@ pub fn level_from_setting(setting: f64) -> f64 {
         setting.clamp(0.5, 0.99)
     } else {
         0.9
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_interpolate_between_the_forecast_knots() {
-        let f = QuantileForecast {
-            mean: 11.0,
-            p10: 5.0,
-            p50: 10.0,
-            p90: 18.0,
-            p99: 25.0,
-        };
-        assert_eq!(quantile(&f, 0.5), 10.0);
-        assert_eq!(quantile(&f, 0.9), 18.0);
-        assert!((quantile(&f, 0.7) - 14.0).abs() < 1e-9);
-        assert!((quantile(&f, 0.05) - 2.5).abs() < 1e-9);
-        assert_eq!(quantile(&f, 1.0), 25.0, "clamped at p99");
     }
 }

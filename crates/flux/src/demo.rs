@@ -239,6 +239,9 @@ async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
     if confirmed > 0 {
         println!("confirmed {confirmed} recipes from the built-in library");
     }
+    if let Some(suppliers) = ensure_suppliers(pool, user, rid).await? {
+        println!("added {suppliers} suppliers with offers and last night's stock count");
+    }
     let outcome = flux_demand::run(
         pool,
         rid,
@@ -282,6 +285,115 @@ async fn confirm_library_recipes(
     }
     tx.commit().await?;
     Ok(confirmed)
+}
+
+/// Three suppliers by ingredient family, an offer for every ingredient
+/// (packs at a bulk price a little under the ingredient's cost) and a stock
+/// count, so purchasing has something to recommend. Only the first time.
+async fn ensure_suppliers(
+    pool: &flux_store::PgPool,
+    user: Uuid,
+    rid: Uuid,
+) -> anyhow::Result<Option<usize>> {
+    use flux_costing::Category;
+    use rust_decimal::Decimal;
+
+    let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
+    if !flux_store::procurement::suppliers(&mut tx, rid)
+        .await?
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
+    // (name, delivery weekdays, lead time, minimum order, families)
+    let plan: [(&str, &[i64], i64, i64, &[Category]); 3] = [
+        (
+            "Mercat Central Fruites",
+            &[1, 2, 3, 4, 5, 6],
+            1,
+            60,
+            &[Category::Produce, Category::Bakery],
+        ),
+        (
+            "Carns i Peixos Vidal",
+            &[2, 4, 6],
+            1,
+            150,
+            &[Category::Meat, Category::Seafood, Category::Frozen],
+        ),
+        ("Distribucions Rebost", &[1, 4], 2, 200, &[]),
+    ];
+    let mut ids = Vec::new();
+    for (name, days, lead, minimum, _) in &plan {
+        let data = flux_supply::suppliers::validate(&flux_supply::suppliers::SupplierInput {
+            name: (*name).into(),
+            email: Some(format!(
+                "pedidos@{}.example",
+                name.split(' ').next().unwrap_or("proveedor").to_lowercase()
+            )),
+            lead_time_days: Some(*lead),
+            delivery_days: Some(days.to_vec()),
+            min_order_value: Some(Decimal::from(*minimum)),
+            ..Default::default()
+        })?;
+        ids.push(
+            flux_store::procurement::insert_supplier(&mut tx, rid, &data)
+                .await?
+                .supplier_id,
+        );
+    }
+    let mut counts = Vec::new();
+    for (i, ingredient) in kitchen.rows.ingredients.iter().enumerate() {
+        let family = Category::parse(&ingredient.category);
+        let supplier = plan
+            .iter()
+            .position(|(_, _, _, _, families)| families.contains(&family))
+            .unwrap_or(2);
+        let pack = match ingredient.base_unit.as_str() {
+            "each" => "24 each",
+            "l" => "5 l",
+            _ if family == Category::Produce => "5 kg",
+            _ => "2 kg",
+        };
+        let pack_base =
+            Decimal::from_str_exact(pack.split(' ').next().unwrap_or("1")).unwrap_or(Decimal::ONE);
+        let offer = flux_supply::suppliers::OfferInput {
+            pack_size: pack.into(),
+            pack_price: (ingredient.unit_cost * pack_base * Decimal::new(95, 2)).round_dp(2),
+            preferred: true,
+        };
+        flux_supply::suppliers::set_offer(
+            &mut tx,
+            rid,
+            &kitchen,
+            ids[supplier],
+            ingredient.ingredient_id,
+            &offer,
+        )
+        .await?;
+        // Between none and a pack and a half on the shelf.
+        counts.push(flux_supply::stock::EventInput {
+            ingredient_id: ingredient.ingredient_id,
+            quantity: pack_base * Decimal::from(i % 4) / Decimal::TWO,
+            unit: None,
+            note: Some("demo count".into()),
+        });
+    }
+    if !counts.is_empty() {
+        let yesterday = kitchen.today - chrono::Duration::days(1);
+        flux_supply::stock::record(
+            &mut tx,
+            rid,
+            &kitchen,
+            flux_supply::stock::Kind::Count,
+            yesterday,
+            &counts,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(ids.len()))
 }
 
 async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uuid> {

@@ -116,7 +116,7 @@ pub async fn explode(
                     "`source` needs `from` and `to`",
                 ));
             };
-            check_range(from, to)?;
+            super::check_period(from, to)?;
             match (source, b.level.as_deref()) {
                 ("sales", None) => {
                     flux_kitchen::explode::sales_demand(&mut t.tx, t.restaurant_id, from, to)
@@ -171,22 +171,6 @@ pub async fn explode(
     Ok(Json(kitchen.explode_items(&demand)?))
 }
 
-fn check_range(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
-    if from > to {
-        return Err(ApiError::new(
-            Code::InvalidQuery,
-            "`from` must not be after `to`",
-        ));
-    }
-    if (to - from).num_days() > 3660 {
-        return Err(ApiError::new(
-            Code::InvalidQuery,
-            "the range is limited to 10 years",
-        ));
-    }
-    Ok(())
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
@@ -216,7 +200,7 @@ pub async fn profitability(
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let to = q.to.unwrap_or(kitchen.today - Duration::days(1));
     let from = q.from.unwrap_or(to - Duration::days(27));
-    check_range(from, to)?;
+    super::check_period(from, to)?;
     let options = kitchen.options(q.waste, q.date);
     let report = flux_kitchen::report::profitability(
         &mut t.tx,

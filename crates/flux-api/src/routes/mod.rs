@@ -15,3 +15,25 @@ pub mod restaurants;
 pub mod sales;
 pub mod settings;
 pub mod uploads;
+
+use chrono::NaiveDate;
+
+use crate::error::{ApiError, Code};
+
+/// The one rule for date ranges in query strings: in order, at most ten
+/// years (a bound on the work one request can ask for).
+pub(crate) fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), ApiError> {
+    if from > to {
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "`from` must not be after `to`",
+        ));
+    }
+    if (to - from).num_days() > 3660 {
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "the range is limited to 10 years",
+        ));
+    }
+    Ok(())
+}

@@ -741,12 +741,9 @@ pub async fn prep_list(
 ) -> ApiResult<Json<flux_supply::prep::PrepList>> {
     check_level(q.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let stored = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    let settings =
-        flux_domain::settings::Settings::from_stored(stored.iter().map(|(k, v)| (k.as_str(), v)));
     let level = q
         .service_level
-        .unwrap_or_else(|| flux_supply::prep::level_from_setting(settings.service_level));
+        .unwrap_or_else(|| flux_supply::prep::level_from_setting(kitchen.settings.service_level));
     let date = q.date.unwrap_or(kitchen.today);
     let list =
         flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level).await?;

@@ -23,18 +23,7 @@ impl Range {
     fn resolve(&self) -> Result<(NaiveDate, NaiveDate), ApiError> {
         let to = self.to.unwrap_or_else(|| Utc::now().date_naive());
         let from = self.from.unwrap_or(to - Duration::days(90));
-        if from > to {
-            return Err(ApiError::new(
-                Code::InvalidQuery,
-                "`from` must not be after `to`",
-            ));
-        }
-        if (to - from).num_days() > 3660 {
-            return Err(ApiError::new(
-                Code::InvalidQuery,
-                "the range is limited to 10 years",
-            ));
-        }
+        super::check_period(from, to)?;
         Ok((from, to))
     }
 }

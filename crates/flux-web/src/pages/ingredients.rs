@@ -5,8 +5,6 @@
 use axum::extract::{Query, RawPathParams};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
 use chrono::NaiveDate;
 use flux_costing::{Unit, WasteFactor};
 use flux_domain::role::Action;
@@ -18,13 +16,13 @@ use maud::{html, Markup};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{path_uuid, CsrfForm, TenantPage};
 use crate::format::{parse_decimal, url_encode, Fmt};
 use crate::layout::{csrf_field, described_by, empty_state, field, notice_text};
 use crate::nav;
+use crate::pages::menu::{decode_cursor, encode_cursor};
 
 const PAGE: i64 = 25;
 
@@ -49,16 +47,6 @@ pub struct ListParams {
     q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
-}
-
-fn encode_cursor(key: &str, id: Uuid) -> String {
-    B64.encode(format!("{id}{key}"))
-}
-
-fn decode_cursor(c: &str) -> Option<(String, Uuid)> {
-    let raw = String::from_utf8(B64.decode(c).ok()?).ok()?;
-    let (id, key) = raw.split_at_checked(36)?;
-    Some((key.to_string(), Uuid::parse_str(id).ok()?))
 }
 
 /// A price per base unit: cents are too coarse for a gram of saffron.

@@ -32,11 +32,11 @@ pub struct ListParams {
 }
 
 /// Keyset cursor: the last row's (name key, id), opaque to the visitor.
-fn encode_cursor(key: &str, id: Uuid) -> String {
+pub(crate) fn encode_cursor(key: &str, id: Uuid) -> String {
     B64.encode(format!("{id}{key}"))
 }
 
-fn decode_cursor(c: &str) -> Option<(String, Uuid)> {
+pub(crate) fn decode_cursor(c: &str) -> Option<(String, Uuid)> {
     let raw = String::from_utf8(B64.decode(c).ok()?).ok()?;
     let (id, key) = raw.split_at_checked(36)?;
     Some((key.to_string(), Uuid::parse_str(id).ok()?))

@@ -803,10 +803,7 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(kitchen.today);
-    let stored = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    let settings =
-        flux_domain::settings::Settings::from_stored(stored.iter().map(|(k, v)| (k.as_str(), v)));
-    let level = flux_supply::prep::level_from_setting(settings.service_level);
+    let level = flux_supply::prep::level_from_setting(kitchen.settings.service_level);
     let list = flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
         .await
         .map_err(internal)?;
