@@ -118,30 +118,31 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     )
     .await?
     .0;
-    let sales = flux_store::forecasts::daily_sales(&mut tx, rid, as_of).await?;
+    let series = flux_store::forecasts::daily_series(&mut tx, rid, as_of).await?;
     tx.commit().await?;
-    if sales.is_empty() {
+    if series.is_empty() {
         return Err(DemandError::NoHistory);
     }
     let meta: HashMap<Uuid, (String, Option<String>, bool)> = items
         .into_iter()
         .map(|m| (m.menu_item_id, (m.name, m.category, m.active)))
         .collect();
-    let totals: Vec<DailyTotal> = sales
-        .into_iter()
-        .filter(|s| meta.get(&s.menu_item_id).is_some_and(|m| m.2))
-        .map(|s| DailyTotal {
-            item: s.menu_item_id.to_string(),
-            category: meta.get(&s.menu_item_id).and_then(|m| m.1.clone()),
-            date: s.business_date,
-            quantity: s.quantity,
-            promo_share: if s.quantity > 0.0 {
-                s.promo_quantity / s.quantity
-            } else {
-                0.0
-            },
-        })
-        .collect();
+    let mut totals: Vec<DailyTotal> = Vec::new();
+    for s in series {
+        let Some((_, category, true)) = meta.get(&s.menu_item_id) else {
+            continue;
+        };
+        let item = s.menu_item_id.to_string();
+        for ((date, quantity), promo) in s.dates.into_iter().zip(s.quantity).zip(s.promo_quantity) {
+            totals.push(DailyTotal {
+                item: item.clone(),
+                category: category.clone(),
+                date,
+                quantity,
+                promo_share: if quantity > 0.0 { promo / quantity } else { 0.0 },
+            });
+        }
+    }
     let mut engine_input = restaurant_from_daily(totals, &closed, Some(as_of));
     engine_input.country = settings
         .holiday_country

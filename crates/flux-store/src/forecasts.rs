@@ -31,6 +31,40 @@ pub async fn daily_sales(
     .await?)
 }
 
+/// One dish's whole daily history, as parallel arrays in date order.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DailySeries {
+    pub menu_item_id: Uuid,
+    pub dates: Vec<NaiveDate>,
+    pub quantity: Vec<f64>,
+    pub promo_quantity: Vec<f64>,
+}
+
+/// Every dish's history before `before`, one row per dish.
+///
+/// The forecaster reads a restaurant's whole history (tens of thousands of
+/// daily rows) on every run; aggregating into arrays in the database sends
+/// one row per dish instead of one per dish-day, which removes most of the
+/// per-row protocol and decoding work (see `docs/benchmarks.md`).
+pub async fn daily_series(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    before: NaiveDate,
+) -> Result<Vec<DailySeries>> {
+    Ok(sqlx::query_as(
+        "select menu_item_id,
+                array_agg(business_date order by business_date) as dates,
+                array_agg(quantity::float8 order by business_date) as quantity,
+                array_agg(promo_quantity::float8 order by business_date) as promo_quantity
+         from daily_item_sales where restaurant_id = $1 and business_date < $2
+         group by menu_item_id",
+    )
+    .bind(rid)
+    .bind(before)
+    .fetch_all(conn)
+    .await?)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Run {
     pub forecast_run_id: Uuid,
