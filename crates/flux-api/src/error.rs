@@ -43,6 +43,7 @@ pub enum Code {
     InvalidRecipe,
     RecipeCycle,
     NoCostAsOf,
+    MailFailed,
     Internal,
 }
 
@@ -77,6 +78,7 @@ impl Code {
             Code::InvalidRecipe => "invalid_recipe",
             Code::RecipeCycle => "recipe_cycle",
             Code::NoCostAsOf => "no_cost_as_of",
+            Code::MailFailed => "mail_failed",
             Code::Internal => "internal_error",
         }
     }
@@ -110,6 +112,7 @@ impl Code {
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Code::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            Code::MailFailed => StatusCode::BAD_GATEWAY,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -43,6 +43,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Largest sales file accepted by the upload endpoints.
     pub max_upload_bytes: usize,
+    /// E-mails purchase orders to suppliers when they are sent; `None`
+    /// leaves sending to the operator (CSV, printed page).
+    pub mailer: Option<flux_supply::mail::Mailer>,
 }
 
 impl ServerConfig {
@@ -55,6 +58,7 @@ impl ServerConfig {
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 256 * 1024 * 1024,
+            mailer: None,
         }
     }
 }
@@ -66,6 +70,7 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub trust_forwarded_for: bool,
     pub max_upload_bytes: u64,
+    pub mailer: Option<flux_supply::mail::Mailer>,
 }
 
 impl AppState {
@@ -141,6 +146,7 @@ impl Application {
             )),
             trust_forwarded_for: config.trust_forwarded_for,
             max_upload_bytes: config.max_upload_bytes as u64,
+            mailer: config.mailer.clone(),
         };
         Ok(Self {
             listener,

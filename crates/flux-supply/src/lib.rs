@@ -13,10 +13,12 @@
 //! - [`orders`]: purchase orders from draft to sent to received (receipts
 //!   become deliveries in stock), with a CSV for the supplier.
 //! - [`prep`]: the kitchen's prep list for a day.
+//! - [`mail`]: e-mailing an order to its supplier, when SMTP is configured.
 //!
 //! The maths lives in the pure `flux-procurement` crate; this crate only
 //! gathers its inputs inside the tenant transaction and stores results.
 
+pub mod mail;
 pub mod orders;
 pub mod plan;
 pub mod prep;

@@ -28,6 +28,9 @@ pub struct Order {
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     pub lines: Vec<OrderLine>,
+    /// Set when sending e-mailed the order to the supplier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emailed_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +62,7 @@ impl Order {
             created_at: o.created_at,
             sent_at: o.sent_at,
             received_at: o.received_at,
+            emailed_to: None,
             lines: lines
                 .into_iter()
                 .map(|l| OrderLine {
@@ -341,6 +345,7 @@ mod tests {
             created_at: chrono::DateTime::UNIX_EPOCH,
             sent_at: None,
             received_at: None,
+            emailed_to: None,
             lines: vec![OrderLine {
                 line_no: 0,
                 ingredient_id: Uuid::nil(),

@@ -47,6 +47,7 @@ pub struct WebState {
     tokens: Arc<TokenKeys>,
     max_upload_bytes: u64,
     trust_forwarded_for: bool,
+    mailer: Option<flux_supply::mail::Mailer>,
 }
 
 impl WebState {
@@ -63,6 +64,7 @@ impl WebState {
             )),
             max_upload_bytes,
             trust_forwarded_for: false,
+            mailer: None,
         }
     }
 
@@ -71,6 +73,16 @@ impl WebState {
     pub fn trust_forwarded_for(mut self, trust: bool) -> Self {
         self.trust_forwarded_for = trust;
         self
+    }
+
+    /// E-mail purchase orders to suppliers when they are sent.
+    pub fn mailer(mut self, mailer: Option<flux_supply::mail::Mailer>) -> Self {
+        self.mailer = mailer;
+        self
+    }
+
+    pub(crate) fn mail(&self) -> Option<&flux_supply::mail::Mailer> {
+        self.mailer.as_ref()
     }
 
     pub(crate) fn pool(&self) -> &PgPool {

@@ -95,6 +95,13 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For for client addresses (only behind a proxy).
     #[arg(long, env = "FLUX_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: Option<bool>,
+    /// SMTP server for e-mailing purchase orders, e.g.
+    /// smtps://user:pass@mail.example:465 (default: no e-mail).
+    #[arg(long, env = "FLUX_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of those e-mails, e.g. "Bistro <orders@bistro.example>".
+    #[arg(long, env = "FLUX_SMTP_FROM")]
+    pub smtp_from: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,8 @@ struct FileConfig {
     addr: Option<SocketAddr>,
     jwt_secret: Option<String>,
     trust_forwarded_for: Option<bool>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub jwt_secret: Option<String>,
     pub trust_forwarded_for: bool,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -43,11 +47,15 @@ impl Config {
             None if Path::new("flux.toml").exists() => read_file(Path::new("flux.toml"))?,
             None => FileConfig::default(),
         };
-        let (addr, jwt, trust) = match &cli.command {
-            Command::Serve(s) | Command::Demo(s) => {
-                (s.addr, s.jwt_secret.clone(), s.trust_forwarded_for)
-            }
-            _ => (None, None, None),
+        let (addr, jwt, trust, smtp_url, smtp_from) = match &cli.command {
+            Command::Serve(s) | Command::Demo(s) => (
+                s.addr,
+                s.jwt_secret.clone(),
+                s.trust_forwarded_for,
+                s.smtp_url.clone(),
+                s.smtp_from.clone(),
+            ),
+            _ => (None, None, None, None, None),
         };
         let data_dir = g
             .data_dir
@@ -66,6 +74,8 @@ impl Config {
                 .context("default address")?,
             jwt_secret: jwt.or(file.jwt_secret),
             trust_forwarded_for: trust.or(file.trust_forwarded_for).unwrap_or(false),
+            smtp_url: smtp_url.or(file.smtp_url),
+            smtp_from: smtp_from.or(file.smtp_from),
         })
     }
 }

@@ -34,13 +34,23 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let mut server = ServerConfig::new(config.addr, jwt_secret(config)?);
     server.trust_forwarded_for = config.trust_forwarded_for;
+    server.mailer = match (&config.smtp_url, &config.smtp_from) {
+        (None, _) => None,
+        (Some(url), Some(from)) => Some(
+            flux_supply::mail::Mailer::from_url(url, from).context("SMTP settings")?,
+        ),
+        (Some(_), None) => anyhow::bail!(
+            "--smtp-url needs --smtp-from (FLUX_SMTP_FROM): the address orders are sent from"
+        ),
+    };
     let pages = flux_web::router(
         flux_web::WebState::new(
             pool.clone(),
             &server.jwt_secret,
             server.max_upload_bytes as u64,
         )
-        .trust_forwarded_for(server.trust_forwarded_for),
+        .trust_forwarded_for(server.trust_forwarded_for)
+        .mailer(server.mailer.clone()),
     );
     let app = Application::build_with_pages(&server, pool.clone(), pages)
         .await

@@ -625,17 +625,39 @@ pub async fn edit_order(
     Ok(Json(order))
 }
 
-/// Mark a draft as sent; its quantities now count as on order. The
+/// Mark a draft as sent; its quantities now count as on order. With SMTP
+/// configured and a supplier e-mail address, the order is e-mailed with its
+/// CSV attached first (502 `mail_failed` leaves it a draft); otherwise the
 /// supplier's copy is at `.../csv`.
 #[utoipa::path(post, path = "/{restaurant_id}/purchasing/orders/{order_id}/send", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), ("order_id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem)),
+        (status = 409, body = Problem), (status = 502, body = Problem)),
     security(("bearer" = [])))]
-pub async fn send_order(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<Order>> {
+pub async fn send_order(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    mut t: Tenant,
+    params: RawPathParams,
+) -> ApiResult<Json<Order>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "order_id")?;
-    let order = orders::send(&mut t.tx, t.restaurant_id, id).await?;
+    let mut order = orders::send(&mut t.tx, t.restaurant_id, id).await?;
+    if let Some(mailer) = &state.mailer {
+        let supplier = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        if let Some(to) = supplier.email {
+            let restaurant = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            // Mail before commit: if it fails, the order stays a draft.
+            mailer
+                .send_order(&restaurant.name, &order, &to)
+                .await
+                .map_err(|e| ApiError::new(Code::MailFailed, e.to_string()))?;
+            order.emailed_to = Some(to);
+        }
+    }
     t.commit().await?;
     Ok(Json(order))
 }

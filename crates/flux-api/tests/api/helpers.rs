@@ -21,12 +21,18 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A server whose configuration `configure` adjusts (e.g. an SMTP mailer).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let db = flux_testkit::fresh_db().await;
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect as flux_app");
     let mut config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
     config.max_upload_bytes = MAX_UPLOAD;
+    configure(&mut config);
     let app = Application::build(&config, pool.clone())
         .await
         .expect("bind");

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, User};
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, User};
 
 fn dec(v: &Value) -> Decimal {
     match v {
@@ -466,4 +466,129 @@ async fn purchasing_is_tenant_isolated() {
         .get(&format!("{theirs}/purchasing/orders/{order}"), &chef)
         .await;
     assert_eq!(o["status"], "draft", "the other tenant could not send it");
+}
+
+/// A minimal SMTP server that accepts one message and hands back what it
+/// received (envelope recipients and the raw message).
+async fn smtp_sink() -> (String, tokio::task::JoinHandle<(Vec<String>, String)>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind sink");
+    let url = format!("smtp://{}", listener.local_addr().expect("addr"));
+    let handle = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.expect("a client");
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut rcpt = Vec::new();
+        let mut data = String::new();
+        write.write_all(b"220 sink ESMTP\r\n").await.expect("greet");
+        while let Ok(Some(line)) = lines.next_line().await {
+            let upper = line.to_ascii_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                b"250-sink\r\n250 OK\r\n"
+            } else if upper.starts_with("RCPT TO") {
+                rcpt.push(line.clone());
+                b"250 OK\r\n"
+            } else if upper == "DATA" {
+                write.write_all(b"354 go ahead\r\n").await.expect("354");
+                while let Ok(Some(l)) = lines.next_line().await {
+                    if l == "." {
+                        break;
+                    }
+                    data.push_str(&l);
+                    data.push('\n');
+                }
+                b"250 queued\r\n"
+            } else if upper == "QUIT" {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                break;
+            } else {
+                b"250 OK\r\n"
+            };
+            write.write_all(reply).await.expect("reply");
+        }
+        (rcpt, data)
+    });
+    (url, handle)
+}
+
+#[tokio::test]
+async fn sending_an_order_e_mails_it_to_the_supplier_with_its_csv() {
+    let (url, sink) = smtp_sink().await;
+    let mailer = flux_supply::mail::Mailer::from_url(&url, "Bistro <orders@bistro.example>")
+        .expect("mailer");
+    let app = spawn_app_with(move |c| c.mailer = Some(mailer)).await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/suppliers/{}", k.supplier),
+            Some(&chef.access),
+            Some(json!({"name": "Huerta", "email": "pedidos@huerta.example", "lead_time_days": 1,
+                        "delivery_days": [1, 2, 3, 4, 5, 6, 7]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, o) = app
+        .post(
+            &format!("{base}/purchasing/orders"),
+            &chef,
+            json!({"supplier_id": k.supplier, "lines": [{"ingredient_id": k.tomatoes, "packs": 2}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    let id = o["id"].as_str().expect("id");
+    let (s, sent) = app
+        .post(&format!("{base}/purchasing/orders/{id}/send"), &chef, json!(null))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{sent}");
+    assert_eq!(sent["emailed_to"], "pedidos@huerta.example");
+    let (rcpt, message) = tokio::time::timeout(std::time::Duration::from_secs(10), sink)
+        .await
+        .expect("the sink got the message in time")
+        .expect("sink task");
+    assert!(rcpt.iter().any(|r| r.contains("pedidos@huerta.example")), "{rcpt:?}");
+    assert!(message.contains("Subject: Purchase order from Bistro"), "{message}");
+    assert!(message.contains("order-"), "the CSV is attached: {message}");
+    assert!(message.contains("2 =C3=97 5 kg Tomatoes") || message.contains("2 × 5 kg Tomatoes"), "{message}");
+}
+
+#[tokio::test]
+async fn an_unreachable_mail_server_leaves_the_order_a_draft() {
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let mailer = flux_supply::mail::Mailer::from_url(&format!("smtp://{closed}"), "orders@bistro.example")
+        .expect("mailer");
+    let app = spawn_app_with(move |c| c.mailer = Some(mailer)).await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/suppliers/{}", k.supplier),
+            Some(&chef.access),
+            Some(json!({"name": "Huerta", "email": "pedidos@huerta.example"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, o) = app
+        .post(
+            &format!("{base}/purchasing/orders"),
+            &chef,
+            json!({"supplier_id": k.supplier, "lines": [{"ingredient_id": k.tomatoes, "packs": 1}]}),
+        )
+        .await;
+    let id = o["id"].as_str().expect("id");
+    let (s, b) = app
+        .post(&format!("{base}/purchasing/orders/{id}/send"), &chef, json!(null))
+        .await;
+    assert_problem(s, &b, 502, "mail_failed");
+    let (_, again) = app.get(&format!("{base}/purchasing/orders/{id}"), &chef).await;
+    assert_eq!(again["status"], "draft");
 }

@@ -298,7 +298,6 @@ async fn order_action(mut t: TenantPage, params: RawPathParams, verb: &str) -> W
     let id = path_uuid(&params, "order_id")?;
     let kitchen = load_kitchen(&mut t).await?;
     match verb {
-        "send" => orders::send(&mut t.tx, t.restaurant_id, id).await,
         "receive" => orders::receive(&mut t.tx, t.restaurant_id, id, kitchen.today, &[]).await,
         _ => orders::cancel(&mut t.tx, t.restaurant_id, id).await,
     }
@@ -308,8 +307,31 @@ async fn order_action(mut t: TenantPage, params: RawPathParams, verb: &str) -> W
     Ok(Redirect::to(&to).into_response())
 }
 
-pub async fn send(t: TenantPage, params: RawPathParams, CsrfForm(_): CsrfForm<Empty>) -> WebResult {
-    order_action(t, params, "send").await
+/// Sends a draft: e-mails it first when SMTP is configured and the supplier
+/// has an address (a delivery failure leaves it a draft and says why).
+pub async fn send(
+    axum::extract::State(state): axum::extract::State<crate::WebState>,
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "order_id")?;
+    let order = orders::send(&mut t.tx, t.restaurant_id, id).await.map_err(internal)?;
+    if let Some(mailer) = state.mail() {
+        let supplier = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
+            .await?
+            .ok_or(WebError::NotFound)?;
+        if let Some(to) = supplier.email {
+            mailer
+                .send_order(&t.restaurant.name, &order, &to)
+                .await
+                .map_err(|e| WebError::BadRequest(format!("the order was not sent: {e}")))?;
+        }
+    }
+    let to = t.href(&format!("/purchasing/orders/{id}?done=saved"));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
 }
 
 pub async fn receive(
