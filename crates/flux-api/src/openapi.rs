@@ -116,7 +116,8 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(purchasing::cancel_order))
         .routes(routes!(purchasing::receive_order))
         .routes(routes!(purchasing::order_csv))
-        .routes(routes!(purchasing::prep_list));
+        .routes(routes!(purchasing::prep_list))
+        .routes(routes!(purchasing::prep_count));
     // Uploads carry files: their own, larger body limit.
     let uploads = OpenApiRouter::new()
         .routes(routes!(uploads::create, uploads::list))

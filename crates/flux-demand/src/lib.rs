@@ -139,7 +139,11 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
                 category: category.clone(),
                 date,
                 quantity,
-                promo_share: if quantity > 0.0 { promo / quantity } else { 0.0 },
+                promo_share: if quantity > 0.0 {
+                    promo / quantity
+                } else {
+                    0.0
+                },
             });
         }
     }

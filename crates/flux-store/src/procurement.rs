@@ -561,3 +561,48 @@ pub async fn on_order(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<(Uuid, D
     .fetch_all(conn)
     .await?)
 }
+
+/// Records how much of a prep is on hand (in its yield unit).
+pub async fn insert_prep_count(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    recipe: Uuid,
+    counted_on: NaiveDate,
+    quantity: Decimal,
+    usable_until: NaiveDate,
+) -> Result<()> {
+    sqlx::query(
+        "insert into prep_counts (restaurant_id, count_id, recipe_id, counted_on, quantity, usable_until)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(rid)
+    .bind(Uuid::now_v7())
+    .bind(recipe)
+    .bind(counted_on)
+    .bind(quantity)
+    .bind(usable_until)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Per prep, what its latest count made on or before `date` says is
+/// usable on `date` (zero once that count's use-by date has passed: a later
+/// count supersedes earlier ones, expired or not).
+pub async fn usable_prep_stock(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    date: NaiveDate,
+) -> Result<Vec<(Uuid, Decimal)>> {
+    Ok(sqlx::query_as(
+        "select recipe_id, case when usable_until >= $2 then quantity else 0 end
+         from (select distinct on (recipe_id) recipe_id, quantity, usable_until from prep_counts
+               where restaurant_id = $1 and counted_on <= $2
+               order by recipe_id, counted_on desc, recorded_at desc) latest",
+    )
+    .bind(rid)
+    .bind(date)
+    .fetch_all(conn)
+    .await?)
+}

@@ -37,7 +37,9 @@ pub struct Mailer {
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The transport holds credentials: never print it.
-        f.debug_struct("Mailer").field("from", &self.from.to_string()).finish()
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish()
     }
 }
 
@@ -56,8 +58,15 @@ impl Mailer {
     }
 
     /// Sends `order` to `to` on behalf of `restaurant`.
-    pub async fn send_order(&self, restaurant: &str, order: &Order, to: &str) -> Result<(), MailError> {
-        let to_box = to.parse::<Mailbox>().map_err(|_| MailError::To(to.to_owned()))?;
+    pub async fn send_order(
+        &self,
+        restaurant: &str,
+        order: &Order,
+        to: &str,
+    ) -> Result<(), MailError> {
+        let to_box = to
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::To(to.to_owned()))?;
         let mut text = format!("Purchase order from {restaurant}\n");
         if let Some(d) = order.delivery_date {
             text.push_str(&format!("Delivery requested: {d}\n"));

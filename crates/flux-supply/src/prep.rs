@@ -1,6 +1,7 @@
 //! The kitchen's prep list for a day: portions of each dish at the
 //! restaurant's service level, and the preps (sub-recipes) those portions
-//! need, in the preps' own yield units and batches.
+//! need, in the preps' own yield units and batches, net of prepared stock
+//! still usable that day.
 
 use std::collections::BTreeMap;
 
@@ -30,10 +31,14 @@ pub struct PrepDish {
 pub struct PrepItem {
     pub recipe_id: Uuid,
     pub prep: String,
-    /// In the prep's yield unit.
+    /// What the day's portions need, in the prep's yield unit.
+    pub needed: Decimal,
+    /// Already made and still usable (the latest prep count).
+    pub on_hand: Decimal,
+    /// To make: needed − on hand, never below zero.
     pub quantity: Decimal,
     pub unit: String,
-    /// Batches of the prep's recipe (fractional: scale the recipe).
+    /// Batches of the prep's recipe to make (fractional: scale the recipe).
     pub batches: Decimal,
     pub for_dishes: Vec<String>,
 }
@@ -101,19 +106,28 @@ pub async fn prep_list(
             "no forecast for {date}: refresh the forecast first"
         ));
     }
+    let on_hand: std::collections::HashMap<Uuid, Decimal> =
+        flux_store::procurement::usable_prep_stock(conn, rid, date)
+            .await?
+            .into_iter()
+            .collect();
     dishes.sort_by(|a, b| a.dish.cmp(&b.dish));
     let preps = preps
         .into_iter()
-        .filter_map(|(id, (quantity, mut for_dishes))| {
+        .filter_map(|(id, (needed, mut for_dishes))| {
             let r = kitchen.recipe(id)?;
             for_dishes.sort();
             for_dishes.dedup();
+            let stock = on_hand.get(&id).copied().unwrap_or(Decimal::ZERO);
+            let to_make = (needed - stock).max(Decimal::ZERO);
             Some(PrepItem {
                 recipe_id: id,
                 prep: r.name.clone(),
-                quantity: quantity.round_dp(3).normalize(),
+                needed: needed.round_dp(3).normalize(),
+                on_hand: stock.normalize(),
+                quantity: to_make.round_dp(3).normalize(),
                 unit: r.yield_unit.clone(),
-                batches: (quantity / r.yield_amount).round_dp(2).normalize(),
+                batches: (to_make / r.yield_amount).round_dp(2).normalize(),
                 for_dishes,
             })
         })
@@ -182,4 +196,58 @@ pub fn level_from_setting(setting: f64) -> f64 {
     } else {
         0.9
     }
+}
+
+/// Records a count of prepared stock: `quantity` in the prep's yield unit,
+/// usable until `usable_until`.
+pub async fn record_count(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    recipe: Uuid,
+    counted_on: NaiveDate,
+    quantity: Decimal,
+    usable_until: NaiveDate,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    match kitchen.recipe(recipe) {
+        Some(r) if r.menu_item_id.is_none() => {}
+        Some(_) => errors.push(flux_domain::FieldError::new(
+            "recipe_id",
+            "not_a_prep",
+            "prepared stock is counted for preps (sub-recipes), not dishes",
+        )),
+        None => errors.push(flux_domain::FieldError::new(
+            "recipe_id",
+            "unknown",
+            "no such prep in this restaurant",
+        )),
+    }
+    if quantity < Decimal::ZERO {
+        errors.push(flux_domain::FieldError::new(
+            "quantity",
+            "negative",
+            "must not be negative",
+        ));
+    }
+    if usable_until < counted_on {
+        errors.push(flux_domain::FieldError::new(
+            "usable_until",
+            "before_count",
+            "must not be before the day it was counted",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(flux_domain::Invalid(errors).into());
+    }
+    flux_store::procurement::insert_prep_count(
+        conn,
+        rid,
+        recipe,
+        counted_on,
+        quantity,
+        usable_until,
+    )
+    .await?;
+    Ok(())
 }

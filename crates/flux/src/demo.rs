@@ -287,6 +287,16 @@ async fn confirm_library_recipes(
     Ok(confirmed)
 }
 
+/// A demo supplier: delivery weekdays, lead time, minimum order and the
+/// ingredient families it sells.
+struct DemoSupplier {
+    name: &'static str,
+    days: &'static [i64],
+    lead: i64,
+    minimum: i64,
+    families: &'static [flux_costing::Category],
+}
+
 /// Three suppliers by ingredient family, an offer for every ingredient
 /// (packs at a bulk price a little under the ingredient's cost) and a stock
 /// count, so purchasing has something to recommend. Only the first time.
@@ -306,26 +316,39 @@ async fn ensure_suppliers(
         return Ok(None);
     }
     let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
-    // (name, delivery weekdays, lead time, minimum order, families)
-    let plan: [(&str, &[i64], i64, i64, &[Category]); 3] = [
-        (
-            "Mercat Central Fruites",
-            &[1, 2, 3, 4, 5, 6],
-            1,
-            60,
-            &[Category::Produce, Category::Bakery],
-        ),
-        (
-            "Carns i Peixos Vidal",
-            &[2, 4, 6],
-            1,
-            150,
-            &[Category::Meat, Category::Seafood, Category::Frozen],
-        ),
-        ("Distribucions Rebost", &[1, 4], 2, 200, &[]),
+    let plan = [
+        DemoSupplier {
+            name: "Mercat Central Fruites",
+            days: &[1, 2, 3, 4, 5, 6],
+            lead: 1,
+            minimum: 60,
+            families: &[Category::Produce, Category::Bakery],
+        },
+        DemoSupplier {
+            name: "Carns i Peixos Vidal",
+            days: &[2, 4, 6],
+            lead: 1,
+            minimum: 150,
+            families: &[Category::Meat, Category::Seafood, Category::Frozen],
+        },
+        // Everything else: dry goods, dairy, oils.
+        DemoSupplier {
+            name: "Distribucions Rebost",
+            days: &[1, 4],
+            lead: 2,
+            minimum: 200,
+            families: &[],
+        },
     ];
     let mut ids = Vec::new();
-    for (name, days, lead, minimum, _) in &plan {
+    for DemoSupplier {
+        name,
+        days,
+        lead,
+        minimum,
+        ..
+    } in &plan
+    {
         let data = flux_supply::suppliers::validate(&flux_supply::suppliers::SupplierInput {
             name: (*name).into(),
             email: Some(format!(
@@ -348,7 +371,7 @@ async fn ensure_suppliers(
         let family = Category::parse(&ingredient.category);
         let supplier = plan
             .iter()
-            .position(|(_, _, _, _, families)| families.contains(&family))
+            .position(|s| s.families.contains(&family))
             .unwrap_or(2);
         let pack = match ingredient.base_unit.as_str() {
             "each" => "24 each",

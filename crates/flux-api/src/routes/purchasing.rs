@@ -643,9 +643,10 @@ pub async fn send_order(
     let id = path_uuid(&params, "order_id")?;
     let mut order = orders::send(&mut t.tx, t.restaurant_id, id).await?;
     if let Some(mailer) = &state.mailer {
-        let supplier = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
+        let supplier =
+            flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
         if let Some(to) = supplier.email {
             let restaurant = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
                 .await?
@@ -752,7 +753,8 @@ pub async fn order_csv(mut t: Tenant, params: RawPathParams) -> ApiResult<Respon
 }
 
 /// The day's prep list: portions per dish at the service level (default:
-/// the restaurant's `service_level` setting) and the preps they need.
+/// the restaurant's `service_level` setting) and the preps they need, net
+/// of prepared stock still usable that day.
 #[utoipa::path(get, path = "/{restaurant_id}/purchasing/prep-list", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), DateParam),
     responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
@@ -771,4 +773,40 @@ pub async fn prep_list(
         flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level).await?;
     t.commit().await?;
     Ok(Json(list))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrepCountBody {
+    /// A prep (sub-recipe).
+    pub recipe_id: Uuid,
+    /// In the prep's yield unit.
+    #[schema(value_type = String, example = "0.4")]
+    pub quantity: Decimal,
+    /// Default: today.
+    pub counted_on: Option<NaiveDate>,
+    pub usable_until: NaiveDate,
+}
+
+/// Count prepared stock of a prep; the prep list subtracts the latest
+/// count while it is usable.
+#[utoipa::path(post, path = "/{restaurant_id}/purchasing/prep-counts", tag = "purchasing",
+    params(("restaurant_id" = Uuid, Path)), request_body = PrepCountBody,
+    responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn prep_count(mut t: Tenant, Json(b): Json<PrepCountBody>) -> ApiResult<StatusCode> {
+    t.require(Action::WriteData)?;
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    flux_supply::prep::record_count(
+        &mut t.tx,
+        t.restaurant_id,
+        &kitchen,
+        b.recipe_id,
+        b.counted_on.unwrap_or(kitchen.today),
+        b.quantity,
+        b.usable_until,
+    )
+    .await?;
+    t.commit().await?;
+    Ok(StatusCode::CREATED)
 }

@@ -413,6 +413,51 @@ async fn the_prep_list_scales_preps_to_the_forecast() {
     assert_eq!(list["preps"][0]["prep"], "Dressing");
     assert_eq!(dec(&list["preps"][0]["quantity"]), Decimal::ONE);
     assert_eq!(dec(&list["preps"][0]["batches"]), Decimal::ONE);
+
+    // 0.4 l already made and good until tomorrow: make 0.6 l.
+    let prep_counts = format!("{base}/purchasing/prep-counts");
+    let (s, b) = app
+        .post(
+            &prep_counts,
+            &chef,
+            json!({"recipe_id": dressing["id"], "quantity": "0.4",
+                   "counted_on": k.today, "usable_until": k.today + Duration::days(1)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let url = format!(
+        "{base}/purchasing/prep-list?date={}&service_level=0.5",
+        k.today
+    );
+    let (_, list) = app.get(&url, &chef).await;
+    assert_eq!(dec(&list["preps"][0]["needed"]), Decimal::ONE);
+    assert_eq!(dec(&list["preps"][0]["on_hand"]), Decimal::new(4, 1));
+    assert_eq!(dec(&list["preps"][0]["quantity"]), Decimal::new(6, 1));
+    // Two days later that batch is past its use-by date: make it all again.
+    let later = k.today + Duration::days(2);
+    seed_forecast(
+        &app,
+        &k.r,
+        &[(Uuid::parse_str(&k.salad).expect("uuid"), later, 20.0)],
+    )
+    .await;
+    let (_, list) = app
+        .get(
+            &format!("{base}/purchasing/prep-list?date={later}&service_level=0.5"),
+            &chef,
+        )
+        .await;
+    assert_eq!(dec(&list["preps"][0]["quantity"]), Decimal::ONE, "{list}");
+    // Dishes are not preps; use-by before the count is refused.
+    let (s, b) = app
+        .post(
+            &prep_counts,
+            &chef,
+            json!({"recipe_id": salad_recipe, "quantity": 1, "usable_until": k.today - Duration::days(1)}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"].as_array().map(Vec::len), Some(2), "{b}");
 }
 
 #[tokio::test]
@@ -527,8 +572,10 @@ async fn sending_an_order_e_mails_it_to_the_supplier_with_its_csv() {
             Method::PUT,
             &format!("{base}/suppliers/{}", k.supplier),
             Some(&chef.access),
-            Some(json!({"name": "Huerta", "email": "pedidos@huerta.example", "lead_time_days": 1,
-                        "delivery_days": [1, 2, 3, 4, 5, 6, 7]})),
+            Some(
+                json!({"name": "Huerta", "email": "pedidos@huerta.example", "lead_time_days": 1,
+                        "delivery_days": [1, 2, 3, 4, 5, 6, 7]}),
+            ),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -542,7 +589,11 @@ async fn sending_an_order_e_mails_it_to_the_supplier_with_its_csv() {
     assert_eq!(s, StatusCode::CREATED, "{o}");
     let id = o["id"].as_str().expect("id");
     let (s, sent) = app
-        .post(&format!("{base}/purchasing/orders/{id}/send"), &chef, json!(null))
+        .post(
+            &format!("{base}/purchasing/orders/{id}/send"),
+            &chef,
+            json!(null),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{sent}");
     assert_eq!(sent["emailed_to"], "pedidos@huerta.example");
@@ -550,10 +601,19 @@ async fn sending_an_order_e_mails_it_to_the_supplier_with_its_csv() {
         .await
         .expect("the sink got the message in time")
         .expect("sink task");
-    assert!(rcpt.iter().any(|r| r.contains("pedidos@huerta.example")), "{rcpt:?}");
-    assert!(message.contains("Subject: Purchase order from Bistro"), "{message}");
+    assert!(
+        rcpt.iter().any(|r| r.contains("pedidos@huerta.example")),
+        "{rcpt:?}"
+    );
+    assert!(
+        message.contains("Subject: Purchase order from Bistro"),
+        "{message}"
+    );
     assert!(message.contains("order-"), "the CSV is attached: {message}");
-    assert!(message.contains("2 =C3=97 5 kg Tomatoes") || message.contains("2 × 5 kg Tomatoes"), "{message}");
+    assert!(
+        message.contains("2 =C3=97 5 kg Tomatoes") || message.contains("2 × 5 kg Tomatoes"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -562,8 +622,9 @@ async fn an_unreachable_mail_server_leaves_the_order_a_draft() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
-    let mailer = flux_supply::mail::Mailer::from_url(&format!("smtp://{closed}"), "orders@bistro.example")
-        .expect("mailer");
+    let mailer =
+        flux_supply::mail::Mailer::from_url(&format!("smtp://{closed}"), "orders@bistro.example")
+            .expect("mailer");
     let app = spawn_app_with(move |c| c.mailer = Some(mailer)).await;
     let chef = app.register("chef@example.com").await;
     let k = kitchen(&app, &chef).await;
@@ -586,9 +647,15 @@ async fn an_unreachable_mail_server_leaves_the_order_a_draft() {
         .await;
     let id = o["id"].as_str().expect("id");
     let (s, b) = app
-        .post(&format!("{base}/purchasing/orders/{id}/send"), &chef, json!(null))
+        .post(
+            &format!("{base}/purchasing/orders/{id}/send"),
+            &chef,
+            json!(null),
+        )
         .await;
     assert_problem(s, &b, 502, "mail_failed");
-    let (_, again) = app.get(&format!("{base}/purchasing/orders/{id}"), &chef).await;
+    let (_, again) = app
+        .get(&format!("{base}/purchasing/orders/{id}"), &chef)
+        .await;
     assert_eq!(again["status"], "draft");
 }

@@ -146,6 +146,10 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         )
         .route("/app/r/{rid}/purchasing/prep", get(purchasing::prep_page))
         .route(
+            "/app/r/{rid}/purchasing/prep/count",
+            post(purchasing::save_prep_count),
+        )
+        .route(
             "/app/r/{rid}/forecast",
             get(forecast::prep).post(forecast::refresh),
         )

@@ -317,11 +317,14 @@ pub async fn send(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "order_id")?;
-    let order = orders::send(&mut t.tx, t.restaurant_id, id).await.map_err(internal)?;
+    let order = orders::send(&mut t.tx, t.restaurant_id, id)
+        .await
+        .map_err(internal)?;
     if let Some(mailer) = state.mail() {
-        let supplier = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
-            .await?
-            .ok_or(WebError::NotFound)?;
+        let supplier =
+            flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
+                .await?
+                .ok_or(WebError::NotFound)?;
         if let Some(to) = supplier.email {
             mailer
                 .send_order(&t.restaurant.name, &order, &to)
@@ -816,6 +819,7 @@ pub async fn save_count(
 #[derive(Deserialize, Default)]
 pub struct PrepParams {
     date: Option<String>,
+    done: Option<String>,
 }
 
 pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebResult {
@@ -826,6 +830,14 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(kitchen.today);
     let level = flux_supply::prep::level_from_setting(kitchen.settings.service_level);
+    let editable = t.can(Action::WriteData);
+    let preps: Vec<(Uuid, String, String)> = kitchen
+        .rows
+        .recipes
+        .iter()
+        .filter(|r| r.menu_item_id.is_none())
+        .map(|r| (r.recipe_id, r.name.clone(), r.yield_unit.clone()))
+        .collect();
     let list = flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
         .await
         .map_err(internal)?;
@@ -843,18 +855,43 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
             section.card aria-labelledby="preps-h" {
                 h2 #preps-h { "Preps" }
                 table.table.stack.preps {
-                    thead { tr { th scope="col" { "Prep" } th.num scope="col" { "Quantity" } th.num scope="col" { "Batches" } th scope="col" { "For" } } }
+                    thead { tr { th scope="col" { "Prep" } th.num scope="col" { "Needed" } th.num scope="col" { "Made, usable" } th.num scope="col" { "Make" } th.num scope="col" { "Batches" } th scope="col" { "For" } } }
                     tbody {
                         @for p in &list.preps {
                             tr {
                                 td data-label="Prep" { (p.prep) }
-                                td.num data-label="Quantity" { (fmt.qty(p.quantity)) " " (p.unit) }
+                                td.num data-label="Needed" { (fmt.qty(p.needed)) " " (p.unit) }
+                                td.num data-label="Made, usable" { (fmt.qty(p.on_hand)) " " (p.unit) }
+                                td.num data-label="Make" { strong { (fmt.qty(p.quantity)) " " (p.unit) } }
                                 td.num data-label="Batches" { (fmt.qty(p.batches)) }
                                 td data-label="For" { (p.for_dishes.join(", ")) }
                             }
                         }
                     }
                 }
+            }
+        }
+        @if editable && !preps.is_empty() {
+            form.card.prep-count.no-print method="post" action=(t.href("/purchasing/prep/count")) novalidate {
+                (csrf_field(&t.csrf))
+                h2 { "Count prepared stock" }
+                div.grid-2 {
+                    div.field {
+                        label for="recipe_id" { "Prep" }
+                        select #recipe_id name="recipe_id" {
+                            @for (id, name, unit) in &preps { option value=(id) { (name) " (" (unit) ")" } }
+                        }
+                    }
+                    div.field {
+                        label for="quantity" { "Quantity on hand" }
+                        input #quantity name="quantity" type="text" inputmode="decimal";
+                    }
+                    div.field {
+                        label for="usable_until" { "Usable until" }
+                        input #usable_until name="usable_until" type="date" value=(kitchen.today + chrono::Duration::days(2));
+                    }
+                }
+                div.actions { button.btn type="submit" { "Save count" } }
             }
         }
         section.card aria-labelledby="dishes-h" {
@@ -876,7 +913,46 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
             }
         }
     };
-    let page = t.render(nav::PURCHASING, "Prep list", None, body);
+    let page = t.render(
+        nav::PURCHASING,
+        "Prep list",
+        notice_text(p.done.as_deref()),
+        body,
+    );
     t.commit().await?;
     Ok(page.into_response())
+}
+
+pub async fn save_prep_count(
+    mut t: TenantPage,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let kitchen = load_kitchen(&mut t).await?;
+    let recipe = f
+        .get("recipe_id")
+        .and_then(|v| Uuid::parse_str(v).ok())
+        .ok_or_else(|| WebError::BadRequest("choose a prep".into()))?;
+    let quantity = f
+        .get("quantity")
+        .and_then(|v| parse_decimal(v))
+        .ok_or_else(|| WebError::BadRequest("the quantity must be a number such as 0.5".into()))?;
+    let until = f
+        .get("usable_until")
+        .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+        .ok_or_else(|| WebError::BadRequest("give the date it can be used until".into()))?;
+    flux_supply::prep::record_count(
+        &mut t.tx,
+        t.restaurant_id,
+        &kitchen,
+        recipe,
+        kitchen.today,
+        quantity,
+        until,
+    )
+    .await
+    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let to = t.href("/purchasing/prep?done=saved");
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
 }
