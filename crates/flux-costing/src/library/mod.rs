@@ -29,6 +29,8 @@ const DATA: &str = include_str!("dishes.toml");
 /// extra or missing word on a two-word name ("chicken caesar salad") but
 /// not a single shared word on a three-word one.
 const MIN_SCORE: f64 = 0.6;
+/// The best a fuzzy (not exact) name match can score.
+const EXACT_TIE_BREAK: f64 = 0.99;
 /// A keyword hit ("carbonara" anywhere in the name) scores this.
 const KEYWORD_SCORE: f64 = 0.75;
 
@@ -120,7 +122,9 @@ fn score(dish: &LibraryDish, normalised: &str, query: &[String]) -> Option<Sugge
         let s = if matching::normalise(name) == normalised {
             1.0
         } else {
-            matching::phrase_score(query, &matching::tokens(name))
+            // A fuzzy match never ties an exact one: "Cava" must find the
+            // dish named "Cava", not "Cana" one letter away.
+            matching::phrase_score(query, &matching::tokens(name)).min(EXACT_TIE_BREAK)
         };
         if s > best.0 {
             best = (s, name);

@@ -114,3 +114,86 @@ fn a_suggestion_becomes_ingredients_and_a_recipe() {
     assert_eq!(recipe.menu_price, Some(Decimal::new(1000, 2)));
     assert_eq!(recipe.lines.len(), s.dish.lines.len());
 }
+
+#[test]
+fn spanish_menu_names_find_their_dish_at_a_plausible_cost() {
+    for (query, expected) in [
+        ("Pimientos de Padrón", "Pimientos de padron"),
+        ("Chorizo a la Sidra", "Chorizo a la sidra"),
+        ("Boquerones en Vinagre", "Boquerones en vinagre"),
+        ("Calamares a la Romana", "Calamares a la romana"),
+        ("Jamón Ibérico", "Jamon iberico"),
+        ("Burrata con Tomate", "Burrata con tomate"),
+        ("Sopa de Pescado", "Sopa de pescado"),
+        ("Paella Valenciana", "Paella valenciana"),
+        ("Paella de Marisco", "Paella de marisco"),
+        ("Arroz Negro", "Arroz negro"),
+        ("Pulpo a la Gallega", "Pulpo a la gallega"),
+        ("Secreto Ibérico", "Secreto iberico"),
+        ("Merluza a la Plancha", "Merluza a la plancha"),
+        ("Flan Casero", "Flan casero"),
+        ("Helado Artesano", "Helado artesano"),
+        ("Caña", "Cana"),
+        ("Copa de Vino Tinto", "Copa de vino tinto"),
+        ("Copa de Cava", "Copa de cava"),
+        ("Sangría (jarra)", "Sangria jug"),
+        ("Tinto de Verano", "Tinto de verano"),
+        ("Agua Mineral", "Agua mineral"),
+        ("Vermut", "Vermut"),
+        ("Tataki de Atún", "Tataki de atun"),
+        ("Coca de Verduras", "Coca de verduras"),
+        ("Salmorejo", "Gazpacho"),
+        ("Fideuà", "Fideua"),
+        ("Bacalao al Pil Pil", "Bacalao al pil pil"),
+    ] {
+        let found = suggest(query).unwrap_or_else(|| panic!("{query:?} not found"));
+        assert_eq!(found.dish.name, expected, "{query:?}");
+        assert_eq!(
+            found.score, 1.0,
+            "{query:?} matched on {}",
+            found.matched_on
+        );
+        let cost = found
+            .estimated_portion_cost(true)
+            .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+        assert!(
+            cost.amount() < found.dish.typical_price_eur,
+            "{query:?}: food cost {cost} is not below the price {}",
+            found.dish.typical_price_eur
+        );
+    }
+}
+
+#[test]
+fn an_ingredient_is_measured_in_one_dimension_across_the_library() {
+    // A restaurant shares ingredients by name: the first dish accepted
+    // creates one, and later dishes' lines must convert to its unit.
+    let mut seen = std::collections::BTreeMap::new();
+    for dish in library() {
+        for line in &dish.lines {
+            for unit in [line.unit, line.cost_unit] {
+                let dimension = *seen
+                    .entry(line.ingredient.clone())
+                    .or_insert(unit.dimension());
+                assert_eq!(
+                    unit.dimension(),
+                    dimension,
+                    "{} in {}: {unit} does not convert to {dimension}",
+                    line.ingredient,
+                    dish.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_exact_name_beats_a_fuzzy_one() {
+    // "cava" is one letter from "cana" (a caña of beer); the exact alias wins.
+    let s = suggest("Cava").expect("a match");
+    assert_eq!(s.dish.name, "Copa de cava");
+    let s = suggest("Copa de Cava").expect("a match");
+    assert_eq!(s.dish.name, "Copa de cava");
+    let s = suggest("Caña").expect("a match");
+    assert_eq!(s.dish.name, "Cana");
+}
