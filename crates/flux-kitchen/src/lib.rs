@@ -149,26 +149,30 @@ impl Kitchen {
         let name = self.book_name(id).ok_or(KitchenError::UnknownRecipe(id))?;
         Ok(self.book.cost(name, options)?)
     }
-
-    /// Cost per portion of a menu item, if it has a recipe.
-    pub fn portion_cost(
-        &self,
-        menu_item_id: Uuid,
-        options: &CostOptions,
-    ) -> Option<Result<Money, KitchenError>> {
-        let recipe = self.recipe_for_item(menu_item_id)?;
-        Some(self.cost(recipe.recipe_id, options).map(|c| c.unit_cost))
-    }
 }
 
 /// Turns stored rows into the engine's book, collecting every problem.
 fn build(rows: &BookRows) -> Result<(RecipeBook, HashMap<Uuid, String>), CostingError> {
+    // Every request builds the book: group prices and lines by owner once
+    // rather than scanning all of them for each ingredient and recipe.
+    let mut costs: HashMap<Uuid, Vec<CostEntry>> = HashMap::new();
+    for c in &rows.costs {
+        costs.entry(c.ingredient_id).or_default().push(CostEntry {
+            effective: c.effective_from,
+            unit_cost: Money::new(c.unit_cost),
+        });
+    }
+    let mut lines_of: HashMap<Uuid, Vec<&flux_store::costing::LineRow>> = HashMap::new();
+    for l in &rows.lines {
+        lines_of.entry(l.recipe_id).or_default().push(l);
+    }
     let mut problems = Vec::new();
     let mut ingredient_names = HashMap::new();
     let mut ingredients = Vec::new();
     for row in &rows.ingredients {
         ingredient_names.insert(row.ingredient_id, row.name.clone());
-        match ingredient_spec(row, rows) {
+        let history = costs.remove(&row.ingredient_id).unwrap_or_default();
+        match ingredient_spec(row, history) {
             Ok(spec) => match Ingredient::new(spec) {
                 Ok(i) => ingredients.push(i),
                 Err(e) => problems.push(e),
@@ -193,7 +197,11 @@ fn build(rows: &BookRows) -> Result<(RecipeBook, HashMap<Uuid, String>), Costing
             },
         };
         let mut lines = Vec::new();
-        for line in rows.lines.iter().filter(|l| l.recipe_id == row.recipe_id) {
+        for line in lines_of
+            .get(&row.recipe_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             let component = match (line.ingredient_id, line.sub_recipe_id) {
                 (Some(i), _) => ingredient_names.get(&i).cloned().map(Component::Ingredient),
                 (None, Some(r)) => names.get(&r).cloned().map(Component::Recipe),
@@ -254,7 +262,10 @@ fn parse_unit(s: &str) -> Result<Unit, CostingError> {
     Ok(Unit::parse(s)?)
 }
 
-fn ingredient_spec(row: &IngredientRow, rows: &BookRows) -> Result<IngredientSpec, CostingError> {
+fn ingredient_spec(
+    row: &IngredientRow,
+    cost_history: Vec<CostEntry>,
+) -> Result<IngredientSpec, CostingError> {
     let pack_size = match (row.pack_amount, row.pack_unit.as_deref()) {
         (Some(amount), Some(unit)) => Some(Quantity::new(amount, parse_unit(unit)?)?),
         _ => None,
@@ -269,14 +280,6 @@ fn ingredient_spec(row: &IngredientRow, rows: &BookRows) -> Result<IngredientSpe
         pack_size,
         grams_per_each: row.grams_per_each,
         grams_per_ml: row.grams_per_ml,
-        cost_history: rows
-            .costs
-            .iter()
-            .filter(|c| c.ingredient_id == row.ingredient_id)
-            .map(|c| CostEntry {
-                effective: c.effective_from,
-                unit_cost: Money::new(c.unit_cost),
-            })
-            .collect(),
+        cost_history,
     })
 }

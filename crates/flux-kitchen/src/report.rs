@@ -92,6 +92,17 @@ struct Analysed {
     uncosted: Vec<Uncosted>,
 }
 
+/// The period a report covers when none is asked for: the 28 days (four
+/// of each weekday) up to yesterday, the last complete day.
+pub fn default_period(
+    today: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (NaiveDate, NaiveDate) {
+    let to = to.unwrap_or(today - Duration::days(1));
+    (from.unwrap_or(to - Duration::days(27)), to)
+}
+
 /// The report for `from..=to` (inclusive) and the same length before it.
 pub async fn profitability(
     conn: &mut PgConnection,

@@ -276,12 +276,8 @@ fn push_ingredient_filters(
         qb.push(" and category = ").push_bind(c.clone());
     }
     if let Some(s) = &q.search {
-        let escaped = s
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         qb.push(" and name ilike ")
-            .push_bind(format!("%{escaped}%"));
+            .push_bind(crate::contains_pattern(s));
     }
 }
 

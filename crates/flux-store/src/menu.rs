@@ -125,13 +125,8 @@ fn push_filters(qb: &mut QueryBuilder<'_, sqlx::Postgres>, restaurant_id: Uuid, 
             .push(")");
     }
     if let Some(s) = &q.search {
-        // Escape LIKE metacharacters so a search for "50%" means the text.
-        let escaped = s
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         qb.push(" and name ilike ")
-            .push_bind(format!("%{escaped}%"));
+            .push_bind(crate::contains_pattern(s));
     }
     if let Some(a) = q.active {
         qb.push(" and active = ").push_bind(a);

@@ -357,6 +357,7 @@ pub struct OrderRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderLineRow {
+    pub purchase_order_id: Uuid,
     pub line_no: i32,
     pub ingredient_id: Uuid,
     pub ingredient: String,
@@ -465,15 +466,26 @@ pub async fn order_lines(
     rid: Uuid,
     id: Uuid,
 ) -> Result<Vec<OrderLineRow>> {
+    lines_of_orders(conn, rid, &[id]).await
+}
+
+/// The lines of several orders in one query (a page of orders), by order
+/// and line number.
+pub async fn lines_of_orders(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<OrderLineRow>> {
     Ok(sqlx::query_as(
-        "select l.line_no, l.ingredient_id, i.name as ingredient, i.base_unit, l.packs, l.pack_base_units,
-                l.pack_price, l.received_quantity, l.explanation
+        "select l.purchase_order_id, l.line_no, l.ingredient_id, i.name as ingredient, i.base_unit, l.packs,
+                l.pack_base_units, l.pack_price, l.received_quantity, l.explanation
          from purchase_order_lines l
          join ingredients i on i.restaurant_id = l.restaurant_id and i.ingredient_id = l.ingredient_id
-         where l.restaurant_id = $1 and l.purchase_order_id = $2 order by l.line_no",
+         where l.restaurant_id = $1 and l.purchase_order_id = any($2)
+         order by l.purchase_order_id, l.line_no",
     )
     .bind(rid)
-    .bind(id)
+    .bind(ids)
     .fetch_all(conn)
     .await?)
 }

@@ -91,6 +91,30 @@ pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> 
     Ok(Order::from_rows(o, lines))
 }
 
+/// A page of orders, newest first, with their lines (two queries whatever
+/// the page size).
+pub async fn list(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    status: Option<&str>,
+    before: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<Order>> {
+    let rows = flux_store::procurement::orders(conn, rid, status, before, limit).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|o| o.purchase_order_id).collect();
+    let mut lines: HashMap<Uuid, Vec<OrderLineRow>> = HashMap::new();
+    for l in flux_store::procurement::lines_of_orders(conn, rid, &ids).await? {
+        lines.entry(l.purchase_order_id).or_default().push(l);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            let l = lines.remove(&o.purchase_order_id).unwrap_or_default();
+            Order::from_rows(o, l)
+        })
+        .collect())
+}
+
 /// A line as received: so many packs of an ingredient, priced by the
 /// supplier's current offer.
 #[derive(Debug, Clone, Deserialize)]

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use flux_kitchen::report::Profitability;
 use flux_kitchen::Kitchen;
@@ -71,8 +71,7 @@ async fn report(pool: &flux_store::PgPool, args: ReportArgs) -> anyhow::Result<(
     let kitchen = Kitchen::load(&mut tx, args.restaurant)
         .await
         .map_err(|e| anyhow::anyhow!("restaurant {}: {e}", args.restaurant))?;
-    let to = args.to.unwrap_or(kitchen.today - Duration::days(1));
-    let from = args.from.unwrap_or(to - Duration::days(27));
+    let (from, to) = flux_kitchen::report::default_period(kitchen.today, args.from, args.to);
     anyhow::ensure!(from <= to, "--from must not be after --to");
     let options = kitchen.options(args.waste, args.prices_as_of);
     let r =

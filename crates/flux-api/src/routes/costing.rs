@@ -1,7 +1,7 @@
 //! `/api/v1/restaurants/{id}/costing/*`: COGS per dish, ingredient
 //! explosion, and profitability with the menu-engineering matrix.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use flux_kitchen::Kitchen;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -198,8 +198,7 @@ pub async fn profitability(
     Query(q): Query<ReportParams>,
 ) -> ApiResult<Json<flux_kitchen::report::Profitability>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let to = q.to.unwrap_or(kitchen.today - Duration::days(1));
-    let from = q.from.unwrap_or(to - Duration::days(27));
+    let (from, to) = flux_kitchen::report::default_period(kitchen.today, q.from, q.to);
     super::check_period(from, to)?;
     let options = kitchen.options(q.waste, q.date);
     let report = flux_kitchen::report::profitability(

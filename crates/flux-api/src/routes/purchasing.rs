@@ -515,7 +515,7 @@ pub async fn list_orders(
     };
     let limit = page.limit()?;
     let before = page.decode::<(chrono::DateTime<chrono::Utc>, Uuid)>()?;
-    let rows = flux_store::procurement::orders(
+    let mut items = orders::list(
         &mut t.tx,
         t.restaurant_id,
         q.status.as_deref(),
@@ -523,11 +523,8 @@ pub async fn list_orders(
         limit + 1,
     )
     .await?;
-    let more = rows.len() as i64 > limit;
-    let mut items = Vec::new();
-    for r in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
-        items.push(orders::get(&mut t.tx, t.restaurant_id, r.purchase_order_id).await?);
-    }
+    let more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(0));
     t.commit().await?;
     let next_cursor = if more {
         items

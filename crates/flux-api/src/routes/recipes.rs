@@ -114,6 +114,16 @@ pub struct RecipeView {
     pub cost: serde_json::Value,
 }
 
+/// `dish` (made for a menu item) or `prep` (a sub-recipe).
+fn kind(r: &flux_store::costing::RecipeRow) -> String {
+    if r.menu_item_id.is_some() {
+        "dish"
+    } else {
+        "prep"
+    }
+    .into()
+}
+
 fn view(kitchen: &Kitchen, id: Uuid) -> Result<RecipeView, ApiError> {
     let r = kitchen.recipe(id).ok_or_else(ApiError::not_found)?;
     let lines = kitchen
@@ -137,12 +147,7 @@ fn view(kitchen: &Kitchen, id: Uuid) -> Result<RecipeView, ApiError> {
     let cost = kitchen.cost(id, &kitchen.options(None, None))?;
     Ok(RecipeView {
         id,
-        kind: if r.menu_item_id.is_some() {
-            "dish"
-        } else {
-            "prep"
-        }
-        .into(),
+        kind: kind(r),
         menu_item_id: r.menu_item_id,
         name: r.name.clone(),
         yield_amount: r.yield_amount.normalize(),
@@ -205,12 +210,7 @@ pub async fn list(mut t: Tenant, Query(q): Query<CostParams>) -> ApiResult<Json<
         let cost = kitchen.cost(r.recipe_id, &options)?;
         items.push(RecipeSummary {
             id: r.recipe_id,
-            kind: if r.menu_item_id.is_some() {
-                "dish"
-            } else {
-                "prep"
-            }
-            .into(),
+            kind: kind(r),
             menu_item_id: r.menu_item_id,
             name: r.name.clone(),
             yield_amount: r.yield_amount.normalize(),

@@ -770,3 +770,98 @@ async fn costing_is_tenant_isolated_and_viewers_cannot_write() {
         .await;
     assert_problem(s, &v, 403, "forbidden");
 }
+
+#[tokio::test]
+async fn malformed_costing_requests_say_what_is_wrong() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    let base = format!("/api/v1/restaurants/{r}");
+    let item = app.create_item(&chef, &r, "Soup", "Starters", 6.0).await;
+    let explode = format!("{base}/costing/explode");
+    for (body, field) in [
+        (json!({}), "dishes"),
+        (json!({"source": "sales"}), "from"),
+        (
+            json!({"source": "weather", "from": "2025-01-01", "to": "2025-01-07"}),
+            "source",
+        ),
+        (
+            json!({"source": "sales", "level": "p90", "from": "2025-01-01", "to": "2025-01-07"}),
+            "level",
+        ),
+        (
+            json!({"source": "forecast", "level": "p75", "from": "2025-01-01", "to": "2025-01-07"}),
+            "level",
+        ),
+        (
+            json!({"dishes": [{"menu_item_id": item, "quantity": -1}]}),
+            "quantity",
+        ),
+    ] {
+        let (s, b) = app.post(&explode, &chef, body.clone()).await;
+        assert_problem(s, &b, 422, "validation_failed");
+        assert_eq!(b["errors"][0]["field"], field, "{body} → {b}");
+    }
+    let (s, b) = app
+        .post(
+            &explode,
+            &chef,
+            json!({"source": "sales", "from": "2025-02-01", "to": "2025-01-01"}),
+        )
+        .await;
+    assert_problem(s, &b, 400, "invalid_query");
+    let (s, b) = app
+        .get(
+            &format!("{base}/costing/profitability?from=2025-03-01&to=2025-01-01"),
+            &chef,
+        )
+        .await;
+    assert_problem(s, &b, 400, "invalid_query");
+    let (s, b) = app
+        .get(
+            &format!("{base}/costing/profitability?from=yesterday"),
+            &chef,
+        )
+        .await;
+    assert_problem(s, &b, 400, "invalid_query");
+
+    let salt = ingredient(
+        &app,
+        &chef,
+        &r,
+        json!({"name": "Salt", "base_unit": "kg", "unit_cost": 1}),
+    )
+    .await;
+    let (s, b) = app
+        .post(
+            &format!("{base}/ingredients/{salt}/costs"),
+            &chef,
+            json!({"unit_cost": -2}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let (s, b) = app
+        .post(
+            &format!("{base}/recipes"),
+            &chef,
+            json!({"menu_item_id": item, "lines": [], "colour": "red"}),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 422, "unknown fields are refused: {b}");
+    let (s, b) = app
+        .post(
+            &format!("{base}/recipes"),
+            &chef,
+            json!({"menu_item_id": item, "name": "Both", "lines": []}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let fields: Vec<&str> = b["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["menu_item_id", "lines"], "{b}");
+}

@@ -659,3 +659,118 @@ async fn an_unreachable_mail_server_leaves_the_order_a_draft() {
         .await;
     assert_eq!(again["status"], "draft");
 }
+
+#[tokio::test]
+async fn orders_move_only_forward_and_receipts_are_checked() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let (_, o) = app
+        .post(
+            &format!("{base}/purchasing/orders"),
+            &chef,
+            json!({"supplier_id": k.supplier, "lines": [{"ingredient_id": k.tomatoes, "packs": 1}]}),
+        )
+        .await;
+    let order = format!("{base}/purchasing/orders/{}", o["id"].as_str().expect("id"));
+    // A draft cannot be received.
+    let (s, b) = app
+        .post(&format!("{order}/receive"), &chef, json!({}))
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    let (s, _) = app.post(&format!("{order}/send"), &chef, json!(null)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, b) = app.post(&format!("{order}/send"), &chef, json!(null)).await;
+    assert_problem(s, &b, 409, "conflict");
+    let (s, b) = app
+        .post(
+            &format!("{order}/receive"),
+            &chef,
+            json!({"lines": [{"line_no": 7, "received_quantity": "1"},
+                             {"line_no": 0, "received_quantity": "-1"}]}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"].as_array().map(Vec::len), Some(2), "{b}");
+    let (_, still) = app.get(&order, &chef).await;
+    assert_eq!(still["status"], "sent", "a refused receipt changes nothing");
+    let (s, _) = app
+        .post(&format!("{order}/receive"), &chef, json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, b) = app
+        .post(&format!("{order}/cancel"), &chef, json!(null))
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    // Listing: filters and cursors are checked.
+    let (s, b) = app
+        .get(&format!("{base}/purchasing/orders?status=lost"), &chef)
+        .await;
+    assert_problem(s, &b, 400, "invalid_query");
+    let (s, b) = app
+        .get(&format!("{base}/purchasing/orders?cursor=forged"), &chef)
+        .await;
+    assert_problem(s, &b, 400, "invalid_query");
+    let (s, page) = app
+        .get(&format!("{base}/purchasing/orders?status=received"), &chef)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(page["items"][0]["lines"][0]["packs"], 1, "{page}");
+}
+
+#[tokio::test]
+async fn another_tenants_ingredients_and_preps_are_unknown_here() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let other = app.register("other@example.com").await;
+    let ro = app.create_restaurant(&other, "Other").await;
+    let mine = format!("/api/v1/restaurants/{ro}");
+    let (_, sup) = app
+        .post(
+            &format!("{mine}/suppliers"),
+            &other,
+            json!({"name": "Mine"}),
+        )
+        .await;
+    let supplier = sup["id"].as_str().expect("id");
+    // An offer for the first restaurant's tomatoes, from the second's supplier.
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{mine}/suppliers/{supplier}/offers/{}", k.tomatoes),
+            Some(&other.access),
+            Some(json!({"pack_size": "5 kg", "pack_price": 1})),
+        )
+        .await;
+    assert_problem(s, &b, 404, "not_found");
+    let (s, b) = app
+        .post(
+            &format!("{mine}/inventory/counts"),
+            &other,
+            json!({"items": [{"ingredient_id": k.tomatoes, "quantity": 1}]}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let (_, recipes) = app
+        .get(&format!("/api/v1/restaurants/{}/recipes", k.r), &chef)
+        .await;
+    let salad_recipe = recipes["items"][0]["id"].as_str().expect("recipe");
+    let (s, b) = app
+        .post(
+            &format!("{mine}/purchasing/prep-counts"),
+            &other,
+            json!({"recipe_id": salad_recipe, "quantity": 1, "usable_until": k.today}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["code"], "unknown", "{b}");
+    let (_, inv) = app
+        .get(&format!("/api/v1/restaurants/{}/inventory", k.r), &chef)
+        .await;
+    assert_eq!(
+        inv["items"][0]["on_hand"], 3.0,
+        "the first restaurant's stock is unchanged"
+    );
+}

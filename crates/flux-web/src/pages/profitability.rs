@@ -4,7 +4,7 @@
 
 use axum::extract::Query;
 use axum::response::IntoResponse;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use flux_costing::MenuClass;
 use maud::{html, Markup};
 use rust_decimal::prelude::ToPrimitive;
@@ -47,8 +47,11 @@ fn date(raw: Option<&str>) -> Option<NaiveDate> {
 
 pub async fn page(mut t: TenantPage, Query(p): Query<Params>) -> WebResult {
     let kitchen = load_kitchen(&mut t).await?;
-    let to = date(p.to.as_deref()).unwrap_or(kitchen.today - Duration::days(1));
-    let from = date(p.from.as_deref()).unwrap_or(to - Duration::days(27));
+    let (from, to) = flux_kitchen::report::default_period(
+        kitchen.today,
+        date(p.from.as_deref()),
+        date(p.to.as_deref()),
+    );
     if from > to || (to - from).num_days() > 3660 {
         return Err(WebError::BadRequest(
             "the period must start before it ends and span at most 10 years".into(),
