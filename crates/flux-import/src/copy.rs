@@ -118,6 +118,8 @@ pub(crate) async fn store(
     let rid = job.actor.restaurant_id;
     let mut tx =
         flux_store::tenant::begin(pool, job.actor.user_id.unwrap_or(Uuid::nil()), rid).await?;
+    // Held until commit: what is "already stored" must not change under us.
+    sales::lock_sales(&mut tx, rid).await?;
 
     let mut ids: HashMap<String, Uuid> = flux_store::menu::keys(&mut tx, rid)
         .await?

@@ -12,4 +12,5 @@ mod purchasing;
 mod restaurants;
 mod rls;
 mod tenancy;
+mod undo;
 mod uploads;
