@@ -248,31 +248,74 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<flux_kitchen::KitchenError> for ApiError {
-    fn from(e: flux_kitchen::KitchenError) -> Self {
-        use flux_costing::CostingError;
-        use flux_kitchen::KitchenError;
-        match e {
-            KitchenError::NoRestaurant | KitchenError::UnknownRecipe(_) => ApiError::not_found(),
-            KitchenError::Invalid(invalid) => invalid.into(),
-            KitchenError::Store(e) => e.into(),
-            KitchenError::Costing(e) => {
-                let code = match &e {
-                    CostingError::Cycle { .. } => Code::RecipeCycle,
-                    CostingError::Book(book)
-                        if book
-                            .problems
-                            .iter()
-                            .any(|p| matches!(p, CostingError::Cycle { .. })) =>
-                    {
-                        Code::RecipeCycle
-                    }
-                    CostingError::NoCostAsOf { .. } => Code::NoCostAsOf,
-                    _ => Code::InvalidRecipe,
-                };
-                Self::new(code, e.to_string())
-            }
+impl From<flux_app::Kind> for Code {
+    fn from(kind: flux_app::Kind) -> Self {
+        use flux_app::Kind;
+        match kind {
+            Kind::Validation => Code::ValidationFailed,
+            Kind::InvalidCredentials => Code::InvalidCredentials,
+            Kind::InvalidToken => Code::InvalidToken,
+            Kind::TokenExpired => Code::TokenExpired,
+            Kind::RefreshTokenReused => Code::RefreshTokenReused,
+            Kind::Forbidden => Code::Forbidden,
+            Kind::NotFound => Code::NotFound,
+            Kind::Conflict => Code::Conflict,
+            Kind::EmailTaken => Code::EmailTaken,
+            Kind::LastOwner => Code::LastOwner,
+            Kind::InUse => Code::InUse,
+            Kind::TooManyAttempts => Code::TooManyAttempts,
+            Kind::EmptyFile => Code::EmptyFile,
+            Kind::UnrecognisedLayout => Code::UnrecognisedLayout,
+            Kind::InvalidFile => Code::InvalidFile,
+            Kind::DuplicateUpload => Code::DuplicateUpload,
+            Kind::RowsRejected => Code::RowsRejected,
+            Kind::NoValidRows => Code::NoValidRows,
+            Kind::InvalidRecipe => Code::InvalidRecipe,
+            Kind::RecipeCycle => Code::RecipeCycle,
+            Kind::NoCostAsOf => Code::NoCostAsOf,
+            Kind::MailFailed => Code::MailFailed,
         }
+    }
+}
+
+/// A use case's rejection keeps its kind, detail, field errors and
+/// extensions; the API only chooses the status and the code.
+impl From<flux_app::AppError> for ApiError {
+    fn from(e: flux_app::AppError) -> Self {
+        match e {
+            flux_app::AppError::Rejected {
+                kind,
+                detail,
+                errors,
+                retry_after_secs,
+                extensions,
+            } => ApiError::Client {
+                code: kind.into(),
+                detail,
+                errors,
+                retry_after_secs,
+                extensions,
+            },
+            internal => ApiError::Internal(internal.into()),
+        }
+    }
+}
+
+impl From<flux_app::costing::KitchenError> for ApiError {
+    fn from(e: flux_app::costing::KitchenError) -> Self {
+        flux_app::AppError::from(e).into()
+    }
+}
+
+impl From<flux_app::purchasing::SupplyError> for ApiError {
+    fn from(e: flux_app::purchasing::SupplyError) -> Self {
+        flux_app::AppError::from(e).into()
+    }
+}
+
+impl From<flux_app::uploads::ImportError> for ApiError {
+    fn from(e: flux_app::uploads::ImportError) -> Self {
+        flux_app::AppError::from(e).into()
     }
 }
 

@@ -11,8 +11,6 @@ pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;
-pub mod services;
-pub mod tokens;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -26,7 +24,7 @@ use flux_store::PgPool;
 use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use tokens::TokenKeys;
+pub use flux_app::accounts::tokens::TokenKeys;
 
 /// Settings the HTTP layer needs.
 #[derive(Debug, Clone)]
@@ -45,7 +43,7 @@ pub struct ServerConfig {
     pub max_upload_bytes: usize,
     /// E-mails purchase orders to suppliers when they are sent; `None`
     /// leaves sending to the operator (CSV, printed page).
-    pub mailer: Option<flux_supply::mail::Mailer>,
+    pub mailer: Option<flux_app::purchasing::mail::Mailer>,
 }
 
 impl ServerConfig {
@@ -70,7 +68,7 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub trust_forwarded_for: bool,
     pub max_upload_bytes: u64,
-    pub mailer: Option<flux_supply::mail::Mailer>,
+    pub mailer: Option<flux_app::purchasing::mail::Mailer>,
 }
 
 impl AppState {

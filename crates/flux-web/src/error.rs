@@ -9,7 +9,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use flux_api::error::{ApiError, Code};
+use flux_app::{AppError, Kind};
 use maud::html;
 
 use crate::layout;
@@ -47,14 +47,28 @@ impl From<flux_store::StoreError> for WebError {
     }
 }
 
-impl From<ApiError> for WebError {
-    fn from(e: ApiError) -> Self {
-        match e.code() {
-            Code::NotFound => WebError::NotFound,
-            Code::Forbidden => WebError::Forbidden,
-            Code::Internal => WebError::Internal(anyhow::anyhow!(e)),
-            _ => WebError::BadRequest(e.to_string()),
+/// A use case's rejection becomes the page its kind calls for; pages that
+/// can show a form message match the rejection before this.
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e.kind() {
+            Some(Kind::NotFound) => WebError::NotFound,
+            Some(Kind::Forbidden) => WebError::Forbidden,
+            None => WebError::Internal(anyhow::anyhow!(e)),
+            Some(_) => WebError::BadRequest(e.to_string()),
         }
+    }
+}
+
+impl From<flux_app::costing::KitchenError> for WebError {
+    fn from(e: flux_app::costing::KitchenError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl From<flux_app::purchasing::SupplyError> for WebError {
+    fn from(e: flux_app::purchasing::SupplyError) -> Self {
+        AppError::from(e).into()
     }
 }
 

@@ -34,7 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use flux_api::TokenKeys;
+use flux_app::accounts::tokens::TokenKeys;
 use flux_store::PgPool;
 
 /// Everything the pages share. Cheap to clone.
@@ -47,7 +47,7 @@ pub struct WebState {
     tokens: Arc<TokenKeys>,
     max_upload_bytes: u64,
     trust_forwarded_for: bool,
-    mailer: Option<flux_supply::mail::Mailer>,
+    mailer: Option<flux_app::purchasing::mail::Mailer>,
 }
 
 impl WebState {
@@ -76,12 +76,12 @@ impl WebState {
     }
 
     /// E-mail purchase orders to suppliers when they are sent.
-    pub fn mailer(mut self, mailer: Option<flux_supply::mail::Mailer>) -> Self {
+    pub fn mailer(mut self, mailer: Option<flux_app::purchasing::mail::Mailer>) -> Self {
         self.mailer = mailer;
         self
     }
 
-    pub(crate) fn mail(&self) -> Option<&flux_supply::mail::Mailer> {
+    pub(crate) fn mail(&self) -> Option<&flux_app::purchasing::mail::Mailer> {
         self.mailer.as_ref()
     }
 

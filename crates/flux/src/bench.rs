@@ -207,28 +207,28 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
         Some("EUR"),
         Some("en-GB"),
     )?;
-    let restaurant = flux_api::services::restaurants::create(&pool, user_id, &profile)
+    let restaurant = flux_app::restaurants::create(&pool, user_id, &profile)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let rid = restaurant.restaurant_id;
     let b = bar(a.rows as u64, "importing");
     let pb = b.clone();
-    let progress = Arc::new(move |p: flux_import::Progress| {
+    let progress = Arc::new(move |p: flux_app::uploads::Progress| {
         pb.set_length(p.lines_total);
         pb.set_position(p.lines_done);
     });
     let t = Instant::now();
-    let report = flux_import::import(
+    let report = flux_app::uploads::import(
         &pool,
-        flux_import::Actor {
+        flux_app::uploads::Actor {
             restaurant_id: rid,
             user_id: Some(user_id),
         },
-        &flux_import::Source {
+        &flux_app::uploads::Source {
             path: file.clone(),
             filename: "bench-sales.csv".into(),
         },
-        &flux_import::ImportOptions::default(),
+        &flux_app::uploads::ImportOptions::default(),
         progress,
     )
     .await?;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use flux_kitchen::report::Profitability;
-use flux_kitchen::Kitchen;
+use flux_app::costing::report::Profitability;
+use flux_app::costing::Kitchen;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -71,13 +71,19 @@ async fn report(pool: &flux_store::PgPool, args: ReportArgs) -> anyhow::Result<(
     let kitchen = Kitchen::load(&mut tx, args.restaurant)
         .await
         .map_err(|e| anyhow::anyhow!("restaurant {}: {e}", args.restaurant))?;
-    let (from, to) = flux_kitchen::report::default_period(kitchen.today, args.from, args.to);
+    let (from, to) = flux_app::costing::report::default_period(kitchen.today, args.from, args.to);
     anyhow::ensure!(from <= to, "--from must not be after --to");
     let options = kitchen.options(args.waste, args.prices_as_of);
-    let r =
-        flux_kitchen::report::profitability(&mut tx, args.restaurant, &kitchen, from, to, &options)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let r = flux_app::costing::report::profitability(
+        &mut tx,
+        args.restaurant,
+        &kitchen,
+        from,
+        to,
+        &options,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
@@ -208,7 +214,7 @@ fn table(r: &Profitability) -> String {
 async fn import(pool: &flux_store::PgPool, args: ImportArgs) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let rows = flux_kitchen::ingredients::parse_csv(&bytes).map_err(|e| {
+    let rows = flux_app::costing::ingredients::parse_csv(&bytes).map_err(|e| {
         let lines: Vec<String> =
             e.0.iter()
                 .map(|f| format!("  {}: {}", f.field, f.message))
@@ -223,7 +229,7 @@ async fn import(pool: &flux_store::PgPool, args: ImportArgs) -> anyhow::Result<(
     let kitchen = Kitchen::load(&mut tx, args.restaurant)
         .await
         .map_err(|e| anyhow::anyhow!("restaurant {}: {e}", args.restaurant))?;
-    let outcome = flux_kitchen::ingredients::import(&mut tx, args.restaurant, &kitchen, &rows)
+    let outcome = flux_app::costing::ingredients::import(&mut tx, args.restaurant, &kitchen, &rows)
         .await
         .map_err(|e| {
             anyhow::anyhow!(
@@ -242,8 +248,8 @@ async fn import(pool: &flux_store::PgPool, args: ImportArgs) -> anyhow::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flux_app::costing::report::{DishLine, Period, Totals};
     use flux_costing::{CostOptions, MenuClass, Money};
-    use flux_kitchen::report::{DishLine, Period, Totals};
 
     #[test]
     fn the_table_shows_every_dish_the_totals_and_the_class_moves() {

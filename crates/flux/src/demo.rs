@@ -202,9 +202,9 @@ async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
         Some(u) => u.user_id,
         None => {
             drop(conn);
-            flux_api::services::auth::register(
+            flux_app::accounts::register(
                 pool,
-                &flux_api::TokenKeys::new(
+                &flux_app::accounts::tokens::TokenKeys::new(
                     &[0u8; 32],
                     std::time::Duration::from_secs(60),
                     std::time::Duration::from_secs(60),
@@ -270,13 +270,13 @@ async fn confirm_library_recipes(
     rid: Uuid,
 ) -> anyhow::Result<usize> {
     let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
-    let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
-    let pending = flux_kitchen::suggest::pending(&mut tx, rid, &kitchen).await?;
+    let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid).await?;
+    let pending = flux_app::costing::suggest::pending(&mut tx, rid, &kitchen).await?;
     let mut confirmed = 0;
     for dish in pending.iter().filter(|p| p.suggestion.is_some()) {
         // Each acceptance may create ingredients the next one reuses.
-        let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
-        if flux_kitchen::suggest::accept(&mut tx, rid, &kitchen, dish.menu_item_id)
+        let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid).await?;
+        if flux_app::costing::suggest::accept(&mut tx, rid, &kitchen, dish.menu_item_id)
             .await?
             .is_some()
         {
@@ -315,7 +315,7 @@ async fn ensure_suppliers(
     {
         return Ok(None);
     }
-    let kitchen = flux_kitchen::Kitchen::load(&mut tx, rid).await?;
+    let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid).await?;
     let plan = [
         DemoSupplier {
             name: "Mercat Central Fruites",
@@ -349,17 +349,19 @@ async fn ensure_suppliers(
         ..
     } in &plan
     {
-        let data = flux_supply::suppliers::validate(&flux_supply::suppliers::SupplierInput {
-            name: (*name).into(),
-            email: Some(format!(
-                "pedidos@{}.example",
-                name.split(' ').next().unwrap_or("proveedor").to_lowercase()
-            )),
-            lead_time_days: Some(*lead),
-            delivery_days: Some(days.to_vec()),
-            min_order_value: Some(Decimal::from(*minimum)),
-            ..Default::default()
-        })?;
+        let data = flux_app::purchasing::suppliers::validate(
+            &flux_app::purchasing::suppliers::SupplierInput {
+                name: (*name).into(),
+                email: Some(format!(
+                    "pedidos@{}.example",
+                    name.split(' ').next().unwrap_or("proveedor").to_lowercase()
+                )),
+                lead_time_days: Some(*lead),
+                delivery_days: Some(days.to_vec()),
+                min_order_value: Some(Decimal::from(*minimum)),
+                ..Default::default()
+            },
+        )?;
         ids.push(
             flux_store::procurement::insert_supplier(&mut tx, rid, &data)
                 .await?
@@ -381,12 +383,12 @@ async fn ensure_suppliers(
         };
         let pack_base =
             Decimal::from_str_exact(pack.split(' ').next().unwrap_or("1")).unwrap_or(Decimal::ONE);
-        let offer = flux_supply::suppliers::OfferInput {
+        let offer = flux_app::purchasing::suppliers::OfferInput {
             pack_size: pack.into(),
             pack_price: (ingredient.unit_cost * pack_base * Decimal::new(95, 2)).round_dp(2),
             preferred: true,
         };
-        flux_supply::suppliers::set_offer(
+        flux_app::purchasing::suppliers::set_offer(
             &mut tx,
             rid,
             &kitchen,
@@ -396,7 +398,7 @@ async fn ensure_suppliers(
         )
         .await?;
         // Between none and a pack and a half on the shelf.
-        counts.push(flux_supply::stock::EventInput {
+        counts.push(flux_app::purchasing::stock::EventInput {
             ingredient_id: ingredient.ingredient_id,
             quantity: pack_base * Decimal::from(i % 4) / Decimal::TWO,
             unit: None,
@@ -405,11 +407,11 @@ async fn ensure_suppliers(
     }
     if !counts.is_empty() {
         let yesterday = kitchen.today - chrono::Duration::days(1);
-        flux_supply::stock::record(
+        flux_app::purchasing::stock::record(
             &mut tx,
             rid,
             &kitchen,
-            flux_supply::stock::Kind::Count,
+            flux_app::purchasing::stock::Kind::Count,
             yesterday,
             &counts,
         )
@@ -426,7 +428,7 @@ async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uu
         Some("EUR"),
         Some("es-ES"),
     )?;
-    let r = flux_api::services::restaurants::create(pool, user, &profile)
+    let r = flux_app::restaurants::create(pool, user, &profile)
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo restaurant: {e}"))?;
     let rid = r.restaurant_id;
@@ -460,17 +462,17 @@ async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uu
     println!("generated a year of sales: {lines} order lines");
     let bar = indicatif::ProgressBar::new(lines as u64);
     let pb = bar.clone();
-    let report = flux_import::import(
+    let report = flux_app::uploads::import(
         pool,
-        flux_import::Actor {
+        flux_app::uploads::Actor {
             restaurant_id: rid,
             user_id: Some(user),
         },
-        &flux_import::Source {
+        &flux_app::uploads::Source {
             path: file,
             filename: "demo-pos-export.csv".into(),
         },
-        &flux_import::ImportOptions::default(),
+        &flux_app::uploads::ImportOptions::default(),
         Arc::new(move |p| {
             pb.set_length(p.lines_total);
             pb.set_position(p.lines_done);

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use flux_import::{parse_format, Actor, ImportError, ImportOptions, ImportReport, Policy, Source};
+use flux_app::uploads::{
+    parse_format, Actor, ImportError, ImportOptions, ImportReport, Policy, Source,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use uuid::Uuid;
 
@@ -63,7 +65,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
     );
     bar.set_message("importing");
     let progress_bar = bar.clone();
-    let progress = Arc::new(move |p: flux_import::Progress| {
+    let progress = Arc::new(move |p: flux_app::uploads::Progress| {
         progress_bar.set_length(p.lines_total);
         progress_bar.set_position(p.lines_done);
     });
@@ -88,7 +90,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         restaurant_id: args.restaurant,
         user_id: None,
     };
-    let result = flux_import::import(&pool, actor, &source, &opts, progress).await;
+    let result = flux_app::uploads::import(&pool, actor, &source, &opts, progress).await;
     bar.finish_and_clear();
     pool.close().await;
     db.release()?;
@@ -161,7 +163,7 @@ pub async fn health(config: &Config, args: HealthArgs) -> anyhow::Result<()> {
     flux_store::migrate(&db.owner).await?;
     let pool = flux_store::connect_app(db.app.clone(), db.app_role, 2).await?;
     let mut tx = flux_store::tenant::begin(&pool, Uuid::nil(), args.restaurant).await?;
-    let r = flux_import::health::report(&mut tx, args.restaurant).await?;
+    let r = flux_app::uploads::health::report(&mut tx, args.restaurant).await?;
     tx.commit().await?;
     pool.close().await;
     db.release()?;

@@ -2,7 +2,7 @@
 //! shell, and the ordering-policy backtest.
 
 use clap::{Args, Subcommand};
-use flux_kitchen::Kitchen;
+use flux_app::costing::Kitchen;
 use uuid::Uuid;
 
 use crate::config::Config;
@@ -59,7 +59,7 @@ async fn recommend(pool: &flux_store::PgPool, args: &RecommendArgs) -> anyhow::R
     let kitchen = Kitchen::load(&mut tx, args.restaurant)
         .await
         .map_err(|e| anyhow::anyhow!("restaurant {}: {e}", args.restaurant))?;
-    let r = flux_supply::plan::recommend(
+    let r = flux_app::purchasing::plan::recommend(
         &mut tx,
         args.restaurant,
         &kitchen,

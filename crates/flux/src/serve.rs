@@ -37,7 +37,7 @@ pub async fn serve(
     server.mailer = match (&config.smtp_url, &config.smtp_from) {
         (None, _) => None,
         (Some(url), Some(from)) => {
-            Some(flux_supply::mail::Mailer::from_url(url, from).context("SMTP settings")?)
+            Some(flux_app::purchasing::mail::Mailer::from_url(url, from).context("SMTP settings")?)
         }
         (Some(_), None) => anyhow::bail!(
             "--smtp-url needs --smtp-from (FLUX_SMTP_FROM): the address orders are sent from"

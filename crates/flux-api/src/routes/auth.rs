@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{AuthUser, Json};
-use crate::services::auth::{self, Issued};
 use crate::AppState;
+use flux_app::accounts::{self as auth, Issued};
 
 #[derive(Deserialize, ToSchema)]
 pub struct Credentials {

@@ -2,7 +2,7 @@
 //! explosion, and profitability with the menu-engineering matrix.
 
 use chrono::NaiveDate;
-use flux_kitchen::Kitchen;
+use flux_app::costing::Kitchen;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -99,7 +99,7 @@ pub struct DemandLine {
 pub async fn explode(
     mut t: Tenant,
     Json(b): Json<ExplodeBody>,
-) -> ApiResult<Json<flux_kitchen::explode::ExplosionReport>> {
+) -> ApiResult<Json<flux_app::costing::explode::ExplosionReport>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let demand = match (b.source.as_deref(), b.dishes.is_empty()) {
         (None, false) => b
@@ -119,11 +119,11 @@ pub async fn explode(
             super::check_period(from, to)?;
             match (source, b.level.as_deref()) {
                 ("sales", None) => {
-                    flux_kitchen::explode::sales_demand(&mut t.tx, t.restaurant_id, from, to)
+                    flux_app::costing::explode::sales_demand(&mut t.tx, t.restaurant_id, from, to)
                         .await?
                 }
                 ("forecast", level @ (None | Some("mean") | Some("p90"))) => {
-                    flux_kitchen::explode::forecast_demand(
+                    flux_app::costing::explode::forecast_demand(
                         &mut t.tx,
                         t.restaurant_id,
                         from,
@@ -196,12 +196,12 @@ pub struct ReportParams {
 pub async fn profitability(
     mut t: Tenant,
     Query(q): Query<ReportParams>,
-) -> ApiResult<Json<flux_kitchen::report::Profitability>> {
+) -> ApiResult<Json<flux_app::costing::report::Profitability>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let (from, to) = flux_kitchen::report::default_period(kitchen.today, q.from, q.to);
+    let (from, to) = flux_app::costing::report::default_period(kitchen.today, q.from, q.to);
     super::check_period(from, to)?;
     let options = kitchen.options(q.waste, q.date);
-    let report = flux_kitchen::report::profitability(
+    let report = flux_app::costing::report::profitability(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,

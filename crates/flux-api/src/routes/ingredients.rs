@@ -8,9 +8,9 @@ use axum::body::Bytes;
 use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
+use flux_app::costing::ingredients::{self, IngredientInput};
+use flux_app::costing::Kitchen;
 use flux_domain::role::Action;
-use flux_kitchen::ingredients::{self, IngredientInput};
-use flux_kitchen::Kitchen;
 use flux_store::costing::{IngredientQuery, IngredientRow};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -137,9 +137,9 @@ pub struct ListParams {
     pub q: Option<String>,
 }
 
-fn name_taken(e: flux_kitchen::KitchenError) -> ApiError {
+fn name_taken(e: flux_app::costing::KitchenError) -> ApiError {
     match e {
-        flux_kitchen::KitchenError::Store(flux_store::StoreError::Conflict(_)) => ApiError::field(
+        flux_app::costing::KitchenError::Store(flux_store::StoreError::Conflict(_)) => ApiError::field(
             Code::Conflict,
             "name",
             "taken",
@@ -318,7 +318,7 @@ pub async fn costs(
             Some(
                 ingredient
                     .cost_as_of(date)
-                    .map_err(flux_kitchen::KitchenError::from)?
+                    .map_err(flux_app::costing::KitchenError::from)?
                     .amount()
                     .normalize(),
             )

@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::extract::{path_uuid, Json, Tenant};
-use crate::services::restaurants::ensure_not_last_owner;
 use crate::AppState;
+use flux_app::restaurants::ensure_not_last_owner;
 
 #[derive(Serialize, ToSchema)]
 pub struct Member {

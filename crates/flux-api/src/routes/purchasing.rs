@@ -7,12 +7,11 @@ use axum::extract::RawPathParams;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use flux_app::costing::Kitchen;
+use flux_app::purchasing::orders::{self, LineInput, Order, Receipt};
+use flux_app::purchasing::stock::{self, EventInput, Kind};
+use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput};
 use flux_domain::role::Action;
-use flux_kitchen::Kitchen;
-use flux_supply::orders::{self, LineInput, Order, Receipt};
-use flux_supply::stock::{self, EventInput, Kind};
-use flux_supply::suppliers::{self, OfferInput, SupplierInput};
-use flux_supply::SupplyError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,19 +19,6 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::extract::{path_uuid, Json, Query, Tenant};
-
-impl From<SupplyError> for ApiError {
-    fn from(e: SupplyError) -> Self {
-        match e {
-            SupplyError::Invalid(i) => i.into(),
-            SupplyError::NotFound => ApiError::not_found(),
-            SupplyError::WrongState(detail) => ApiError::new(Code::Conflict, detail),
-            SupplyError::Kitchen(k) => k.into(),
-            SupplyError::Store(s) => s.into(),
-            SupplyError::Procurement(p) => ApiError::new(Code::ValidationFailed, p.to_string()),
-        }
-    }
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct SupplierView {
@@ -332,7 +318,8 @@ pub async fn inventory(
 ) -> ApiResult<Json<serde_json::Value>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let date = q.date.unwrap_or(kitchen.today);
-    let lines = flux_supply::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, date).await?;
+    let lines =
+        flux_app::purchasing::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, date).await?;
     t.commit().await?;
     Ok(Json(serde_json::json!({"date": date, "items": lines})))
 }
@@ -426,13 +413,18 @@ pub async fn waste(
 pub async fn recommendations(
     mut t: Tenant,
     Query(q): Query<DateParam>,
-) -> ApiResult<Json<flux_supply::plan::Recommendation>> {
+) -> ApiResult<Json<flux_app::purchasing::plan::Recommendation>> {
     check_level(q.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let today = q.date.unwrap_or(kitchen.today);
-    let r =
-        flux_supply::plan::recommend(&mut t.tx, t.restaurant_id, &kitchen, today, q.service_level)
-            .await?;
+    let r = flux_app::purchasing::plan::recommend(
+        &mut t.tx,
+        t.restaurant_id,
+        &kitchen,
+        today,
+        q.service_level,
+    )
+    .await?;
     t.commit().await?;
     Ok(Json(r))
 }
@@ -458,7 +450,7 @@ pub async fn accept(
     t.require(Action::WriteData)?;
     check_level(b.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let created = flux_supply::plan::accept(
+    let created = flux_app::purchasing::plan::accept(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,
@@ -759,15 +751,16 @@ pub async fn order_csv(mut t: Tenant, params: RawPathParams) -> ApiResult<Respon
 pub async fn prep_list(
     mut t: Tenant,
     Query(q): Query<DateParam>,
-) -> ApiResult<Json<flux_supply::prep::PrepList>> {
+) -> ApiResult<Json<flux_app::purchasing::prep::PrepList>> {
     check_level(q.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let level = q
-        .service_level
-        .unwrap_or_else(|| flux_supply::prep::level_from_setting(kitchen.settings.service_level));
+    let level = q.service_level.unwrap_or_else(|| {
+        flux_app::purchasing::prep::level_from_setting(kitchen.settings.service_level)
+    });
     let date = q.date.unwrap_or(kitchen.today);
     let list =
-        flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level).await?;
+        flux_app::purchasing::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
+            .await?;
     t.commit().await?;
     Ok(Json(list))
 }
@@ -794,7 +787,7 @@ pub struct PrepCountBody {
 pub async fn prep_count(mut t: Tenant, Json(b): Json<PrepCountBody>) -> ApiResult<StatusCode> {
     t.require(Action::WriteData)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    flux_supply::prep::record_count(
+    flux_app::purchasing::prep::record_count(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,

@@ -5,9 +5,9 @@
 use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use flux_app::costing::recipes::{self, LineInput, OnExisting, RecipeInput, YieldInput};
+use flux_app::costing::Kitchen;
 use flux_domain::role::Action;
-use flux_kitchen::recipes::{self, LineInput, OnExisting, RecipeInput, YieldInput};
-use flux_kitchen::Kitchen;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -262,14 +262,16 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-fn name_taken(e: flux_kitchen::KitchenError) -> ApiError {
+fn name_taken(e: flux_app::costing::KitchenError) -> ApiError {
     match e {
-        flux_kitchen::KitchenError::Store(flux_store::StoreError::Conflict(_)) => ApiError::field(
-            crate::error::Code::Conflict,
-            "name",
-            "taken",
-            "a prep with this name already exists",
-        ),
+        flux_app::costing::KitchenError::Store(flux_store::StoreError::Conflict(_)) => {
+            ApiError::field(
+                crate::error::Code::Conflict,
+                "name",
+                "taken",
+                "a prep with this name already exists",
+            )
+        }
         other => other.into(),
     }
 }
@@ -355,7 +357,7 @@ pub async fn cost(
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn pending(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let items = flux_kitchen::suggest::pending(&mut t.tx, t.restaurant_id, &kitchen).await?;
+    let items = flux_app::costing::suggest::pending(&mut t.tx, t.restaurant_id, &kitchen).await?;
     t.commit().await?;
     Ok(Json(
         serde_json::json!({"items": items, "total": items.len()}),
@@ -422,7 +424,7 @@ pub async fn confirm(
             )
             .into());
         }
-        flux_kitchen::suggest::accept(&mut t.tx, t.restaurant_id, &kitchen, b.menu_item_id)
+        flux_app::costing::suggest::accept(&mut t.tx, t.restaurant_id, &kitchen, b.menu_item_id)
             .await?
             .ok_or_else(|| {
                 ApiError::field(

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{AuthUser, Json, Tenant};
-use crate::services;
+
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -86,7 +86,7 @@ pub async fn create(
         b.currency.as_deref(),
         b.locale.as_deref(),
     )?;
-    let row = services::restaurants::create(&s.pool, user.user_id, &profile).await?;
+    let row = flux_app::restaurants::create(&s.pool, user.user_id, &profile).await?;
     Ok((
         StatusCode::CREATED,
         Json(Restaurant::from_row(row, "owner")),

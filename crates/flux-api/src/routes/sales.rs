@@ -84,7 +84,7 @@ pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<se
     params(("restaurant_id" = uuid::Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn health(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
-    let report = flux_import::health::report(&mut t.tx, t.restaurant_id)
+    let report = flux_app::uploads::health::report(&mut t.tx, t.restaurant_id)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     t.commit().await?;

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use axum::extract::{Multipart, RawPathParams, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
+use flux_app::uploads::{parse_format, Actor, ImportOptions, ImportReport, Policy, Source};
 use flux_domain::role::Action;
-use flux_import::{parse_format, Actor, ImportError, ImportOptions, ImportReport, Policy, Source};
-use flux_ingest::{ColumnMapping, IngestError};
+use flux_ingest::ColumnMapping;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -134,37 +134,7 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
     })
 }
 
-fn import_error(e: ImportError) -> ApiError {
-    match e {
-        ImportError::File(IngestError::Empty) => ApiError::new(Code::EmptyFile, "the file is empty or has no header row"),
-        ImportError::File(IngestError::UnrecognisedLayout { headers }) => ApiError::new(
-            Code::UnrecognisedLayout,
-            format!(
-                "the file's layout was not recognised (headers found: {}); send a `mapping` naming which header holds the date, item, quantity and price",
-                headers.join(", ")
-            ),
-        )
-        .with("headers", serde_json::json!(headers)),
-        ImportError::File(IngestError::Io(e)) => ApiError::Internal(e.into()),
-        ImportError::File(other) => ApiError::new(Code::InvalidFile, other.to_string()),
-        ImportError::Duplicate(id) => ApiError::new(
-            Code::DuplicateUpload,
-            format!("this file was already imported as upload {id}; undo that upload first to import it again"),
-        )
-        .with("upload_id", serde_json::json!(id)),
-        ImportError::Rejected(report) => ApiError::new(
-            Code::RowsRejected,
-            format!("{} row(s) have errors and the policy is strict; nothing was imported", report.rows_errored),
-        )
-        .with("report", serde_json::to_value(&report).unwrap_or_default()),
-        ImportError::NoRows(report) => ApiError::new(Code::NoValidRows, "the file has no valid sale rows; nothing was imported")
-            .with("report", serde_json::to_value(&report).unwrap_or_default()),
-        ImportError::NoRestaurant => ApiError::not_found(),
-        other => ApiError::Internal(anyhow::anyhow!(other)),
-    }
-}
-
-/// The import report (see `flux_import::ImportReport`).
+/// The import report (see `flux_app::uploads::ImportReport`).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ImportReportDoc {
@@ -224,9 +194,9 @@ pub async fn create(
         path: up.file.path().to_path_buf(),
         filename: up.filename,
     };
-    let report = flux_import::import(&s.pool, actor, &source, &up.opts, Arc::new(|_| {}))
+    let report = flux_app::uploads::import(&s.pool, actor, &source, &up.opts, Arc::new(|_| {}))
         .await
-        .map_err(import_error)?;
+        .map_err(ApiError::from)?;
     Ok((StatusCode::CREATED, Json(report)))
 }
 
@@ -252,9 +222,9 @@ pub async fn preview(
         path: up.file.path().to_path_buf(),
         filename: up.filename,
     };
-    let rows = flux_import::preview(&s.pool, actor, &source, &up.opts, 20)
+    let rows = flux_app::uploads::preview(&s.pool, actor, &source, &up.opts, 20)
         .await
-        .map_err(import_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(rows))
 }
 

@@ -561,8 +561,9 @@ async fn smtp_sink() -> (String, tokio::task::JoinHandle<(Vec<String>, String)>)
 #[tokio::test]
 async fn sending_an_order_e_mails_it_to_the_supplier_with_its_csv() {
     let (url, sink) = smtp_sink().await;
-    let mailer = flux_supply::mail::Mailer::from_url(&url, "Bistro <orders@bistro.example>")
-        .expect("mailer");
+    let mailer =
+        flux_app::purchasing::mail::Mailer::from_url(&url, "Bistro <orders@bistro.example>")
+            .expect("mailer");
     let app = spawn_app_with(move |c| c.mailer = Some(mailer)).await;
     let chef = app.register("chef@example.com").await;
     let k = kitchen(&app, &chef).await;
@@ -622,9 +623,11 @@ async fn an_unreachable_mail_server_leaves_the_order_a_draft() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
-    let mailer =
-        flux_supply::mail::Mailer::from_url(&format!("smtp://{closed}"), "orders@bistro.example")
-            .expect("mailer");
+    let mailer = flux_app::purchasing::mail::Mailer::from_url(
+        &format!("smtp://{closed}"),
+        "orders@bistro.example",
+    )
+    .expect("mailer");
     let app = spawn_app_with(move |c| c.mailer = Some(mailer)).await;
     let chef = app.register("chef@example.com").await;
     let k = kitchen(&app, &chef).await;

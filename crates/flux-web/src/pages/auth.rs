@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use flux_api::error::ApiError;
-use flux_api::services::auth::{self, Issued};
+use flux_app::accounts::{self as auth, Issued};
+use flux_app::AppError;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -180,15 +180,15 @@ pub async fn login(
         Ok(issued) => start_session(&state, issued, &next).await,
         Err(e) => {
             let message = match &e {
-                ApiError::Client {
+                AppError::Rejected {
                     retry_after_secs: Some(secs),
                     ..
                 } => format!(
                     "Too many failed attempts. Try again in {} minute(s).",
                     secs.div_ceil(60)
                 ),
-                ApiError::Client { .. } => "Wrong e-mail or password.".to_string(),
-                ApiError::Internal(_) => return Err(e.into()),
+                AppError::Rejected { .. } => "Wrong e-mail or password.".to_string(),
+                AppError::Internal(_) | AppError::Database(_) => return Err(e.into()),
             };
             let s = FormState {
                 email: f.email.trim(),
@@ -212,7 +212,7 @@ pub async fn signup(
 ) -> WebResult {
     match auth::register(state.pool(), state.tokens(), &f.email, &f.password).await {
         Ok(issued) => start_session(&state, issued, "/app").await,
-        Err(ApiError::Client { errors, detail, .. }) => {
+        Err(AppError::Rejected { errors, detail, .. }) => {
             let find = |name: &str| {
                 errors
                     .iter()

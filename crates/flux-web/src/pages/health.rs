@@ -1,5 +1,5 @@
 //! Data health: is the sales history good enough to forecast from, and if
-//! not, what to do about it (`flux_import::health::report`).
+//! not, what to do about it (`flux_app::uploads::health::report`).
 
 use axum::response::IntoResponse;
 use maud::html;
@@ -10,7 +10,7 @@ use crate::layout::empty_state;
 use crate::nav;
 
 pub async fn page(mut t: TenantPage) -> WebResult {
-    let r = flux_import::health::report(&mut t.tx, t.restaurant_id).await?;
+    let r = flux_app::uploads::health::report(&mut t.tx, t.restaurant_id).await?;
     let fmt = t.fmt();
     let body = html! {
         div.page-head {
@@ -61,7 +61,7 @@ pub async fn page(mut t: TenantPage) -> WebResult {
             @if !r.thin_items.is_empty() {
                 section.card {
                     h2 { "Dishes with little history" }
-                    p.muted.small { "Fewer than " (flux_import::health::MIN_DAYS_TO_FORECAST) " days with sales: their forecasts lean on their category." }
+                    p.muted.small { "Fewer than " (flux_app::uploads::health::MIN_DAYS_TO_FORECAST) " days with sales: their forecasts lean on their category." }
                     table.table.stack {
                         thead { tr { th scope="col" { "Dish" } th.num scope="col" { "Days with sales" } } }
                         tbody {

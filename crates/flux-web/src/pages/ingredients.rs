@@ -1,16 +1,16 @@
 //! Ingredients and prices: a searchable, paginated list, a create/edit form
-//! validated by `flux_kitchen::ingredients`, and each ingredient's price
+//! validated by `flux_app::costing::ingredients`, and each ingredient's price
 //! history with a form to record a price change on any date.
 
 use axum::extract::{Query, RawPathParams};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
+use flux_app::costing::ingredients::{self, IngredientInput};
+use flux_app::costing::{Kitchen, KitchenError};
 use flux_costing::{Unit, WasteFactor};
 use flux_domain::role::Action;
 use flux_domain::FieldError;
-use flux_kitchen::ingredients::{self, IngredientInput};
-use flux_kitchen::{Kitchen, KitchenError};
 use flux_store::costing::{IngredientQuery, IngredientRow};
 use maud::{html, Markup};
 use rust_decimal::prelude::ToPrimitive;

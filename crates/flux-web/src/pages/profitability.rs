@@ -47,7 +47,7 @@ fn date(raw: Option<&str>) -> Option<NaiveDate> {
 
 pub async fn page(mut t: TenantPage, Query(p): Query<Params>) -> WebResult {
     let kitchen = load_kitchen(&mut t).await?;
-    let (from, to) = flux_kitchen::report::default_period(
+    let (from, to) = flux_app::costing::report::default_period(
         kitchen.today,
         date(p.from.as_deref()),
         date(p.to.as_deref()),
@@ -58,7 +58,7 @@ pub async fn page(mut t: TenantPage, Query(p): Query<Params>) -> WebResult {
         ));
     }
     let options = kitchen.options(None, None);
-    let r = flux_kitchen::report::profitability(
+    let r = flux_app::costing::report::profitability(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,

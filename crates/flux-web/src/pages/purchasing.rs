@@ -9,12 +9,12 @@ use axum::extract::{Query, RawPathParams};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
+use flux_app::purchasing::orders::{self, Order};
+use flux_app::purchasing::stock::{self, EventInput, Kind};
+use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput};
+use flux_app::purchasing::SupplyError;
 use flux_domain::role::Action;
 use flux_domain::FieldError;
-use flux_supply::orders::{self, Order};
-use flux_supply::stock::{self, EventInput, Kind};
-use flux_supply::suppliers::{self, OfferInput, SupplierInput};
-use flux_supply::SupplyError;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -62,9 +62,15 @@ fn qty(fmt: &crate::format::Fmt, v: f64) -> String {
 
 pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
     let kitchen = load_kitchen(&mut t).await?;
-    let r = flux_supply::plan::recommend(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today, None)
-        .await
-        .map_err(internal)?;
+    let r = flux_app::purchasing::plan::recommend(
+        &mut t.tx,
+        t.restaurant_id,
+        &kitchen,
+        kitchen.today,
+        None,
+    )
+    .await
+    .map_err(internal)?;
     let fmt = t.fmt();
     let editable = t.can(Action::WriteData);
     let to_order = r
@@ -143,7 +149,7 @@ pub struct Empty {}
 pub async fn accept(mut t: TenantPage, CsrfForm(_): CsrfForm<Empty>) -> WebResult {
     t.require(Action::WriteData)?;
     let kitchen = load_kitchen(&mut t).await?;
-    flux_supply::plan::accept(
+    flux_app::purchasing::plan::accept(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,
@@ -717,9 +723,10 @@ pub async fn save_offer(
 
 pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
     let kitchen = load_kitchen(&mut t).await?;
-    let lines = flux_supply::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today)
-        .await
-        .map_err(internal)?;
+    let lines =
+        flux_app::purchasing::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today)
+            .await
+            .map_err(internal)?;
     let fmt = t.fmt();
     let editable = t.can(Action::WriteData);
     let body = html! {
@@ -829,7 +836,7 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(kitchen.today);
-    let level = flux_supply::prep::level_from_setting(kitchen.settings.service_level);
+    let level = flux_app::purchasing::prep::level_from_setting(kitchen.settings.service_level);
     let editable = t.can(Action::WriteData);
     let preps: Vec<(Uuid, String, String)> = kitchen
         .rows
@@ -838,9 +845,10 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
         .filter(|r| r.menu_item_id.is_none())
         .map(|r| (r.recipe_id, r.name.clone(), r.yield_unit.clone()))
         .collect();
-    let list = flux_supply::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
-        .await
-        .map_err(internal)?;
+    let list =
+        flux_app::purchasing::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
+            .await
+            .map_err(internal)?;
     let fmt = t.fmt();
     let body = html! {
         div.page-head { h1 { "Prep list · " (fmt.date(date)) } }
@@ -941,7 +949,7 @@ pub async fn save_prep_count(
         .get("usable_until")
         .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
         .ok_or_else(|| WebError::BadRequest("give the date it can be used until".into()))?;
-    flux_supply::prep::record_count(
+    flux_app::purchasing::prep::record_count(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,

@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use axum::extract::{Query, RawPathParams};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use flux_app::costing::recipes::{self, LineInput, OnExisting, RecipeInput, YieldInput};
+use flux_app::costing::{Kitchen, KitchenError};
 use flux_costing::RecipeCost;
 use flux_domain::role::Action;
 use flux_domain::FieldError;
-use flux_kitchen::recipes::{self, LineInput, OnExisting, RecipeInput, YieldInput};
-use flux_kitchen::{Kitchen, KitchenError};
 use maud::{html, Markup};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -42,7 +42,7 @@ pub struct ListParams {
 
 pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
     let kitchen = load_kitchen(&mut t).await?;
-    let pending = flux_kitchen::suggest::pending(&mut t.tx, t.restaurant_id, &kitchen)
+    let pending = flux_app::costing::suggest::pending(&mut t.tx, t.restaurant_id, &kitchen)
         .await
         .map_err(|e| WebError::Internal(anyhow::anyhow!(e)))?;
     let fmt = t.fmt();
@@ -160,10 +160,11 @@ pub struct AcceptForm {
 pub async fn accept(mut t: TenantPage, CsrfForm(f): CsrfForm<AcceptForm>) -> WebResult {
     t.require(Action::WriteData)?;
     let kitchen = load_kitchen(&mut t).await?;
-    let id = flux_kitchen::suggest::accept(&mut t.tx, t.restaurant_id, &kitchen, f.menu_item_id)
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-        .ok_or(WebError::NotFound)?;
+    let id =
+        flux_app::costing::suggest::accept(&mut t.tx, t.restaurant_id, &kitchen, f.menu_item_id)
+            .await
+            .map_err(|e| WebError::BadRequest(e.to_string()))?
+            .ok_or(WebError::NotFound)?;
     let to = t.href(&format!("/recipes/{id}?done=saved"));
     t.commit().await?;
     Ok(Redirect::to(&to).into_response())

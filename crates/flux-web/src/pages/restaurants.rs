@@ -216,8 +216,7 @@ pub async fn create(
         opt(&f.locale).as_deref(),
     ) {
         Ok(profile) => {
-            let r = flux_api::services::restaurants::create(state.pool(), user.user_id, &profile)
-                .await?;
+            let r = flux_app::restaurants::create(state.pool(), user.user_id, &profile).await?;
             Ok(
                 Redirect::to(&format!("{}?done=created", nav::href(r.restaurant_id, "")))
                     .into_response(),

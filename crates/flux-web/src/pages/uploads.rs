@@ -2,7 +2,7 @@
 //! with its row errors, and undo.
 //!
 //! The file is spooled to a temporary file (memory stays flat whatever its
-//! size) and handed to `flux_import::import`, the same pipeline as the API
+//! size) and handed to `flux_app::uploads::import`, the same pipeline as the API
 //! and the CLI. The tenant transaction is committed before the import
 //! starts: an import opens its own transactions and may run for a while.
 
@@ -12,8 +12,8 @@ use std::sync::Arc;
 use axum::extract::{Query, RawPathParams, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use flux_app::uploads::{Actor, ImportError, ImportOptions, Policy, Source};
 use flux_domain::role::Action;
-use flux_import::{Actor, ImportError, ImportOptions, Policy, Source};
 use flux_ingest::IngestError;
 use flux_store::sales::Upload;
 use maud::{html, Markup};
@@ -230,7 +230,7 @@ struct RowError {
     reason: String,
 }
 
-fn rows_from_report(report: &flux_import::ImportReport) -> Vec<RowError> {
+fn rows_from_report(report: &flux_app::uploads::ImportReport) -> Vec<RowError> {
     report
         .errors
         .iter()
@@ -380,7 +380,8 @@ pub async fn create(
     let fmt = t.fmt();
     // Hold no transaction while importing (see the module docs).
     let frame = t.suspend().await?;
-    let result = flux_import::import(state.pool(), actor, &source, &opts, Arc::new(|_| {})).await;
+    let result =
+        flux_app::uploads::import(state.pool(), actor, &source, &opts, Arc::new(|_| {})).await;
     let problem = match result {
         Ok(report) => {
             let target = match report.upload_id {

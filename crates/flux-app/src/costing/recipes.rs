@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{Kitchen, KitchenError};
+use crate::costing::{Kitchen, KitchenError};
 
 /// A recipe as received.
 #[derive(Debug, Clone, Deserialize)]

@@ -6,25 +6,25 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 
-use crate::error::ApiError;
+use crate::AppError;
 
-pub async fn hash(password: String) -> Result<String, ApiError> {
+pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))
+            .map_err(|e| AppError::internal(format!("argon2 hash: {e}")))
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(ApiError::Internal)
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
 }
 
 /// Verifies `password` against a stored PHC string. With `None` it verifies
 /// against a fixed dummy hash and fails, so an unknown e-mail costs the same
 /// time as a wrong password and response timing does not reveal accounts.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let dummy;
         let phc = match &stored {
@@ -44,7 +44,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         ok && stored.is_some()
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))
+    .map_err(AppError::internal)
 }
 
 fn dummy_hash() -> String {

@@ -11,9 +11,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::ingredients::{self, IngredientInput};
-use crate::recipes::{self, LineInput, OnExisting, RecipeInput};
-use crate::{Kitchen, KitchenError};
+use crate::costing::ingredients::{self, IngredientInput};
+use crate::costing::recipes::{self, LineInput, OnExisting, RecipeInput};
+use crate::costing::{Kitchen, KitchenError};
 
 /// An active dish that has no confirmed recipe yet.
 #[derive(Debug, Clone, Serialize)]

@@ -10,7 +10,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::orders::{to_csv, Order};
+use crate::purchasing::orders::{to_csv, Order};
 
 /// Why an order could not be e-mailed.
 #[derive(Debug, thiserror::Error)]

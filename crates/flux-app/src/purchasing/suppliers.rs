@@ -1,15 +1,15 @@
 //! Suppliers and their offers: validation and writes.
 
+use crate::costing::Kitchen;
 use flux_costing::{Name, Quantity};
 use flux_domain::{FieldError, Invalid};
-use flux_kitchen::Kitchen;
 use flux_store::procurement::{OfferRow, SupplierData};
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{Result, SupplyError};
+use crate::purchasing::{Result, SupplyError};
 
 /// A supplier as received.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
+use crate::costing::Kitchen;
 use chrono::NaiveDate;
 use flux_costing::Unit;
 use flux_domain::{FieldError, Invalid};
-use flux_kitchen::Kitchen;
 use flux_procurement::StockEvent;
 use flux_store::procurement::StockEventRow;
 use flux_store::PgConnection;
@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{Result, SupplyError};
+use crate::purchasing::{Result, SupplyError};
 
 /// What kind of stock event is being recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use flux_store::sales::{self, LineRow, NewUpload};
 use flux_store::PgPool;
 use uuid::Uuid;
 
-use crate::{Actor, ImportError, ImportReport, Progress};
+use crate::uploads::{Actor, ImportError, ImportReport, Progress};
 
 /// What pass 1 learnt.
 pub(crate) struct Scan {

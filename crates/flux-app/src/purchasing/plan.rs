@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 
+use crate::costing::Kitchen;
 use chrono::{Duration, NaiveDate, Weekday};
-use flux_kitchen::Kitchen;
 use flux_procurement::{
     coverage_window, ingredient_demand, recommend as engine_recommend, Economics, Need, Offer,
     Plan, QuantileForecast, Supplier, Usage,
@@ -23,9 +23,9 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::orders::{self, LineInput};
-use crate::stock::{self, usage_per_portion};
-use crate::Result;
+use crate::purchasing::orders::{self, LineInput};
+use crate::purchasing::stock::{self, usage_per_portion};
+use crate::purchasing::Result;
 
 /// Monte Carlo draws per ingredient: enough for stable p90s (the engine's
 /// error at this size is well under 1 % of the mean) and fast for hundreds

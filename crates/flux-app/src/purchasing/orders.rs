@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{Result, SupplyError};
+use crate::purchasing::{Result, SupplyError};
 
 /// An order with its lines.
 #[derive(Debug, Clone, Serialize)]

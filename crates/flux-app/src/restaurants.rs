@@ -6,7 +6,7 @@ use flux_domain::settings::Settings;
 use flux_store::{members, restaurants, settings, tenant, PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::error::{ApiError, Code};
+use crate::{AppError, Kind};
 
 /// Creates a restaurant with its creator as owner and default settings
 /// written out, in one transaction.
@@ -14,7 +14,7 @@ pub async fn create(
     pool: &PgPool,
     user_id: Uuid,
     profile: &Profile,
-) -> Result<restaurants::Restaurant, ApiError> {
+) -> Result<restaurants::Restaurant, AppError> {
     let restaurant_id = Uuid::now_v7();
     let mut tx = tenant::begin(pool, user_id, restaurant_id).await?;
     let r = restaurants::insert(&mut tx, restaurant_id, profile, user_id).await?;
@@ -36,12 +36,12 @@ pub async fn ensure_not_last_owner(
     conn: &mut PgConnection,
     restaurant_id: Uuid,
     member_role: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     if member_role == Role::Owner.as_str()
         && members::count_owners_locked(conn, restaurant_id).await? <= 1
     {
-        return Err(ApiError::new(
-            Code::LastOwner,
+        return Err(AppError::new(
+            Kind::LastOwner,
             "a restaurant must keep at least one owner; make someone else owner first",
         ));
     }

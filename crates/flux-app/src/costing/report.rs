@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Kitchen, KitchenError};
+use crate::costing::{Kitchen, KitchenError};
 
 /// One dish's line in the report.
 #[derive(Debug, Clone, Serialize)]

@@ -1,13 +1,17 @@
-//! Registration, login, refresh-token rotation and logout.
+//! Accounts: registration, login (throttled per account and per client
+//! address), refresh-token rotation and logout, and the tokens they issue.
 
 use chrono::Utc;
 use flux_domain::email::{check_password, Email};
-use flux_store::{throttle, tokens, users, PgConnection, PgPool, StoreError};
+use flux_store::{throttle, users, PgConnection, PgPool, StoreError};
 use uuid::Uuid;
 
-use crate::error::{ApiError, Code};
-use crate::services::password;
-use crate::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
+use crate::{AppError, Kind};
+
+pub mod password;
+pub mod tokens;
+
+use self::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
 
 /// Failed logins allowed per account, and per client address, per window.
 const MAX_ACCOUNT_FAILURES: i32 = 5;
@@ -28,11 +32,11 @@ async fn issue(
     keys: &TokenKeys,
     user_id: Uuid,
     family_id: Uuid,
-) -> Result<Issued, ApiError> {
+) -> Result<Issued, AppError> {
     let refresh = new_refresh_token();
-    let expires_at = Utc::now()
-        + chrono::Duration::from_std(keys.refresh_ttl).map_err(|e| ApiError::Internal(e.into()))?;
-    tokens::insert(
+    let expires_at =
+        Utc::now() + chrono::Duration::from_std(keys.refresh_ttl).map_err(AppError::internal)?;
+    flux_store::tokens::insert(
         conn,
         &hash_refresh_token(&refresh),
         user_id,
@@ -52,7 +56,7 @@ pub async fn register(
     keys: &TokenKeys,
     email: &str,
     pw: &str,
-) -> Result<Issued, ApiError> {
+) -> Result<Issued, AppError> {
     let email = Email::parse(email)?;
     check_password(pw)?;
     let hash = password::hash(pw.to_string()).await?;
@@ -60,8 +64,8 @@ pub async fn register(
     let user = users::insert(&mut tx, email.as_str(), &hash)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => ApiError::field(
-                Code::EmailTaken,
+            StoreError::Conflict(_) => AppError::field(
+                Kind::EmailTaken,
                 "email",
                 "taken",
                 "an account with this e-mail already exists",
@@ -79,10 +83,10 @@ pub async fn login(
     email: &str,
     pw: &str,
     client_ip: Option<String>,
-) -> Result<Issued, ApiError> {
+) -> Result<Issued, AppError> {
     // Malformed addresses cannot match an account; same answer as a wrong one.
     let email = Email::parse(email)
-        .map_err(|_| ApiError::new(Code::InvalidCredentials, "wrong e-mail or password"))?;
+        .map_err(|_| AppError::new(Kind::InvalidCredentials, "wrong e-mail or password"))?;
     let keys_to_check: Vec<String> = std::iter::once(format!("email:{email}"))
         .chain(client_ip.map(|ip| format!("ip:{ip}")))
         .collect();
@@ -91,7 +95,7 @@ pub async fn login(
     for key in &keys_to_check {
         if let Some(until) = throttle::locked_until(&mut conn, key).await? {
             let secs = (until - Utc::now()).num_seconds().max(1) as u64;
-            return Err(ApiError::too_many(secs));
+            return Err(AppError::too_many(secs));
         }
     }
     let user = users::by_email(&mut conn, email.as_str()).await?;
@@ -109,8 +113,8 @@ pub async fn login(
             };
             throttle::record_failure(&mut conn, key, max, WINDOW_SECS, LOCK_SECS).await?;
         }
-        return Err(ApiError::new(
-            Code::InvalidCredentials,
+        return Err(AppError::new(
+            Kind::InvalidCredentials,
             "wrong e-mail or password",
         ));
     };
@@ -130,32 +134,32 @@ pub async fn refresh(
     pool: &PgPool,
     keys: &TokenKeys,
     refresh_token: &str,
-) -> Result<Issued, ApiError> {
-    let invalid = || ApiError::new(Code::InvalidToken, "the refresh token is not valid");
+) -> Result<Issued, AppError> {
+    let invalid = || AppError::new(Kind::InvalidToken, "the refresh token is not valid");
     let hash = hash_refresh_token(refresh_token);
     let mut tx = pool.begin().await?;
-    let Some(stored) = tokens::lock(&mut tx, &hash).await? else {
+    let Some(stored) = flux_store::tokens::lock(&mut tx, &hash).await? else {
         return Err(invalid());
     };
     if stored.revoked_at.is_some() {
         return Err(invalid());
     }
     if stored.used_at.is_some() {
-        tokens::revoke_family(&mut tx, stored.family_id).await?;
+        flux_store::tokens::revoke_family(&mut tx, stored.family_id).await?;
         tx.commit().await?;
         tracing::warn!(user_id = %stored.user_id, "refresh token reused; family revoked");
-        return Err(ApiError::new(
-            Code::RefreshTokenReused,
+        return Err(AppError::new(
+            Kind::RefreshTokenReused,
             "this refresh token was already used; all sessions from that login are revoked",
         ));
     }
     if stored.expires_at <= Utc::now() {
-        return Err(ApiError::new(
-            Code::TokenExpired,
+        return Err(AppError::new(
+            Kind::TokenExpired,
             "the refresh token has expired; log in again",
         ));
     }
-    tokens::mark_used(&mut tx, &hash).await?;
+    flux_store::tokens::mark_used(&mut tx, &hash).await?;
     let issued = issue(&mut tx, keys, stored.user_id, stored.family_id).await?;
     tx.commit().await?;
     Ok(issued)
@@ -167,18 +171,18 @@ pub async fn logout(
     pool: &PgPool,
     user_id: Uuid,
     refresh_token: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     match refresh_token {
         Some(t) => {
-            if let Some(stored) = tokens::lock(&mut tx, &hash_refresh_token(t)).await? {
+            if let Some(stored) = flux_store::tokens::lock(&mut tx, &hash_refresh_token(t)).await? {
                 if stored.user_id == user_id {
-                    tokens::revoke_family(&mut tx, stored.family_id).await?;
+                    flux_store::tokens::revoke_family(&mut tx, stored.family_id).await?;
                 }
             }
         }
         None => {
-            tokens::revoke_all_for_user(&mut tx, user_id).await?;
+            flux_store::tokens::revoke_all_for_user(&mut tx, user_id).await?;
         }
     }
     tx.commit().await?;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::{ApiError, Code};
+use crate::{AppError, Kind};
 
 const ISSUER: &str = "flux";
 const AUDIENCE: &str = "flux-api";
@@ -57,12 +57,12 @@ impl TokenKeys {
     }
 
     /// Issues an access token for `user_id`, valid from `now` for the TTL.
-    pub fn issue_access(&self, user_id: Uuid) -> Result<String, ApiError> {
+    pub fn issue_access(&self, user_id: Uuid) -> Result<String, AppError> {
         self.issue_access_at(user_id, Utc::now().timestamp())
     }
 
     /// Issues a token as if it were `issued_at` (tests use it for expiry).
-    pub fn issue_access_at(&self, user_id: Uuid, issued_at: i64) -> Result<String, ApiError> {
+    pub fn issue_access_at(&self, user_id: Uuid, issued_at: i64) -> Result<String, AppError> {
         let claims = Claims {
             sub: user_id,
             iat: issued_at,
@@ -70,11 +70,10 @@ impl TokenKeys {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| ApiError::Internal(e.into()))
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
 
-    pub fn verify_access(&self, token: &str) -> Result<Uuid, ApiError> {
+    pub fn verify_access(&self, token: &str) -> Result<Uuid, AppError> {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
@@ -82,11 +81,11 @@ impl TokenKeys {
         decode::<Claims>(token, &self.decoding, &v)
             .map(|d| d.claims.sub)
             .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => ApiError::new(
-                    Code::TokenExpired,
+                ErrorKind::ExpiredSignature => AppError::new(
+                    Kind::TokenExpired,
                     "the access token has expired; refresh it",
                 ),
-                _ => ApiError::new(Code::InvalidToken, "the access token is not valid"),
+                _ => AppError::new(Kind::InvalidToken, "the access token is not valid"),
             })
     }
 }
@@ -128,12 +127,12 @@ mod tests {
             k.refresh_ttl,
         );
         assert_eq!(
-            other.verify_access(&t).expect_err("wrong key").code(),
-            Code::InvalidToken
+            other.verify_access(&t).expect_err("wrong key").kind(),
+            Some(Kind::InvalidToken)
         );
         assert_eq!(
-            k.verify_access("garbage").expect_err("garbage").code(),
-            Code::InvalidToken
+            k.verify_access("garbage").expect_err("garbage").kind(),
+            Some(Kind::InvalidToken)
         );
     }
 
@@ -144,8 +143,8 @@ mod tests {
             .issue_access_at(Uuid::new_v4(), Utc::now().timestamp() - 3600)
             .expect("issue");
         assert_eq!(
-            k.verify_access(&t).expect_err("expired").code(),
-            Code::TokenExpired
+            k.verify_access(&t).expect_err("expired").kind(),
+            Some(Kind::TokenExpired)
         );
     }
 

@@ -25,7 +25,7 @@ pub mod prep;
 pub mod stock;
 pub mod suppliers;
 
-use flux_kitchen::KitchenError;
+use crate::costing::KitchenError;
 
 /// Why a purchasing request failed.
 #[derive(Debug, thiserror::Error)]

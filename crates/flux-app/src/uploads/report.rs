@@ -6,8 +6,8 @@ use flux_ingest::{RowError, SkipCounts};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::copy::Scan;
-use crate::{ImportOptions, Source};
+use crate::uploads::copy::Scan;
+use crate::uploads::{ImportOptions, Source};
 
 /// Progress of pass 2, for progress bars.
 #[derive(Debug, Clone, Copy)]

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{Kitchen, KitchenError};
+use crate::costing::{Kitchen, KitchenError};
 
 /// An ingredient as received, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::costing::Kitchen;
 use chrono::NaiveDate;
 use flux_costing::Unit;
-use flux_kitchen::Kitchen;
 use flux_procurement::QuantileForecast;
 use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::Result;
+use crate::purchasing::Result;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrepDish {

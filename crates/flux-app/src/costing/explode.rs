@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Kitchen, KitchenError};
+use crate::costing::{Kitchen, KitchenError};
 
 /// What one ingredient is needed for the whole demand.
 #[derive(Debug, Clone, Serialize)]

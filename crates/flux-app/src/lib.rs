@@ -1,0 +1,36 @@
+//! The application layer: every use case of Flux, written once.
+//!
+//! The JSON API (`flux-api`), the dashboard (`flux-web`), the command line
+//! (`flux`) and the job worker (`flux-jobs`) are adapters: they parse
+//! input, call a function here, and render what it returns. Nothing here
+//! knows about HTTP, HTML or terminals; everything that touches the
+//! database goes through `flux-store`, and the maths lives in the pure
+//! engine crates (`flux-ingest`, `flux-forecast`, `flux-costing`,
+//! `flux-procurement`).
+//!
+//! One module per product area, named as the routes and pages name it:
+//! - [`accounts`]: sign-up, login, token rotation, logout;
+//! - [`restaurants`]: creating a restaurant with its owner, settings and
+//!   nightly forecast; the last-owner rule;
+//! - [`uploads`]: sales files in (parse, dedupe, store, roll up, undo) and
+//!   data health;
+//! - [`costing`]: ingredients and prices, recipes, COGS, explosion,
+//!   profitability and menu engineering, the dish library;
+//! - [`purchasing`]: suppliers and offers, stock, the morning order
+//!   recommendation, purchase orders, the prep list.
+//!
+//! **Transactions.** A use case takes the caller's tenant transaction
+//! (`&mut PgConnection`, opened with `flux_store::tenant::begin`) and never
+//! commits it: the adapter commits once the whole request succeeded, so a
+//! failure anywhere leaves nothing behind. The long-running runs own their
+//! transactions and take the pool instead, each through one documented
+//! entry point: [`uploads::import`] (a sales file) and the forecast run.
+
+pub mod accounts;
+pub mod costing;
+mod error;
+pub mod purchasing;
+pub mod restaurants;
+pub mod uploads;
+
+pub use error::{AppError, AppResult, Kind};
