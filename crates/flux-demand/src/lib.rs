@@ -5,19 +5,32 @@
 //! (`flux-forecast`) off the async executor, and stores the run and every
 //! forecast day in one transaction. The same function serves the API, the
 //! job worker (nightly and after imports) and benchmarks.
+//!
+//! The engine runs under a time budget, [`ENGINE_TIME_BUDGET`]: a run that
+//! exceeds it fails with [`DemandError::TimeBudgetExceeded`] rather than
+//! keeping a blocking thread (and every core rayon can reach) busy for as
+//! long as some input makes it take. The job worker retries such a run
+//! with its usual backoff.
 
 pub mod accuracy;
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
 use flux_forecast::assemble::{restaurant_from_daily, DailyTotal};
-use flux_forecast::{Country, ForecastRequest, Horizon, ItemForecast, ModelKind};
+use flux_forecast::{Country, ForecastError, ForecastRequest, Horizon, ItemForecast, ModelKind};
 use flux_store::forecasts::{ForecastRows, Run};
 use flux_store::PgPool;
 use uuid::Uuid;
+
+/// How long the engine may work on one run. A restaurant takes
+/// milliseconds (a million series take about ten seconds), so this only
+/// trips on pathological input or a starved machine. It stays below the job worker's ten-minute lease so a
+/// run that gives up is recorded as failed (and retried with backoff)
+/// before another worker could claim the same job and start it twice.
+pub const ENGINE_TIME_BUDGET: Duration = Duration::from_secs(5 * 60);
 
 /// Why a forecast could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +39,11 @@ pub enum DemandError {
     NoRestaurant,
     #[error("no sales history yet: import sales first")]
     NoHistory,
+    /// The engine did not finish within [`ENGINE_TIME_BUDGET`]. Not an
+    /// input error: kept apart from [`DemandError::Engine`] so callers do
+    /// not report it as one, and worth retrying later.
+    #[error("the forecast of {items} items did not finish within {} s", .budget.as_secs())]
+    TimeBudgetExceeded { items: usize, budget: Duration },
     #[error(transparent)]
     Engine(#[from] flux_forecast::ForecastError),
     #[error(transparent)]
@@ -160,11 +178,19 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     let load_ms = started.elapsed().as_millis() as i64;
 
     let t = Instant::now();
+    let request = request.with_deadline(t + ENGINE_TIME_BUDGET);
     let result = tokio::task::spawn_blocking(move || {
         flux_forecast::forecast_restaurant(&engine_input, &request)
     })
     .await
-    .map_err(|e| DemandError::Internal(e.to_string()))??;
+    .map_err(|e| DemandError::Internal(e.to_string()))?
+    .map_err(|e| match e {
+        ForecastError::TimeBudgetExceeded { items } => DemandError::TimeBudgetExceeded {
+            items,
+            budget: ENGINE_TIME_BUDGET,
+        },
+        e => DemandError::Engine(e),
+    })?;
     let engine_ms = t.elapsed().as_millis() as i64;
 
     let t = Instant::now();

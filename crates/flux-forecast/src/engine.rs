@@ -13,7 +13,9 @@ use crate::types::{ForecastRequest, Restaurant};
 ///
 /// Only history strictly before `request.as_of` is read. Errors on invalid
 /// input: negative or non-finite quantities, misaligned flags, an empty
-/// series, a restaurant without series or duplicate item names.
+/// series, a restaurant without series or duplicate item names; and with
+/// [`ForecastError::TimeBudgetExceeded`](crate::ForecastError::TimeBudgetExceeded)
+/// when `request.deadline` passes before the last item is done.
 pub fn forecast_restaurant(
     restaurant: &Restaurant,
     request: &ForecastRequest,
@@ -30,7 +32,7 @@ pub fn forecast_with(
 ) -> Result<Vec<ItemForecast>> {
     let job = Job::new(restaurant, request)?;
     Ok(model
-        .run(&job, false)
+        .run(&job, false)?
         .into_iter()
         .map(|p| p.forecast)
         .collect())

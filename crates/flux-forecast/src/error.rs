@@ -1,8 +1,11 @@
 //! The one error type of the crate.
 //!
-//! Every failure is caused by bad input (the engine does no I/O), so each
-//! variant names the offending item or value so a caller can turn it into a
-//! field error without parsing the message.
+//! Every failure but one is caused by bad input (the engine does no I/O), so
+//! each of those variants names the offending item or value so a caller can
+//! turn it into a field error without parsing the message. The exception is
+//! [`ForecastError::TimeBudgetExceeded`]: the caller's deadline passed, which
+//! says more about the machine's load than about the data, so it is worth
+//! retrying later rather than reporting as invalid input.
 
 use thiserror::Error;
 
@@ -50,6 +53,12 @@ pub enum ForecastError {
     /// A date calculation left the representable range.
     #[error("date out of range")]
     DateOutOfRange,
+    /// The request's deadline passed before every item was forecast.
+    #[error("the forecast of {items} items did not finish before its deadline")]
+    TimeBudgetExceeded {
+        /// Items in the job.
+        items: usize,
+    },
 }
 
 /// Shorthand used across the crate.

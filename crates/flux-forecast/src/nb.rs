@@ -8,6 +8,20 @@
 //! incomplete beta function, so only a handful of steps remain. This keeps
 //! quantiles deterministic (no Monte Carlo) and cheap enough for millions of
 //! series.
+//!
+//! Every search is bounded, whatever the parameters. The walk from a guess
+//! takes at most 64 steps: a guess can be arbitrarily far off (a tiny size
+//! makes the skewness term explode) and a pmf deep in a tail underflows to
+//! zero, and either would turn the walk into billions of unit steps. Past
+//! that, or when the pmf at the guess is zero or not finite, the search
+//! brackets the answer by doubling steps from the guess and bisects on the
+//! exact CDF: at most 64 CDF evaluations each, and the CDF itself is a
+//! continued fraction capped at 10 000 terms. The walk from zero stops at
+//! 100 000 steps (its means are below 400). Probabilities are clamped into
+//! (0, 1) and quantiles into `0..=2⁵³`, so the result is always a finite,
+//! non-negative integer, non-decreasing in `p`. Above a mean of 10⁶ the
+//! Cornish–Fisher value itself is the answer (no search at all), under the
+//! same clamps.
 
 /// Natural log of the gamma function for `x > 0` (Lanczos, g = 7, n = 9;
 /// about 15 significant digits).
@@ -165,11 +179,64 @@ pub struct NegBin {
 /// forecast's own uncertainty, and walking would cost thousands of steps.
 const NORMAL_APPROX_MEAN: f64 = 1e6;
 
+/// Largest quantile ever reported, 2⁵³. Past it an `f64` no longer holds
+/// every integer, so `k` and `k + 1` reach the CDF as the same number and
+/// "the smallest k" stops being well defined; no real demand comes near.
+pub const MAX_QUANTILE: f64 = 9_007_199_254_740_992.0;
+const MAX_K: u64 = 1 << 53;
+
+/// Steps a CDF walk may take before the search switches to bisection. A
+/// Cornish–Fisher guess is usually within a handful of steps; when it is
+/// not (extreme skewness, a pmf that underflowed) the distance can be up
+/// to 2⁵³, and a walk of one unit per step would never be done.
+const MAX_WALK_STEPS: u32 = 64;
+
+/// Bound on the bracketing and bisection loops. Each halves or doubles a
+/// distance of at most 2⁵³, so 64 rounds always suffice; the explicit bound
+/// keeps that true even if the CDF misbehaves.
+const MAX_SEARCH_STEPS: u32 = 64;
+
+/// Slack when comparing an accumulated CDF with the target, so rounding
+/// error does not push an exact hit one step too far.
+const CDF_TOL: f64 = 1e-12;
+
+/// Maps any probability into (0, 1). Out-of-range values would ask for a
+/// quantile at −∞ or +∞ and NaN compares false everywhere, which turns
+/// "walk until the CDF reaches p" into "walk forever"; NaN is read as the
+/// median because no answer is right and this one is at least central.
+fn clamp_prob(p: f64) -> f64 {
+    if p.is_nan() {
+        0.5
+    } else {
+        p.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0)
+    }
+}
+
+/// A real-valued count as an integer in `0..=MAX_K`. A bare `as u64`
+/// would turn NaN into 0 silently and saturate ±∞ at the u64 range, far
+/// beyond what the CDF can resolve.
+fn to_count(x: f64) -> u64 {
+    if x.is_nan() || x <= 0.0 {
+        0
+    } else if x >= MAX_QUANTILE {
+        MAX_K
+    } else {
+        x as u64
+    }
+}
+
 impl NegBin {
-    /// `mean` is clamped to ≥ 0 and `size` to a tiny positive number, so
-    /// the distribution is always proper.
+    /// `mean` is clamped to `0..=MAX_QUANTILE` (NaN is 0) and `size` to
+    /// `1e-6..=1e12` (NaN is the Poisson limit), so the distribution is
+    /// always proper and its variance finite.
     pub fn new(mean: f64, size: f64) -> Self {
-        let mean = if mean.is_finite() { mean.max(0.0) } else { 0.0 };
+        // An infinite mean comes from an overflowing product of finite
+        // factors: "enormous" is closer to the truth than "nothing".
+        let mean = if mean.is_nan() {
+            0.0
+        } else {
+            mean.clamp(0.0, MAX_QUANTILE)
+        };
         let size = if size.is_nan() {
             1e12
         } else {
@@ -250,9 +317,12 @@ impl NegBin {
         out[0]
     }
 
-    /// Quantiles for probabilities in ascending order, written to `out`.
+    /// Quantiles for probabilities `probs`, written to `out`. Ascending
+    /// order is the fast case (one walk serves them all for small means)
+    /// and gives non-decreasing results; any order is answered correctly.
+    /// Probabilities are clamped into (0, 1), NaN reads as 0.5, and every
+    /// result is an integer in `0..=MAX_QUANTILE`.
     pub fn quantiles(&self, probs: &[f64], out: &mut [f64]) {
-        debug_assert!(probs.windows(2).all(|w| w[0] <= w[1]));
         let n = probs.len().min(out.len());
         if self.mean == 0.0 {
             out[..n].fill(0.0);
@@ -262,13 +332,22 @@ impl NegBin {
         let ln_pmf0 = -self.size * (self.mean / self.size).ln_1p();
         if self.mean > NORMAL_APPROX_MEAN {
             for i in 0..n {
-                out[i] = self.cornish_fisher(probs[i], sd).round().max(0.0);
+                let x = self.cornish_fisher(clamp_prob(probs[i]), sd).round();
+                out[i] = to_count(x) as f64;
             }
         } else if ln_pmf0 > -600.0 && self.mean + 6.0 * sd < 400.0 {
             self.walk_from_zero(ln_pmf0.exp(), &probs[..n], &mut out[..n]);
         } else {
             for i in 0..n {
-                out[i] = self.walk_from_guess(probs[i], sd);
+                out[i] = self.search_from_guess(clamp_prob(probs[i]), sd) as f64;
+            }
+        }
+        // Walks sum pmfs while bisection reads the CDF directly, and the
+        // two round differently: two probabilities closer than that
+        // rounding could come back one unit out of order without this.
+        for i in 1..n {
+            if clamp_prob(probs[i]) >= clamp_prob(probs[i - 1]) && out[i] < out[i - 1] {
+                out[i] = out[i - 1];
             }
         }
     }
@@ -278,6 +357,10 @@ impl NegBin {
         let z = normal_quantile(p);
         let skew = (2.0 * self.mean + self.size)
             / ((self.mean * self.size * (self.mean + self.size)).sqrt());
+        // `z + (z²−1)·γ/6` bottoms out at z = −3/γ and climbs again below:
+        // for a very skewed distribution the 1% quantile would land above
+        // the median. Holding it at the minimum keeps the result monotone.
+        let z = if skew > 0.0 { z.max(-3.0 / skew) } else { z };
         self.mean + sd * (z + (z * z - 1.0) * skew / 6.0)
     }
 
@@ -285,9 +368,16 @@ impl NegBin {
         let (r, q) = (self.size, self.q());
         let (mut k, mut pmf, mut cdf) = (0u64, pmf0, pmf0);
         for (p, o) in probs.iter().zip(out.iter_mut()) {
+            let p = clamp_prob(*p);
+            // Already past the answer (a smaller probability after a larger
+            // one): start over rather than report the larger quantile.
+            // Never true for ascending probabilities.
+            if k > 0 && cdf - pmf >= p - CDF_TOL {
+                (k, pmf, cdf) = (0, pmf0, pmf0);
+            }
             // The tolerance stops rounding error from pushing an exact hit
             // one step too far.
-            while cdf < p - 1e-12 && k < 100_000 {
+            while cdf < p - CDF_TOL && k < 100_000 {
                 k += 1;
                 pmf *= (k as f64 - 1.0 + r) / k as f64 * q;
                 cdf += pmf;
@@ -296,26 +386,319 @@ impl NegBin {
         }
     }
 
-    fn walk_from_guess(&self, p: f64, sd: f64) -> f64 {
+    /// Walks a few steps from the Cornish–Fisher guess, which is all a
+    /// well-behaved distribution needs, and bisects on the exact CDF when
+    /// the walk would be long or cannot be trusted.
+    fn search_from_guess(&self, p: f64, sd: f64) -> u64 {
         let (r, q) = (self.size, self.q());
-        let mut k = self.cornish_fisher(p, sd).floor().max(0.0) as u64;
-        let mut cdf = self.cdf(k);
+        let guess = to_count(self.cornish_fisher(p, sd).floor());
+        let cdf_guess = self.cdf(guess);
+        let (mut k, mut cdf) = (guess, cdf_guess);
         let mut pmf = self.ln_pmf(k).exp();
+        // A pmf that underflowed (a guess deep in a tail) makes every step
+        // look free: "cdf − pmf ≥ p" would stay true all the way down.
+        if !(cdf.is_finite() && pmf.is_finite() && pmf > 0.0) {
+            return self.bisect(p, guess, cdf_guess, 1);
+        }
+        let mut steps = 0;
         if cdf >= p {
             // Step down while the previous value still reaches p.
             while k > 0 && cdf - pmf >= p {
+                if steps == MAX_WALK_STEPS {
+                    return self.bisect(p, guess, cdf_guess, u64::from(MAX_WALK_STEPS));
+                }
                 cdf -= pmf;
                 pmf *= k as f64 / ((k as f64 - 1.0 + r) * q);
                 k -= 1;
+                steps += 1;
             }
         } else {
-            let limit = k + 1_000_000;
-            while cdf < p - 1e-12 && k < limit {
+            while cdf < p - CDF_TOL && k < MAX_K {
+                if steps == MAX_WALK_STEPS {
+                    return self.bisect(p, guess, cdf_guess, u64::from(MAX_WALK_STEPS));
+                }
+                k += 1;
+                pmf *= (k as f64 - 1.0 + r) / k as f64 * q;
+                cdf += pmf;
+                steps += 1;
+            }
+        }
+        k
+    }
+
+    /// Smallest k in `0..=MAX_K` with `cdf(k) ≥ p − CDF_TOL` by integer
+    /// bisection, starting from `guess` whose CDF is `cdf_guess`.
+    ///
+    /// The bracket grows from the guess in steps of `first_step`, doubling
+    /// each time (at most [`MAX_SEARCH_STEPS`] CDF evaluations), and is then
+    /// halved (as many again). Bisection keeps "below the target at `lo`,
+    /// at or above it at `hi`", so the answer satisfies both sides of the
+    /// definition with respect to [`NegBin::cdf`] even where rounding makes
+    /// that CDF slightly non-monotone.
+    fn bisect(&self, p: f64, guess: u64, cdf_guess: f64, first_step: u64) -> u64 {
+        let target = p - CDF_TOL;
+        let reaches = |k: u64| self.cdf(k) >= target;
+        // Doubling steps cover 2⁵³ in at most 54 rounds, so the loops below
+        // end by reaching 0 or MAX_K long before their bound.
+        let mut step = first_step.max(1);
+        let (mut lo, mut hi) = if cdf_guess >= target {
+            let mut hi = guess;
+            let mut lo = None;
+            for _ in 0..MAX_SEARCH_STEPS {
+                if hi == 0 {
+                    return 0;
+                }
+                let cand = hi.saturating_sub(step);
+                if !reaches(cand) {
+                    lo = Some(cand);
+                    break;
+                }
+                hi = cand;
+                step = step.saturating_mul(2);
+            }
+            match lo {
+                Some(lo) => (lo, hi),
+                None => return hi,
+            }
+        } else {
+            let mut lo = guess;
+            let mut hi = None;
+            for _ in 0..MAX_SEARCH_STEPS {
+                if lo >= MAX_K {
+                    break;
+                }
+                let cand = lo.saturating_add(step).min(MAX_K);
+                if reaches(cand) {
+                    hi = Some(cand);
+                    break;
+                }
+                lo = cand;
+                step = step.saturating_mul(2);
+            }
+            match hi {
+                Some(hi) => (lo, hi),
+                // The answer lies beyond what can be reported.
+                None => return MAX_K,
+            }
+        };
+        for _ in 0..MAX_SEARCH_STEPS {
+            if hi - lo <= 1 {
+                break;
+            }
+            let mid = lo + (hi - lo) / 2;
+            if reaches(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Log-uniform on `[lo, hi]`: every order of magnitude gets its share.
+    fn log_uniform(lo: f64, hi: f64) -> impl Strategy<Value = f64> {
+        (lo.ln()..=hi.ln()).prop_map(f64::exp)
+    }
+
+    /// Means from nothing to counts near the import limit.
+    fn means() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            1 => Just(0.0),
+            1 => Just(NORMAL_APPROX_MEAN),
+            1 => Just(99_999_999_999.0),
+            1 => Just(1e12),
+            8 => log_uniform(1e-9, 1e12),
+        ]
+    }
+
+    /// Sizes over the whole clamped range, endpoints included.
+    fn sizes() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            1 => Just(1e-6),
+            1 => Just(1e12),
+            8 => log_uniform(1e-6, 1e12),
+        ]
+    }
+
+    fn probs() -> impl Strategy<Value = Vec<f64>> {
+        let p = prop_oneof![
+            Just(1e-12),
+            Just(0.5),
+            Just(1.0 - 1e-12),
+            0.0..1.0,
+            log_uniform(1e-15, 1e-2),
+            log_uniform(1e-15, 1e-2).prop_map(|e| 1.0 - e),
+        ];
+        prop::collection::vec(p, 1..8).prop_map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            v
+        })
+    }
+
+    /// Slack for checking a quantile against [`NegBin::cdf`], or `None`
+    /// where that check means nothing. Above [`NORMAL_APPROX_MEAN`] the
+    /// quantile is an approximation by design, and a saturated one is not
+    /// the answer. Elsewhere a walk sums pmfs while `cdf` is evaluated
+    /// afresh; both inherit the rounding of `ln_gamma`, which grows like
+    /// `x·ln x` in its argument, so the slack does too, and once it is no
+    /// longer small the CDF is not computable well enough to judge by.
+    fn slack(nb: &NegBin, q: f64) -> Option<f64> {
+        if nb.mean > NORMAL_APPROX_MEAN || q >= MAX_QUANTILE {
+            return None;
+        }
+        let x = nb.size + q + 2.0;
+        let slack = 1e-9 + 1e-14 * x * x.ln();
+        (slack < 1e-6).then_some(slack)
+    }
+
+    fn check(nb: &NegBin, probs: &[f64]) -> Result<(), TestCaseError> {
+        let mut out = vec![f64::NAN; probs.len()];
+        nb.quantiles(probs, &mut out);
+        for w in out.windows(2) {
+            prop_assert!(w[0] <= w[1], "{nb:?} {probs:?} -> {out:?}");
+        }
+        for (&p, &q) in probs.iter().zip(&out) {
+            prop_assert!(
+                q.is_finite() && (0.0..=MAX_QUANTILE).contains(&q) && q.fract() == 0.0,
+                "{nb:?} p={p} -> {q}"
+            );
+            if let Some(tol) = slack(nb, q) {
+                let k = q as u64;
+                let (at, below) = (nb.cdf(k), if k > 0 { nb.cdf(k - 1) } else { 0.0 });
+                prop_assert!(at >= p - tol, "{nb:?} p={p} q={q} cdf(q)={at}");
+                prop_assert!(
+                    k == 0 || below < p + tol,
+                    "{nb:?} p={p} q={q} cdf(q-1)={below}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn quantiles_of_extreme_distributions_are_bounded_ordered_and_exact(
+            mean in means(),
+            size in sizes(),
+            probs in probs(),
+        ) {
+            check(&NegBin::new(mean, size), &probs)?;
+        }
+
+        #[test]
+        fn one_probability_at_a_time_agrees_with_the_slice(
+            mean in means(),
+            size in sizes(),
+            probs in probs(),
+        ) {
+            let nb = NegBin::new(mean, size);
+            let mut out = vec![0.0; probs.len()];
+            nb.quantiles(&probs, &mut out);
+            for (p, q) in probs.iter().zip(&out) {
+                // The slice may only lift a value to keep the order.
+                prop_assert!(nb.quantile(*p) <= *q);
+            }
+        }
+    }
+
+    /// The inputs of the hang: a tiny size makes the Cornish–Fisher guess
+    /// enormous, and the pmf far out in the tail underflows to zero.
+    #[test]
+    fn tiny_sizes_and_underflowing_pmfs_finish() {
+        let probs = [1e-12, 0.1, 0.5, 0.9, 0.99, 1.0 - 1e-12];
+        for mean in [0.5, 30.0, 401.0, 5e3, 1e5, 1e6, 1e6 + 1.0, 1e9, 1e12] {
+            for size in [1e-6, 1e-4, 1e-2, 0.3] {
+                let nb = NegBin::new(mean, size);
+                if let Err(e) = check(&nb, &probs) {
+                    panic!("mean {mean} size {size}: {e}");
+                }
+                let guess = nb.cornish_fisher(0.99, nb.variance().sqrt());
+                assert!(guess.is_finite(), "mean {mean} size {size}: {guess}");
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_parameters_give_a_proper_distribution() {
+        let specials = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 0.0, 1e300];
+        let probs = [0.1, 0.5, 0.9, 0.99];
+        for x in specials {
+            for nb in [NegBin::new(x, 2.0), NegBin::new(50.0, x), NegBin::new(x, x)] {
+                assert!(nb.mean().is_finite() && nb.mean() >= 0.0, "{nb:?}");
+                assert!(nb.size().is_finite() && nb.size() > 0.0, "{nb:?}");
+                assert!(nb.variance().is_finite(), "{nb:?}");
+                if let Err(e) = check(&nb, &probs) {
+                    panic!("{e}");
+                }
+            }
+        }
+        // An overflowing mean is enormous, not zero.
+        assert_eq!(NegBin::new(f64::INFINITY, 2.0).mean(), MAX_QUANTILE);
+    }
+
+    #[test]
+    fn bad_probabilities_are_clamped_not_propagated() {
+        for (mean, size) in [(3.0, 2.0), (900.0, 4.0), (500.0, 1e-6), (5e7, 10.0)] {
+            let nb = NegBin::new(mean, size);
+            let q = |p: f64| nb.quantile(p);
+            if mean <= NORMAL_APPROX_MEAN {
+                assert_eq!(q(0.0), 0.0);
+            }
+            assert_eq!(q(-1.0), q(0.0));
+            assert_eq!(q(f64::NEG_INFINITY), q(0.0));
+            assert_eq!(q(f64::NAN), q(0.5));
+            assert_eq!(q(1.0), q(2.0));
+            assert_eq!(q(f64::INFINITY), q(1.0));
+            assert!(q(1.0).is_finite() && q(1.0) >= q(0.99), "{nb:?}");
+            let mut out = [0.0; 3];
+            nb.quantiles(&[f64::NAN, 0.5, f64::NAN], &mut out);
+            assert!(out.iter().all(|x| x.is_finite()), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn unordered_probabilities_are_answered_one_by_one() {
+        for (mean, size) in [(4.0, 2.0), (35.0, 8.0), (2500.0, 20.0)] {
+            let nb = NegBin::new(mean, size);
+            let probs = [0.9, 0.1, 0.99, 0.5];
+            let mut out = [0.0; 4];
+            nb.quantiles(&probs, &mut out);
+            assert_eq!(out, probs.map(|p| nb.quantile(p)), "{nb:?}");
+        }
+    }
+
+    #[test]
+    fn long_walks_give_the_same_answer_by_bisection() {
+        // Far enough from the guess that the old walk took thousands of
+        // steps: the bisection must land where the walk would have.
+        let nb = NegBin::new(1e4, 1.0);
+        let (r, q) = (nb.size(), nb.q());
+        let (mut k, mut cdf) = (0u64, nb.ln_pmf(0).exp());
+        let mut pmf = cdf;
+        for p in [0.1, 0.5, 0.9, 0.99] {
+            while cdf < p - CDF_TOL {
                 k += 1;
                 pmf *= (k as f64 - 1.0 + r) / k as f64 * q;
                 cdf += pmf;
             }
+            assert_eq!(nb.quantile(p), k as f64, "p {p}");
         }
-        k as f64
+    }
+
+    #[test]
+    fn counts_are_clamped_before_casting() {
+        assert_eq!(to_count(f64::NAN), 0);
+        assert_eq!(to_count(-3.5), 0);
+        assert_eq!(to_count(f64::INFINITY), MAX_K);
+        assert_eq!(to_count(1e30), MAX_K);
+        assert_eq!(to_count(41.9), 41);
     }
 }

@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
+use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -399,10 +400,17 @@ pub struct ForecastRequest {
     pub promotions: Vec<PlannedPromo>,
     /// Which model to run.
     pub model: ModelKind,
+    /// When the caller stops waiting: a run still going at that instant
+    /// fails with [`ForecastError::TimeBudgetExceeded`] instead of holding
+    /// its threads for as long as the input makes it take. `None` means no
+    /// limit. Not serialised: an `Instant` means nothing outside the
+    /// process that took it.
+    #[serde(skip)]
+    pub deadline: Option<Instant>,
 }
 
 impl ForecastRequest {
-    /// A request with no planned closures or promotions.
+    /// A request with no planned closures or promotions and no deadline.
     pub fn new(as_of: NaiveDate, horizon: Horizon, model: ModelKind) -> Self {
         Self {
             as_of,
@@ -410,6 +418,13 @@ impl ForecastRequest {
             closed_days: Vec::new(),
             promotions: Vec::new(),
             model,
+            deadline: None,
         }
+    }
+
+    /// The same request with a deadline (see [`ForecastRequest::deadline`]).
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
     }
 }

@@ -217,7 +217,7 @@ fn score_restaurant(
 ) -> Result<Accumulator> {
     let req = request_for(r, model, origin, cfg.horizon);
     let job = Job::new(r, &req)?;
-    let preds = model.run(&job, true);
+    let preds = model.run(&job, true)?;
     let mut acc = Accumulator::default();
     let seed = cfg.pit_seed ^ ((origin_idx as u64) << 40) ^ ((restaurant_idx as u64) << 8);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

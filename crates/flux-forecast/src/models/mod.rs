@@ -55,8 +55,9 @@ impl Model {
     }
 
     /// Forecasts every item of the job; with `want_predictive` also returns
-    /// each day's full predictive distribution (used by backtests).
-    pub(crate) fn run(&self, job: &Job<'_>, want_predictive: bool) -> Vec<ItemPrediction> {
+    /// each day's full predictive distribution (used by backtests). Fails
+    /// only when the request's deadline passes.
+    pub(crate) fn run(&self, job: &Job<'_>, want_predictive: bool) -> Result<Vec<ItemPrediction>> {
         match self {
             Model::SeasonalNaive => naive::run(job, want_predictive),
             Model::Seed(p) => seed::run(p, job, want_predictive),

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::{sorted_quantile, ItemPrediction, Predictive, QUANTILES};
 use crate::context::{dow, weekday_of, ItemView, Job};
+use crate::error::Result;
 use crate::nb::NegBin;
 use crate::output::{ColdStartTier, DayForecast, Explanation, ItemForecast};
 use crate::types::ModelKind;
@@ -23,10 +24,13 @@ const LOOKBACK_WEEKS: usize = 5;
 const ERROR_WINDOW: usize = 365;
 const MIN_ERRORS: usize = 5;
 
-pub(crate) fn run(job: &Job<'_>, want_predictive: bool) -> Vec<ItemPrediction> {
+pub(crate) fn run(job: &Job<'_>, want_predictive: bool) -> Result<Vec<ItemPrediction>> {
     job.items
         .par_iter()
-        .map(|item| forecast_item(job, item, want_predictive))
+        .map(|item| {
+            job.check_deadline()?;
+            Ok(forecast_item(job, item, want_predictive))
+        })
         .collect()
 }
 

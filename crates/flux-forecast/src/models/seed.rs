@@ -24,14 +24,15 @@
 
 use std::collections::HashMap;
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Gamma, Poisson};
+use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{sorted_quantile, ItemPrediction, Predictive, QUANTILES};
 use crate::context::{dow, weekday_of, ItemView, Job};
+use crate::error::Result;
 use crate::nb::NegBin;
 use crate::output::{ColdStartTier, DayForecast, Explanation, ItemForecast};
 use crate::types::ModelKind;
@@ -181,15 +182,38 @@ fn fnv(bytes: &[u8]) -> u64 {
     })
 }
 
+/// Above this rate a Poisson draw is taken from its normal approximation.
+/// The Poisson sampler's rejection test subtracts numbers of size λ·ln λ,
+/// so its rounding error grows with λ until the test means nothing, and an
+/// infinite λ (a Gamma draw from an overflowing posterior) makes it NaN:
+/// nothing is ever accepted and the loop never ends. At this rate the
+/// normal's error is a fraction of a unit on a count of a trillion.
+const POISSON_NORMAL_RATE: f64 = 1e12;
+
+fn poisson_draw(lambda: f64, rng: &mut ChaCha8Rng) -> f64 {
+    if lambda.is_nan() {
+        return 0.0;
+    }
+    if lambda > POISSON_NORMAL_RATE {
+        // Capping λ keeps λ + √λ·z finite for an infinite rate.
+        let lambda = lambda.min(f64::MAX);
+        let z: f64 = rng.sample(StandardNormal);
+        return (lambda + lambda.sqrt() * z).round().max(0.0);
+    }
+    match Poisson::new(lambda) {
+        // Knuth's method returns −1 when exp(−λ) rounds to 1 (λ below
+        // about 1e-16, common for Gamma draws with a tiny shape).
+        Ok(p) => p.sample(rng).max(0.0),
+        Err(_) => 0.0,
+    }
+}
+
 fn sample_base(post: GammaPrior, samples: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let mut out = Vec::with_capacity(samples);
     if let Ok(gamma) = Gamma::new(post.alpha, 1.0 / post.beta) {
         for _ in 0..samples {
             let lambda: f64 = gamma.sample(rng);
-            let y = match Poisson::new(lambda) {
-                Ok(p) => p.sample(rng),
-                Err(_) => 0.0,
-            };
+            let y = poisson_draw(lambda, rng);
             out.push(y);
         }
     } else {
@@ -203,7 +227,7 @@ pub(crate) fn run(
     params: &SeedParams,
     job: &Job<'_>,
     want_predictive: bool,
-) -> Vec<ItemPrediction> {
+) -> Result<Vec<ItemPrediction>> {
     let fits: Vec<Fit> = job.items.par_iter().map(fit).collect();
     let mut by_cat: HashMap<Option<&str>, Vec<f64>> = HashMap::new();
     for (item, f) in job.items.iter().zip(&fits) {
@@ -226,7 +250,8 @@ pub(crate) fn run(
                 .get(&item.series.category.as_deref())
                 .copied()
                 .unwrap_or(GammaPrior::GLOBAL);
-            forecast_item(params, job, item, f, cat, want_predictive)
+            job.check_deadline()?;
+            Ok(forecast_item(params, job, item, f, cat, want_predictive))
         })
         .collect()
 }

@@ -37,6 +37,7 @@ use self::fit::{
 };
 use super::{ItemPrediction, Predictive, QUANTILES};
 use crate::context::{dow, weekday_of, ClassGroup, DayKind, ItemView, Job};
+use crate::error::Result;
 use crate::nb::NegBin;
 use crate::output::{ColdStartTier, DayForecast, Explanation, ItemForecast};
 use crate::types::ModelKind;
@@ -190,7 +191,7 @@ pub(crate) fn run(
     p: &ProductionParams,
     job: &Job<'_>,
     want_predictive: bool,
-) -> Vec<ItemPrediction> {
+) -> Result<Vec<ItemPrediction>> {
     let start = |it: &ItemView<'_>| it.len.saturating_sub(p.max_history_days);
     // 1. Weekday profiles, pooled item → category → restaurant → flat.
     let stats: Vec<ProfileStats> = job
@@ -231,7 +232,10 @@ pub(crate) fn run(
         })
         .collect();
 
-    // 2. Discounted level filters.
+    // 2. Discounted level filters. The phases before the forecasts are a
+    // few linear passes over each item's (capped) history, so a check
+    // between phases is enough to keep the overshoot to one such pass.
+    job.check_deadline()?;
     let half_lives = choose_half_lives(p, job, &profiles, start);
     // Dispersion shares the weekday profile's (slower) memory.
     let residual_decay = 0.5f64.powf(1.0 / (7.0 * p.profile_half_life_weeks).max(1.0));
@@ -247,6 +251,7 @@ pub(crate) fn run(
         .collect();
 
     // 3. Restaurant pooling: effects, promotion lift, dispersion, priors.
+    job.check_deadline()?;
     let effects = pool_effects(&fits, &job.calendar.groups, p.effect_prior_days);
     let promo = fits.iter().fold([0.0; 3], |a, f| {
         [a[0] + f.promo[0], a[1] + f.promo[1], a[2] + f.promo[2]]
@@ -303,7 +308,17 @@ pub(crate) fn run(
                 .get(&it.series.category.as_deref())
                 .copied()
                 .unwrap_or(rest_level);
-            forecast_item(p, job, it, f, s, prior, &pooled, want_predictive)
+            job.check_deadline()?;
+            Ok(forecast_item(
+                p,
+                job,
+                it,
+                f,
+                s,
+                prior,
+                &pooled,
+                want_predictive,
+            ))
         })
         .collect()
 }
