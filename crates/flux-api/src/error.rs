@@ -8,7 +8,6 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use flux_domain::{FieldError, Invalid};
-use flux_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -232,22 +231,6 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(constraint) => Self::new(
-                Code::Conflict,
-                format!("conflicts with existing data ({constraint})"),
-            ),
-            StoreError::InUse(_) => Self::new(
-                Code::InUse,
-                "still used by a recipe; remove it from those recipes first",
-            ),
-            StoreError::Db(e) => ApiError::Internal(e.into()),
-        }
-    }
-}
-
 impl From<flux_app::Kind> for Code {
     fn from(kind: flux_app::Kind) -> Self {
         use flux_app::Kind;
@@ -274,6 +257,7 @@ impl From<flux_app::Kind> for Code {
             Kind::RecipeCycle => Code::RecipeCycle,
             Kind::NoCostAsOf => Code::NoCostAsOf,
             Kind::MailFailed => Code::MailFailed,
+            Kind::Busy => Code::NotReady,
         }
     }
 }
@@ -307,8 +291,8 @@ impl From<flux_app::costing::KitchenError> for ApiError {
     }
 }
 
-impl From<flux_app::purchasing::SupplyError> for ApiError {
-    fn from(e: flux_app::purchasing::SupplyError) -> Self {
+impl From<flux_app::forecasts::DemandError> for ApiError {
+    fn from(e: flux_app::forecasts::DemandError) -> Self {
         flux_app::AppError::from(e).into()
     }
 }

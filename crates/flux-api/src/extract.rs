@@ -155,11 +155,8 @@ where
             .map_err(|_| ApiError::not_found())?;
         let restaurant_id = path_uuid(&params, "restaurant_id")?;
         let state = AppState::from_ref(state);
-        let mut tx = flux_store::tenant::begin(&state.pool, user.user_id, restaurant_id).await?;
-        let role = flux_store::members::role_of(&mut tx, restaurant_id, user.user_id)
-            .await?
-            .and_then(|r| r.parse::<Role>().ok())
-            .ok_or_else(ApiError::not_found)?;
+        let flux_app::tenancy::Tenancy { role, tx } =
+            flux_app::tenancy::enter(&state.pool, user.user_id, restaurant_id).await?;
         Ok(Tenant {
             user_id: user.user_id,
             restaurant_id,

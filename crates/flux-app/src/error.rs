@@ -42,6 +42,9 @@ pub enum Kind {
     NoCostAsOf,
     /// An outside service (the mail server) failed; nothing was changed.
     MailFailed,
+    /// The work could not finish now (a forecast over its time budget);
+    /// trying again later may succeed.
+    Busy,
 }
 
 /// Why a use case did not happen. In every case nothing was stored.
@@ -204,20 +207,6 @@ impl From<crate::costing::KitchenError> for AppError {
     }
 }
 
-impl From<crate::purchasing::SupplyError> for AppError {
-    fn from(e: crate::purchasing::SupplyError) -> Self {
-        use crate::purchasing::SupplyError;
-        match e {
-            SupplyError::Invalid(i) => i.into(),
-            SupplyError::NotFound => AppError::not_found(),
-            SupplyError::WrongState(detail) => AppError::new(Kind::Conflict, detail),
-            SupplyError::Kitchen(k) => k.into(),
-            SupplyError::Store(s) => s.into(),
-            SupplyError::Procurement(p) => AppError::new(Kind::Validation, p.to_string()),
-        }
-    }
-}
-
 impl From<crate::uploads::ImportError> for AppError {
     fn from(e: crate::uploads::ImportError) -> Self {
         use crate::uploads::ImportError;
@@ -263,6 +252,27 @@ impl From<crate::uploads::ImportError> for AppError {
             ImportError::Store(s) => s.into(),
             ImportError::Db(e) => AppError::Database(e),
             other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<crate::forecasts::DemandError> for AppError {
+    fn from(e: crate::forecasts::DemandError) -> Self {
+        use crate::forecasts::DemandError;
+        match e {
+            DemandError::NoHistory => AppError::new(
+                Kind::NoValidRows,
+                "no sales history yet: import sales before forecasting",
+            ),
+            DemandError::NoRestaurant => AppError::not_found(),
+            DemandError::Engine(e) => AppError::new(Kind::Validation, e.to_string()),
+            e @ DemandError::TimeBudgetExceeded { .. } => AppError::new(
+                Kind::Busy,
+                format!("{e}; it will be retried, or try again in a few minutes"),
+            ),
+            DemandError::Store(s) => s.into(),
+            DemandError::Db(e) => AppError::Database(e),
+            DemandError::Internal(m) => AppError::Internal(m),
         }
     }
 }

@@ -9,11 +9,20 @@
 //! `flux-procurement`).
 //!
 //! One module per product area, named as the routes and pages name it:
-//! - [`accounts`]: sign-up, login, token rotation, logout;
-//! - [`restaurants`]: creating a restaurant with its owner, settings and
-//!   nightly forecast; the last-owner rule;
-//! - [`uploads`]: sales files in (parse, dedupe, store, roll up, undo) and
-//!   data health;
+//! - [`accounts`]: sign-up, login (throttled), token rotation, logout, the
+//!   signed-in user;
+//! - [`tenancy`]: entering a restaurant (the membership check of every
+//!   tenant request);
+//! - [`restaurants`]: creating one with its owner, settings and nightly
+//!   forecast; listing, reading and updating the profile;
+//! - [`members`]: who works there and in which role; the last-owner rule;
+//! - [`settings`] and [`hours`]: typed settings and weekly opening hours;
+//! - [`menu`]: dishes and their aliases;
+//! - [`uploads`]: sales files in (parse, dedupe, store, roll up), history,
+//!   undo, data health;
+//! - [`sales`]: daily totals, best sellers, weekday profile, the overview;
+//! - [`forecasts`]: forecast runs (the engine off the async executor, under
+//!   a time budget), stored forecasts, feedback and accuracy;
 //! - [`costing`]: ingredients and prices, recipes, COGS, explosion,
 //!   profitability and menu engineering, the dish library;
 //! - [`purchasing`]: suppliers and offers, stock, the morning order
@@ -29,8 +38,15 @@
 pub mod accounts;
 pub mod costing;
 mod error;
+pub mod forecasts;
+pub mod hours;
+pub mod members;
+pub mod menu;
 pub mod purchasing;
 pub mod restaurants;
+pub mod sales;
+pub mod settings;
+pub mod tenancy;
 pub mod uploads;
 
 pub use error::{AppError, AppResult, Kind};

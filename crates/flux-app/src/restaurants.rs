@@ -1,4 +1,6 @@
-//! Creating restaurants and managing their members.
+//! Restaurants, the tenants: creating one with its owner, settings and
+//! nightly forecast; listing a user's restaurants; reading and changing a
+//! profile; and the rule that a restaurant always keeps an owner.
 
 use flux_domain::restaurant::Profile;
 use flux_domain::role::Role;
@@ -6,7 +8,10 @@ use flux_domain::settings::Settings;
 use flux_store::{members, restaurants, settings, tenant, PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::{AppError, Kind};
+pub use flux_domain::restaurant::ProfilePatch;
+pub use flux_store::restaurants::{Restaurant, RestaurantWithRole};
+
+use crate::{AppError, AppResult, Kind};
 
 /// Creates a restaurant with its creator as owner and default settings
 /// written out, in one transaction.
@@ -31,15 +36,49 @@ pub async fn create(
     Ok(r)
 }
 
-/// Fails if the change would leave the restaurant without an owner.
+/// The restaurants `user_id` belongs to, by name, each with their role.
+/// `conn` is a transaction opened for the user alone
+/// (`flux_store::tenant::begin_user`): no restaurant is chosen yet.
+pub async fn mine(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Vec<RestaurantWithRole>> {
+    Ok(restaurants::list_for_user(conn, user_id).await?)
+}
+
+/// One restaurant.
+pub async fn get(conn: &mut PgConnection, restaurant_id: Uuid) -> AppResult<Restaurant> {
+    restaurants::get(conn, restaurant_id)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Changes the profile: fields left `None` keep their stored value, every
+/// field given is validated, and all problems are reported at once.
+pub async fn update(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    patch: &ProfilePatch,
+) -> AppResult<Restaurant> {
+    let row = get(conn, restaurant_id).await?;
+    let current = Profile::parse(
+        &row.name,
+        Some(&row.timezone),
+        Some(&row.currency),
+        Some(&row.locale),
+    )?;
+    let next = current.apply(patch)?;
+    restaurants::update(conn, restaurant_id, &next)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Fails if changing or removing a member whose role is `member_role`
+/// would leave the restaurant without an owner. The owners are locked, so
+/// two owners demoting each other at once cannot both succeed.
 pub async fn ensure_not_last_owner(
     conn: &mut PgConnection,
     restaurant_id: Uuid,
-    member_role: &str,
+    member_role: Role,
 ) -> Result<(), AppError> {
-    if member_role == Role::Owner.as_str()
-        && members::count_owners_locked(conn, restaurant_id).await? <= 1
-    {
+    if member_role == Role::Owner && members::count_owners_locked(conn, restaurant_id).await? <= 1 {
         return Err(AppError::new(
             Kind::LastOwner,
             "a restaurant must keep at least one owner; make someone else owner first",

@@ -19,7 +19,7 @@ use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
-use flux_demand::{DemandError, RunOptions, Trigger};
+use flux_app::forecasts::{DemandError, RunOptions, Trigger};
 use flux_store::jobs::{self, kinds, Job};
 use flux_store::PgPool;
 use uuid::Uuid;
@@ -153,7 +153,7 @@ async fn forecast(pool: &PgPool, rid: Uuid, trigger: Trigger) -> Result<(), Stri
         trigger,
         user_id: None,
     };
-    match flux_demand::run(pool, rid, &opts).await {
+    match flux_app::forecasts::run(pool, rid, &opts).await {
         Ok(_) | Err(DemandError::NoHistory) => Ok(()),
         Err(e) => Err(e.to_string()),
     }

@@ -16,18 +16,43 @@ pub struct DailySale {
     pub promo_quantity: f64,
 }
 
+/// Daily sales before `before`, of one dish or all, from `from` or the
+/// beginning. A page that draws one dish asks for that dish and the days
+/// it draws, never the whole restaurant's history.
 pub async fn daily_sales(
     conn: &mut PgConnection,
     rid: Uuid,
+    item: Option<Uuid>,
+    from: Option<NaiveDate>,
     before: NaiveDate,
 ) -> Result<Vec<DailySale>> {
     Ok(sqlx::query_as(
         "select menu_item_id, business_date, quantity::float8 as quantity, promo_quantity::float8 as promo_quantity
-         from daily_item_sales where restaurant_id = $1 and business_date < $2",
+         from daily_item_sales
+         where restaurant_id = $1 and business_date < $2
+           and ($3::uuid is null or menu_item_id = $3)
+           and ($4::date is null or business_date >= $4)",
     )
     .bind(rid)
     .bind(before)
+    .bind(item)
+    .bind(from)
     .fetch_all(conn)
+    .await?)
+}
+
+/// The first day a dish sold, if it ever did.
+pub async fn first_sale(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    item: Uuid,
+) -> Result<Option<NaiveDate>> {
+    Ok(sqlx::query_scalar(
+        "select min(business_date) from daily_item_sales where restaurant_id = $1 and menu_item_id = $2",
+    )
+    .bind(rid)
+    .bind(item)
+    .fetch_one(conn)
     .await?)
 }
 
@@ -326,9 +351,11 @@ pub struct ForecastVsActual {
     pub actual: f64,
 }
 
+/// Past forecast days (of one dish, or all) with what was then sold.
 pub async fn forecast_vs_actual(
     conn: &mut PgConnection,
     rid: Uuid,
+    item: Option<Uuid>,
     today: NaiveDate,
 ) -> Result<Vec<ForecastVsActual>> {
     Ok(sqlx::query_as(
@@ -341,11 +368,13 @@ pub async fn forecast_vs_actual(
          left join daily_item_sales d on d.restaurant_id = f.restaurant_id and d.menu_item_id = f.menu_item_id
                                      and d.business_date = f.forecast_date
          where f.restaurant_id = $1 and f.forecast_date < $2 and r.as_of <= f.forecast_date
+           and ($3::uuid is null or f.menu_item_id = $3)
            and exists (select 1 from daily_item_sales a where a.restaurant_id = $1 and a.business_date = f.forecast_date)
          order by f.menu_item_id, f.forecast_date, r.created_at desc",
     )
     .bind(rid)
     .bind(today)
+    .bind(item)
     .fetch_all(conn)
     .await?)
 }

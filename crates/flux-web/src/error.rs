@@ -41,12 +41,6 @@ impl From<sqlx::Error> for WebError {
     }
 }
 
-impl From<flux_store::StoreError> for WebError {
-    fn from(e: flux_store::StoreError) -> Self {
-        WebError::Internal(e.into())
-    }
-}
-
 /// A use case's rejection becomes the page its kind calls for; pages that
 /// can show a form message match the rejection before this.
 impl From<AppError> for WebError {
@@ -62,12 +56,6 @@ impl From<AppError> for WebError {
 
 impl From<flux_app::costing::KitchenError> for WebError {
     fn from(e: flux_app::costing::KitchenError) -> Self {
-        AppError::from(e).into()
-    }
-}
-
-impl From<flux_app::purchasing::SupplyError> for WebError {
-    fn from(e: flux_app::purchasing::SupplyError) -> Self {
         AppError::from(e).into()
     }
 }

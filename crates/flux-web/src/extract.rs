@@ -16,8 +16,8 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use flux_app::restaurants::{Restaurant, RestaurantWithRole};
 use flux_domain::role::{Action, Role};
-use flux_store::restaurants::{Restaurant, RestaurantWithRole};
 use flux_store::{Postgres, Transaction};
 use maud::Markup;
 use serde::de::DeserializeOwned;
@@ -147,15 +147,10 @@ impl FromRequestParts<WebState> for TenantPage {
             .await
             .map_err(|_| WebError::NotFound)?;
         let restaurant_id = path_uuid(&params, "rid")?;
-        let mut tx = flux_store::tenant::begin(state.pool(), user.user_id, restaurant_id).await?;
-        let role = flux_store::members::role_of(&mut tx, restaurant_id, user.user_id)
-            .await?
-            .and_then(|r| r.parse::<Role>().ok())
-            .ok_or(WebError::NotFound)?;
-        let restaurant = flux_store::restaurants::get(&mut tx, restaurant_id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let restaurants = flux_store::restaurants::list_for_user(&mut tx, user.user_id).await?;
+        let flux_app::tenancy::Tenancy { role, mut tx } =
+            flux_app::tenancy::enter(state.pool(), user.user_id, restaurant_id).await?;
+        let restaurant = flux_app::restaurants::get(&mut tx, restaurant_id).await?;
+        let restaurants = flux_app::restaurants::mine(&mut tx, user.user_id).await?;
         Ok(TenantPage {
             user_id: user.user_id,
             restaurant_id,

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use flux_store::restaurants::{Restaurant, RestaurantWithRole};
+use flux_app::restaurants::{Restaurant, RestaurantWithRole};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sha2::{Digest, Sha256};
 

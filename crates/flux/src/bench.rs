@@ -449,14 +449,14 @@ async fn forecast_db_in(
         let b = b.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
-            let r = flux_demand::run(
+            let r = flux_app::forecasts::run(
                 &pool,
                 rid,
-                &flux_demand::RunOptions {
+                &flux_app::forecasts::RunOptions {
                     model: flux_forecast::ModelKind::Production,
                     horizon: Some(28),
                     as_of: None,
-                    trigger: flux_demand::Trigger::Cli,
+                    trigger: flux_app::forecasts::Trigger::Cli,
                     user_id: None,
                 },
             )

@@ -197,11 +197,9 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
 /// Creates the demo user, restaurant and history unless they exist, and
 /// refreshes the forecast either way. Returns the restaurant id.
 async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
-    let mut conn = pool.acquire().await?;
-    let user = match flux_store::users::by_email(&mut conn, DEMO_EMAIL).await? {
-        Some(u) => u.user_id,
+    let user = match flux_app::accounts::user_id_by_email(pool, DEMO_EMAIL).await? {
+        Some(u) => u,
         None => {
-            drop(conn);
             flux_app::accounts::register(
                 pool,
                 &flux_app::accounts::tokens::TokenKeys::new(
@@ -214,16 +212,13 @@ async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
             )
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo user: {e}"))?;
-            conn = pool.acquire().await?;
-            flux_store::users::by_email(&mut conn, DEMO_EMAIL)
+            flux_app::accounts::user_id_by_email(pool, DEMO_EMAIL)
                 .await?
                 .context("demo user")?
-                .user_id
         }
     };
-    drop(conn);
     let mut tx = flux_store::tenant::begin_user(pool, user).await?;
-    let existing = flux_store::restaurants::list_for_user(&mut tx, user)
+    let existing = flux_app::restaurants::mine(&mut tx, user)
         .await?
         .into_iter()
         .find(|r| r.restaurant.name == DEMO_RESTAURANT);
@@ -242,14 +237,14 @@ async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
     if let Some(suppliers) = ensure_suppliers(pool, user, rid).await? {
         println!("added {suppliers} suppliers with offers and last night's stock count");
     }
-    let outcome = flux_demand::run(
+    let outcome = flux_app::forecasts::run(
         pool,
         rid,
-        &flux_demand::RunOptions {
+        &flux_app::forecasts::RunOptions {
             model: flux_forecast::ModelKind::Production,
             horizon: None,
             as_of: None,
-            trigger: flux_demand::Trigger::Cli,
+            trigger: flux_app::forecasts::Trigger::Cli,
             user_id: Some(user),
         },
     )
@@ -309,7 +304,7 @@ async fn ensure_suppliers(
     use rust_decimal::Decimal;
 
     let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
-    if !flux_store::procurement::suppliers(&mut tx, rid)
+    if !flux_app::purchasing::suppliers::list(&mut tx, rid)
         .await?
         .is_empty()
     {
@@ -349,21 +344,19 @@ async fn ensure_suppliers(
         ..
     } in &plan
     {
-        let data = flux_app::purchasing::suppliers::validate(
-            &flux_app::purchasing::suppliers::SupplierInput {
-                name: (*name).into(),
-                email: Some(format!(
-                    "pedidos@{}.example",
-                    name.split(' ').next().unwrap_or("proveedor").to_lowercase()
-                )),
-                lead_time_days: Some(*lead),
-                delivery_days: Some(days.to_vec()),
-                min_order_value: Some(Decimal::from(*minimum)),
-                ..Default::default()
-            },
-        )?;
+        let input = flux_app::purchasing::suppliers::SupplierInput {
+            name: (*name).into(),
+            email: Some(format!(
+                "pedidos@{}.example",
+                name.split(' ').next().unwrap_or("proveedor").to_lowercase()
+            )),
+            lead_time_days: Some(*lead),
+            delivery_days: Some(days.to_vec()),
+            min_order_value: Some(Decimal::from(*minimum)),
+            ..Default::default()
+        };
         ids.push(
-            flux_store::procurement::insert_supplier(&mut tx, rid, &data)
+            flux_app::purchasing::suppliers::create(&mut tx, rid, &input)
                 .await?
                 .supplier_id,
         );
@@ -433,11 +426,9 @@ async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uu
         .map_err(|e| anyhow::anyhow!("creating the demo restaurant: {e}"))?;
     let rid = r.restaurant_id;
     let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
-    let settings = flux_domain::settings::Settings {
-        holiday_country: Some("ES".into()),
-        ..Default::default()
-    };
-    flux_store::settings::upsert(&mut tx, rid, &settings.to_pairs()).await?;
+    let mut patch = serde_json::Map::new();
+    patch.insert("holiday_country".into(), serde_json::json!("ES"));
+    flux_app::settings::update(&mut tx, rid, &patch).await?;
     let mut days = Vec::new();
     for dow in 1..7 {
         days.push(flux_domain::hours::DayInput {
@@ -449,8 +440,7 @@ async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uu
             ],
         });
     }
-    let week = flux_domain::hours::WeeklyHours::parse(&days)?;
-    flux_store::hours::replace(&mut tx, rid, &week).await?;
+    flux_app::hours::replace(&mut tx, rid, &days).await?;
     tx.commit().await?;
 
     let today = chrono::Utc::now()

@@ -125,15 +125,7 @@ pub async fn logout(
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn me(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
-    let mut conn = s.pool.acquire().await?;
-    let u = flux_store::users::by_id(&mut conn, user.user_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                crate::error::Code::InvalidToken,
-                "the account no longer exists",
-            )
-        })?;
+    let u = auth::me(&s.pool, user.user_id).await?;
     Ok(Json(Me {
         id: u.user_id,
         email: u.email,

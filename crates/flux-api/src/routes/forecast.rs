@@ -4,7 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use flux_demand::{DemandError, RunOptions, Trigger};
+use flux_app::forecasts::stored::{self, StoredForecast};
+use flux_app::forecasts::{feedback, RunOptions, Trigger};
 use flux_domain::role::Action;
 use flux_domain::Invalid;
 use flux_forecast::ModelKind;
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Json, Query, Tenant};
 use crate::pagination::{encode, PageParams};
 use crate::AppState;
@@ -55,18 +56,6 @@ pub struct ForecastResponse {
     pub forecasts: Vec<ForecastDay>,
 }
 
-fn demand_error(e: DemandError) -> ApiError {
-    match e {
-        DemandError::NoHistory => ApiError::new(
-            Code::NoValidRows,
-            "no sales history yet: import sales before forecasting",
-        ),
-        DemandError::NoRestaurant => ApiError::not_found(),
-        DemandError::Engine(e) => ApiError::new(Code::ValidationFailed, e.to_string()),
-        other => ApiError::Internal(anyhow::anyhow!(other)),
-    }
-}
-
 /// Generate forecasts now (stored as a run) and return them.
 #[utoipa::path(post, path = "/{restaurant_id}/forecast/demand", tag = "forecast",
     params(("restaurant_id" = Uuid, Path)), request_body = ForecastRequest,
@@ -98,28 +87,16 @@ pub async fn create(
     // Resolve the dish first, so an unknown one is a 404 before any work.
     let item = match (&b.menu_item_id, &b.menu_item_name) {
         (Some(id), _) => Some(
-            flux_store::menu::get(&mut t.tx, t.restaurant_id, *id)
+            stored::dish(&mut t.tx, t.restaurant_id, *id)
                 .await?
-                .ok_or_else(|| ApiError::new(Code::NotFound, "no such menu item"))?
                 .menu_item_id,
         ),
-        (None, Some(name)) => {
-            let key = flux_domain::menu::name_key(name);
-            let found = flux_store::menu::keys(&mut t.tx, t.restaurant_id)
-                .await?
-                .into_iter()
-                .find(|(k, _)| *k == key);
-            Some(
-                found
-                    .ok_or_else(|| ApiError::new(Code::NotFound, "no menu item with this name"))?
-                    .1,
-            )
-        }
+        (None, Some(name)) => Some(stored::dish_by_name(&mut t.tx, t.restaurant_id, name).await?),
         (None, None) => None,
     };
     let (rid, user) = (t.restaurant_id, t.user_id);
     t.commit().await?;
-    let outcome = flux_demand::run(
+    let outcome = flux_app::forecasts::run(
         &s.pool,
         rid,
         &RunOptions {
@@ -130,8 +107,7 @@ pub async fn create(
             user_id: Some(user),
         },
     )
-    .await
-    .map_err(demand_error)?;
+    .await?;
     let model_name = outcome.run.model.clone();
     let forecasts = outcome
         .forecasts
@@ -174,7 +150,7 @@ pub struct ForecastFilter {
 #[derive(Serialize, ToSchema)]
 pub struct StoredPage {
     #[schema(value_type = Vec<Object>)]
-    pub forecasts: Vec<flux_store::forecasts::StoredForecast>,
+    pub forecasts: Vec<StoredForecast>,
     pub next_cursor: Option<String>,
 }
 
@@ -190,24 +166,19 @@ pub async fn list(mut t: Tenant, Query(f): Query<ForecastFilter>) -> ApiResult<J
     };
     let limit = page.limit()?;
     let after = page.decode::<(String, NaiveDate)>()?;
-    let mut rows = flux_store::forecasts::latest(
-        &mut t.tx,
-        t.restaurant_id,
-        f.menu_item_id,
-        f.from,
-        f.to,
+    let filter = stored::Filter {
+        item: f.menu_item_id,
+        from: f.from,
+        to: f.to,
         after,
-        limit + 1,
-    )
-    .await?;
+    };
+    let mut rows = stored::latest(&mut t.tx, t.restaurant_id, &filter, limit + 1).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         match rows.last() {
-            Some(last) => {
-                flux_store::forecasts::name_key_of(&mut t.tx, t.restaurant_id, last.menu_item_id)
-                    .await?
-                    .map(|k| encode(&(k, last.date)))
-            }
+            Some(last) => stored::position_after(&mut t.tx, t.restaurant_id, last)
+                .await?
+                .map(|p| encode(&p)),
             None => None,
         }
     } else {
@@ -225,7 +196,7 @@ pub async fn list(mut t: Tenant, Query(f): Query<ForecastFilter>) -> ApiResult<J
     params(("restaurant_id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn runs(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
-    let runs = flux_store::forecasts::list_runs(&mut t.tx, t.restaurant_id, 100).await?;
+    let runs = stored::runs(&mut t.tx, t.restaurant_id, 100).await?;
     t.commit().await?;
     Ok(Json(serde_json::json!({ "items": runs })))
 }
@@ -245,21 +216,8 @@ pub async fn explanation(
     mut t: Tenant,
     Query(q): Query<ExplainQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let rows = flux_store::forecasts::latest(
-        &mut t.tx,
-        t.restaurant_id,
-        Some(q.menu_item_id),
-        Some(q.date),
-        Some(q.date),
-        None,
-        1,
-    )
-    .await?;
+    let f = stored::explanation(&mut t.tx, t.restaurant_id, q.menu_item_id, q.date).await?;
     t.commit().await?;
-    let f = rows
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::new(Code::NotFound, "no forecast for this dish and day"))?;
     Ok(Json(serde_json::json!({
         "menu_item_id": f.menu_item_id, "menu_item_name": f.menu_item_name, "date": f.date,
         "p10": f.p10, "p50": f.p50, "p90": f.p90, "model_name": f.model_name,
@@ -285,47 +243,15 @@ pub struct FeedbackInput {
 pub async fn feedback(
     mut t: Tenant,
     Json(b): Json<FeedbackInput>,
-) -> ApiResult<(StatusCode, Json<flux_store::forecasts::Feedback>)> {
+) -> ApiResult<(StatusCode, Json<feedback::Feedback>)> {
     t.require(Action::WriteData)?;
-    if !["too_high", "too_low", "about_right"].contains(&b.verdict.as_str()) {
-        return Err(Invalid::one(
-            "verdict",
-            "invalid_verdict",
-            "must be too_high, too_low or about_right",
-        )
-        .into());
-    }
-    let note = match b.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => Some(flux_domain::validation::clean_text("note", n, 2000)?),
-        None => None,
+    let input = feedback::FeedbackInput {
+        menu_item_id: b.menu_item_id,
+        date: Some(b.date),
+        verdict: b.verdict,
+        note: b.note,
     };
-    flux_store::menu::get(&mut t.tx, t.restaurant_id, b.menu_item_id)
-        .await?
-        .ok_or_else(|| ApiError::new(Code::NotFound, "no such menu item"))?;
-    let run = flux_store::forecasts::latest(
-        &mut t.tx,
-        t.restaurant_id,
-        Some(b.menu_item_id),
-        Some(b.date),
-        Some(b.date),
-        None,
-        1,
-    )
-    .await?
-    .into_iter()
-    .next()
-    .map(|f| f.forecast_run_id);
-    let fb = flux_store::forecasts::insert_feedback(
-        &mut t.tx,
-        t.restaurant_id,
-        b.menu_item_id,
-        b.date,
-        run,
-        &b.verdict,
-        note.as_deref(),
-        t.user_id,
-    )
-    .await?;
+    let fb = feedback::give(&mut t.tx, t.restaurant_id, t.user_id, &input).await?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(fb)))
 }
@@ -344,9 +270,7 @@ pub async fn feedback_list(
     mut t: Tenant,
     Query(q): Query<FeedbackQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let items =
-        flux_store::forecasts::list_feedback(&mut t.tx, t.restaurant_id, q.menu_item_id, 200)
-            .await?;
+    let items = feedback::list(&mut t.tx, t.restaurant_id, q.menu_item_id, 200).await?;
     t.commit().await?;
     Ok(Json(serde_json::json!({ "items": items })))
 }
@@ -357,12 +281,7 @@ pub async fn feedback_list(
     params(("restaurant_id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn accuracy(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
-    let r = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let tz: chrono_tz::Tz = r.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
-    let report = flux_demand::accuracy::report(&mut t.tx, t.restaurant_id, today).await?;
+    let report = stored::accuracy_report(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;
     Ok(Json(
         serde_json::to_value(report).map_err(|e| ApiError::Internal(e.into()))?,

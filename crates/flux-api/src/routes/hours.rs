@@ -1,6 +1,6 @@
 //! `/api/v1/restaurants/{id}/operating-hours`: the weekly schedule.
 
-use flux_domain::hours::{DayInput, WeeklyHours};
+use flux_app::hours::{DayInput, WeeklyHours};
 use flux_domain::role::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,7 +62,7 @@ fn to_schedule(w: &WeeklyHours) -> Schedule {
     params(("restaurant_id" = uuid::Uuid, Path)),
     responses((status = 200, body = Schedule), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(mut t: Tenant) -> ApiResult<Json<Schedule>> {
-    let w = flux_store::hours::load(&mut t.tx, t.restaurant_id).await?;
+    let w = flux_app::hours::get(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;
     Ok(Json(to_schedule(&w)))
 }
@@ -83,8 +83,7 @@ pub async fn set(mut t: Tenant, Json(b): Json<Schedule>) -> ApiResult<Json<Sched
             ranges: d.ranges.into_iter().map(|r| (r.open, r.close)).collect(),
         })
         .collect();
-    let week = WeeklyHours::parse(&input)?;
-    flux_store::hours::replace(&mut t.tx, t.restaurant_id, &week).await?;
+    let week = flux_app::hours::replace(&mut t.tx, t.restaurant_id, &input).await?;
     t.commit().await?;
     Ok(Json(to_schedule(&week)))
 }

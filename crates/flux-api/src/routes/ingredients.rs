@@ -8,10 +8,9 @@ use axum::body::Bytes;
 use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use flux_app::costing::ingredients::{self, IngredientInput};
+use flux_app::costing::ingredients::{self, IngredientInput, IngredientQuery, IngredientRow};
 use flux_app::costing::Kitchen;
 use flux_domain::role::Action;
-use flux_store::costing::{IngredientQuery, IngredientRow};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -137,18 +136,6 @@ pub struct ListParams {
     pub q: Option<String>,
 }
 
-fn name_taken(e: flux_app::costing::KitchenError) -> ApiError {
-    match e {
-        flux_app::costing::KitchenError::Store(flux_store::StoreError::Conflict(_)) => ApiError::field(
-            Code::Conflict,
-            "name",
-            "taken",
-            "an ingredient with this name already exists (names are compared ignoring case and spacing)",
-        ),
-        other => other.into(),
-    }
-}
-
 /// List ingredients by name, with filters and keyset pagination.
 #[utoipa::path(get, path = "/{restaurant_id}/ingredients", tag = "costing",
     params(("restaurant_id" = Uuid, Path), ListParams),
@@ -178,8 +165,7 @@ pub async fn list(mut t: Tenant, Query(p): Query<ListParams>) -> ApiResult<Json<
         after: page.decode::<(String, Uuid)>()?,
         limit: limit + 1,
     };
-    let (mut rows, total) =
-        flux_store::costing::list_ingredients(&mut t.tx, t.restaurant_id, &q).await?;
+    let (mut rows, total) = ingredients::list(&mut t.tx, t.restaurant_id, &q).await?;
     t.commit().await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(usize::try_from(limit).unwrap_or(0));
@@ -205,11 +191,8 @@ pub async fn create(
     Json(b): Json<IngredientBody>,
 ) -> ApiResult<(StatusCode, Json<Ingredient>)> {
     t.require(Action::WriteData)?;
-    let valid = ingredients::validate(&b.into(), "")?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let row = ingredients::create(&mut t.tx, t.restaurant_id, &kitchen, &valid)
-        .await
-        .map_err(name_taken)?;
+    let row = ingredients::create(&mut t.tx, t.restaurant_id, &kitchen, &b.into()).await?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
@@ -220,9 +203,7 @@ pub async fn create(
     responses((status = 200, body = Ingredient), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<Ingredient>> {
     let id = path_uuid(&params, "ingredient_id")?;
-    let row = flux_store::costing::get_ingredient(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = ingredients::get(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(Json(row.into()))
 }
@@ -241,12 +222,8 @@ pub async fn update(
 ) -> ApiResult<Json<Ingredient>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "ingredient_id")?;
-    let valid = ingredients::validate(&b.into(), "")?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let row = ingredients::update(&mut t.tx, t.restaurant_id, &kitchen, id, &valid)
-        .await
-        .map_err(name_taken)?
-        .ok_or_else(ApiError::not_found)?;
+    let row = ingredients::update(&mut t.tx, t.restaurant_id, &kitchen, id, &b.into()).await?;
     t.commit().await?;
     Ok(Json(row.into()))
 }
@@ -259,9 +236,7 @@ pub async fn update(
 pub async fn delete(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "ingredient_id")?;
-    if !ingredients::delete(&mut t.tx, t.restaurant_id, id).await? {
-        return Err(ApiError::not_found());
-    }
+    ingredients::delete(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -306,7 +281,7 @@ pub async fn costs(
     let id = path_uuid(&params, "ingredient_id")?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let row = kitchen.ingredient(id).ok_or_else(ApiError::not_found)?;
-    let history = flux_store::costing::cost_history(&mut t.tx, t.restaurant_id, id).await?;
+    let history = ingredients::cost_history(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     let cost_as_of = match q.as_of {
         None => None,
@@ -365,7 +340,7 @@ pub async fn add_cost(
     let id = path_uuid(&params, "ingredient_id")?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let effective = b.effective_from.unwrap_or(kitchen.today);
-    if !ingredients::set_price(
+    let row = ingredients::change_price(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,
@@ -373,13 +348,7 @@ pub async fn add_cost(
         b.unit_cost,
         effective,
     )
-    .await?
-    {
-        return Err(ApiError::not_found());
-    }
-    let row = flux_store::costing::get_ingredient(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    .await?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }

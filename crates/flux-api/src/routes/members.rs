@@ -1,20 +1,16 @@
 //! `/api/v1/restaurants/{id}/members`: who may use a restaurant, as what.
 //! Only owners manage members; a restaurant always keeps one owner.
 
-use axum::extract::{RawPathParams, State};
+use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use flux_domain::email::Email;
-use flux_domain::role::{Action, Role};
-use flux_domain::Invalid;
+use flux_domain::role::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::{path_uuid, Json, Tenant};
-use crate::AppState;
-use flux_app::restaurants::ensure_not_last_owner;
 
 #[derive(Serialize, ToSchema)]
 pub struct Member {
@@ -24,8 +20,8 @@ pub struct Member {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<flux_store::members::Member> for Member {
-    fn from(m: flux_store::members::Member) -> Self {
+impl From<flux_app::members::Member> for Member {
+    fn from(m: flux_app::members::Member) -> Self {
         Self {
             user_id: m.user_id,
             email: m.email,
@@ -56,17 +52,12 @@ pub struct RoleChange {
     pub role: String,
 }
 
-fn parse_role(raw: &str) -> Result<Role, ApiError> {
-    raw.parse::<Role>()
-        .map_err(|e| Invalid::one("role", "invalid_role", e.to_string()).into())
-}
-
 /// List members.
 #[utoipa::path(get, path = "/{restaurant_id}/members", tag = "members",
     params(("restaurant_id" = Uuid, Path)),
     responses((status = 200, body = MemberList), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn list(mut t: Tenant) -> ApiResult<Json<MemberList>> {
-    let items: Vec<Member> = flux_store::members::list(&mut t.tx, t.restaurant_id)
+    let items: Vec<Member> = flux_app::members::list(&mut t.tx, t.restaurant_id)
         .await?
         .into_iter()
         .map(Member::from)
@@ -84,35 +75,13 @@ pub async fn list(mut t: Tenant) -> ApiResult<Json<MemberList>> {
     responses((status = 201, body = Member), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn add(
-    State(_s): State<AppState>,
-    mut t: Tenant,
-    Json(b): Json<NewMember>,
-) -> ApiResult<(StatusCode, Json<Member>)> {
+pub async fn add(mut t: Tenant, Json(b): Json<NewMember>) -> ApiResult<(StatusCode, Json<Member>)> {
     t.require(Action::Administer)?;
-    let role = parse_role(&b.role)?;
-    let email = Email::parse(&b.email)?;
-    let user = flux_store::users::by_email(&mut t.tx, email.as_str())
-        .await?
-        .ok_or_else(|| {
-            ApiError::field(
-                Code::ValidationFailed,
-                "email",
-                "unknown_user",
-                "no Flux account has this e-mail; ask them to sign up first",
-            )
-        })?;
-    flux_store::members::insert(&mut t.tx, t.restaurant_id, user.user_id, role.as_str())
-        .await
-        .map_err(|e| match e {
-            flux_store::StoreError::Conflict(_) => {
-                ApiError::new(Code::Conflict, "this user is already a member")
-            }
-            other => other.into(),
-        })?;
-    let m = flux_store::members::get(&mut t.tx, t.restaurant_id, user.user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let input = flux_app::members::NewMember {
+        email: b.email,
+        role: b.role,
+    };
+    let m = flux_app::members::add(&mut t.tx, t.restaurant_id, &input).await?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }
@@ -129,17 +98,7 @@ pub async fn change_role(
 ) -> ApiResult<Json<Member>> {
     t.require(Action::Administer)?;
     let user_id = path_uuid(&params, "user_id")?;
-    let role = parse_role(&b.role)?;
-    let current = flux_store::members::get(&mut t.tx, t.restaurant_id, user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if role != Role::Owner {
-        ensure_not_last_owner(&mut t.tx, t.restaurant_id, &current.role).await?;
-    }
-    flux_store::members::set_role(&mut t.tx, t.restaurant_id, user_id, role.as_str()).await?;
-    let m = flux_store::members::get(&mut t.tx, t.restaurant_id, user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let m = flux_app::members::change_role(&mut t.tx, t.restaurant_id, user_id, &b.role).await?;
     t.commit().await?;
     Ok(Json(m.into()))
 }
@@ -154,11 +113,7 @@ pub async fn remove(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCod
     if user_id != t.user_id {
         t.require(Action::Administer)?;
     }
-    let current = flux_store::members::get(&mut t.tx, t.restaurant_id, user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    ensure_not_last_owner(&mut t.tx, t.restaurant_id, &current.role).await?;
-    flux_store::members::remove(&mut t.tx, t.restaurant_id, user_id).await?;
+    flux_app::members::remove(&mut t.tx, t.restaurant_id, user_id).await?;
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,10 +3,8 @@
 use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use flux_domain::menu::{parse_category, parse_item_name, parse_price};
+use flux_app::menu::MenuQuery;
 use flux_domain::role::Action;
-use flux_domain::validation::Errors;
-use flux_store::menu::{ListQuery, MenuItemData};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -31,8 +29,8 @@ pub struct MenuItem {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<flux_store::menu::MenuItem> for MenuItem {
-    fn from(m: flux_store::menu::MenuItem) -> Self {
+impl From<flux_app::menu::MenuItem> for MenuItem {
+    fn from(m: flux_app::menu::MenuItem) -> Self {
         Self {
             id: m.menu_item_id,
             name: m.name,
@@ -105,36 +103,14 @@ pub struct FiltersFlat {
     pub active: Option<String>,
 }
 
-fn validate(b: MenuItemInput) -> Result<MenuItemData, ApiError> {
-    let mut errs = Errors::default();
-    let name = errs.check(parse_item_name(&b.name));
-    let category = errs.check(parse_category(b.category.as_deref()));
-    let price = match b.price {
-        Some(p) => errs.check(parse_price(p)).map(Some),
-        None => Some(None),
-    };
-    errs.finish()?;
-    match (name, category, price) {
-        (Some(name), Some(category), Some(price)) => Ok(MenuItemData {
-            name,
-            category,
-            price,
-            active: b.active,
-            auto_created: false,
-        }),
-        _ => Err(ApiError::new(Code::ValidationFailed, "invalid menu item")),
-    }
-}
-
-fn name_taken(e: flux_store::StoreError) -> ApiError {
-    match e {
-        flux_store::StoreError::Conflict(_) => ApiError::field(
-            Code::Conflict,
-            "name",
-            "taken",
-            "a menu item with this name already exists (names are compared ignoring case and spacing)",
-        ),
-        other => other.into(),
+impl From<MenuItemInput> for flux_app::menu::MenuItemInput {
+    fn from(b: MenuItemInput) -> Self {
+        Self {
+            name: b.name,
+            category: b.category,
+            price: b.price,
+            active: Some(b.active),
+        }
     }
 }
 
@@ -159,30 +135,27 @@ pub async fn list(mut t: Tenant, Query(p): Query<ListParams>) -> ApiResult<Json<
         Some(_) => return Err(bad("active must be true or false")),
     };
     let limit = page.limit()?;
-    let q = ListQuery {
-        category: p.filters.category.filter(|c| !c.trim().is_empty()),
-        search: p
-            .filters
-            .q
-            .filter(|c| !c.trim().is_empty())
-            .map(|s| s.trim().to_string()),
+    let q = MenuQuery {
+        category: p.filters.category,
+        search: p.filters.q,
         active,
         after: page.decode::<(String, Uuid)>()?,
-        // One extra row tells whether another page exists.
-        limit: limit + 1,
+        limit,
     };
-    let (mut rows, total) = flux_store::menu::list(&mut t.tx, t.restaurant_id, &q).await?;
+    let found = flux_app::menu::list(&mut t.tx, t.restaurant_id, q).await?;
     t.commit().await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| encode(&(&r.name_key, r.menu_item_id)))
+    let next_cursor = if found.more {
+        found
+            .items
+            .last()
+            .map(|r| encode(&(&r.name_key, r.menu_item_id)))
     } else {
         None
     };
     Ok(Json(MenuItemPage {
-        items: rows.into_iter().map(MenuItem::from).collect(),
+        items: found.items.into_iter().map(MenuItem::from).collect(),
         next_cursor,
-        total,
+        total: found.total,
     }))
 }
 
@@ -197,10 +170,7 @@ pub async fn create(
     Json(b): Json<MenuItemInput>,
 ) -> ApiResult<(StatusCode, Json<MenuItem>)> {
     t.require(Action::WriteData)?;
-    let data = validate(b)?;
-    let item = flux_store::menu::insert(&mut t.tx, t.restaurant_id, &data)
-        .await
-        .map_err(name_taken)?;
+    let item = flux_app::menu::create(&mut t.tx, t.restaurant_id, &b.into()).await?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(item.into())))
 }
@@ -211,9 +181,7 @@ pub async fn create(
     responses((status = 200, body = MenuItem), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<MenuItem>> {
     let id = path_uuid(&params, "item_id")?;
-    let item = flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let item = flux_app::menu::get(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(Json(item.into()))
 }
@@ -231,11 +199,7 @@ pub async fn update(
 ) -> ApiResult<Json<MenuItem>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "item_id")?;
-    let data = validate(b)?;
-    let item = flux_store::menu::update(&mut t.tx, t.restaurant_id, id, &data)
-        .await
-        .map_err(name_taken)?
-        .ok_or_else(ApiError::not_found)?;
+    let item = flux_app::menu::update(&mut t.tx, t.restaurant_id, id, &b.into()).await?;
     t.commit().await?;
     Ok(Json(item.into()))
 }
@@ -248,9 +212,7 @@ pub async fn update(
 pub async fn delete(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "item_id")?;
-    if !flux_store::menu::delete(&mut t.tx, t.restaurant_id, id).await? {
-        return Err(ApiError::not_found());
-    }
+    flux_app::menu::delete(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -275,33 +237,7 @@ pub async fn add_alias(
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "item_id")?;
-    let alias = parse_item_name(&b.alias).map_err(|e| {
-        ApiError::from(flux_domain::Invalid(
-            e.0.into_iter()
-                .map(|mut f| {
-                    f.field = "alias".into();
-                    f
-                })
-                .collect(),
-        ))
-    })?;
-    let key = flux_domain::menu::name_key(&alias);
-    flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if flux_store::menu::keys(&mut t.tx, t.restaurant_id)
-        .await?
-        .iter()
-        .any(|(k, _)| *k == key)
-    {
-        return Err(ApiError::field(
-            Code::Conflict,
-            "alias",
-            "taken",
-            "this spelling already names a dish or an alias",
-        ));
-    }
-    flux_store::menu::add_alias(&mut t.tx, t.restaurant_id, id, &key).await?;
+    let alias = flux_app::menu::add_alias(&mut t.tx, t.restaurant_id, id, &b.alias).await?;
     t.commit().await?;
     Ok((
         StatusCode::CREATED,

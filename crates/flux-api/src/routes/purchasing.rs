@@ -8,9 +8,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use flux_app::costing::Kitchen;
-use flux_app::purchasing::orders::{self, LineInput, Order, Receipt};
+use flux_app::purchasing::orders::{self, LineInput, Order, OrderStatus, Receipt};
 use flux_app::purchasing::stock::{self, EventInput, Kind};
-use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput};
+use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput, SupplierOffers};
 use flux_domain::role::Action;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -78,14 +78,13 @@ impl From<SupplierBody> for SupplierInput {
     }
 }
 
-async fn supplier_view(t: &mut Tenant, kitchen: &Kitchen, id: Uuid) -> ApiResult<SupplierView> {
-    let s = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let offers = flux_store::procurement::offers(&mut t.tx, t.restaurant_id)
-        .await?
+fn supplier_view(kitchen: &Kitchen, s: SupplierOffers) -> SupplierView {
+    let SupplierOffers {
+        supplier: s,
+        offers,
+    } = s;
+    let offers = offers
         .into_iter()
-        .filter(|o| o.supplier_id == id)
         .filter_map(|o| {
             let i = kitchen.ingredient(o.ingredient_id)?;
             Some(OfferView {
@@ -98,7 +97,7 @@ async fn supplier_view(t: &mut Tenant, kitchen: &Kitchen, id: Uuid) -> ApiResult
             })
         })
         .collect();
-    Ok(SupplierView {
+    SupplierView {
         id: s.supplier_id,
         name: s.name,
         contact_name: s.contact_name,
@@ -108,23 +107,14 @@ async fn supplier_view(t: &mut Tenant, kitchen: &Kitchen, id: Uuid) -> ApiResult
         delivery_days: s.delivery_days,
         min_order_value: s.min_order_value.normalize(),
         offers,
-    })
+    }
 }
 
-fn name_taken(e: flux_store::StoreError) -> ApiError {
-    match e {
-        flux_store::StoreError::Conflict(_) => ApiError::field(
-            Code::Conflict,
-            "name",
-            "taken",
-            "a supplier with this name already exists",
-        ),
-        flux_store::StoreError::InUse(_) => ApiError::new(
-            Code::InUse,
-            "purchase orders name this supplier; cancel or keep them",
-        ),
-        other => other.into(),
-    }
+/// The supplier as stored now, with its offers.
+async fn load_view(t: &mut Tenant, id: Uuid) -> ApiResult<SupplierView> {
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    let s = suppliers::get(&mut t.tx, t.restaurant_id, id).await?;
+    Ok(supplier_view(&kitchen, s))
 }
 
 /// Every supplier with its offers (a restaurant has tens; not paginated).
@@ -133,15 +123,11 @@ fn name_taken(e: flux_store::StoreError) -> ApiError {
     responses((status = 200, body = [SupplierView]), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn list_suppliers(mut t: Tenant) -> ApiResult<Json<Vec<SupplierView>>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let ids: Vec<Uuid> = flux_store::procurement::suppliers(&mut t.tx, t.restaurant_id)
+    let out = suppliers::list_with_offers(&mut t.tx, t.restaurant_id)
         .await?
         .into_iter()
-        .map(|s| s.supplier_id)
+        .map(|s| supplier_view(&kitchen, s))
         .collect();
-    let mut out = Vec::new();
-    for id in ids {
-        out.push(supplier_view(&mut t, &kitchen, id).await?);
-    }
     t.commit().await?;
     Ok(Json(out))
 }
@@ -157,12 +143,8 @@ pub async fn create_supplier(
     Json(b): Json<SupplierBody>,
 ) -> ApiResult<(StatusCode, Json<SupplierView>)> {
     t.require(Action::WriteData)?;
-    let data = suppliers::validate(&b.into())?;
-    let row = flux_store::procurement::insert_supplier(&mut t.tx, t.restaurant_id, &data)
-        .await
-        .map_err(name_taken)?;
-    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let view = supplier_view(&mut t, &kitchen, row.supplier_id).await?;
+    let row = suppliers::create(&mut t.tx, t.restaurant_id, &b.into()).await?;
+    let view = load_view(&mut t, row.supplier_id).await?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -173,8 +155,7 @@ pub async fn create_supplier(
     responses((status = 200, body = SupplierView), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get_supplier(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<SupplierView>> {
     let id = path_uuid(&params, "supplier_id")?;
-    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let view = supplier_view(&mut t, &kitchen, id).await?;
+    let view = load_view(&mut t, id).await?;
     t.commit().await?;
     Ok(Json(view))
 }
@@ -192,13 +173,8 @@ pub async fn update_supplier(
 ) -> ApiResult<Json<SupplierView>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "supplier_id")?;
-    let data = suppliers::validate(&b.into())?;
-    flux_store::procurement::update_supplier(&mut t.tx, t.restaurant_id, id, &data)
-        .await
-        .map_err(name_taken)?
-        .ok_or_else(ApiError::not_found)?;
-    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let view = supplier_view(&mut t, &kitchen, id).await?;
+    suppliers::update(&mut t.tx, t.restaurant_id, id, &b.into()).await?;
+    let view = load_view(&mut t, id).await?;
     t.commit().await?;
     Ok(Json(view))
 }
@@ -211,12 +187,7 @@ pub async fn update_supplier(
 pub async fn delete_supplier(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "supplier_id")?;
-    if !flux_store::procurement::delete_supplier(&mut t.tx, t.restaurant_id, id)
-        .await
-        .map_err(name_taken)?
-    {
-        return Err(ApiError::not_found());
-    }
+    suppliers::delete(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -264,7 +235,10 @@ pub async fn set_offer(
         &input,
     )
     .await?;
-    let view = supplier_view(&mut t, &kitchen, supplier).await?;
+    let view = supplier_view(
+        &kitchen,
+        suppliers::get(&mut t.tx, t.restaurant_id, supplier).await?,
+    );
     t.commit().await?;
     Ok(Json(view))
 }
@@ -278,11 +252,7 @@ pub async fn delete_offer(mut t: Tenant, params: RawPathParams) -> ApiResult<Sta
     t.require(Action::WriteData)?;
     let supplier = path_uuid(&params, "supplier_id")?;
     let ingredient = path_uuid(&params, "ingredient_id")?;
-    if !flux_store::procurement::delete_offer(&mut t.tx, t.restaurant_id, supplier, ingredient)
-        .await?
-    {
-        return Err(ApiError::not_found());
-    }
+    suppliers::delete_offer(&mut t.tx, t.restaurant_id, supplier, ingredient).await?;
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -493,28 +463,22 @@ pub async fn list_orders(
     mut t: Tenant,
     Query(q): Query<OrderFilter>,
 ) -> ApiResult<Json<OrderPage>> {
-    if let Some(s) = q.status.as_deref() {
-        if !["draft", "sent", "received", "cancelled"].contains(&s) {
-            return Err(ApiError::new(
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
+            ApiError::new(
                 Code::InvalidQuery,
                 "status is draft, sent, received or cancelled",
-            ));
-        }
-    }
+            )
+        })?),
+    };
     let page = crate::pagination::PageParams {
         limit: q.limit,
         cursor: q.cursor,
     };
     let limit = page.limit()?;
     let before = page.decode::<(chrono::DateTime<chrono::Utc>, Uuid)>()?;
-    let mut items = orders::list(
-        &mut t.tx,
-        t.restaurant_id,
-        q.status.as_deref(),
-        before,
-        limit + 1,
-    )
-    .await?;
+    let mut items = orders::list(&mut t.tx, t.restaurant_id, status, before, limit + 1).await?;
     let more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or(0));
     t.commit().await?;
@@ -630,24 +594,9 @@ pub async fn send_order(
 ) -> ApiResult<Json<Order>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "order_id")?;
-    let mut order = orders::send(&mut t.tx, t.restaurant_id, id).await?;
-    if let Some(mailer) = &state.mailer {
-        let supplier =
-            flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-        if let Some(to) = supplier.email {
-            let restaurant = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            // Mail before commit: if it fails, the order stays a draft.
-            mailer
-                .send_order(&restaurant.name, &order, &to)
-                .await
-                .map_err(|e| ApiError::new(Code::MailFailed, e.to_string()))?;
-            order.emailed_to = Some(to);
-        }
-    }
+    // Mailed before the commit: if delivery fails, the order stays a draft.
+    let order =
+        orders::send_to_supplier(&mut t.tx, t.restaurant_id, id, state.mailer.as_ref()).await?;
     t.commit().await?;
     Ok(Json(order))
 }

@@ -5,7 +5,7 @@
 use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use flux_app::costing::recipes::{self, LineInput, OnExisting, RecipeInput, YieldInput};
+use flux_app::costing::recipes::{self, LineInput, RecipeInput, RecipeRow, YieldInput};
 use flux_app::costing::Kitchen;
 use flux_domain::role::Action;
 use rust_decimal::Decimal;
@@ -115,7 +115,7 @@ pub struct RecipeView {
 }
 
 /// `dish` (made for a menu item) or `prep` (a sub-recipe).
-fn kind(r: &flux_store::costing::RecipeRow) -> String {
+fn kind(r: &RecipeRow) -> String {
     if r.menu_item_id.is_some() {
         "dish"
     } else {
@@ -246,34 +246,11 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<RecipeView>)> {
     t.require(Action::WriteData)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    let id = recipes::save(
-        &mut t.tx,
-        t.restaurant_id,
-        &kitchen,
-        None,
-        &b.into(),
-        OnExisting::Refuse,
-    )
-    .await
-    .map_err(name_taken)?;
+    let id = recipes::create(&mut t.tx, t.restaurant_id, &kitchen, &b.into()).await?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let view = view(&kitchen, id)?;
     t.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
-}
-
-fn name_taken(e: flux_app::costing::KitchenError) -> ApiError {
-    match e {
-        flux_app::costing::KitchenError::Store(flux_store::StoreError::Conflict(_)) => {
-            ApiError::field(
-                crate::error::Code::Conflict,
-                "name",
-                "taken",
-                "a prep with this name already exists",
-            )
-        }
-        other => other.into(),
-    }
 }
 
 /// One recipe with its lines and cost breakdown.
@@ -301,16 +278,7 @@ pub async fn update(
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "recipe_id")?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
-    recipes::save(
-        &mut t.tx,
-        t.restaurant_id,
-        &kitchen,
-        Some(id),
-        &b.into(),
-        OnExisting::Refuse,
-    )
-    .await
-    .map_err(name_taken)?;
+    recipes::update(&mut t.tx, t.restaurant_id, &kitchen, id, &b.into()).await?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let view = view(&kitchen, id)?;
     t.commit().await?;
@@ -325,9 +293,7 @@ pub async fn update(
 pub async fn delete(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "recipe_id")?;
-    if !recipes::delete(&mut t.tx, t.restaurant_id, id).await? {
-        return Err(ApiError::not_found());
-    }
+    recipes::delete(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -458,15 +424,7 @@ pub async fn confirm(
             yields: None,
             lines,
         };
-        recipes::save(
-            &mut t.tx,
-            t.restaurant_id,
-            &kitchen,
-            None,
-            &input,
-            OnExisting::Replace,
-        )
-        .await?
+        recipes::confirm(&mut t.tx, t.restaurant_id, &kitchen, &input).await?
     };
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let view = view(&kitchen, id)?;

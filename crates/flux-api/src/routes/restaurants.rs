@@ -3,14 +3,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use flux_domain::restaurant::{Profile, ProfilePatch};
+use flux_app::restaurants::{ProfilePatch, Restaurant as Row};
+use flux_domain::restaurant::Profile;
 use flux_domain::role::Action;
-use flux_store::restaurants::Restaurant as Row;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::{AuthUser, Json, Tenant};
 
 use crate::AppState;
@@ -98,7 +98,7 @@ pub async fn create(
     responses((status = 200, body = RestaurantList)), security(("bearer" = [])))]
 pub async fn list(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<RestaurantList>> {
     let mut tx = flux_store::tenant::begin_user(&s.pool, user.user_id).await?;
-    let rows = flux_store::restaurants::list_for_user(&mut tx, user.user_id).await?;
+    let rows = flux_app::restaurants::mine(&mut tx, user.user_id).await?;
     tx.commit().await?;
     let items: Vec<_> = rows
         .into_iter()
@@ -115,9 +115,7 @@ pub async fn list(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<R
     params(("restaurant_id" = Uuid, Path)),
     responses((status = 200, body = Restaurant), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(mut t: Tenant) -> ApiResult<Json<Restaurant>> {
-    let row = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = flux_app::restaurants::get(&mut t.tx, t.restaurant_id).await?;
     let role = t.role;
     t.commit().await?;
     Ok(Json(Restaurant::from_row(row, role.as_str())))
@@ -130,24 +128,13 @@ pub async fn get(mut t: Tenant) -> ApiResult<Json<Restaurant>> {
     security(("bearer" = [])))]
 pub async fn update(mut t: Tenant, Json(b): Json<RestaurantPatch>) -> ApiResult<Json<Restaurant>> {
     t.require(Action::ManageRestaurant)?;
-    let row = flux_store::restaurants::get(&mut t.tx, t.restaurant_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let current = Profile::parse(
-        &row.name,
-        Some(&row.timezone),
-        Some(&row.currency),
-        Some(&row.locale),
-    )?;
-    let next = current.apply(&ProfilePatch {
+    let patch = ProfilePatch {
         name: b.name,
         timezone: b.timezone,
         currency: b.currency,
         locale: b.locale,
-    })?;
-    let row = flux_store::restaurants::update(&mut t.tx, t.restaurant_id, &next)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    };
+    let row = flux_app::restaurants::update(&mut t.tx, t.restaurant_id, &patch).await?;
     let role = t.role;
     t.commit().await?;
     Ok(Json(Restaurant::from_row(row, role.as_str())))

@@ -2,6 +2,7 @@
 //! the daily roll-up.
 
 use chrono::{Duration, NaiveDate, Utc};
+use flux_app::uploads::health::HealthReport;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -35,7 +36,7 @@ impl Range {
     security(("bearer" = [])))]
 pub async fn daily(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
     let (from, to) = r.resolve()?;
-    let rows = flux_store::analytics::daily_totals(&mut t.tx, t.restaurant_id, from, to).await?;
+    let rows = flux_app::sales::daily(&mut t.tx, t.restaurant_id, from, to).await?;
     t.commit().await?;
     Ok(Json(
         serde_json::json!({"from": from, "to": to, "items": rows}),
@@ -56,8 +57,7 @@ pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serd
             "limit must be between 1 and 500",
         ));
     }
-    let rows =
-        flux_store::analytics::item_totals(&mut t.tx, t.restaurant_id, from, to, limit).await?;
+    let rows = flux_app::sales::items(&mut t.tx, t.restaurant_id, from, to, limit).await?;
     t.commit().await?;
     Ok(Json(
         serde_json::json!({"from": from, "to": to, "items": rows}),
@@ -71,7 +71,7 @@ pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serd
     security(("bearer" = [])))]
 pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
     let (from, to) = r.resolve()?;
-    let rows = flux_store::analytics::weekday_profile(&mut t.tx, t.restaurant_id, from, to).await?;
+    let rows = flux_app::sales::weekdays(&mut t.tx, t.restaurant_id, from, to).await?;
     t.commit().await?;
     Ok(Json(
         serde_json::json!({"from": from, "to": to, "items": rows}),
@@ -83,12 +83,8 @@ pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<se
 #[utoipa::path(get, path = "/{restaurant_id}/data/health", tag = "sales",
     params(("restaurant_id" = uuid::Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn health(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
-    let report = flux_app::uploads::health::report(&mut t.tx, t.restaurant_id)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+pub async fn health(mut t: Tenant) -> ApiResult<Json<HealthReport>> {
+    let report = flux_app::uploads::health::report(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;
-    Ok(Json(
-        serde_json::to_value(report).map_err(|e| ApiError::Internal(e.into()))?,
-    ))
+    Ok(Json(report))
 }

@@ -1,7 +1,7 @@
 //! `/api/v1/restaurants/{id}/settings`: typed settings (see flux-domain).
 
+use flux_app::settings::Settings;
 use flux_domain::role::Action;
-use flux_domain::settings::Settings;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiResult, Problem};
@@ -30,16 +30,9 @@ pub struct SettingsDoc {
     params(("restaurant_id" = uuid::Uuid, Path)),
     responses((status = 200, body = SettingsDoc), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(mut t: Tenant) -> ApiResult<Json<Settings>> {
-    let s = load(&mut t).await?;
+    let s = flux_app::settings::get(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;
     Ok(Json(s))
-}
-
-async fn load(t: &mut Tenant) -> ApiResult<Settings> {
-    let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    Ok(Settings::from_stored(
-        rows.iter().map(|(k, v)| (k.as_str(), v)),
-    ))
 }
 
 /// Update some settings (owners only). All or nothing: one bad key or value
@@ -53,8 +46,7 @@ pub async fn put(
     Json(patch): Json<Map<String, Value>>,
 ) -> ApiResult<Json<Settings>> {
     t.require(Action::Administer)?;
-    let next = load(&mut t).await?.apply_patch(&patch)?;
-    flux_store::settings::upsert(&mut t.tx, t.restaurant_id, &next.to_pairs()).await?;
+    let next = flux_app::settings::update(&mut t.tx, t.restaurant_id, &patch).await?;
     t.commit().await?;
     Ok(Json(next))
 }

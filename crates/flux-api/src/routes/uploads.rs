@@ -231,7 +231,7 @@ pub async fn preview(
 #[derive(Serialize, ToSchema)]
 pub struct UploadPage {
     #[schema(value_type = Vec<Object>)]
-    pub items: Vec<flux_store::sales::Upload>,
+    pub items: Vec<flux_app::uploads::Upload>,
     pub next_cursor: Option<String>,
     pub total: i64,
 }
@@ -243,19 +243,12 @@ pub struct UploadPage {
 pub async fn list(mut t: Tenant, Query(p): Query<PageParams>) -> ApiResult<Json<UploadPage>> {
     let limit = p.limit()?;
     let before = p.decode::<(DateTime<Utc>, Uuid)>()?;
-    let (mut items, total) =
-        flux_store::sales::list_uploads(&mut t.tx, t.restaurant_id, before, limit + 1).await?;
+    let history = flux_app::uploads::list(&mut t.tx, t.restaurant_id, before, limit).await?;
     t.commit().await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|u| encode(&(u.created_at, u.upload_id)))
-    } else {
-        None
-    };
     Ok(Json(UploadPage {
-        items,
-        next_cursor,
-        total,
+        next_cursor: history.next().map(|position| encode(&position)),
+        items: history.uploads,
+        total: history.total,
     }))
 }
 
@@ -266,17 +259,16 @@ pub async fn list(mut t: Tenant, Query(p): Query<PageParams>) -> ApiResult<Json<
 pub async fn get(
     mut t: Tenant,
     params: RawPathParams,
-) -> ApiResult<Json<flux_store::sales::Upload>> {
+) -> ApiResult<Json<flux_app::uploads::Upload>> {
     let id = path_uuid(&params, "upload_id")?;
-    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let u = flux_app::uploads::get(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(Json(u))
 }
 
 /// Undo an upload: removes every line it imported and its share of the
-/// daily totals. The upload stays in the history as `undone`.
+/// daily totals. The upload stays in the history as `undone`; undoing it
+/// again changes nothing.
 #[utoipa::path(delete, path = "/{restaurant_id}/data/uploads/{upload_id}", tag = "uploads",
     params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem)),
@@ -284,18 +276,10 @@ pub async fn get(
 pub async fn undo(
     mut t: Tenant,
     params: RawPathParams,
-) -> ApiResult<Json<flux_store::sales::Upload>> {
+) -> ApiResult<Json<flux_app::uploads::Upload>> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "upload_id")?;
-    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if u.status == "completed" {
-        flux_store::sales::undo_upload(&mut t.tx, t.restaurant_id, id).await?;
-    }
-    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let u = flux_app::uploads::undo(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok(Json(u))
 }

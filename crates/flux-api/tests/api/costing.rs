@@ -865,3 +865,146 @@ async fn malformed_costing_requests_say_what_is_wrong() {
         .collect();
     assert_eq!(fields, ["menu_item_id", "lines"], "{b}");
 }
+
+#[tokio::test]
+async fn a_second_recipe_for_a_dish_is_refused_and_the_first_is_kept() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    let tomatoes = ingredient(
+        &app,
+        &chef,
+        &r,
+        json!({"name": "Tomatoes", "base_unit": "kg", "unit_cost": 2}),
+    )
+    .await;
+    let salad = app.create_item(&chef, &r, "Salad", "Salads", 9.0).await;
+    let first = recipe(
+        &app,
+        &chef,
+        &r,
+        json!({"menu_item_id": salad, "lines": [{"ingredient_id": tomatoes, "quantity": 200, "unit": "g"}]}),
+    )
+    .await;
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/recipes"),
+            &chef,
+            json!({"menu_item_id": salad, "lines": [{"ingredient_id": tomatoes, "quantity": 900, "unit": "g"}]}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "menu_item_id", "{b}");
+    assert_eq!(b["errors"][0]["code"], "taken", "{b}");
+    let (_, list) = app
+        .get(&format!("/api/v1/restaurants/{r}/recipes"), &chef)
+        .await;
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{list}");
+    assert_eq!(items[0]["id"], first["id"]);
+    let (_, kept) = app
+        .get(
+            &format!(
+                "/api/v1/restaurants/{r}/recipes/{}",
+                first["id"].as_str().expect("id")
+            ),
+            &chef,
+        )
+        .await;
+    assert_eq!(dec(&kept["lines"][0]["quantity"]), d("200"), "{kept}");
+}
+
+#[tokio::test]
+async fn renaming_an_ingredient_to_a_taken_name_is_a_field_conflict() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    ingredient(
+        &app,
+        &chef,
+        &r,
+        json!({"name": "Tomatoes", "base_unit": "kg", "unit_cost": 2}),
+    )
+    .await;
+    let onions = ingredient(
+        &app,
+        &chef,
+        &r,
+        json!({"name": "Onions", "base_unit": "kg", "unit_cost": 1}),
+    )
+    .await;
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/restaurants/{r}/ingredients/{onions}"),
+            Some(&chef.access),
+            Some(json!({"name": " TOMATOES", "base_unit": "kg", "unit_cost": 1})),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["field"], "name", "{b}");
+    assert_eq!(b["errors"][0]["code"], "taken", "{b}");
+    let (_, kept) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/ingredients/{onions}"),
+            &chef,
+        )
+        .await;
+    assert_eq!(kept["name"], "Onions", "a refused rename changes nothing");
+}
+
+#[tokio::test]
+async fn a_taken_prep_name_is_a_field_conflict_on_create_and_on_rename() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    let tomatoes = ingredient(
+        &app,
+        &chef,
+        &r,
+        json!({"name": "Tomatoes", "base_unit": "kg", "unit_cost": 2}),
+    )
+    .await;
+    let prep = |name: &str| {
+        json!({"name": name, "yield": {"amount": 2, "unit": "l"},
+               "lines": [{"ingredient_id": tomatoes, "quantity": 1, "unit": "kg"}]})
+    };
+    recipe(&app, &chef, &r, prep("Tomato sauce")).await;
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/recipes"),
+            &chef,
+            prep("tomato  SAUCE"),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["field"], "name", "{b}");
+    assert_eq!(b["errors"][0]["code"], "taken", "{b}");
+    let other = recipe(&app, &chef, &r, prep("Salsa")).await;
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!(
+                "/api/v1/restaurants/{r}/recipes/{}",
+                other["id"].as_str().expect("id")
+            ),
+            Some(&chef.access),
+            Some(prep("Tomato sauce")),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["code"], "taken", "{b}");
+    // Keeping its own name is no clash.
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!(
+                "/api/v1/restaurants/{r}/recipes/{}",
+                other["id"].as_str().expect("id")
+            ),
+            Some(&chef.access),
+            Some(prep("Salsa")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+}

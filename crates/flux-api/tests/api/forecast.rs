@@ -218,14 +218,14 @@ async fn accuracy_compares_stored_forecasts_with_the_sales_that_followed() {
     let rid: uuid::Uuid = r.parse().expect("uuid");
     // A run made three weeks ago, as if it had happened then.
     let as_of = Utc::now().date_naive() - Duration::days(21);
-    flux_demand::run(
+    flux_app::forecasts::run(
         &app.pool,
         rid,
-        &flux_demand::RunOptions {
+        &flux_app::forecasts::RunOptions {
             model: flux_forecast::ModelKind::Production,
             horizon: Some(14),
             as_of: Some(as_of),
-            trigger: flux_demand::Trigger::Cli,
+            trigger: flux_app::forecasts::Trigger::Cli,
             user_id: None,
         },
     )

@@ -173,3 +173,132 @@ async fn listing_pages_through_every_item_once_with_filters_and_totals() {
         assert_problem(s, &b, 400, "invalid_query");
     }
 }
+
+#[tokio::test]
+async fn an_edit_keeps_the_from_sales_mark_until_the_dish_is_renamed() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    let csv = "date,item,quantity,price\n2024-03-01,Caesar Salad,15,12.50\n";
+    let (s, rep) = app.upload(&chef, &r, "sales.csv", csv.into(), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{rep}");
+    let (_, items) = app
+        .get(&format!("/api/v1/restaurants/{r}/menu/items"), &chef)
+        .await;
+    let id = items["items"][0]["id"].as_str().expect("id");
+    let path = format!("/api/v1/restaurants/{r}/menu/items/{id}");
+
+    let (s, priced) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&chef.access),
+            Some(json!({"name": "Caesar Salad", "category": "Starters", "price": 12.5})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{priced}");
+    assert_eq!(
+        priced["auto_created"], true,
+        "a price or category fix does not change where the dish came from"
+    );
+
+    let (s, renamed) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&chef.access),
+            Some(json!({"name": "Caesar Salad with Anchovies", "price": 12.5})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{renamed}");
+    assert_eq!(
+        renamed["auto_created"], false,
+        "renaming makes it the operator's"
+    );
+}
+
+#[tokio::test]
+async fn a_taken_name_reads_as_a_sentence_about_the_field() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    app.create_item(&chef, &r, "Tortilla", "Tapas", 7.5).await;
+    let other = app.create_item(&chef, &r, "Paella", "Mains", 14.0).await;
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/restaurants/{r}/menu/items/{other}"),
+            Some(&chef.access),
+            Some(json!({"name": "  TORTILLA "})),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["field"], "name");
+    assert_eq!(b["errors"][0]["code"], "taken");
+    assert!(
+        b["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("is already used by another dish")),
+        "the same words as the dashboard's form: {b}"
+    );
+}
+
+#[tokio::test]
+async fn list_filters_ignore_spaces_around_them() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    app.create_item(&chef, &r, "Croquetas", "Tapas", 6.0).await;
+    app.create_item(&chef, &r, "Paella", "Mains", 14.0).await;
+    let (s, tapas) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/menu/items?category=%20tapas%20"),
+            &chef,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{tapas}");
+    assert_eq!(tapas["total"], 1, "{tapas}");
+    assert_eq!(tapas["items"][0]["name"], "Croquetas");
+    let (_, blank) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/menu/items?category=%20&q=%20"),
+            &chef,
+        )
+        .await;
+    assert_eq!(blank["total"], 2, "blank filters match everything");
+}
+
+#[tokio::test]
+async fn an_alias_is_checked_and_refused_when_it_already_names_a_dish() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&chef, "Bistro").await;
+    let id = app
+        .create_item(&chef, &r, "Caesar Salad", "Starters", 12.5)
+        .await;
+    app.create_item(&chef, &r, "Tiramisu", "Desserts", 6.0)
+        .await;
+    let path = format!("/api/v1/restaurants/{r}/menu/items/{id}/aliases");
+    let (s, b) = app.post(&path, &chef, json!({"alias": "  "})).await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "alias");
+    let (s, b) = app.post(&path, &chef, json!({"alias": " tiramisu"})).await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["field"], "alias");
+    let (s, b) = app
+        .post(&path, &chef, json!({"alias": "Caesar  salad (L)"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(b["alias"], "Caesar salad (L)");
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/menu/items/{NO_SUCH_ID}/aliases"),
+            &chef,
+            json!({"alias": "Soup"}),
+        )
+        .await;
+    assert_problem(s, &b, 404, "not_found");
+}
+
+/// An id no restaurant has.
+const NO_SUCH_ID: &str = "01890000-0000-7000-8000-000000000000";

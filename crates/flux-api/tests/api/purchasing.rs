@@ -777,3 +777,74 @@ async fn another_tenants_ingredients_and_preps_are_unknown_here() {
         "the first restaurant's stock is unchanged"
     );
 }
+
+#[tokio::test]
+async fn a_taken_supplier_name_is_refused_on_create_and_on_rename() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    // Names are compared ignoring case and spacing.
+    let (s, b) = app
+        .post(
+            &format!("{base}/suppliers"),
+            &chef,
+            json!({"name": "  HUERTA "}),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["field"], "name", "{b}");
+    assert_eq!(b["errors"][0]["code"], "taken", "{b}");
+    let (s, other) = app
+        .post(
+            &format!("{base}/suppliers"),
+            &chef,
+            json!({"name": "Verduras"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{other}");
+    let other = other["id"].as_str().expect("id");
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/suppliers/{other}"),
+            Some(&chef.access),
+            Some(json!({"name": "huerta"})),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["field"], "name", "{b}");
+    assert_eq!(b["errors"][0]["code"], "taken", "{b}");
+    let (_, kept) = app.get(&format!("{base}/suppliers/{other}"), &chef).await;
+    assert_eq!(kept["name"], "Verduras", "a refused rename changes nothing");
+}
+
+#[tokio::test]
+async fn a_stock_count_needs_an_item_and_quantities_that_are_not_negative() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let (s, b) = app
+        .post(
+            &format!("{base}/inventory/counts"),
+            &chef,
+            json!({"items": []}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "items", "{b}");
+    assert_eq!(b["errors"][0]["code"], "required", "{b}");
+    let (s, b) = app
+        .post(
+            &format!("{base}/inventory/counts"),
+            &chef,
+            json!({"items": [{"ingredient_id": k.tomatoes, "quantity": -2}]}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "items.0.quantity", "{b}");
+    assert_eq!(b["errors"][0]["code"], "negative", "{b}");
+    let (_, inv) = app.get(&format!("{base}/inventory"), &chef).await;
+    assert_eq!(inv["items"][0]["on_hand"], 3.0, "nothing was counted");
+}

@@ -260,3 +260,118 @@ async fn operating_hours_round_trip_and_bad_schedules_are_rejected() {
     let (_, unchanged) = app.get(&path, &owner).await;
     assert_eq!(unchanged, saved);
 }
+
+#[tokio::test]
+async fn adding_a_member_reports_a_bad_role_and_a_bad_email_together() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    let path = format!("/api/v1/restaurants/{r}/members");
+    let (s, b) = app
+        .post(
+            &path,
+            &owner,
+            json!({"email": "not an e-mail", "role": "boss"}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let fields: Vec<&str> = b["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["role", "email"], "{b}");
+
+    let (s, b) = app
+        .post(
+            &path,
+            &owner,
+            json!({"email": "nobody@example.com", "role": "chef"}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["code"], "unknown_user");
+
+    let (s, b) = app
+        .post(&path, &owner, json!({"email": owner.email, "role": "chef"}))
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+}
+
+#[tokio::test]
+async fn a_member_may_leave_but_not_as_the_last_owner_and_unknown_members_are_404() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    app.add_member(&owner, &r, &chef, "chef").await;
+    let (_, me) = app.get("/api/v1/auth/me", &chef).await;
+    let chef_id = me["id"].as_str().expect("id");
+    let (s, b) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/restaurants/{r}/members/{chef_id}"),
+            Some(&owner.access),
+            Some(json!({"role": "chief"})),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["code"], "invalid_role");
+    let (s, _) = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/restaurants/{r}/members/{chef_id}"),
+            Some(&chef.access),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "members may remove themselves");
+    let (s, b) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/restaurants/{r}/members/{chef_id}"),
+            Some(&owner.access),
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
+    assert_problem(s, &b, 404, "not_found");
+    let (_, members) = app
+        .get(&format!("/api/v1/restaurants/{r}/members"), &owner)
+        .await;
+    assert_eq!(members["total"], 1);
+}
+
+#[tokio::test]
+async fn a_profile_update_is_normalised_and_validated_whole() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    let (s, b) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/restaurants/{r}"),
+            Some(&owner.access),
+            Some(json!({"name": "  ", "currency": " gbp ", "locale": "en_gb"})),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "name", "{b}");
+    let (s, ok) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/restaurants/{r}"),
+            Some(&owner.access),
+            Some(json!({"name": " Bistro Two ", "currency": " gbp ", "locale": "en_gb"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{ok}");
+    assert_eq!(
+        (
+            ok["name"].as_str(),
+            ok["currency"].as_str(),
+            ok["locale"].as_str()
+        ),
+        (Some("Bistro Two"), Some("GBP"), Some("en-GB"))
+    );
+}

@@ -324,3 +324,119 @@ async fn another_tenants_uploads_and_sales_are_not_found_and_stay_unchanged() {
     assert_problem(s, &b, 404, "not_found");
     assert_eq!(daily(&app, &user, &r).await, before);
 }
+
+async fn undo_upload(app: &TestApp, user: &User, r: &str, id: &str) -> (StatusCode, Value) {
+    app.call(
+        Method::DELETE,
+        &format!("/api/v1/restaurants/{r}/data/uploads/{id}"),
+        Some(&user.access),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn undoing_an_undone_upload_again_leaves_the_reimported_file_alone() {
+    let (app, user, r) = setup().await;
+    let (_, first) = app.upload(&user, &r, "a.csv", SEED.into(), &[]).await;
+    let first_id = first["upload_id"].as_str().expect("id").to_string();
+    let (s, undone) = undo_upload(&app, &user, &r, &first_id).await;
+    assert_eq!(s, StatusCode::OK, "{undone}");
+    assert_eq!(undone["status"], "undone");
+    let (s, again) = app.upload(&user, &r, "a.csv", SEED.into(), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    let stored = daily(&app, &user, &r).await;
+    assert_eq!(stored.len(), 2);
+
+    // A repeated undo (a retry, a second click) is answered with the
+    // upload as it stands and touches nothing.
+    let (s, twice) = undo_upload(&app, &user, &r, &first_id).await;
+    assert_eq!(s, StatusCode::OK, "{twice}");
+    assert_eq!(twice["upload_id"], first["upload_id"]);
+    assert_eq!(twice["status"], "undone");
+    assert_eq!(
+        daily(&app, &user, &r).await,
+        stored,
+        "the sales of the re-import stay"
+    );
+    let (_, current) = app
+        .get(
+            &format!(
+                "/api/v1/restaurants/{r}/data/uploads/{}",
+                again["upload_id"].as_str().expect("id")
+            ),
+            &user,
+        )
+        .await;
+    assert_eq!(current["status"], "completed");
+}
+
+#[tokio::test]
+async fn a_viewer_reads_the_history_but_cannot_undo() {
+    let (app, user, r) = setup().await;
+    let (_, rep) = app.upload(&user, &r, "a.csv", SEED.into(), &[]).await;
+    let id = rep["upload_id"].as_str().expect("id").to_string();
+    let viewer = app.register("viewer@example.com").await;
+    app.add_member(&user, &r, &viewer, "viewer").await;
+    let (s, history) = app
+        .get(&format!("/api/v1/restaurants/{r}/data/uploads"), &viewer)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{history}");
+    assert_eq!(history["total"], 1);
+    let (s, b) = undo_upload(&app, &viewer, &r, &id).await;
+    assert_problem(s, &b, 403, "forbidden");
+    let (_, stored) = app
+        .get(&format!("/api/v1/restaurants/{r}/data/uploads/{id}"), &user)
+        .await;
+    assert_eq!(stored["status"], "completed");
+    assert_eq!(daily(&app, &user, &r).await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_history_pages_newest_first_with_a_cursor() {
+    let (app, user, r) = setup().await;
+    let mut ids = Vec::new();
+    for day in 1..=3 {
+        let csv = format!("date,item,quantity,price\n2024-03-0{day},Soup,{day},4.50\n");
+        let (s, rep) = app
+            .upload(&user, &r, &format!("{day}.csv"), csv.into(), &[])
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{rep}");
+        ids.push(rep["upload_id"].clone());
+    }
+    let (s, page1) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/data/uploads?limit=2"),
+            &user,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{page1}");
+    assert_eq!(page1["total"], 3);
+    let items = page1["items"].as_array().expect("items");
+    assert_eq!(
+        (items.len(), &items[0]["upload_id"], &items[1]["upload_id"]),
+        (2, &ids[2], &ids[1])
+    );
+    let cursor = page1["next_cursor"].as_str().expect("a cursor").to_string();
+    let (s, page2) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/data/uploads?limit=2&cursor={cursor}"),
+            &user,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{page2}");
+    assert_eq!(page2["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(page2["items"][0]["upload_id"], ids[0]);
+    assert_eq!(page2["next_cursor"], Value::Null, "the last page");
+    let (_, exact) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/data/uploads?limit=3"),
+            &user,
+        )
+        .await;
+    assert_eq!(
+        exact["next_cursor"],
+        Value::Null,
+        "a page that ends on the last upload has no cursor"
+    );
+}

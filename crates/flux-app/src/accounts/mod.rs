@@ -188,3 +188,23 @@ pub async fn logout(
     tx.commit().await?;
     Ok(())
 }
+
+/// The account registered with `email`, if any. For the command line (the
+/// demo finds its user); the HTTP front-ends never reveal whether an
+/// address has an account.
+pub async fn user_id_by_email(pool: &PgPool, email: &str) -> Result<Option<Uuid>, AppError> {
+    let mut conn = pool.acquire().await?;
+    Ok(users::by_email(&mut conn, email).await?.map(|u| u.user_id))
+}
+
+/// The signed-in user's account.
+pub use flux_store::users::User;
+
+/// The account behind a valid access token; an account deleted since the
+/// token was issued makes the token invalid.
+pub async fn me(pool: &PgPool, user_id: Uuid) -> Result<User, AppError> {
+    let mut conn = pool.acquire().await?;
+    users::by_id(&mut conn, user_id)
+        .await?
+        .ok_or_else(|| AppError::new(Kind::InvalidToken, "the account no longer exists"))
+}

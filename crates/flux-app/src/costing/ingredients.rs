@@ -1,5 +1,5 @@
-//! Ingredient writes: validation (shared by the JSON API and CSV import),
-//! price changes with history, and deletes.
+//! Ingredients: reads, validation (shared by the JSON API, the dashboard
+//! and CSV import), writes, price changes with history, and deletes.
 //!
 //! Every write rebuilds the recipe book with the change applied before it
 //! is stored: changing an ingredient's base unit from `kg` to `each` would
@@ -8,13 +8,108 @@
 use chrono::NaiveDate;
 use flux_costing::{Category, MeasureProfile, Name, Quantity, Unit, WasteFactor};
 use flux_domain::{FieldError, Invalid};
-use flux_store::costing::{IngredientData, IngredientRow};
+use flux_store::costing::IngredientData;
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use sqlx::Connection;
 use uuid::Uuid;
 
-use crate::costing::{Kitchen, KitchenError};
+pub use flux_store::costing::{CostRow, IngredientQuery, IngredientRow};
+
+use crate::costing::{settle, Kitchen, KitchenError};
+use crate::{AppError, AppResult, Kind};
+
+/// The one wording of an ingredient name clash, whichever front-end asked.
+const NAME_TAKEN: &str =
+    "an ingredient with this name already exists (names are compared ignoring case and spacing)";
+
+fn name_taken() -> AppError {
+    AppError::field(Kind::Conflict, "name", "taken", NAME_TAKEN)
+}
+
+/// One page of ingredients by name, and how many match the filters.
+pub async fn list(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    query: &IngredientQuery,
+) -> AppResult<(Vec<IngredientRow>, i64)> {
+    Ok(flux_store::costing::list_ingredients(conn, rid, query).await?)
+}
+
+/// One ingredient; not found when it is not this restaurant's.
+pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> AppResult<IngredientRow> {
+    flux_store::costing::get_ingredient(conn, rid, id)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// An ingredient's prices, oldest first.
+pub async fn cost_history(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> AppResult<Vec<CostRow>> {
+    Ok(flux_store::costing::cost_history(conn, rid, id).await?)
+}
+
+/// Validates and stores a new ingredient; its first price takes effect
+/// today.
+pub async fn create(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    input: &IngredientInput,
+) -> AppResult<IngredientRow> {
+    let valid = validate(input, "")?;
+    let mut savepoint = conn.begin().await?;
+    let stored = insert_valid(&mut savepoint, rid, kitchen, &valid).await;
+    settle(savepoint, stored)
+        .await
+        .map_err(|e| e.taken("name", NAME_TAKEN))
+}
+
+/// Validates and replaces an ingredient's fields; a changed price is
+/// recorded as effective today. Refused if it would break a recipe.
+pub async fn update(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    id: Uuid,
+    input: &IngredientInput,
+) -> AppResult<IngredientRow> {
+    let valid = validate(input, "")?;
+    let exists = kitchen.ingredient(id).is_some();
+    // A rename onto another ingredient's name is a taken name, not the
+    // "defined twice" the trial recipe book would report.
+    if exists
+        && kitchen
+            .rows
+            .ingredients
+            .iter()
+            .any(|i| i.ingredient_id != id && i.name_key == valid.data.name_key)
+    {
+        return Err(name_taken());
+    }
+    let mut savepoint = conn.begin().await?;
+    let stored = update_valid(&mut savepoint, rid, kitchen, id, &valid).await;
+    settle(savepoint, stored)
+        .await
+        .map_err(|e| e.taken("name", NAME_TAKEN))?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Records a price change effective on `effective_from` (past or future)
+/// and returns the ingredient with its current cost.
+pub async fn change_price(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    id: Uuid,
+    unit_cost: Decimal,
+    effective_from: NaiveDate,
+) -> AppResult<IngredientRow> {
+    if !set_price(conn, rid, kitchen, id, unit_cost, effective_from).await? {
+        return Err(AppError::not_found());
+    }
+    get(conn, rid, id).await
+}
 
 /// An ingredient as received, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -151,8 +246,9 @@ pub fn validate(input: &IngredientInput, prefix: &str) -> Result<ValidIngredient
     }
 }
 
-/// Stores a new ingredient whose first price takes effect today.
-pub async fn create(
+/// Stores a new, already validated ingredient whose first price takes
+/// effect today.
+pub async fn insert_valid(
     conn: &mut PgConnection,
     rid: Uuid,
     kitchen: &Kitchen,
@@ -168,9 +264,10 @@ pub async fn create(
     .await?)
 }
 
-/// Replaces an ingredient's fields. A changed `unit_cost` is recorded as a
-/// price effective today. Refused if it would break a recipe.
-pub async fn update(
+/// Replaces an ingredient's fields with validated ones. A changed
+/// `unit_cost` is recorded as a price effective today. Refused if it would
+/// break a recipe.
+pub async fn update_valid(
     conn: &mut PgConnection,
     rid: Uuid,
     kitchen: &Kitchen,
@@ -234,9 +331,13 @@ pub async fn set_price(
     Ok(true)
 }
 
-/// Deletes an ingredient no recipe uses.
-pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<bool, KitchenError> {
-    Ok(flux_store::costing::delete_ingredient(conn, rid, id).await?)
+/// Deletes an ingredient no recipe uses (`Kind::InUse` while one does).
+pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> AppResult<()> {
+    if flux_store::costing::delete_ingredient(conn, rid, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
 }
 
 /// Stores a parsed CSV: new names are created, known names updated (a
@@ -273,12 +374,12 @@ pub async fn import(
             .find(|i| i.name_key == valid.data.name_key)
         {
             None => {
-                create(conn, rid, kitchen, valid).await?;
+                insert_valid(conn, rid, kitchen, valid).await?;
                 outcome.created += 1;
             }
             Some(existing) if same(existing, valid) => outcome.unchanged += 1,
             Some(existing) => {
-                update(conn, rid, kitchen, existing.ingredient_id, valid).await?;
+                update_valid(conn, rid, kitchen, existing.ingredient_id, valid).await?;
                 outcome.updated += 1;
             }
         }

@@ -27,8 +27,11 @@ use flux_costing::{
     Category, Component, CostEntry, CostOptions, CostingError, Ingredient, IngredientSpec, Money,
     PriceBasis, Quantity, Recipe, RecipeBook, RecipeCost, RecipeLine, Unit, Yield,
 };
-use flux_store::costing::{BookRows, IngredientRow, RecipeRow};
-use flux_store::PgConnection;
+use flux_store::{PgConnection, Postgres, Transaction};
+
+pub use flux_store::costing::{BookRows, IngredientRow, RecipeRow};
+
+use crate::{AppError, AppResult};
 use uuid::Uuid;
 
 /// Why a costing request failed.
@@ -52,6 +55,31 @@ pub enum KitchenError {
 impl From<sqlx::Error> for KitchenError {
     fn from(e: sqlx::Error) -> Self {
         KitchenError::Store(e.into())
+    }
+}
+
+/// Ends a write that ran in `savepoint` (opened with `Connection::begin`
+/// on the caller's transaction): kept if it succeeded, undone if not.
+///
+/// A refused write (a name clash is a unique violation) would otherwise
+/// abort the caller's whole transaction, and the dashboard could not read
+/// what it needs to show the form again with the problem beside the field.
+pub(crate) async fn settle<T, E>(
+    savepoint: Transaction<'_, Postgres>,
+    result: Result<T, E>,
+) -> AppResult<T>
+where
+    E: Into<AppError>,
+{
+    match result {
+        Ok(value) => {
+            savepoint.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            savepoint.rollback().await?;
+            Err(e.into())
+        }
     }
 }
 

@@ -1,17 +1,53 @@
 //! Recipe writes: dishes (one per menu item) and preps (named sub-recipes
 //! such as a sauce), validated field by field and then against the whole
 //! book, so cycles and impossible units are refused before they are stored.
+//!
+//! The API and the dashboard's editor write through [`create`] and
+//! [`update`], which never replace a dish's existing recipe: a second
+//! recipe for the same dish is refused, so a stale form or a second cook
+//! cannot silently overwrite a chef's recipe. Only the seed's confirmation
+//! workflow ([`confirm`], the library's suggestions) replaces one.
 
 use chrono::Utc;
 use flux_costing::{Name, RecipeCost, Unit};
 use flux_domain::{FieldError, Invalid};
-use flux_store::costing::{LineData, LineRow, RecipeData, RecipeRow};
+use flux_store::costing::{LineData, RecipeData};
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use sqlx::Connection;
 use uuid::Uuid;
 
-use crate::costing::{Kitchen, KitchenError};
+pub use flux_store::costing::{LineRow, RecipeRow};
+
+use crate::costing::{settle, Kitchen, KitchenError};
+use crate::{AppError, AppResult, Kind};
+
+/// The one wording of a prep name clash, whichever front-end asked.
+const PREP_NAME_TAKEN: &str = "a prep with this name already exists";
+
+/// Why a save of `input` (replacing `own`, if any) was refused, worded as
+/// a taken name when another prep has its name: the trial recipe book
+/// would otherwise report the clash as a prep "defined twice". Field
+/// problems are reported first, as they are found before the trial.
+fn refusal(kitchen: &Kitchen, input: &RecipeInput, own: Option<Uuid>, e: AppError) -> AppError {
+    let clash = match (&input.menu_item_id, &input.name) {
+        (None, Some(name)) => {
+            let key = flux_costing::name::key_of(name);
+            kitchen.rows.recipes.iter().any(|r| {
+                r.menu_item_id.is_none()
+                    && Some(r.recipe_id) != own
+                    && flux_costing::name::key_of(&r.name) == key
+            })
+        }
+        _ => false,
+    };
+    if clash && e.kind() != Some(Kind::Validation) {
+        AppError::field(Kind::Conflict, "name", "taken", PREP_NAME_TAKEN)
+    } else {
+        e.taken("name", PREP_NAME_TAKEN)
+    }
+}
 
 /// A recipe as received.
 #[derive(Debug, Clone, Deserialize)]
@@ -52,6 +88,78 @@ pub struct LineInput {
 pub enum OnExisting {
     Replace,
     Refuse,
+}
+
+/// Validates and stores a new dish or prep recipe; a dish that already has
+/// a recipe is refused (`menu_item_id` taken: edit that one). Returns the
+/// new recipe's id.
+pub async fn create(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    input: &RecipeInput,
+) -> AppResult<Uuid> {
+    let mut savepoint = conn.begin().await?;
+    let stored = save(
+        &mut savepoint,
+        rid,
+        kitchen,
+        None,
+        input,
+        OnExisting::Refuse,
+    )
+    .await;
+    settle(savepoint, stored)
+        .await
+        .map_err(|e| refusal(kitchen, input, None, e))
+}
+
+/// Validates and replaces recipe `id`'s yield and lines; not found when it
+/// is not this restaurant's.
+pub async fn update(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    id: Uuid,
+    input: &RecipeInput,
+) -> AppResult<Uuid> {
+    let mut savepoint = conn.begin().await?;
+    let stored = save(
+        &mut savepoint,
+        rid,
+        kitchen,
+        Some(id),
+        input,
+        OnExisting::Refuse,
+    )
+    .await;
+    settle(savepoint, stored)
+        .await
+        .map_err(|e| refusal(kitchen, input, Some(id), e))
+}
+
+/// The seed's confirmation of a dish's recipe as the chef adjusted it:
+/// replaces the dish's earlier recipe, if any.
+pub async fn confirm(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    input: &RecipeInput,
+) -> AppResult<Uuid> {
+    Ok(save(conn, rid, kitchen, None, input, OnExisting::Replace).await?)
+}
+
+/// The name of the menu item a new dish recipe is for; not found when it is
+/// not this restaurant's.
+pub async fn dish_name(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    menu_item_id: Uuid,
+) -> AppResult<String> {
+    flux_store::menu::get(conn, rid, menu_item_id)
+        .await?
+        .map(|m| m.name)
+        .ok_or_else(AppError::not_found)
 }
 
 /// Validates and stores a recipe; `recipe_id` is the one being replaced,
@@ -321,7 +429,11 @@ async fn validate(
     ))
 }
 
-/// Deletes a recipe no other recipe uses.
-pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<bool, KitchenError> {
-    Ok(flux_store::costing::delete_recipe(conn, rid, id).await?)
+/// Deletes a recipe no other recipe uses (`Kind::InUse` while one does).
+pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> AppResult<()> {
+    if flux_store::costing::delete_recipe(conn, rid, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
 }

@@ -132,7 +132,7 @@ pub async fn accept(
             ..IngredientInput::default()
         };
         let valid = ingredients::validate(&input, "")?;
-        ingredients::create(conn, rid, kitchen, &valid).await?;
+        ingredients::insert_valid(conn, rid, kitchen, &valid).await?;
     }
     // The book now has the new ingredients (same transaction).
     let kitchen = Kitchen::load(conn, rid).await?;

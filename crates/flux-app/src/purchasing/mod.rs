@@ -17,6 +17,11 @@
 //!
 //! The maths lives in the pure `flux-procurement` crate; this crate only
 //! gathers its inputs inside the tenant transaction and stores results.
+//!
+//! The API and the dashboard call the same functions for every write (a
+//! supplier, an offer, a stock event, an order and its moves), so both
+//! validate, word a taken name and refuse a wrong state the same way; each
+//! answers with an [`AppError`] the caller renders.
 
 pub mod mail;
 pub mod orders;
@@ -25,30 +30,29 @@ pub mod prep;
 pub mod stock;
 pub mod suppliers;
 
-use crate::costing::KitchenError;
+use crate::{AppError, Kind};
 
-/// Why a purchasing request failed.
-#[derive(Debug, thiserror::Error)]
-pub enum SupplyError {
-    #[error(transparent)]
-    Invalid(#[from] flux_domain::Invalid),
-    #[error("not found")]
-    NotFound,
-    /// The order is not in a state that allows this (e.g. editing a sent order).
-    #[error("{0}")]
-    WrongState(String),
-    #[error(transparent)]
-    Kitchen(#[from] KitchenError),
-    #[error(transparent)]
-    Procurement(#[from] flux_procurement::ProcurementError),
-    #[error(transparent)]
-    Store(#[from] flux_store::StoreError),
-}
-
-impl From<sqlx::Error> for SupplyError {
-    fn from(e: sqlx::Error) -> Self {
-        SupplyError::Store(e.into())
+/// The engine refusing its inputs (an impossible quantile, a bad pack) is
+/// a validation failure of the request, so `?` works on engine calls.
+impl From<flux_procurement::ProcurementError> for AppError {
+    fn from(e: flux_procurement::ProcurementError) -> Self {
+        AppError::new(Kind::Validation, e.to_string())
     }
 }
 
-pub type Result<T, E = SupplyError> = std::result::Result<T, E>;
+/// An order that is not in the state the request needs (editing a sent
+/// order): a conflict with what is stored.
+pub(crate) fn wrong_state(detail: String) -> AppError {
+    AppError::new(Kind::Conflict, detail)
+}
+
+/// Every purchasing use case answers with the application's error.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A stored value outside the set the schema allows: the database and this
+/// code disagree, which is an internal failure, never the caller's.
+pub(crate) fn undecodable(what: &str, value: &str) -> AppError {
+    AppError::Database(sqlx::Error::Decode(
+        format!("unknown {what} {value:?} in the database").into(),
+    ))
+}

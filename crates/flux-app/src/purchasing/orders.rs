@@ -11,7 +11,57 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::purchasing::{Result, SupplyError};
+use crate::purchasing::mail::Mailer;
+use crate::purchasing::stock::Kind;
+use crate::purchasing::{undecodable, wrong_state, Result};
+use crate::{AppError, Kind as ErrorKind};
+
+/// Where an order is in its life. Stored as its lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Being put together; lines can still change.
+    Draft,
+    /// With the supplier: its quantities count as on order.
+    Sent,
+    /// Arrived; the receipts are deliveries in stock.
+    Received,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 4] = [
+        OrderStatus::Draft,
+        OrderStatus::Sent,
+        OrderStatus::Received,
+        OrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Draft => "draft",
+            OrderStatus::Sent => "sent",
+            OrderStatus::Received => "received",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status named `s` exactly as stored (`draft`, `sent`, ...).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    /// Drafts and sent orders can still be cancelled; the others are final.
+    pub fn is_open(self) -> bool {
+        matches!(self, OrderStatus::Draft | OrderStatus::Sent)
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// An order with its lines.
 #[derive(Debug, Clone, Serialize)]
@@ -19,8 +69,7 @@ pub struct Order {
     pub id: Uuid,
     pub supplier_id: Uuid,
     pub supplier: String,
-    /// `draft`, `sent`, `received` or `cancelled`.
-    pub status: String,
+    pub status: OrderStatus,
     pub delivery_date: Option<NaiveDate>,
     pub note: Option<String>,
     pub total: Decimal,
@@ -50,12 +99,14 @@ pub struct OrderLine {
 }
 
 impl Order {
-    fn from_rows(o: OrderRow, lines: Vec<OrderLineRow>) -> Self {
-        Order {
+    fn from_rows(o: OrderRow, lines: Vec<OrderLineRow>) -> Result<Self> {
+        let status =
+            OrderStatus::parse(&o.status).ok_or_else(|| undecodable("order status", &o.status))?;
+        Ok(Order {
             id: o.purchase_order_id,
             supplier_id: o.supplier_id,
             supplier: o.supplier_name,
-            status: o.status,
+            status,
             delivery_date: o.delivery_date,
             note: o.note,
             total: o.total.normalize(),
@@ -79,16 +130,17 @@ impl Order {
                     explanation: l.explanation,
                 })
                 .collect(),
-        }
+        })
     }
 }
 
+/// One order with its lines; not found when it is not this restaurant's.
 pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
     let o = flux_store::procurement::get_order(conn, rid, id)
         .await?
-        .ok_or(SupplyError::NotFound)?;
+        .ok_or_else(AppError::not_found)?;
     let lines = flux_store::procurement::order_lines(conn, rid, id).await?;
-    Ok(Order::from_rows(o, lines))
+    Order::from_rows(o, lines)
 }
 
 /// A page of orders, newest first, with their lines (two queries whatever
@@ -96,23 +148,23 @@ pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> 
 pub async fn list(
     conn: &mut PgConnection,
     rid: Uuid,
-    status: Option<&str>,
+    status: Option<OrderStatus>,
     before: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Order>> {
+    let status = status.map(OrderStatus::as_str);
     let rows = flux_store::procurement::orders(conn, rid, status, before, limit).await?;
     let ids: Vec<Uuid> = rows.iter().map(|o| o.purchase_order_id).collect();
     let mut lines: HashMap<Uuid, Vec<OrderLineRow>> = HashMap::new();
     for l in flux_store::procurement::lines_of_orders(conn, rid, &ids).await? {
         lines.entry(l.purchase_order_id).or_default().push(l);
     }
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|o| {
             let l = lines.remove(&o.purchase_order_id).unwrap_or_default();
             Order::from_rows(o, l)
         })
-        .collect())
+        .collect()
 }
 
 /// A line as received: so many packs of an ingredient, priced by the
@@ -215,8 +267,8 @@ pub async fn edit(
     input: &[LineInput],
 ) -> Result<Order> {
     let order = get(conn, rid, id).await?;
-    if order.status != "draft" {
-        return Err(SupplyError::WrongState(format!(
+    if order.status != OrderStatus::Draft {
+        return Err(wrong_state(format!(
             "only draft orders can be edited; this one is {}",
             order.status
         )));
@@ -226,11 +278,22 @@ pub async fn edit(
     get(conn, rid, id).await
 }
 
+/// Moves an order from one status to another; false if it was not in `from`.
+async fn transition(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    id: Uuid,
+    from: OrderStatus,
+    to: OrderStatus,
+) -> Result<bool> {
+    Ok(flux_store::procurement::transition(conn, rid, id, from.as_str(), to.as_str()).await?)
+}
+
 /// Marks a draft as sent: from now on its quantities count as on order.
 pub async fn send(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
     let order = get(conn, rid, id).await?;
-    if !flux_store::procurement::transition(conn, rid, id, "draft", "sent").await? {
-        return Err(SupplyError::WrongState(format!(
+    if !transition(conn, rid, id, OrderStatus::Draft, OrderStatus::Sent).await? {
+        return Err(wrong_state(format!(
             "only draft orders can be sent; this one is {}",
             order.status
         )));
@@ -241,10 +304,10 @@ pub async fn send(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order>
 /// Cancels a draft or sent order.
 pub async fn cancel(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
     let order = get(conn, rid, id).await?;
-    let moved = flux_store::procurement::transition(conn, rid, id, "draft", "cancelled").await?
-        || flux_store::procurement::transition(conn, rid, id, "sent", "cancelled").await?;
+    let moved = order.status.is_open()
+        && transition(conn, rid, id, order.status, OrderStatus::Cancelled).await?;
     if !moved {
-        return Err(SupplyError::WrongState(format!(
+        return Err(wrong_state(format!(
             "a {} order cannot be cancelled",
             order.status
         )));
@@ -269,8 +332,8 @@ pub async fn receive(
     receipts: &[Receipt],
 ) -> Result<Order> {
     let order = get(conn, rid, id).await?;
-    if order.status != "sent" {
-        return Err(SupplyError::WrongState(format!(
+    if order.status != OrderStatus::Sent {
+        return Err(wrong_state(format!(
             "only sent orders can be received; this one is {}",
             order.status
         )));
@@ -307,7 +370,7 @@ pub async fn receive(
                 conn,
                 rid,
                 line.ingredient_id,
-                "delivery",
+                Kind::Delivery.as_str(),
                 date,
                 received,
                 Some("purchase order"),
@@ -316,8 +379,39 @@ pub async fn receive(
             .await?;
         }
     }
-    flux_store::procurement::transition(conn, rid, id, "sent", "received").await?;
+    transition(conn, rid, id, OrderStatus::Sent, OrderStatus::Received).await?;
     get(conn, rid, id).await
+}
+
+/// Sends a draft to its supplier: marks it sent and, when a mailer is
+/// configured and the supplier has an e-mail address, e-mails it with its
+/// CSV. The mail goes out before the caller commits, so a delivery failure
+/// (`Kind::MailFailed`) leaves the order a draft once the caller rolls back.
+pub async fn send_to_supplier(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    id: Uuid,
+    mailer: Option<&Mailer>,
+) -> Result<Order> {
+    let mut order = send(conn, rid, id).await?;
+    let Some(mailer) = mailer else {
+        return Ok(order);
+    };
+    let supplier = flux_store::procurement::get_supplier(conn, rid, order.supplier_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let Some(to) = supplier.email else {
+        return Ok(order);
+    };
+    let restaurant = flux_store::restaurants::get(conn, rid)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    mailer
+        .send_order(&restaurant.name, &order, &to)
+        .await
+        .map_err(|e| AppError::new(ErrorKind::MailFailed, e.to_string()))?;
+    order.emailed_to = Some(to);
+    Ok(order)
 }
 
 /// The order as the supplier's CSV: one row per line.
@@ -362,7 +456,7 @@ mod tests {
             id: Uuid::nil(),
             supplier_id: Uuid::nil(),
             supplier: "S".into(),
-            status: "sent".into(),
+            status: OrderStatus::Sent,
             delivery_date: None,
             note: None,
             total: Decimal::new(2300, 2),
@@ -391,5 +485,18 @@ mod tests {
             "\"'=HYPERLINK(\"\"x\"\"), tomatoes\",2,5,kg,10,11.50,23.00"
         );
         assert!(csv.ends_with(",,,,,total,23.00\n"));
+    }
+
+    #[test]
+    fn statuses_read_back_as_stored() {
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
+            assert_eq!(
+                serde_json::to_value(status).ok(),
+                Some(serde_json::Value::String(status.as_str().into()))
+            );
+        }
+        assert_eq!(OrderStatus::parse("lost"), None);
+        assert!(OrderStatus::Sent.is_open() && !OrderStatus::Received.is_open());
     }
 }

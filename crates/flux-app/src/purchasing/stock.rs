@@ -13,31 +13,44 @@ use chrono::NaiveDate;
 use flux_costing::Unit;
 use flux_domain::{FieldError, Invalid};
 use flux_procurement::StockEvent;
-use flux_store::procurement::StockEventRow;
 use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::purchasing::{Result, SupplyError};
+pub use flux_store::procurement::StockEventRow;
 
-/// What kind of stock event is being recorded.
+use crate::purchasing::{undecodable, Result};
+use crate::AppError;
+
+/// What kind of stock event is being recorded. Stored as its lower-case
+/// name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// What was on the shelf at the end of the day.
     Count,
+    /// What arrived, by purchase order or not.
     Delivery,
+    /// What was thrown away.
     Waste,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Count, Kind::Delivery, Kind::Waste];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Count => "count",
             Kind::Delivery => "delivery",
             Kind::Waste => "waste",
         }
+    }
+
+    /// The kind named `s` exactly as stored.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -99,7 +112,7 @@ pub async fn record(
                 Ok(unit) => kitchen
                     .book
                     .ingredient(&row.name)
-                    .ok_or(SupplyError::NotFound)?
+                    .ok_or_else(AppError::not_found)?
                     .to_base(item.quantity, unit)
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
@@ -183,19 +196,20 @@ pub async fn on_hand(
     let mut counted: HashMap<Uuid, NaiveDate> = HashMap::new();
     for e in &events {
         let quantity = e.quantity.to_f64().unwrap_or_default();
-        let event = match e.kind.as_str() {
-            "count" => {
+        let kind = Kind::parse(&e.kind).ok_or_else(|| undecodable("stock event kind", &e.kind))?;
+        let event = match kind {
+            Kind::Count => {
                 counted.insert(e.ingredient_id, e.event_date);
                 StockEvent::Count {
                     date: e.event_date,
                     quantity,
                 }
             }
-            "delivery" => StockEvent::Delivery {
+            Kind::Delivery => StockEvent::Delivery {
                 date: e.event_date,
                 quantity,
             },
-            _ => StockEvent::Waste {
+            Kind::Waste => StockEvent::Waste {
                 date: e.event_date,
                 quantity,
             },
@@ -240,4 +254,17 @@ pub async fn on_hand(
                 .and_then(|ev| flux_procurement::project_on_hand(ev, as_of)),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_as_stored() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(Kind::parse("usage"), None, "usage is derived, never stored");
+    }
 }

@@ -1,15 +1,24 @@
-//! Suppliers and their offers: validation and writes.
+//! Suppliers and their offers: reads, validation and writes, the same for
+//! the API and the dashboard (one validation, one wording for a taken
+//! name, one answer for a supplier still named by orders).
 
 use crate::costing::Kitchen;
 use flux_costing::{Name, Quantity};
 use flux_domain::{FieldError, Invalid};
-use flux_store::procurement::{OfferRow, SupplierData};
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use sqlx::Connection;
 use uuid::Uuid;
 
-use crate::purchasing::{Result, SupplyError};
+pub use flux_store::procurement::{OfferRow, SupplierData, SupplierRow};
+
+use crate::costing::settle;
+use crate::purchasing::Result;
+use crate::{AppError, Kind};
+
+/// The one wording of a supplier name clash, whichever front-end asked.
+const NAME_TAKEN: &str = "a supplier with this name already exists";
 
 /// A supplier as received.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,6 +138,106 @@ pub fn validate(input: &SupplierInput) -> Result<SupplierData, Invalid> {
     })
 }
 
+/// A supplier and what it sells, in the store's order.
+#[derive(Debug, Clone)]
+pub struct SupplierOffers {
+    pub supplier: SupplierRow,
+    pub offers: Vec<OfferRow>,
+}
+
+/// Every supplier, by name.
+pub async fn list(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<SupplierRow>> {
+    Ok(flux_store::procurement::suppliers(conn, rid).await?)
+}
+
+/// Every supplier with its offers, in two queries.
+pub async fn list_with_offers(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<SupplierOffers>> {
+    let suppliers = list(conn, rid).await?;
+    let offers = flux_store::procurement::offers(conn, rid).await?;
+    Ok(suppliers
+        .into_iter()
+        .map(|supplier| SupplierOffers {
+            offers: offers
+                .iter()
+                .filter(|o| o.supplier_id == supplier.supplier_id)
+                .cloned()
+                .collect(),
+            supplier,
+        })
+        .collect())
+}
+
+/// One supplier with its offers; not found when it is not this restaurant's.
+pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<SupplierOffers> {
+    let supplier = flux_store::procurement::get_supplier(conn, rid, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let offers = flux_store::procurement::offers(conn, rid)
+        .await?
+        .into_iter()
+        .filter(|o| o.supplier_id == id)
+        .collect();
+    Ok(SupplierOffers { supplier, offers })
+}
+
+/// Validates and stores a new supplier.
+pub async fn create(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    input: &SupplierInput,
+) -> Result<SupplierRow> {
+    let data = validate(input)?;
+    let mut savepoint = conn.begin().await?;
+    let stored = flux_store::procurement::insert_supplier(&mut savepoint, rid, &data).await;
+    settle(savepoint, stored)
+        .await
+        .map_err(|e| e.taken("name", NAME_TAKEN))
+}
+
+/// Validates and replaces a supplier's details (its offers are kept).
+pub async fn update(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    id: Uuid,
+    input: &SupplierInput,
+) -> Result<SupplierRow> {
+    let data = validate(input)?;
+    let mut savepoint = conn.begin().await?;
+    let stored = flux_store::procurement::update_supplier(&mut savepoint, rid, id, &data).await;
+    settle(savepoint, stored)
+        .await
+        .map_err(|e| e.taken("name", NAME_TAKEN))?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Deletes a supplier and its offers; refused while purchase orders name
+/// it, since they are the restaurant's record of what was bought.
+pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<()> {
+    match flux_store::procurement::delete_supplier(conn, rid, id).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AppError::not_found()),
+        Err(flux_store::StoreError::InUse(_)) => Err(AppError::new(
+            Kind::InUse,
+            "purchase orders name this supplier; cancel or keep them",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes a supplier's offer for an ingredient.
+pub async fn delete_offer(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    supplier: Uuid,
+    ingredient: Uuid,
+) -> Result<()> {
+    if flux_store::procurement::delete_offer(conn, rid, supplier, ingredient).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
 /// An offer as received: "5 kg" at 11.50 a pack.
 #[derive(Debug, Clone, Deserialize)]
 pub struct OfferInput {
@@ -150,14 +259,14 @@ pub async fn set_offer(
 ) -> Result<OfferRow> {
     flux_store::procurement::get_supplier(conn, rid, supplier)
         .await?
-        .ok_or(SupplyError::NotFound)?;
+        .ok_or_else(AppError::not_found)?;
     let row = kitchen
         .ingredient(ingredient)
-        .ok_or(SupplyError::NotFound)?;
+        .ok_or_else(AppError::not_found)?;
     let engine = kitchen
         .book
         .ingredient(&row.name)
-        .ok_or(SupplyError::NotFound)?;
+        .ok_or_else(AppError::not_found)?;
     let mut errors = Vec::new();
     let pack_base_units = match Quantity::parse(&input.pack_size) {
         Ok(q) if q.is_positive() => match engine.to_base(q.amount(), q.unit()) {

@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::AppResult;
+
 /// Dishes need this many days with sales before their own history drives
 /// the forecast (below it the forecaster leans on category priors).
 pub const MIN_DAYS_TO_FORECAST: i64 = 14;
@@ -38,10 +40,9 @@ pub struct HealthReport {
     pub advice: Vec<String>,
 }
 
-pub async fn report(
-    conn: &mut flux_store::PgConnection,
-    rid: Uuid,
-) -> Result<HealthReport, flux_store::StoreError> {
+/// The health of the restaurant's sales history, with advice on what to
+/// upload next.
+pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> AppResult<HealthReport> {
     use flux_store::analytics as a;
     let span = a::sales_span(conn, rid).await?;
     let empty_days = a::days_without_sales(conn, rid).await?;

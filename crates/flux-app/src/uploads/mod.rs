@@ -17,9 +17,13 @@
 //! size: nothing but the dish names and counters is held between passes.
 //! Everything is one transaction, so a crash at any point leaves no partial
 //! import.
+//!
+//! The history of past uploads and their undo live in [`history`] (its
+//! functions are re-exported here); data health in [`health`].
 
 mod copy;
 pub mod health;
+pub mod history;
 mod report;
 
 use std::fs::File;
@@ -33,6 +37,7 @@ use flux_store::PgPool;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+pub use history::{get, list, undo, History, Upload, UploadStatus};
 pub use report::{ImportReport, Progress};
 
 /// What to do with rows that fail validation.

@@ -3,12 +3,13 @@
 //! the forecast on one chart, the forecast days explained, feedback and
 //! accuracy).
 //!
-//! Both writes mirror the JSON API (`flux_api::routes::forecast`):
-//! refreshing calls `flux_demand::run` with `Trigger::Api` and the
-//! production model, feedback takes the same three verdicts and note rules
-//! and is tied to the run whose forecast it judges, and both need a role
-//! that may write data. The forecast is read from the newest completed run
-//! (`flux_store::forecasts::latest`), exactly what the API serves.
+//! Both writes are the same use cases the JSON API calls: refreshing is
+//! `flux_app::forecasts::run` with `Trigger::Api` and the production
+//! model, feedback is `flux_app::forecasts::feedback::give` (its rules live
+//! there only), and both need a role that may write data. What the pages
+//! draw comes from `flux_app::forecasts::stored`, which reads the newest
+//! completed run exactly as the API serves it, and for a dish only that
+//! dish's rows.
 
 use std::collections::HashMap;
 
@@ -16,13 +17,13 @@ use axum::extract::{Query, RawPathParams, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, Duration, NaiveDate};
-use flux_demand::{DemandError, RunOptions, Trigger};
+use flux_app::forecasts::feedback::{self, Feedback, FeedbackInput, Verdict};
+use flux_app::forecasts::stored::{self, MenuItem, Run, StoredForecast};
+use flux_app::forecasts::{DemandError, RunOptions, Trigger};
+use flux_app::AppError;
 use flux_domain::role::Action;
-use flux_domain::settings::Settings;
 use flux_domain::FieldError;
 use flux_forecast::{ColdStartTier, Explanation, ModelKind};
-use flux_store::forecasts::{Feedback, Run, StoredForecast};
-use flux_store::menu::MenuItem;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -35,29 +36,25 @@ use crate::layout::{csrf_field, described_by, empty_state, field, notice_text};
 use crate::pages::uploads::problem_box;
 use crate::{nav, WebState};
 
-/// Most dishes listed on the prep page; far above any real menu, it only
-/// bounds the query.
-const MAX_DISHES: i64 = 5000;
 /// Days of actual sales drawn before the forecast on a dish's chart.
 const HISTORY_DAYS: i64 = 56;
 /// Past days a cook can still give feedback on from the dish page.
 const FEEDBACK_PAST_DAYS: i64 = 7;
 /// Feedback entries listed on a dish's page.
 const FEEDBACK_SHOWN: i64 = 50;
-/// Longest feedback note, as in the API.
-const NOTE_MAX: usize = 2000;
-
-const VERDICTS: [(&str, &str); 3] = [
-    ("too_high", "Too high"),
-    ("too_low", "Too low"),
-    ("about_right", "About right"),
-];
+fn label(v: Verdict) -> &'static str {
+    match v {
+        Verdict::TooHigh => "Too high",
+        Verdict::TooLow => "Too low",
+        Verdict::AboutRight => "About right",
+    }
+}
 
 fn verdict_label(v: &str) -> &str {
-    VERDICTS
-        .iter()
-        .find(|(k, _)| *k == v)
-        .map_or(v, |(_, label)| label)
+    match Verdict::parse(v) {
+        Some(verdict) => label(verdict),
+        None => v,
+    }
 }
 
 /// Today in the restaurant's timezone: "tomorrow" is the restaurant's, not
@@ -69,24 +66,6 @@ fn today(t: &TenantPage) -> NaiveDate {
 
 fn parse_day(raw: Option<&str>) -> Option<NaiveDate> {
     raw.and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
-}
-
-/// The newest completed run: the one `forecasts::latest` reads from.
-async fn latest_run(t: &mut TenantPage) -> WebResult<Option<Run>> {
-    Ok(
-        flux_store::forecasts::list_runs(&mut t.tx, t.restaurant_id, 20)
-            .await?
-            .into_iter()
-            .find(|r| r.status == "completed"),
-    )
-}
-
-async fn confidence_threshold(t: &mut TenantPage) -> WebResult<f64> {
-    let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    Ok(
-        Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)))
-            .forecast_confidence_threshold,
-    )
 }
 
 /// A forecast quantity: whole portions when it is one, else one decimal
@@ -227,26 +206,12 @@ async fn render_prep(
     let rid = t.restaurant_id;
     let today = today(&t);
     let day = day.unwrap_or(today + Duration::days(1));
-    let run = latest_run(&mut t).await?;
-    let rows = match run {
-        Some(_) => {
-            flux_store::forecasts::latest(
-                &mut t.tx,
-                rid,
-                None,
-                Some(day),
-                Some(day),
-                None,
-                MAX_DISHES,
-            )
-            .await?
-        }
-        None => Vec::new(),
-    };
-    let has_sales = flux_store::analytics::sales_span(&mut t.tx, rid)
-        .await?
-        .is_some();
-    let threshold = confidence_threshold(&mut t).await?;
+    let stored::PrepView {
+        run,
+        forecasts: rows,
+        has_sales,
+        confidence_threshold: threshold,
+    } = stored::prep(&mut t.tx, rid, day).await?;
     let fmt = t.fmt();
     let title = if day == today + Duration::days(1) {
         "Tomorrow’s prep".to_string()
@@ -381,7 +346,7 @@ pub async fn refresh(
         trigger: Trigger::Api,
         user_id: Some(user),
     };
-    let problem = match flux_demand::run(state.pool(), rid, &opts).await {
+    let problem = match flux_app::forecasts::run(state.pool(), rid, &opts).await {
         Ok(_) => {
             let date = day.map(|d| format!("date={d}&")).unwrap_or_default();
             let to = nav::href(rid, &format!("/forecast?{date}done=forecast-refreshed"));
@@ -398,6 +363,10 @@ pub async fn refresh(
             },
         ),
         Err(DemandError::NoRestaurant) => return Err(WebError::NotFound),
+        Err(e @ DemandError::TimeBudgetExceeded { .. }) => problem_box(
+            "The forecast is taking too long",
+            html! { p { (e.to_string()) ". It will be made again later; try refreshing in a few minutes." } },
+        ),
         Err(DemandError::Engine(e)) => problem_box(
             "The forecast could not be made",
             html! { p { (e.to_string()) } },
@@ -417,9 +386,7 @@ pub async fn refresh(
 
 async fn load_item(t: &mut TenantPage, params: &RawPathParams) -> WebResult<MenuItem> {
     let id = path_uuid(params, "item_id")?;
-    flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or(WebError::NotFound)
+    Ok(stored::dish(&mut t.tx, t.restaurant_id, id).await?)
 }
 
 /// The feedback form as typed.
@@ -433,55 +400,31 @@ pub struct FeedbackForm {
     note: String,
 }
 
-/// A valid feedback submission.
-struct NewFeedback {
-    date: NaiveDate,
-    verdict: &'static str,
-    note: Option<String>,
-}
-
 impl FeedbackForm {
-    /// The API's rules: one of three verdicts, an optional note of at most
-    /// 2,000 characters without control characters.
-    fn validate(&self) -> Result<NewFeedback, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let date = parse_day(Some(&self.date));
-        if date.is_none() {
-            errors.push(FieldError::new("date", "invalid", "Choose the day."));
-        }
-        let verdict = VERDICTS
-            .iter()
-            .find(|(k, _)| *k == self.verdict)
-            .map(|(k, _)| *k);
-        if verdict.is_none() {
-            errors.push(FieldError::new(
-                "verdict",
-                "invalid_verdict",
-                "Choose too high, too low or about right.",
-            ));
-        }
-        let note = match self.note.trim() {
-            "" => None,
-            n => match flux_domain::validation::clean_text("note", n, NOTE_MAX) {
-                Ok(n) => Some(n),
-                Err(e) => {
-                    errors.extend(e.0.into_iter().map(|e| FieldError {
-                        message: format!("The note {}.", e.message),
-                        ..e
-                    }));
-                    None
-                }
-            },
-        };
-        match (date, verdict) {
-            (Some(date), Some(verdict)) if errors.is_empty() => Ok(NewFeedback {
-                date,
-                verdict,
-                note,
-            }),
-            _ => Err(errors),
+    fn input(&self, menu_item_id: Uuid) -> FeedbackInput {
+        FeedbackInput {
+            menu_item_id,
+            date: parse_day(Some(&self.date)),
+            verdict: self.verdict.clone(),
+            note: Some(self.note.clone()),
         }
     }
+}
+
+/// The use case's field errors, worded for the form beside each field.
+fn form_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let message = match e.field.as_str() {
+                "date" => "Choose the day.".to_string(),
+                "verdict" => "Choose too high, too low or about right.".to_string(),
+                "note" => format!("The note {}.", e.message),
+                _ => e.message.clone(),
+            };
+            FieldError { message, ..e }
+        })
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -513,64 +456,28 @@ pub async fn feedback(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let item = load_item(&mut t, &params).await?;
-    let new = match f.validate() {
-        Ok(n) => n,
-        Err(errors) => {
+    let input = f.input(item.menu_item_id);
+    match feedback::give(&mut t.tx, t.restaurant_id, t.user_id, &input).await {
+        Ok(_) => {}
+        Err(AppError::Rejected { errors, .. }) if !errors.is_empty() => {
             return render_dish(
                 t,
                 &item,
                 None,
                 &f,
-                &errors,
+                &form_errors(errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-    };
-    // Tie the verdict to the run whose forecast the cook was looking at,
-    // as the API does, so accuracy reviews can tell runs apart.
-    let run = flux_store::forecasts::latest(
-        &mut t.tx,
-        t.restaurant_id,
-        Some(item.menu_item_id),
-        Some(new.date),
-        Some(new.date),
-        None,
-        1,
-    )
-    .await?
-    .into_iter()
-    .next()
-    .map(|f| f.forecast_run_id);
-    flux_store::forecasts::insert_feedback(
-        &mut t.tx,
-        t.restaurant_id,
-        item.menu_item_id,
-        new.date,
-        run,
-        new.verdict,
-        new.note.as_deref(),
-        t.user_id,
-    )
-    .await?;
+        Err(e) => return Err(e.into()),
+    }
     let to = t.href(&format!(
         "/forecast/{}?done=feedback-saved#feedback",
         item.menu_item_id
     ));
     t.commit().await?;
     Ok(Redirect::to(&to).into_response())
-}
-
-/// Every day of `from..=to` with the dish's sales (0 on days it sold none).
-fn fill_history(
-    sales: &HashMap<NaiveDate, f64>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<(NaiveDate, f64)> {
-    from.iter_days()
-        .take_while(|d| *d <= to)
-        .map(|d| (d, sales.get(&d).copied().unwrap_or(0.0)))
-        .collect()
 }
 
 async fn render_dish(
@@ -584,40 +491,15 @@ async fn render_dish(
     let rid = t.restaurant_id;
     let id = item.menu_item_id;
     let today = today(&t);
-    let run = latest_run(&mut t).await?;
-    let forecasts =
-        flux_store::forecasts::latest(&mut t.tx, rid, Some(id), None, None, None, 366).await?;
-    // The chart ends where the forecast starts (or today, without one).
-    let start = forecasts.first().map_or(today, |f| f.date);
-    let sales: HashMap<NaiveDate, f64> = flux_store::forecasts::daily_sales(&mut t.tx, rid, start)
-        .await?
-        .into_iter()
-        .filter(|s| s.menu_item_id == id)
-        .map(|s| (s.business_date, s.quantity))
-        .collect();
-    let end = start - Duration::days(1);
-    // No leading run of zeros before the dish was first sold.
-    let history = match sales.keys().min() {
-        Some(first) => fill_history(
-            &sales,
-            (end - Duration::days(HISTORY_DAYS - 1)).max(*first),
-            end,
-        ),
-        None => Vec::new(),
-    };
-    let feedback =
-        flux_store::forecasts::list_feedback(&mut t.tx, rid, Some(id), FEEDBACK_SHOWN).await?;
-    let who: HashMap<Uuid, String> = flux_store::members::list(&mut t.tx, rid)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.email))
-        .collect();
-    let accuracy = flux_demand::accuracy::report(&mut t.tx, rid, today)
-        .await?
-        .items
-        .into_iter()
-        .find(|i| i.menu_item_id == id && i.metrics.days > 0);
-    let threshold = confidence_threshold(&mut t).await?;
+    let stored::DishView {
+        run,
+        forecasts,
+        history,
+        feedback,
+        members: who,
+        accuracy,
+        confidence_threshold: threshold,
+    } = stored::dish_view(&mut t.tx, rid, id, today, HISTORY_DAYS, FEEDBACK_SHOWN).await?;
     let fmt = t.fmt();
 
     let hist_points: Vec<(String, f64)> = history
@@ -790,7 +672,7 @@ async fn render_dish(
                     fieldset.field.verdicts aria-describedby=[verdict_err.as_ref().map(|_| "verdict-error")] {
                         legend { "The forecast for that day is…" }
                         div.actions {
-                            @for (value, label) in VERDICTS {
+                            @for (value, label) in Verdict::ALL.map(|v| (v.as_str(), label(v))) {
                                 button.btn type="submit" name="verdict" value=(value) { (label) }
                             }
                         }
@@ -914,29 +796,17 @@ mod tests {
     }
 
     #[test]
-    fn feedback_is_validated_like_the_api() {
-        let ok = FeedbackForm {
-            date: "2024-03-01".into(),
-            verdict: "too_high".into(),
-            note: "  rainy  ".into(),
-        }
-        .validate()
-        .map_err(|e| e.len())
-        .expect("valid");
+    fn the_use_cases_field_errors_read_as_sentences_beside_the_fields() {
+        let errors = form_errors(vec![
+            FieldError::new("date", "invalid", "must be a date (YYYY-MM-DD)"),
+            FieldError::new("note", "too_long", "must be at most 2000 characters"),
+        ]);
+        assert_eq!(errors[0].message, "Choose the day.");
         assert_eq!(
-            (ok.verdict, ok.note.as_deref()),
-            ("too_high", Some("rainy"))
+            errors[1].message,
+            "The note must be at most 2000 characters."
         );
-        let bad = FeedbackForm {
-            date: "yesterday".into(),
-            verdict: "meh".into(),
-            note: "x".repeat(NOTE_MAX + 1),
-        }
-        .validate()
-        .err()
-        .unwrap_or_default();
-        let fields: Vec<_> = bad.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["date", "verdict", "note"]);
+        assert_eq!(verdict_label("too_low"), "Too low");
     }
 
     #[test]

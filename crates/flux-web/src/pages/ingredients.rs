@@ -1,17 +1,21 @@
 //! Ingredients and prices: a searchable, paginated list, a create/edit form
 //! validated by `flux_app::costing::ingredients`, and each ingredient's price
 //! history with a form to record a price change on any date.
+//!
+//! The forms only turn typed text into numbers and dates; every rule (and
+//! every message about a taken name or a broken recipe) comes from the
+//! same use cases the API calls.
 
 use axum::extract::{Query, RawPathParams};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
-use flux_app::costing::ingredients::{self, IngredientInput};
-use flux_app::costing::{Kitchen, KitchenError};
+use flux_app::costing::ingredients::{self, IngredientInput, IngredientQuery, IngredientRow};
+use flux_app::costing::Kitchen;
+use flux_app::{AppError, Kind};
 use flux_costing::{Unit, WasteFactor};
 use flux_domain::role::Action;
 use flux_domain::FieldError;
-use flux_store::costing::{IngredientQuery, IngredientRow};
 use maud::{html, Markup};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -73,8 +77,7 @@ pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
         after: p.cursor.as_deref().and_then(decode_cursor),
         limit: PAGE + 1,
     };
-    let (mut rows, total) =
-        flux_store::costing::list_ingredients(&mut t.tx, t.restaurant_id, &q).await?;
+    let (mut rows, total) = ingredients::list(&mut t.tx, t.restaurant_id, &q).await?;
     let next = if rows.len() as i64 > PAGE {
         rows.truncate(PAGE as usize);
         rows.last()
@@ -206,9 +209,29 @@ impl IngredientForm {
         }
     }
 
-    /// Parses the text fields; number problems are reported beside their
-    /// field, the rest by the shared validation.
+    /// The use case's input, or every problem with the form: numbers that
+    /// do not parse, and what the shared rules say about the other fields.
+    fn input(&self) -> Result<IngredientInput, Vec<FieldError>> {
+        let (input, mut errors) = self.parse();
+        if errors.is_empty() {
+            return Ok(input);
+        }
+        if let Err(e) = ingredients::validate(&input, "") {
+            errors.extend(form_fields(e.0));
+        }
+        Err(errors)
+    }
+
+    /// What the form holds, valid or not.
+    #[cfg(test)]
     fn validate(&self) -> Result<ingredients::ValidIngredient, Vec<FieldError>> {
+        let input = self.input()?;
+        ingredients::validate(&input, "").map_err(|e| form_fields(e.0))
+    }
+
+    /// Turns the text fields into the use case's input; number problems
+    /// are reported beside their field.
+    fn parse(&self) -> (IngredientInput, Vec<FieldError>) {
         let mut errors = Vec::new();
         let mut number = |name: &str, raw: &str| -> Option<Decimal> {
             if raw.trim().is_empty() {
@@ -268,21 +291,30 @@ impl IngredientForm {
             grams_per_each,
             grams_per_ml,
         };
-        match ingredients::validate(&input, "") {
-            Ok(v) if errors.is_empty() => Ok(v),
-            Ok(_) => Err(errors),
-            Err(e) => {
-                // The shared validation names the stored field; the form
-                // calls the waste field `waste`.
-                errors.extend(e.0.into_iter().map(|mut f| {
-                    if f.field == "waste_factor" {
-                        f.field = "waste".into();
-                    }
-                    f
-                }));
-                Err(errors)
+        (input, errors)
+    }
+}
+
+/// The shared validation names the stored fields; the form calls the waste
+/// field `waste`.
+fn form_fields(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|mut f| {
+            if f.field == "waste_factor" {
+                f.field = "waste".into();
             }
-        }
+            f
+        })
+        .collect()
+}
+
+/// A use case's field errors, to show beside the form's fields; any other
+/// failure becomes the page its kind calls for.
+pub fn rejected_fields(e: AppError) -> Result<Vec<FieldError>, WebError> {
+    match e {
+        AppError::Rejected { errors, .. } if !errors.is_empty() => Ok(errors),
+        other => Err(other.into()),
     }
 }
 
@@ -392,30 +424,27 @@ pub async fn new_page(t: TenantPage) -> WebResult {
     Ok(page.into_response())
 }
 
-/// Turns a service error into field errors where it concerns the form.
-fn form_errors(e: KitchenError) -> Result<Vec<FieldError>, WebError> {
-    match e {
-        KitchenError::Invalid(i) => Ok(i.0),
-        KitchenError::Store(flux_store::StoreError::Conflict(_)) => Ok(vec![FieldError::new(
-            "name",
-            "taken",
-            "is already used by another ingredient (names are compared ignoring case and spacing)",
-        )]),
-        KitchenError::Costing(c) => Ok(vec![FieldError::new(
-            "base_unit",
-            "breaks_recipe",
-            c.to_string(),
-        )]),
-        other => Err(WebError::Internal(anyhow::anyhow!(other))),
+/// Turns a use case's rejection into field errors where it concerns the
+/// form: a change the recipe book refuses is the base unit's problem.
+fn form_errors(e: AppError) -> Result<Vec<FieldError>, WebError> {
+    match e.kind() {
+        Some(Kind::InvalidRecipe | Kind::RecipeCycle | Kind::NoCostAsOf) => {
+            Ok(vec![FieldError::new(
+                "base_unit",
+                "breaks_recipe",
+                e.to_string(),
+            )])
+        }
+        _ => rejected_fields(e).map(form_fields),
     }
 }
 
 pub async fn create(mut t: TenantPage, CsrfForm(f): CsrfForm<IngredientForm>) -> WebResult {
     t.require(Action::WriteData)?;
-    let errors = match f.validate() {
-        Ok(valid) => {
+    let errors = match f.input() {
+        Ok(input) => {
             let kitchen = load_kitchen(&mut t).await?;
-            match ingredients::create(&mut t.tx, t.restaurant_id, &kitchen, &valid).await {
+            match ingredients::create(&mut t.tx, t.restaurant_id, &kitchen, &input).await {
                 Ok(row) => {
                     let to = t.href(&format!("/ingredients/{}?done=saved", row.ingredient_id));
                     t.commit().await?;
@@ -443,9 +472,7 @@ pub async fn load_kitchen(t: &mut TenantPage) -> WebResult<Kitchen> {
 
 async fn load_row(t: &mut TenantPage, params: &RawPathParams) -> WebResult<IngredientRow> {
     let id = path_uuid(params, "ingredient_id")?;
-    flux_store::costing::get_ingredient(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or(WebError::NotFound)
+    Ok(ingredients::get(&mut t.tx, t.restaurant_id, id).await?)
 }
 
 /// A price change as typed.
@@ -465,8 +492,7 @@ async fn edit_body(
     price: &PriceForm,
     price_errors: &[FieldError],
 ) -> WebResult<Markup> {
-    let history =
-        flux_store::costing::cost_history(&mut t.tx, t.restaurant_id, row.ingredient_id).await?;
+    let history = ingredients::cost_history(&mut t.tx, t.restaurant_id, row.ingredient_id).await?;
     let fmt = t.fmt();
     let currency = t.restaurant.currency.clone();
     let pe = message("price", price_errors);
@@ -550,13 +576,13 @@ pub async fn update(
     t.require(Action::WriteData)?;
     let row = load_row(&mut t, &params).await?;
     let kitchen = load_kitchen(&mut t).await?;
-    let errors = match f.validate() {
-        Ok(valid) => match ingredients::update(
+    let errors = match f.input() {
+        Ok(input) => match ingredients::update(
             &mut t.tx,
             t.restaurant_id,
             &kitchen,
             row.ingredient_id,
-            &valid,
+            &input,
         )
         .await
         {
@@ -587,7 +613,7 @@ pub async fn record_price(
     let row = load_row(&mut t, &params).await?;
     let kitchen = load_kitchen(&mut t).await?;
     let mut errors = Vec::new();
-    let price = parse_decimal(&f.price).filter(|p| *p >= Decimal::ZERO);
+    let price = parse_decimal(&f.price);
     if price.is_none() {
         errors.push(FieldError::new(
             "price",
@@ -604,7 +630,7 @@ pub async fn record_price(
         ));
     }
     if let (Some(price), Some(date)) = (price, date) {
-        ingredients::set_price(
+        match ingredients::change_price(
             &mut t.tx,
             t.restaurant_id,
             &kitchen,
@@ -613,10 +639,20 @@ pub async fn record_price(
             date,
         )
         .await
-        .map_err(|e| WebError::Internal(anyhow::anyhow!(e)))?;
-        let to = t.href(&format!("/ingredients/{}?done=saved", row.ingredient_id));
-        t.commit().await?;
-        return Ok(Redirect::to(&to).into_response());
+        {
+            Ok(_) => {
+                let to = t.href(&format!("/ingredients/{}?done=saved", row.ingredient_id));
+                t.commit().await?;
+                return Ok(Redirect::to(&to).into_response());
+            }
+            // The use case names the stored field; the form calls it `price`.
+            Err(e) => errors.extend(rejected_fields(e)?.into_iter().map(|mut f| {
+                if f.field == "unit_cost" {
+                    f.field = "price".into();
+                }
+                f
+            })),
+        }
     }
     let body = edit_body(
         &mut t,

@@ -1,21 +1,21 @@
 //! Menu items: a searchable, filterable, paginated list and a create/edit
-//! form validated with `flux_domain::menu`'s parsers.
+//! form; the rules (validation, unique names, what an edit does to a dish
+//! from a sales import) are `flux_app::menu`'s.
 
 use axum::extract::{Query, RawPathParams};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use flux_domain::menu::{parse_category, parse_item_name, parse_price};
+use flux_app::menu::{MenuItem, MenuItemInput, MenuQuery};
+use flux_app::AppError;
 use flux_domain::role::Action;
-use flux_domain::validation::Errors;
 use flux_domain::FieldError;
-use flux_store::menu::{ListQuery, MenuItem, MenuItemData};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::extract::{path_uuid, CsrfForm, TenantPage};
 use crate::format::{parse_decimal, url_encode};
 use crate::layout::{csrf_field, described_by, empty_state, field, notice_text};
@@ -42,23 +42,32 @@ pub(crate) fn decode_cursor(c: &str) -> Option<(String, Uuid)> {
     Some((key.to_string(), Uuid::parse_str(id).ok()?))
 }
 
+/// The filters as shown back in the form (trimmed, blank as none).
 fn clean(s: Option<&String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Field errors of a rejection, for the form; anything else is an error page.
+fn form_errors(e: AppError) -> WebResult<Vec<FieldError>> {
+    match e {
+        AppError::Rejected { errors, .. } if !errors.is_empty() => Ok(errors),
+        other => Err(other.into()),
+    }
 }
 
 pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
     let search = clean(p.q.as_ref());
     let category = clean(p.category.as_ref());
-    let q = ListQuery {
+    let q = MenuQuery {
         category: category.clone(),
         search: search.clone(),
         active: None,
         after: p.cursor.as_deref().and_then(decode_cursor),
-        limit: PAGE + 1,
+        limit: PAGE,
     };
-    let (mut items, total) = flux_store::menu::list(&mut t.tx, t.restaurant_id, &q).await?;
-    let next = if items.len() as i64 > PAGE {
-        items.truncate(PAGE as usize);
+    let found = flux_app::menu::list(&mut t.tx, t.restaurant_id, q).await?;
+    let (items, total) = (found.items, found.total);
+    let next = if found.more {
         items
             .last()
             .map(|i| encode_cursor(&i.name_key, i.menu_item_id))
@@ -161,37 +170,43 @@ impl ItemForm {
         }
     }
 
-    /// Validates every field; all problems are reported at once.
-    fn validate(&self) -> Result<MenuItemData, Vec<FieldError>> {
-        let mut errs = Errors::default();
-        let name = errs.check(parse_item_name(&self.name));
-        let category = errs.check(parse_category(Some(&self.category)));
-        let price = if self.price.trim().is_empty() {
-            Some(None)
-        } else {
-            match parse_decimal(&self.price) {
-                Some(p) => errs.check(parse_price(p)).map(Some),
-                None => {
-                    errs.push(FieldError::new(
-                        "price",
-                        "invalid",
-                        "must be a number such as 12.50",
-                    ));
-                    None
-                }
-            }
+    /// The dish as the use case takes it. Only text that is not a number
+    /// at all is caught here (the JSON API never sees such a price); the
+    /// other fields are still checked by the use case's rule so that every
+    /// problem shows at once.
+    fn input(&self) -> Result<MenuItemInput, Vec<FieldError>> {
+        let mut input = MenuItemInput {
+            name: self.name.clone(),
+            category: Some(self.category.clone()),
+            price: None,
+            active: Some(self.active.is_some()),
         };
-        match (errs.finish(), name, category, price) {
-            (Ok(()), Some(name), Some(category), Some(price)) => Ok(MenuItemData {
-                name,
-                category,
-                price,
-                active: self.active.is_some(),
-                auto_created: false,
-            }),
-            (Err(e), ..) => Err(e.0),
-            _ => Err(vec![FieldError::new("name", "invalid", "is not valid")]),
+        if self.price.trim().is_empty() {
+            return Ok(input);
         }
+        match parse_decimal(&self.price) {
+            Some(p) => {
+                input.price = Some(p);
+                Ok(input)
+            }
+            None => {
+                let mut errors = flux_app::menu::validate(&input)
+                    .err()
+                    .map_or_else(Vec::new, |e| e.0);
+                errors.push(FieldError::new(
+                    "price",
+                    "invalid",
+                    "must be a number such as 12.50",
+                ));
+                Err(errors)
+            }
+        }
+    }
+
+    /// Validates every field the way a save would; all problems at once.
+    #[cfg(test)]
+    fn validate(&self) -> Result<flux_app::menu::MenuItemData, Vec<FieldError>> {
+        flux_app::menu::validate(&self.input()?).map_err(|e| e.0)
     }
 }
 
@@ -276,27 +291,16 @@ pub async fn new_page(t: TenantPage) -> WebResult {
     Ok(page.into_response())
 }
 
-fn name_taken(e: flux_store::StoreError) -> Result<Vec<FieldError>, WebError> {
-    match e {
-        flux_store::StoreError::Conflict(_) => Ok(vec![FieldError::new(
-            "name",
-            "taken",
-            "is already used by another dish (names are compared ignoring case and spacing)",
-        )]),
-        other => Err(other.into()),
-    }
-}
-
 pub async fn create(mut t: TenantPage, CsrfForm(f): CsrfForm<ItemForm>) -> WebResult {
     t.require(Action::WriteData)?;
-    let errors = match f.validate() {
-        Ok(data) => match flux_store::menu::insert(&mut t.tx, t.restaurant_id, &data).await {
+    let errors = match f.input() {
+        Ok(input) => match flux_app::menu::create(&mut t.tx, t.restaurant_id, &input).await {
             Ok(_) => {
                 let to = t.href("/menu?done=item-created");
                 t.commit().await?;
                 return Ok(Redirect::to(&to).into_response());
             }
-            Err(e) => name_taken(e)?,
+            Err(e) => form_errors(e)?,
         },
         Err(e) => e,
     };
@@ -312,9 +316,7 @@ pub async fn create(mut t: TenantPage, CsrfForm(f): CsrfForm<ItemForm>) -> WebRe
 
 async fn load(t: &mut TenantPage, params: &RawPathParams) -> WebResult<MenuItem> {
     let id = path_uuid(params, "item_id")?;
-    flux_store::menu::get(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or(WebError::NotFound)
+    Ok(flux_app::menu::get(&mut t.tx, t.restaurant_id, id).await?)
 }
 
 fn edit_body(t: &TenantPage, item: &MenuItem, v: &ItemForm, errors: &[FieldError]) -> Markup {
@@ -350,11 +352,9 @@ pub async fn update(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let item = load(&mut t, &params).await?;
-    let errors = match f.validate() {
-        Ok(mut data) => {
-            // Editing by hand makes the dish the operator's own.
-            data.auto_created = item.auto_created && data.name == item.name;
-            match flux_store::menu::update(&mut t.tx, t.restaurant_id, item.menu_item_id, &data)
+    let errors = match f.input() {
+        Ok(input) => {
+            match flux_app::menu::update(&mut t.tx, t.restaurant_id, item.menu_item_id, &input)
                 .await
             {
                 Ok(_) => {
@@ -362,7 +362,7 @@ pub async fn update(
                     t.commit().await?;
                     return Ok(Redirect::to(&to).into_response());
                 }
-                Err(e) => name_taken(e)?,
+                Err(e) => form_errors(e)?,
             }
         }
         Err(e) => e,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, Duration, NaiveDate};
-use flux_store::analytics::{self, DailyTotal, ItemTotal, WeekdayProfile};
+use chrono::{Datelike, NaiveDate};
+use flux_app::sales::{DailyTotal, Overview};
 use maud::{html, Markup};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -29,25 +29,20 @@ pub struct OverviewQuery {
 const PERIODS: [(i64, &str); 3] = [(30, "30 days"), (90, "90 days"), (365, "12 months")];
 
 pub async fn page(mut t: TenantPage, Query(q): Query<OverviewQuery>) -> WebResult<Response> {
-    let rid = t.restaurant_id;
     let notice = notice_text(q.done.as_deref());
-    let Some((first, last)) = analytics::sales_span(&mut t.tx, rid).await? else {
-        let page = t.render(nav::OVERVIEW, "Get started", notice, onboarding(&t));
-        t.commit().await?;
-        return Ok(page.into_response());
-    };
     let days = q
         .days
         .as_deref()
         .and_then(|d| d.parse::<i64>().ok())
         .filter(|d| PERIODS.iter().any(|(p, _)| p == d))
         .unwrap_or(90);
-    let from = (last - Duration::days(days - 1)).max(first);
-    let daily = analytics::daily_totals(&mut t.tx, rid, from, last).await?;
-    let weekdays = analytics::weekday_profile(&mut t.tx, rid, from, last).await?;
-    let top = analytics::item_totals(&mut t.tx, rid, from, last, 10).await?;
+    let Some(sales) = flux_app::sales::overview(&mut t.tx, t.restaurant_id, days).await? else {
+        let page = t.render(nav::OVERVIEW, "Get started", notice, onboarding(&t));
+        t.commit().await?;
+        return Ok(page.into_response());
+    };
     let fmt = t.fmt();
-    let body = overview(&t, &fmt, days, (from, last), &daily, &weekdays, &top);
+    let body = overview(&t, &fmt, days, &sales);
     let page = t.render(nav::OVERVIEW, "Sales", notice, body);
     t.commit().await?;
     Ok(page.into_response())
@@ -117,15 +112,15 @@ fn kpi(label: &str, value: String, sub: Option<String>) -> Markup {
     }
 }
 
-fn overview(
-    t: &TenantPage,
-    fmt: &Fmt,
-    days: i64,
-    (from, to): (NaiveDate, NaiveDate),
-    daily: &[DailyTotal],
-    weekdays: &[WeekdayProfile],
-    top: &[ItemTotal],
-) -> Markup {
+fn overview(t: &TenantPage, fmt: &Fmt, days: i64, sales: &Overview) -> Markup {
+    let Overview {
+        from,
+        to,
+        daily,
+        weekdays,
+        top,
+    } = sales;
+    let (from, to) = (*from, *to);
     let series = fill_days(daily, from, to);
     let band = weekday_band(&series);
     let points: Vec<(String, f64)> = series

@@ -9,10 +9,9 @@ use axum::extract::{Query, RawPathParams};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
-use flux_app::purchasing::orders::{self, Order};
+use flux_app::purchasing::orders::{self, Order, OrderStatus};
 use flux_app::purchasing::stock::{self, EventInput, Kind};
 use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput};
-use flux_app::purchasing::SupplyError;
 use flux_domain::role::Action;
 use flux_domain::FieldError;
 use maud::{html, Markup};
@@ -24,15 +23,7 @@ use crate::extract::{path_uuid, CsrfForm, TenantPage};
 use crate::format::parse_decimal;
 use crate::layout::{csrf_field, empty_state, notice_text};
 use crate::nav;
-use crate::pages::ingredients::load_kitchen;
-
-fn internal(e: SupplyError) -> WebError {
-    match e {
-        SupplyError::NotFound => WebError::NotFound,
-        SupplyError::WrongState(m) => WebError::BadRequest(m),
-        other => WebError::Internal(anyhow::anyhow!(other)),
-    }
-}
+use crate::pages::ingredients::{load_kitchen, rejected_fields};
 
 fn subnav(t: &TenantPage, active: &str) -> Markup {
     let links = [
@@ -69,8 +60,7 @@ pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebR
         kitchen.today,
         None,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let fmt = t.fmt();
     let editable = t.can(Action::WriteData);
     let to_order = r
@@ -157,15 +147,14 @@ pub async fn accept(mut t: TenantPage, CsrfForm(_): CsrfForm<Empty>) -> WebResul
         None,
         &[],
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let to = t.href("/purchasing/orders?done=saved");
     t.commit().await?;
     Ok(Redirect::to(&to).into_response())
 }
 
 pub async fn orders_list(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
-    let rows = flux_store::procurement::orders(&mut t.tx, t.restaurant_id, None, None, 100).await?;
+    let rows = orders::list(&mut t.tx, t.restaurant_id, None, None, 100).await?;
     let fmt = t.fmt();
     let body = html! {
         div.page-head { h1 { "Purchase orders" } }
@@ -183,7 +172,7 @@ pub async fn orders_list(mut t: TenantPage, Query(n): Query<Notice>) -> WebResul
                 tbody {
                     @for o in &rows {
                         tr {
-                            td data-label="Supplier" { a href=(t.href(&format!("/purchasing/orders/{}", o.purchase_order_id))) { (o.supplier_name) } }
+                            td data-label="Supplier" { a href=(t.href(&format!("/purchasing/orders/{}", o.id))) { (o.supplier) } }
                             td data-label="Status" { span class={ "badge status-" (o.status) } { (o.status) } }
                             td data-label="Delivery" { (o.delivery_date.map(|d| fmt.date(d)).unwrap_or_else(|| "–".into())) }
                             td.num data-label="Total" { (fmt.money(o.total)) }
@@ -224,7 +213,7 @@ fn order_body(t: &TenantPage, o: &Order) -> Markup {
                 th.num scope="col" { "Quantity" }
                 th.num scope="col" { "Pack price" }
                 th.num scope="col" { "Total" }
-                @if o.status == "received" { th.num scope="col" { "Received" } }
+                @if o.status == OrderStatus::Received { th.num scope="col" { "Received" } }
             } }
             tbody {
                 @for l in &o.lines {
@@ -234,7 +223,7 @@ fn order_body(t: &TenantPage, o: &Order) -> Markup {
                         td.num data-label="Quantity" { (l.quantity) " " (l.base_unit) }
                         td.num data-label="Pack price" { (fmt.money(l.pack_price)) }
                         td.num data-label="Total" { (fmt.money(l.cost)) }
-                        @if o.status == "received" {
+                        @if o.status == OrderStatus::Received {
                             td.num data-label="Received" { (l.received_quantity.map(|q| q.to_string()).unwrap_or_default()) " " (l.base_unit) }
                         }
                     }
@@ -244,13 +233,13 @@ fn order_body(t: &TenantPage, o: &Order) -> Markup {
         }
         div.actions.no-print {
             a.btn href=(action("csv")) { "Download CSV" }
-            @if editable && o.status == "draft" {
+            @if editable && o.status == OrderStatus::Draft {
                 form method="post" action=(action("send")) { (csrf_field(&t.csrf)) button.btn.btn-primary type="submit" { "Mark as sent" } }
             }
-            @if editable && o.status == "sent" {
+            @if editable && o.status == OrderStatus::Sent {
                 form method="post" action=(action("receive")) { (csrf_field(&t.csrf)) button.btn.btn-primary type="submit" { "Received as ordered" } }
             }
-            @if editable && (o.status == "draft" || o.status == "sent") {
+            @if editable && o.status.is_open() {
                 form method="post" action=(action("cancel")) data-confirm="Cancel this order?" { (csrf_field(&t.csrf)) button.btn.btn-quiet type="submit" { "Cancel order" } }
             }
         }
@@ -263,9 +252,7 @@ pub async fn order_detail(
     Query(n): Query<Notice>,
 ) -> WebResult {
     let id = path_uuid(&params, "order_id")?;
-    let o = orders::get(&mut t.tx, t.restaurant_id, id)
-        .await
-        .map_err(internal)?;
+    let o = orders::get(&mut t.tx, t.restaurant_id, id).await?;
     let body = order_body(&t, &o);
     let page = t.render(
         nav::PURCHASING,
@@ -279,9 +266,7 @@ pub async fn order_detail(
 
 pub async fn order_csv(mut t: TenantPage, params: RawPathParams) -> WebResult {
     let id = path_uuid(&params, "order_id")?;
-    let o = orders::get(&mut t.tx, t.restaurant_id, id)
-        .await
-        .map_err(internal)?;
+    let o = orders::get(&mut t.tx, t.restaurant_id, id).await?;
     t.commit().await?;
     Ok((
         [
@@ -306,8 +291,7 @@ async fn order_action(mut t: TenantPage, params: RawPathParams, verb: &str) -> W
     match verb {
         "receive" => orders::receive(&mut t.tx, t.restaurant_id, id, kitchen.today, &[]).await,
         _ => orders::cancel(&mut t.tx, t.restaurant_id, id).await,
-    }
-    .map_err(internal)?;
+    }?;
     let to = t.href(&format!("/purchasing/orders/{id}?done=saved"));
     t.commit().await?;
     Ok(Redirect::to(&to).into_response())
@@ -323,21 +307,14 @@ pub async fn send(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "order_id")?;
-    let order = orders::send(&mut t.tx, t.restaurant_id, id)
+    orders::send_to_supplier(&mut t.tx, t.restaurant_id, id, state.mail())
         .await
-        .map_err(internal)?;
-    if let Some(mailer) = state.mail() {
-        let supplier =
-            flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, order.supplier_id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-        if let Some(to) = supplier.email {
-            mailer
-                .send_order(&t.restaurant.name, &order, &to)
-                .await
-                .map_err(|e| WebError::BadRequest(format!("the order was not sent: {e}")))?;
-        }
-    }
+        .map_err(|e| match e.kind() {
+            Some(flux_app::Kind::MailFailed) => {
+                WebError::BadRequest(format!("the order was not sent: {e}"))
+            }
+            _ => WebError::from(e),
+        })?;
     let to = t.href(&format!("/purchasing/orders/{id}?done=saved"));
     t.commit().await?;
     Ok(Redirect::to(&to).into_response())
@@ -453,7 +430,7 @@ fn supplier_input(f: &HashMap<String, String>) -> Result<SupplierInput, Vec<Fiel
 }
 
 pub async fn suppliers_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
-    let rows = flux_store::procurement::suppliers(&mut t.tx, t.restaurant_id).await?;
+    let rows = suppliers::list(&mut t.tx, t.restaurant_id).await?;
     let fmt = t.fmt();
     let mut defaults = HashMap::new();
     for d in 1..=5 {
@@ -500,26 +477,18 @@ pub async fn create_supplier(
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> WebResult {
     t.require(Action::WriteData)?;
-    let errors = match supplier_input(&f).and_then(|i| suppliers::validate(&i).map_err(|e| e.0)) {
-        Ok(data) => {
-            match flux_store::procurement::insert_supplier(&mut t.tx, t.restaurant_id, &data).await
-            {
-                Ok(row) => {
-                    let to = t.href(&format!(
-                        "/purchasing/suppliers/{}?done=saved",
-                        row.supplier_id
-                    ));
-                    t.commit().await?;
-                    return Ok(Redirect::to(&to).into_response());
-                }
-                Err(flux_store::StoreError::Conflict(_)) => vec![FieldError::new(
-                    "name",
-                    "taken",
-                    "another supplier has this name",
-                )],
-                Err(e) => return Err(e.into()),
+    let errors = match supplier_input(&f) {
+        Ok(input) => match suppliers::create(&mut t.tx, t.restaurant_id, &input).await {
+            Ok(row) => {
+                let to = t.href(&format!(
+                    "/purchasing/suppliers/{}?done=saved",
+                    row.supplier_id
+                ));
+                t.commit().await?;
+                return Ok(Redirect::to(&to).into_response());
             }
-        }
+            Err(e) => rejected_fields(e)?,
+        },
         Err(e) => e,
     };
     let body = html! {
@@ -531,21 +500,22 @@ pub async fn create_supplier(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// The details form as typed and what was wrong with it, when a save was
+/// refused; `None` shows the stored details.
+type DetailsForm<'a> = Option<(&'a HashMap<String, String>, &'a [FieldError])>;
+
 async fn supplier_detail_body(
     t: &mut TenantPage,
     id: Uuid,
     offer_form: &HashMap<String, String>,
     offer_errors: &[FieldError],
+    details: DetailsForm<'_>,
 ) -> WebResult<Markup> {
-    let s = flux_store::procurement::get_supplier(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let suppliers::SupplierOffers {
+        supplier: s,
+        offers,
+    } = suppliers::get(&mut t.tx, t.restaurant_id, id).await?;
     let kitchen = load_kitchen(t).await?;
-    let offers: Vec<_> = flux_store::procurement::offers(&mut t.tx, t.restaurant_id)
-        .await?
-        .into_iter()
-        .filter(|o| o.supplier_id == id)
-        .collect();
     let fmt = t.fmt();
     let mut f: HashMap<String, String> = HashMap::new();
     f.insert("name".into(), s.name.clone());
@@ -628,7 +598,8 @@ async fn supplier_detail_body(
         }
         @if editable {
             h2 { "Details" }
-            (supplier_form(t, &t.href(&format!("/purchasing/suppliers/{id}")), &f, &[], "Save supplier"))
+            @let (values, errors) = details.unwrap_or((&f, &[]));
+            (supplier_form(t, &t.href(&format!("/purchasing/suppliers/{id}")), values, errors, "Save supplier"))
         }
     })
 }
@@ -639,7 +610,7 @@ pub async fn supplier_detail(
     Query(n): Query<Notice>,
 ) -> WebResult {
     let id = path_uuid(&params, "supplier_id")?;
-    let body = supplier_detail_body(&mut t, id, &HashMap::new(), &[]).await?;
+    let body = supplier_detail_body(&mut t, id, &HashMap::new(), &[], None).await?;
     let page = t.render(
         nav::PURCHASING,
         "Supplier",
@@ -657,23 +628,20 @@ pub async fn update_supplier(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "supplier_id")?;
-    let data = supplier_input(&f)
-        .and_then(|i| suppliers::validate(&i).map_err(|e| e.0))
-        .map_err(|e| {
-            WebError::BadRequest(
-                e.iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-    flux_store::procurement::update_supplier(&mut t.tx, t.restaurant_id, id, &data)
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-        .ok_or(WebError::NotFound)?;
-    let to = t.href(&format!("/purchasing/suppliers/{id}?done=saved"));
-    t.commit().await?;
-    Ok(Redirect::to(&to).into_response())
+    let errors = match supplier_input(&f) {
+        Ok(input) => match suppliers::update(&mut t.tx, t.restaurant_id, id, &input).await {
+            Ok(_) => {
+                let to = t.href(&format!("/purchasing/suppliers/{id}?done=saved"));
+                t.commit().await?;
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(e) => rejected_fields(e)?,
+        },
+        Err(e) => e,
+    };
+    let body = supplier_detail_body(&mut t, id, &HashMap::new(), &[], Some((&f, &errors))).await?;
+    let page = t.render(nav::PURCHASING, "Supplier", None, body);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub async fn save_offer(
@@ -701,8 +669,7 @@ pub async fn save_offer(
                     t.commit().await?;
                     return Ok(Redirect::to(&to).into_response());
                 }
-                Err(SupplyError::Invalid(i)) => i.0,
-                Err(e) => return Err(internal(e)),
+                Err(e) => rejected_fields(e)?,
             }
         }
         (None, _) => vec![FieldError::new(
@@ -716,28 +683,42 @@ pub async fn save_offer(
             "must be an amount such as 11.50",
         )],
     };
-    let body = supplier_detail_body(&mut t, id, &f, &errors).await?;
+    let body = supplier_detail_body(&mut t, id, &f, &errors, None).await?;
     let page = t.render(nav::PURCHASING, "Supplier", None, body);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
-    let kitchen = load_kitchen(&mut t).await?;
+/// A refused count: what was typed, the problems by ingredient, and the
+/// problems of the count as a whole.
+#[derive(Default)]
+struct CountForm<'a> {
+    values: HashMap<Uuid, &'a str>,
+    errors: HashMap<Uuid, String>,
+    general: Vec<String>,
+}
+
+async fn stock_body(t: &mut TenantPage, form: &CountForm<'_>) -> WebResult<Markup> {
+    let kitchen = load_kitchen(t).await?;
     let lines =
         flux_app::purchasing::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today)
-            .await
-            .map_err(internal)?;
+            .await?;
     let fmt = t.fmt();
     let editable = t.can(Action::WriteData);
-    let body = html! {
+    Ok(html! {
         div.page-head { h1 { "Stock" } }
-        (subnav(&t, "/purchasing/stock"))
+        (subnav(t, "/purchasing/stock"))
         p.muted.small { "On hand = last count − what sales used through recipes + deliveries − waste. Enter a count to correct it." }
         @if lines.is_empty() {
             (empty_state("No ingredients yet", "Add ingredients first.", Some((&t.href("/ingredients"), "Ingredients"))))
         } @else {
             form.count-form method="post" action=(t.href("/purchasing/stock")) novalidate {
                 (csrf_field(&t.csrf))
+                @if !form.general.is_empty() || !form.errors.is_empty() {
+                    p.alert role="alert" {
+                        @if form.general.is_empty() { "Please correct the counts marked below." }
+                        @else { (form.general.join("; ")) }
+                    }
+                }
                 table.table.stack.stock {
                     thead { tr {
                         th scope="col" { "Ingredient" }
@@ -747,6 +728,7 @@ pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult
                     } }
                     tbody {
                         @for l in &lines {
+                            @let err = form.errors.get(&l.ingredient_id);
                             tr.low[l.low] {
                                 td data-label="Ingredient" {
                                     (l.ingredient)
@@ -760,7 +742,8 @@ pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult
                                 }
                                 td data-label="Count now" {
                                     label.sr-only for={ "count-" (l.ingredient_id) } { "Count of " (l.ingredient) " in " (l.base_unit) }
-                                    input id={ "count-" (l.ingredient_id) } name={ "count-" (l.ingredient_id) } type="text" inputmode="decimal" disabled[!editable] placeholder=(l.base_unit);
+                                    input id={ "count-" (l.ingredient_id) } name={ "count-" (l.ingredient_id) } type="text" inputmode="decimal" disabled[!editable] placeholder=(l.base_unit) value=[form.values.get(&l.ingredient_id)];
+                                    @if let Some(e) = err { p.field-error { (e) } }
                                 }
                             }
                         }
@@ -769,7 +752,11 @@ pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult
                 @if editable { div.actions { button.btn.btn-primary type="submit" { "Save count" } } }
             }
         }
-    };
+    })
+}
+
+pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
+    let body = stock_body(&mut t, &CountForm::default()).await?;
     let page = t.render(
         nav::PURCHASING,
         "Stock",
@@ -780,34 +767,55 @@ pub async fn stock_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult
     Ok(page.into_response())
 }
 
+/// Records the counts typed in, all or none, through the same rules as the
+/// API: a count needs at least one ingredient, and each quantity is a
+/// number that is not negative. Refused counts come back beside their rows.
 pub async fn save_count(
     mut t: TenantPage,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let kitchen = load_kitchen(&mut t).await?;
+    let mut typed: Vec<(Uuid, &str)> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            let id = k
+                .strip_prefix("count-")
+                .and_then(|i| Uuid::parse_str(i).ok())?;
+            Some((id, v.trim())).filter(|(_, v)| !v.is_empty())
+        })
+        .collect();
+    // In the page's order, so that problems are reported top to bottom.
+    let position = |id: &Uuid| {
+        kitchen
+            .rows
+            .ingredients
+            .iter()
+            .position(|i| i.ingredient_id == *id)
+            .unwrap_or(usize::MAX)
+    };
+    typed.sort_by_key(|(id, _)| (position(id), *id));
+    let mut form = CountForm {
+        values: typed.iter().copied().collect(),
+        ..CountForm::default()
+    };
     let mut items = Vec::new();
-    for (k, v) in &f {
-        let Some(id) = k
-            .strip_prefix("count-")
-            .and_then(|i| Uuid::parse_str(i).ok())
-        else {
-            continue;
-        };
-        if v.trim().is_empty() {
-            continue;
+    for (id, raw) in &typed {
+        match parse_decimal(raw) {
+            Some(quantity) => items.push(EventInput {
+                ingredient_id: *id,
+                quantity,
+                unit: None,
+                note: None,
+            }),
+            None => {
+                form.errors
+                    .insert(*id, "must be a number such as 2.5".to_string());
+            }
         }
-        let quantity = parse_decimal(v)
-            .ok_or_else(|| WebError::BadRequest(format!("{v:?} is not a quantity")))?;
-        items.push(EventInput {
-            ingredient_id: id,
-            quantity,
-            unit: None,
-            note: None,
-        });
     }
-    if !items.is_empty() {
-        stock::record(
+    if form.errors.is_empty() {
+        match stock::record(
             &mut t.tx,
             t.restaurant_id,
             &kitchen,
@@ -816,11 +824,36 @@ pub async fn save_count(
             &items,
         )
         .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+        {
+            Ok(_) => {
+                let to = t.href("/purchasing/stock?done=saved");
+                t.commit().await?;
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(e) => {
+                for e in rejected_fields(e)? {
+                    // `items.<i>.<field>` names the i-th count sent.
+                    let row = e
+                        .field
+                        .strip_prefix("items.")
+                        .and_then(|rest| rest.split('.').next())
+                        .and_then(|i| i.parse::<usize>().ok())
+                        .and_then(|i| items.get(i))
+                        .map(|item| item.ingredient_id)
+                        .filter(|id| position(id) != usize::MAX);
+                    match row {
+                        Some(id) => {
+                            form.errors.entry(id).or_insert(e.message);
+                        }
+                        None => form.general.push(e.message),
+                    }
+                }
+            }
+        }
     }
-    let to = t.href("/purchasing/stock?done=saved");
-    t.commit().await?;
-    Ok(Redirect::to(&to).into_response())
+    let body = stock_body(&mut t, &form).await?;
+    let page = t.render(nav::PURCHASING, "Stock", None, body);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -847,8 +880,7 @@ pub async fn prep_page(mut t: TenantPage, Query(p): Query<PrepParams>) -> WebRes
         .collect();
     let list =
         flux_app::purchasing::prep::prep_list(&mut t.tx, t.restaurant_id, &kitchen, date, level)
-            .await
-            .map_err(internal)?;
+            .await?;
     let fmt = t.fmt();
     let body = html! {
         div.page-head { h1 { "Prep list · " (fmt.date(date)) } }

@@ -6,14 +6,19 @@
 //! with the cost of the recipe as typed, nothing stored. With JavaScript,
 //! `app.js` posts the form to the `/preview` URL as the cook types and
 //! swaps in the returned cost panel, so the COGS follows every keystroke.
+//!
+//! Saving goes through the same use cases as the API: a dish that already
+//! has a recipe is edited on that recipe's page, never replaced from the
+//! "new recipe" form.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, RawPathParams};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use flux_app::costing::recipes::{self, LineInput, OnExisting, RecipeInput, YieldInput};
-use flux_app::costing::{Kitchen, KitchenError};
+use flux_app::costing::recipes::{self, LineInput, RecipeInput, YieldInput};
+use flux_app::costing::Kitchen;
+use flux_app::{AppError, Kind};
 use flux_costing::RecipeCost;
 use flux_domain::role::Action;
 use flux_domain::FieldError;
@@ -28,7 +33,7 @@ use crate::extract::{path_uuid, CsrfForm, TenantPage};
 use crate::format::parse_decimal;
 use crate::layout::{csrf_field, empty_state, notice_text};
 use crate::nav;
-use crate::pages::ingredients::{load_kitchen, unit_price, UNITS};
+use crate::pages::ingredients::{load_kitchen, rejected_fields, unit_price, UNITS};
 
 /// Blank line rows offered below a recipe's lines.
 const BLANK_LINES: usize = 3;
@@ -295,20 +300,13 @@ impl Draft {
 }
 
 /// Field errors, and one message for problems of the recipe as a whole.
-fn explain(e: KitchenError) -> Result<(Vec<FieldError>, Option<String>), WebError> {
-    match e {
-        KitchenError::Invalid(i) => Ok((i.0, None)),
-        KitchenError::Costing(c) => Ok((Vec::new(), Some(c.to_string()))),
-        KitchenError::Store(flux_store::StoreError::Conflict(_)) => Ok((
-            vec![FieldError::new(
-                "name",
-                "taken",
-                "is already the name of another prep",
-            )],
-            None,
-        )),
-        KitchenError::UnknownRecipe(_) | KitchenError::NoRestaurant => Err(WebError::NotFound),
-        other => Err(WebError::Internal(anyhow::anyhow!(other))),
+fn explain(e: impl Into<AppError>) -> Result<(Vec<FieldError>, Option<String>), WebError> {
+    let e = e.into();
+    match e.kind() {
+        Some(Kind::InvalidRecipe | Kind::RecipeCycle | Kind::NoCostAsOf) => {
+            Ok((Vec::new(), Some(e.to_string())))
+        }
+        _ => Ok((rejected_fields(e)?, None)),
     }
 }
 
@@ -412,6 +410,12 @@ fn editor(
             fieldset disabled[!editable] {
                 @if let Some(item) = draft.menu_item_id {
                     input type="hidden" name="menu_item_id" value=(item);
+                    @if let Some(e) = error_for(errors, "menu_item_id") {
+                        p.field-error { (e) }
+                        @if let Some(existing) = kitchen.recipe_for_item(item) {
+                            p { a href=(t.href(&format!("/recipes/{}", existing.recipe_id))) { "Open the dish's recipe" } }
+                        }
+                    }
                     div.field.invalid[error_for(errors, "portions").is_some()] {
                         label for="portions" { "Portions per batch" }
                         input #portions type="text" name="portions" inputmode="decimal" value=(draft.portions);
@@ -514,11 +518,9 @@ pub async fn new_page(mut t: TenantPage, Query(p): Query<NewParams>) -> WebResul
                 let to = t.href(&format!("/recipes/{}", existing.recipe_id));
                 return Ok(Redirect::to(&to).into_response());
             }
-            let m = flux_store::menu::get(&mut t.tx, t.restaurant_id, item)
-                .await?
-                .ok_or(WebError::NotFound)?;
+            let name = recipes::dish_name(&mut t.tx, t.restaurant_id, item).await?;
             (
-                format!("Recipe for {}", m.name),
+                format!("Recipe for {name}"),
                 Draft {
                     menu_item_id: Some(item),
                     portions: "1".into(),
@@ -584,17 +586,11 @@ async fn submit(
             }
         }
         Ok(input) => {
-            let on_existing = OnExisting::Replace;
-            match recipes::save(
-                &mut t.tx,
-                t.restaurant_id,
-                &kitchen,
-                recipe_id,
-                &input,
-                on_existing,
-            )
-            .await
-            {
+            let saved = match recipe_id {
+                Some(id) => recipes::update(&mut t.tx, t.restaurant_id, &kitchen, id, &input).await,
+                None => recipes::create(&mut t.tx, t.restaurant_id, &kitchen, &input).await,
+            };
+            match saved {
                 Ok(id) => {
                     let to = t.href(&format!("/recipes/{id}?done=saved"));
                     t.commit().await?;

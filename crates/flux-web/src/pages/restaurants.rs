@@ -3,8 +3,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use flux_app::restaurants::RestaurantWithRole;
 use flux_domain::restaurant::Profile;
-use flux_store::restaurants::RestaurantWithRole;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use crate::{nav, WebState};
 
 async fn my_restaurants(state: &WebState, user_id: Uuid) -> WebResult<Vec<RestaurantWithRole>> {
     let mut tx = flux_store::tenant::begin_user(state.pool(), user_id).await?;
-    let rows = flux_store::restaurants::list_for_user(&mut tx, user_id).await?;
+    let rows = flux_app::restaurants::mine(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(rows)
 }

@@ -7,16 +7,17 @@
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use flux_domain::hours::{DayInput, WeeklyHours};
-use flux_domain::restaurant::{Profile, ProfilePatch};
+use flux_app::hours::{DayInput, WeeklyHours};
+use flux_app::restaurants::ProfilePatch;
+use flux_app::settings::{Settings, HOLIDAY_COUNTRIES};
+use flux_app::AppError;
 use flux_domain::role::Action;
-use flux_domain::settings::{Settings, HOLIDAY_COUNTRIES};
 use flux_domain::FieldError;
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::error::WebResult;
+use crate::error::{WebError, WebResult};
 use crate::extract::{CsrfForm, TenantPage};
 use crate::format::{parse_decimal, WEEKDAY_NAMES};
 use crate::layout::{csrf_field, described_by, field, notice_text};
@@ -49,9 +50,8 @@ async fn render(
     notice: Option<&str>,
     shown: Shown,
 ) -> WebResult {
-    let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    let stored = Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)));
-    let week = flux_store::hours::load(&mut t.tx, t.restaurant_id).await?;
+    let stored = flux_app::settings::get(&mut t.tx, t.restaurant_id).await?;
+    let week = flux_app::hours::get(&mut t.tx, t.restaurant_id).await?;
     let (profile, profile_errors) = shown.profile.unwrap_or_else(|| {
         (
             ProfileForm {
@@ -88,6 +88,14 @@ pub async fn page(t: TenantPage, Query(q): Query<Done>) -> WebResult {
         Shown::default(),
     )
     .await
+}
+
+/// Field errors of a rejection, for the form; anything else is an error page.
+fn form_errors(e: AppError) -> Result<Vec<FieldError>, WebError> {
+    match e {
+        AppError::Rejected { errors, .. } if !errors.is_empty() => Ok(errors),
+        other => Err(other.into()),
+    }
 }
 
 fn read_only_note(t: &TenantPage, action: Action, who: &str) -> Markup {
@@ -132,31 +140,21 @@ fn profile_form(t: &TenantPage, v: &ProfileForm, errors: &[FieldError]) -> Marku
 
 pub async fn save_profile(mut t: TenantPage, CsrfForm(f): CsrfForm<ProfileForm>) -> WebResult {
     t.require(Action::ManageRestaurant)?;
-    let r = &t.restaurant;
-    let current = Profile::parse(
-        &r.name,
-        Some(&r.timezone),
-        Some(&r.currency),
-        Some(&r.locale),
-    );
-    let next = current.and_then(|c| {
-        c.apply(&ProfilePatch {
-            name: Some(f.name.clone()),
-            timezone: Some(f.timezone.clone()),
-            currency: Some(f.currency.clone()),
-            locale: Some(f.locale.clone()),
-        })
-    });
-    match next {
-        Ok(p) => {
-            flux_store::restaurants::update(&mut t.tx, t.restaurant_id, &p).await?;
+    let patch = ProfilePatch {
+        name: Some(f.name.clone()),
+        timezone: Some(f.timezone.clone()),
+        currency: Some(f.currency.clone()),
+        locale: Some(f.locale.clone()),
+    };
+    match flux_app::restaurants::update(&mut t.tx, t.restaurant_id, &patch).await {
+        Ok(_) => {
             let to = t.href("/settings?done=saved");
             t.commit().await?;
             Ok(Redirect::to(&to).into_response())
         }
-        Err(invalid) => {
+        Err(e) => {
             let shown = Shown {
-                profile: Some((f, invalid.0)),
+                profile: Some((f, form_errors(e)?)),
                 ..Shown::default()
             };
             render(t, StatusCode::UNPROCESSABLE_ENTITY, None, shown).await
@@ -333,19 +331,25 @@ fn country_name(code: &str) -> &str {
 
 pub async fn save(mut t: TenantPage, CsrfForm(f): CsrfForm<SettingsForm>) -> WebResult {
     t.require(Action::Administer)?;
-    let rows = flux_store::settings::load(&mut t.tx, t.restaurant_id).await?;
-    let stored = Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)));
-    let (patch, mut errors) = f.to_patch();
-    match stored.apply_patch(&patch) {
-        Ok(next) if errors.is_empty() => {
-            flux_store::settings::upsert(&mut t.tx, t.restaurant_id, &next.to_pairs()).await?;
-            let to = t.href("/settings?done=saved");
-            t.commit().await?;
-            return Ok(Redirect::to(&to).into_response());
+    let (patch, unreadable) = f.to_patch();
+    let errors = if unreadable.is_empty() {
+        match flux_app::settings::update(&mut t.tx, t.restaurant_id, &patch).await {
+            Ok(_) => {
+                let to = t.href("/settings?done=saved");
+                t.commit().await?;
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(e) => form_errors(e)?,
         }
-        Ok(_) => {}
-        Err(invalid) => errors.extend(invalid.0),
-    }
+    } else {
+        // Nothing is stored, but the readable fields are still checked so
+        // every problem shows at once.
+        let mut errors = unreadable;
+        if let Err(invalid) = flux_app::settings::check(&patch) {
+            errors.extend(invalid.0);
+        }
+        errors
+    };
     let shown = Shown {
         settings: Some((f, errors)),
         ..Shown::default()
@@ -466,17 +470,25 @@ pub async fn save_hours(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> WebResult {
     t.require(Action::ManageRestaurant)?;
-    let (shown, days, mut errors) = parse_hours(&pairs);
-    match WeeklyHours::parse(&days) {
-        Ok(week) if errors.is_empty() => {
-            flux_store::hours::replace(&mut t.tx, t.restaurant_id, &week).await?;
-            let to = t.href("/settings?done=saved");
-            t.commit().await?;
-            return Ok(Redirect::to(&to).into_response());
+    let (shown, days, incomplete) = parse_hours(&pairs);
+    let errors = if incomplete.is_empty() {
+        match flux_app::hours::replace(&mut t.tx, t.restaurant_id, &days).await {
+            Ok(_) => {
+                let to = t.href("/settings?done=saved");
+                t.commit().await?;
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(e) => form_errors(e)?,
         }
-        Ok(_) => {}
-        Err(invalid) => errors.extend(invalid.0),
-    }
+    } else {
+        // Nothing is stored, but the complete ranges are still checked so
+        // every problem shows at once.
+        let mut errors = incomplete;
+        if let Err(invalid) = flux_app::hours::check(&days) {
+            errors.extend(invalid.0);
+        }
+        errors
+    };
     let shown = Shown {
         hours: Some((shown, errors)),
         ..Shown::default()

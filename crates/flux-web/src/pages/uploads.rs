@@ -12,10 +12,9 @@ use std::sync::Arc;
 use axum::extract::{Query, RawPathParams, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use flux_app::uploads::{Actor, ImportError, ImportOptions, Policy, Source};
+use flux_app::uploads::{Actor, ImportError, ImportOptions, Policy, Source, Upload, UploadStatus};
 use flux_domain::role::Action;
 use flux_ingest::IngestError;
-use flux_store::sales::Upload;
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::Value;
@@ -57,16 +56,11 @@ pub fn upload_form(t: &TenantPage, compact: bool) -> Markup {
     }
 }
 
-fn status_badge(status: &str) -> Markup {
-    let class = match status {
-        "completed" => "badge ok",
-        "undone" => "badge muted",
-        _ => "badge warn",
-    };
-    let label = match status {
-        "completed" => "Imported",
-        "undone" => "Undone",
-        other => other,
+fn status_badge(upload: &Upload) -> Markup {
+    let (class, label) = match UploadStatus::of(upload) {
+        Some(UploadStatus::Completed) => ("badge ok", "Imported"),
+        Some(UploadStatus::Undone) => ("badge muted", "Undone"),
+        None => ("badge warn", upload.status.as_str()),
     };
     html! { span class=(class) { (label) } }
 }
@@ -94,7 +88,7 @@ fn history(t: &TenantPage, fmt: &Fmt, uploads: &[Upload], total: i64) -> Markup 
                                     a href=(t.href(&format!("/uploads/{}", u.upload_id))) { (u.filename) }
                                 }
                                 td data-label="Uploaded" { (fmt.datetime(u.created_at, &t.restaurant.timezone)) }
-                                td data-label="Status" { (status_badge(&u.status)) }
+                                td data-label="Status" { (status_badge(u)) }
                                 td.num data-label="Imported" { (fmt.int(u.rows_imported)) }
                                 td.num data-label="Errors" {
                                     @if u.rows_errored > 0 { span.text-warn { (fmt.int(u.rows_errored)) } } @else { "0" }
@@ -131,8 +125,7 @@ async fn render_list(
     problem: Option<Markup>,
     notice: Option<&str>,
 ) -> WebResult {
-    let (uploads, total) =
-        flux_store::sales::list_uploads(&mut t.tx, t.restaurant_id, None, HISTORY).await?;
+    let recent = flux_app::uploads::list(&mut t.tx, t.restaurant_id, None, HISTORY).await?;
     let fmt = t.fmt();
     let body = html! {
         div.page-head { h1 { "Uploads" } }
@@ -140,7 +133,7 @@ async fn render_list(
         @if t.can(Action::WriteData) {
             (upload_form(&t, false))
         }
-        (history(&t, &fmt, &uploads, total))
+        (history(&t, &fmt, &recent.uploads, recent.total))
     };
     let page = t.render(nav::UPLOADS, "Uploads", notice, body);
     t.commit().await?;
@@ -402,9 +395,7 @@ fn stat(label: &str, value: String) -> Markup {
 
 pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Done>) -> WebResult {
     let id = path_uuid(&params, "upload_id")?;
-    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let u = flux_app::uploads::get(&mut t.tx, t.restaurant_id, id).await?;
     let fmt = t.fmt();
     let errors = rows_from_json(&u.errors);
     let summary_text = |k: &str| u.summary.get(k).and_then(Value::as_str).map(str::to_string);
@@ -412,7 +403,7 @@ pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Do
         nav.breadcrumb aria-label="Breadcrumb" { a href=(t.href("/uploads")) { "Uploads" } " / " }
         div.page-head {
             h1.break { (u.filename) }
-            (status_badge(&u.status))
+            (status_badge(&u))
         }
         p.muted { "Uploaded " (fmt.datetime(u.created_at, &t.restaurant.timezone)) }
         div.kpis {
@@ -443,7 +434,7 @@ pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Do
                 (error_table(&fmt, &errors, u.rows_errored))
             }
         }
-        @if u.status == "completed" && t.can(Action::WriteData) {
+        @if UploadStatus::of(&u) == Some(UploadStatus::Completed) && t.can(Action::WriteData) {
             section.card.danger-zone {
                 h2 { "Undo this upload" }
                 p { "Removes every sale this file imported. The upload stays in the history as undone." }
@@ -471,12 +462,7 @@ pub async fn undo(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "upload_id")?;
-    let u = flux_store::sales::get_upload(&mut t.tx, t.restaurant_id, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if u.status == "completed" {
-        flux_store::sales::undo_upload(&mut t.tx, t.restaurant_id, id).await?;
-    }
+    flux_app::uploads::undo(&mut t.tx, t.restaurant_id, id).await?;
     let target = t.href(&format!("/uploads/{id}?done=undone"));
     t.commit().await?;
     Ok(Redirect::to(&target).into_response())

@@ -230,14 +230,14 @@ async fn a_dish_page_shows_accuracy_once_past_forecasts_can_be_scored() {
     // A run made two weeks ago, as the nightly job would have: its days
     // have since been sold, so they can be scored.
     let today = chrono::Utc::now().date_naive();
-    flux_demand::run(
+    flux_app::forecasts::run(
         &app.pool,
         rid.parse().expect("uuid"),
-        &flux_demand::RunOptions {
+        &flux_app::forecasts::RunOptions {
             model: flux_forecast::ModelKind::Production,
             horizon: Some(14),
             as_of: Some(today - chrono::Duration::days(14)),
-            trigger: flux_demand::Trigger::Nightly,
+            trigger: flux_app::forecasts::Trigger::Nightly,
             user_id: None,
         },
     )

@@ -2,7 +2,10 @@
 //! over a fresh database, driven by an HTTP client with a cookie store,
 //! the way a browser without JavaScript would use it.
 
+mod app_layer;
 mod forecast;
 mod helpers;
 mod pages;
+mod purchasing_app;
 mod security;
+mod uploads_app;

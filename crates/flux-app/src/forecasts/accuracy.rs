@@ -118,10 +118,22 @@ pub async fn report(
     rid: Uuid,
     today: NaiveDate,
 ) -> Result<AccuracyReport, flux_store::StoreError> {
-    let rows = flux_store::forecasts::forecast_vs_actual(conn, rid, today).await?;
+    report_for(conn, rid, None, today).await
+}
+
+/// Like [`report`], for one dish only (or all with `None`): a dish's page
+/// reads that dish's forecasts and history, not the whole restaurant's.
+/// With one dish, the restaurant-level metrics are that dish's.
+pub async fn report_for(
+    conn: &mut flux_store::PgConnection,
+    rid: Uuid,
+    item: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<AccuracyReport, flux_store::StoreError> {
+    let rows = flux_store::forecasts::forecast_vs_actual(conn, rid, item, today).await?;
     let first = rows.iter().map(|r| r.date).min();
     let history = match first {
-        Some(f) => flux_store::forecasts::daily_sales(conn, rid, f).await?,
+        Some(f) => flux_store::forecasts::daily_sales(conn, rid, item, None, f).await?,
         None => Vec::new(),
     };
     let mut hist: BTreeMap<Uuid, Vec<(NaiveDate, f64)>> = BTreeMap::new();

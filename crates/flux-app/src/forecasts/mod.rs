@@ -13,6 +13,8 @@
 //! with its usual backoff.
 
 pub mod accuracy;
+pub mod feedback;
+pub mod stored;
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
