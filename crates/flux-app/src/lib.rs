@@ -6,7 +6,7 @@
 //! knows about HTTP, HTML or terminals; everything that touches the
 //! database goes through `flux-store`, and the maths lives in the pure
 //! engine crates (`flux-ingest`, `flux-forecast`, `flux-costing`,
-//! `flux-procurement`).
+//! `flux-purchasing`).
 //!
 //! One module per product area, named as the routes and pages name it:
 //! - [`accounts`]: sign-up, login (throttled), token rotation, logout, the

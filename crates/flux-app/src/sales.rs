@@ -3,12 +3,12 @@
 //! period. Read only; the roll-up itself is kept by imports and undos.
 
 use chrono::{Duration, NaiveDate};
-use flux_store::{analytics, PgConnection};
+use flux_store::{sales as store, PgConnection};
 use uuid::Uuid;
 
 use crate::AppResult;
 
-pub use flux_store::analytics::{DailyTotal, ItemTotal, WeekdayProfile};
+pub use flux_store::sales::{DailyTotal, ItemTotal, WeekdayProfile};
 
 /// How many dishes the overview ranks.
 pub const TOP_DISHES: i64 = 10;
@@ -23,7 +23,7 @@ pub async fn daily(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<DailyTotal>> {
-    Ok(analytics::daily_totals(conn, restaurant_id, from, to).await?)
+    Ok(store::daily_totals(conn, restaurant_id, from, to).await?)
 }
 
 /// Per-dish totals over `from..=to`, best sellers first, at most `limit`.
@@ -34,7 +34,7 @@ pub async fn items(
     to: NaiveDate,
     limit: i64,
 ) -> AppResult<Vec<ItemTotal>> {
-    Ok(analytics::item_totals(conn, restaurant_id, from, to, limit).await?)
+    Ok(store::item_totals(conn, restaurant_id, from, to, limit).await?)
 }
 
 /// The average day of each weekday over `from..=to`, counting only days
@@ -45,7 +45,7 @@ pub async fn weekdays(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<WeekdayProfile>> {
-    Ok(analytics::weekday_profile(conn, restaurant_id, from, to).await?)
+    Ok(store::weekday_profile(conn, restaurant_id, from, to).await?)
 }
 
 /// The first and last business day with sales; `None` before any sale.
@@ -53,7 +53,7 @@ pub async fn span(
     conn: &mut PgConnection,
     restaurant_id: Uuid,
 ) -> AppResult<Option<(NaiveDate, NaiveDate)>> {
-    Ok(analytics::sales_span(conn, restaurant_id).await?)
+    Ok(store::sales_span(conn, restaurant_id).await?)
 }
 
 /// The last `days` days of sales, ending on the last day with sales.

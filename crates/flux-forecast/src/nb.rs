@@ -225,6 +225,10 @@ fn to_count(x: f64) -> u64 {
     }
 }
 
+/// Longest walk from zero before [`NegBin::quantiles`] switches to
+/// bisection.
+const WALK_FROM_ZERO_MAX: u64 = 100_000;
+
 impl NegBin {
     /// `mean` is clamped to `0..=MAX_QUANTILE` (NaN is 0) and `size` to
     /// `1e-6..=1e12` (NaN is the Poisson limit), so the distribution is
@@ -377,12 +381,18 @@ impl NegBin {
             }
             // The tolerance stops rounding error from pushing an exact hit
             // one step too far.
-            while cdf < p - CDF_TOL && k < 100_000 {
+            while cdf < p - CDF_TOL && k < WALK_FROM_ZERO_MAX {
                 k += 1;
                 pmf *= (k as f64 - 1.0 + r) / k as f64 * q;
                 cdf += pmf;
             }
-            *o = k as f64;
+            // A tail too heavy to walk (a tiny size puts mass far out even
+            // for a small mean): the cap is not the answer, so search on.
+            *o = if cdf < p - CDF_TOL {
+                self.bisect(p, k, self.cdf(k), k.max(1)) as f64
+            } else {
+                k as f64
+            };
         }
     }
 

@@ -11,7 +11,6 @@
 //!   filter. Queries still filter by `restaurant_id`: it is what lets the
 //!   planner (and Citus) route them.
 
-pub mod analytics;
 pub mod costing;
 pub mod forecasts;
 pub mod hours;
@@ -19,13 +18,14 @@ pub mod jobs;
 pub mod members;
 pub mod menu;
 pub mod pool;
-pub mod procurement;
+pub mod purchasing;
 pub mod restaurants;
 pub mod sales;
 pub mod settings;
 pub mod tenant;
 pub mod throttle;
 pub mod tokens;
+pub mod uploads;
 pub mod users;
 
 pub use pool::{connect_app, migrate, MIGRATOR};

@@ -1,575 +1,162 @@
-//! Sale lines, uploads, orders and the daily roll-up.
-//!
-//! Lines arrive through `COPY ... FROM STDIN` (text format), the fastest
-//! way into PostgreSQL, into a temporary staging table: PostgreSQL refuses
-//! `COPY FROM` into tables with row-level security for roles subject to it,
-//! and the server's role always is. Staged lines are then moved with one
-//! `INSERT ... SELECT`, checked by RLS. When the restaurant already has lines
-//! in the file's date range, staged lines whose key is already stored (or
-//! repeated in the file) are first set aside in `duplicate_lines`, which is
-//! what makes re-imports exactly-once and lets undo hand a line to another
-//! upload that holds it; otherwise the plain insert is used (a key clash
-//! then aborts it and the caller retries the careful way).
-//!
-//! The invariant, after any sequence of imports and undos: the stored lines
-//! are those of a replay of the active uploads in the order they were made,
-//! the first holder of a key winning; the roll-up and the orders are sums of
-//! the stored lines. Imports and undos of one restaurant are serialised by
-//! [`lock_sales`].
+//! Read models over the daily roll-up: sales analytics and data health.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde_json::Value;
-use sqlx::postgres::PgCopyIn;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Result;
 
-/// One sale line, ready to be encoded for COPY.
-#[derive(Debug, Clone)]
-pub struct LineRow<'a> {
-    pub business_date: NaiveDate,
-    pub dedupe_key: [u8; 16],
-    pub order_ref: Option<&'a str>,
-    pub line_no: u64,
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct DailyTotal {
+    pub date: NaiveDate,
+    pub quantity: Decimal,
+    pub revenue: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ItemTotal {
     pub menu_item_id: Uuid,
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub quantity: Option<Decimal>,
-    pub unit_price: Option<Decimal>,
-    pub line_total: Option<Decimal>,
-    pub is_promo: bool,
+    pub name: String,
+    pub category: Option<String>,
+    pub quantity: Decimal,
+    pub revenue: Option<Decimal>,
+    pub days_sold: i64,
+    pub promo_share: Option<f64>,
 }
 
-const COLUMNS: &str = "restaurant_id, business_date, dedupe_key, upload_id, order_ref, line_no, \
-     menu_item_id, occurred_at, quantity, unit_price, line_total, is_promo";
-
-/// Appends one row in COPY text format. Text fields are escaped as the
-/// format requires (backslash, tab, newline, carriage return).
-pub fn encode_line(out: &mut Vec<u8>, restaurant_id: Uuid, upload_id: Uuid, r: &LineRow<'_>) {
-    use std::io::Write;
-    let _ = write!(out, "{restaurant_id}\t{}\t\\\\x", r.business_date);
-    for b in r.dedupe_key {
-        let _ = write!(out, "{b:02x}");
-    }
-    let _ = write!(out, "\t{upload_id}\t");
-    match r.order_ref {
-        Some(s) => escape_text(out, s),
-        None => out.extend_from_slice(b"\\N"),
-    }
-    let _ = write!(out, "\t{}\t{}\t", r.line_no, r.menu_item_id);
-    match r.occurred_at {
-        Some(t) => {
-            let _ = write!(out, "{}", t.format("%Y-%m-%d %H:%M:%S%.f+00"));
-        }
-        None => out.extend_from_slice(b"\\N"),
-    }
-    for d in [r.quantity, r.unit_price, r.line_total] {
-        out.push(b'\t');
-        match d {
-            Some(d) => {
-                let _ = write!(out, "{d}");
-            }
-            None => out.extend_from_slice(b"\\N"),
-        }
-    }
-    out.extend_from_slice(if r.is_promo { b"\tt\n" } else { b"\tf\n" });
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct WeekdayProfile {
+    /// 0 = Monday … 6 = Sunday.
+    pub day_of_week: i32,
+    pub days: i64,
+    pub avg_quantity: Decimal,
+    pub avg_revenue: Option<Decimal>,
 }
 
-fn escape_text(out: &mut Vec<u8>, s: &str) {
-    for &b in s.as_bytes() {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
-        }
-    }
-}
-
-/// Creates the per-transaction staging table (dropped at commit).
-pub async fn create_staging(conn: &mut PgConnection) -> Result<()> {
-    sqlx::query(
-        "create temporary table staged_items (like transaction_items including defaults) on commit drop",
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Starts a COPY into the staging table; feed it with `send` and finish it.
-pub async fn copy_in(conn: &mut PgConnection) -> Result<PgCopyIn<&mut PgConnection>> {
-    Ok(conn
-        .copy_in_raw(&format!("copy staged_items ({COLUMNS}) from stdin"))
-        .await?)
-}
-
-/// What [`merge_staging`] stored.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Merged {
-    pub lines: u64,
-    pub orders: u64,
-}
-
-/// Serialises imports and undos of one restaurant until the transaction
-/// ends. Both read "what is already stored" and act on it; two of them
-/// interleaved could each think the other's lines absent (a line then lost
-/// on a later undo) or hand a line to an upload that is itself being
-/// undone. Imports of different restaurants never wait for each other.
-pub async fn lock_sales(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<()> {
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended($1::text, 7253))")
-        .bind(restaurant_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Moves staged lines whose key is already stored, or repeated earlier in
-/// the same file, into `duplicate_lines`, so that undoing the upload that
-/// owns a line can hand it to another upload that holds it. What remains
-/// staged is exactly the lines this upload adds. Returns how many were set
-/// aside.
-async fn set_aside_duplicates(conn: &mut PgConnection) -> Result<u64> {
-    let held: i64 = sqlx::query_scalar(&format!(
-        "with ranked as (
-             select s.ctid as row_ref,
-                    row_number() over (partition by s.business_date, s.dedupe_key order by s.line_no) as nth,
-                    exists (select 1 from transaction_items t
-                            where t.restaurant_id = s.restaurant_id and t.business_date = s.business_date
-                              and t.dedupe_key = s.dedupe_key) as stored
-             from staged_items s
-         ),
-         held as (
-             delete from staged_items s using ranked r
-             where s.ctid = r.row_ref and (r.nth > 1 or r.stored)
-             returning s.*
-         ),
-         kept as (insert into duplicate_lines ({COLUMNS}) select {COLUMNS} from held returning 1)
-         select count(*) from kept"
-    ))
-    .fetch_one(conn)
-    .await?;
-    Ok(held as u64)
-}
-
-/// Moves staged lines into `transaction_items`, adds the lines actually
-/// stored to the daily roll-up and (with `with_orders`) derives their POS
-/// orders — one statement, so each row is read once.
-///
-/// With `skip_existing`, lines already stored (or repeated in the file) are
-/// first set aside as duplicates and roll-up rows are upserted. Without it
-/// the caller asserts that the restaurant has no lines in the staged date
-/// range, so plain inserts suffice (a clash, such as a key repeated inside
-/// the file, is then an error and the caller retries with
-/// `skip_existing`). The caller holds [`lock_sales`].
-pub async fn merge_staging(
+pub async fn daily_totals(
     conn: &mut PgConnection,
-    skip_existing: bool,
-    with_orders: bool,
-) -> Result<Merged> {
-    let (line_conflict, daily_conflict) = if skip_existing {
-        set_aside_duplicates(&mut *conn).await?;
-        (
-            // Nothing staged clashes any more; the clause only guards
-            // against a writer that bypassed the lock.
-            "on conflict (restaurant_id, business_date, dedupe_key) do nothing",
-            "on conflict (restaurant_id, business_date, menu_item_id) do update set
-                 quantity = d.quantity + excluded.quantity,
-                 revenue = case when d.revenue is null and excluded.revenue is null then null
-                                else coalesce(d.revenue, 0) + coalesce(excluded.revenue, 0) end,
-                 promo_quantity = d.promo_quantity + excluded.promo_quantity,
-                 line_count = d.line_count + excluded.line_count,
-                 updated_at = now()",
-        )
-    } else {
-        ("", "")
-    };
-    // An order may gain lines from a later file (a day exported twice, the
-    // second time complete): its totals then grow with the new lines.
-    let orders = if with_orders {
-        "insert into transactions as o (restaurant_id, order_ref, business_date, upload_id, occurred_at,
-                                        line_count, total_amount, is_promo)
-         select restaurant_id, order_ref, business_date, min(upload_id::text)::uuid, min(occurred_at), count(*),
-                sum(line_total), bool_or(is_promo)
-         from stored where order_ref is not null
-         group by restaurant_id, order_ref, business_date
-         on conflict (restaurant_id, business_date, order_ref) do update set
-             occurred_at = least(o.occurred_at, excluded.occurred_at),
-             line_count = o.line_count + excluded.line_count,
-             total_amount = case when o.total_amount is null and excluded.total_amount is null then null
-                                 else coalesce(o.total_amount, 0) + coalesce(excluded.total_amount, 0) end,
-             is_promo = o.is_promo or excluded.is_promo
-         returning 1"
-    } else {
-        "select 1 where false"
-    };
-    let (lines, orders): (i64, i64) = sqlx::query_as(&format!(
-        "with stored as (
-             insert into transaction_items ({COLUMNS}) select {COLUMNS} from staged_items {line_conflict}
-             returning restaurant_id, business_date, menu_item_id, quantity, line_total, is_promo,
-                       order_ref, upload_id, occurred_at
-         ),
-         rolled as (
-             insert into daily_item_sales as d
-                 (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
-             select restaurant_id, business_date, menu_item_id, coalesce(sum(quantity), 0), sum(line_total),
-                    coalesce(sum(quantity) filter (where is_promo), 0), count(*)
-             from stored group by restaurant_id, business_date, menu_item_id
-             {daily_conflict}
-             returning 1
-         ),
-         ordered as ({orders})
-         select (select count(*) from stored), (select count(*) from ordered)"
-    ))
-    .fetch_one(conn)
-    .await?;
-    Ok(Merged {
-        lines: lines as u64,
-        orders: orders as u64,
-    })
-}
-
-/// Whether the restaurant already has lines in the date range.
-pub async fn has_lines_between(
-    conn: &mut PgConnection,
-    restaurant_id: Uuid,
+    rid: Uuid,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<bool> {
-    Ok(sqlx::query_scalar(
-        "select exists(select 1 from transaction_items
-                       where restaurant_id = $1 and business_date between $2 and $3)",
+) -> Result<Vec<DailyTotal>> {
+    Ok(sqlx::query_as(
+        "select business_date as date, sum(quantity) as quantity, sum(revenue) as revenue
+         from daily_item_sales where restaurant_id = $1 and business_date between $2 and $3
+         group by business_date order by business_date",
     )
-    .bind(restaurant_id)
+    .bind(rid)
     .bind(from)
     .bind(to)
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await?)
 }
 
-/// What [`undo_upload`] changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Undone {
-    /// Lines the upload owned, now gone from it.
-    pub removed: u64,
-    /// Of those, lines another active upload also held: they stay stored,
-    /// now owned by the earliest such upload, with its values.
-    pub reassigned: u64,
-}
-
-/// Removes everything an upload imported and marks it undone, as if it had
-/// never been made: each of its lines that a still-active upload also held
-/// passes to the earliest such upload (with that upload's values), and the
-/// daily roll-up and orders of every touched day are recomputed from the
-/// lines that remain.
-pub async fn undo_upload(
+/// Per-item totals, best sellers first.
+pub async fn item_totals(
     conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    upload_id: Uuid,
-) -> Result<Undone> {
-    lock_sales(&mut *conn, restaurant_id).await?;
-    sqlx::query(
-        "create temporary table if not exists undo_touched (
-             business_date date not null, dedupe_key bytea not null,
-             menu_item_id uuid not null, order_ref text) on commit drop",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("truncate undo_touched")
-        .execute(&mut *conn)
-        .await?;
-    let removed = sqlx::query(
-        "with gone as (
-             delete from transaction_items where restaurant_id = $1 and upload_id = $2
-             returning business_date, dedupe_key, menu_item_id, order_ref
-         )
-         insert into undo_touched select * from gone",
-    )
-    .bind(restaurant_id)
-    .bind(upload_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    sqlx::query("delete from duplicate_lines where restaurant_id = $1 and upload_id = $2")
-        .bind(restaurant_id)
-        .bind(upload_id)
-        .execute(&mut *conn)
-        .await?;
-    // Every remaining claim belongs to an active upload (an undo drops its
-    // upload's claims), so the heir is the earliest claim by upload order,
-    // then by position in its file.
-    let reassigned: i64 = sqlx::query_scalar(&format!(
-        "with heir as (
-             select distinct on (d.business_date, d.dedupe_key) d.ctid as row_ref
-             from duplicate_lines d
-             join (select distinct business_date, dedupe_key from undo_touched) g
-               on g.business_date = d.business_date and g.dedupe_key = d.dedupe_key
-             join data_uploads u on u.restaurant_id = d.restaurant_id and u.upload_id = d.upload_id
-             where d.restaurant_id = $1
-             order by d.business_date, d.dedupe_key, u.created_at, d.upload_id, d.line_no
-         ),
-         moved as (
-             delete from duplicate_lines d using heir h
-             where d.restaurant_id = $1 and d.ctid = h.row_ref
-             returning d.*
-         ),
-         stored as (
-             insert into transaction_items ({COLUMNS}) select {COLUMNS} from moved
-             returning business_date, dedupe_key, menu_item_id, order_ref, upload_id
-         ),
-         touched as (
-             insert into undo_touched select business_date, dedupe_key, menu_item_id, order_ref from stored
-         ),
-         credited as (
-             update data_uploads u set rows_imported = u.rows_imported + c.n,
-                                       rows_duplicate = greatest(u.rows_duplicate - c.n, 0),
-                                       updated_at = now()
-             from (select upload_id, count(*) as n from stored group by upload_id) c
-             where u.restaurant_id = $1 and u.upload_id = c.upload_id
-         )
-         select count(*) from stored"
-    ))
-    .bind(restaurant_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    recompute_touched(conn, restaurant_id).await?;
-    sqlx::query(
-        "update data_uploads set status = 'undone', updated_at = now()
-         where restaurant_id = $1 and upload_id = $2",
-    )
-    .bind(restaurant_id)
-    .bind(upload_id)
-    .execute(conn)
-    .await?;
-    Ok(Undone {
-        removed,
-        reassigned: reassigned as u64,
-    })
-}
-
-/// Rebuilds the roll-up rows and orders that `undo_touched` names from the
-/// lines now stored. Recomputing rather than subtracting keeps them exact
-/// whatever mix of removed and inherited lines a day had.
-async fn recompute_touched(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<()> {
-    sqlx::query(
-        "delete from daily_item_sales d
-         using (select distinct business_date, menu_item_id from undo_touched) t
-         where d.restaurant_id = $1 and d.business_date = t.business_date
-           and d.menu_item_id = t.menu_item_id",
-    )
-    .bind(restaurant_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "insert into daily_item_sales
-             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
-         select i.restaurant_id, i.business_date, i.menu_item_id, coalesce(sum(i.quantity), 0),
-                sum(i.line_total), coalesce(sum(i.quantity) filter (where i.is_promo), 0), count(*)
-         from transaction_items i
-         join (select distinct business_date, menu_item_id from undo_touched) t
-           on i.business_date = t.business_date and i.menu_item_id = t.menu_item_id
-         where i.restaurant_id = $1
-         group by i.restaurant_id, i.business_date, i.menu_item_id",
-    )
-    .bind(restaurant_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "delete from transactions o
-         using (select distinct business_date, order_ref from undo_touched where order_ref is not null) t
-         where o.restaurant_id = $1 and o.business_date = t.business_date and o.order_ref = t.order_ref",
-    )
-    .bind(restaurant_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "insert into transactions (restaurant_id, order_ref, business_date, upload_id, occurred_at,
-                                   line_count, total_amount, is_promo)
-         select i.restaurant_id, i.order_ref, i.business_date, min(i.upload_id::text)::uuid,
-                min(i.occurred_at), count(*), sum(i.line_total), bool_or(i.is_promo)
-         from transaction_items i
-         join (select distinct business_date, order_ref from undo_touched where order_ref is not null) t
-           on i.business_date = t.business_date and i.order_ref = t.order_ref
-         where i.restaurant_id = $1
-         group by i.restaurant_id, i.order_ref, i.business_date",
-    )
-    .bind(restaurant_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// A stored upload.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct Upload {
-    pub upload_id: Uuid,
-    pub filename: String,
-    pub size_bytes: i64,
-    pub format: String,
-    pub policy: String,
-    pub status: String,
-    pub rows_read: i64,
-    pub rows_imported: i64,
-    pub rows_duplicate: i64,
-    pub rows_errored: i64,
-    pub rows_skipped: i64,
-    pub first_date: Option<NaiveDate>,
-    pub last_date: Option<NaiveDate>,
-    pub date_order: Option<String>,
-    pub summary: Value,
-    pub errors: Value,
-    pub created_at: DateTime<Utc>,
-}
-
-const UPLOAD_COLUMNS: &str = "upload_id, filename, size_bytes, format, policy, status, rows_read, \
-     rows_imported, rows_duplicate, rows_errored, rows_skipped, first_date, last_date, date_order, \
-     summary, errors, created_at";
-
-/// A new upload's record.
-#[derive(Debug, Clone)]
-pub struct NewUpload<'a> {
-    pub upload_id: Uuid,
-    pub filename: &'a str,
-    pub file_sha256: &'a [u8],
-    pub size_bytes: i64,
-    pub format: &'a str,
-    pub policy: &'a str,
-    pub rows_read: i64,
-    pub rows_imported: i64,
-    pub rows_duplicate: i64,
-    pub rows_errored: i64,
-    pub rows_skipped: i64,
-    pub first_date: Option<NaiveDate>,
-    pub last_date: Option<NaiveDate>,
-    pub date_order: Option<&'a str>,
-    pub summary: Value,
-    pub errors: Value,
-    pub created_by: Option<Uuid>,
-}
-
-pub async fn insert_upload(
-    conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    u: &NewUpload<'_>,
-) -> Result<()> {
-    sqlx::query(
-        "insert into data_uploads (restaurant_id, upload_id, filename, file_sha256, size_bytes, format,
-             policy, status, rows_read, rows_imported, rows_duplicate, rows_errored, rows_skipped,
-             first_date, last_date, date_order, summary, errors, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, 'completed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(restaurant_id)
-    .bind(u.upload_id)
-    .bind(u.filename)
-    .bind(u.file_sha256)
-    .bind(u.size_bytes)
-    .bind(u.format)
-    .bind(u.policy)
-    .bind(u.rows_read)
-    .bind(u.rows_imported)
-    .bind(u.rows_duplicate)
-    .bind(u.rows_errored)
-    .bind(u.rows_skipped)
-    .bind(u.first_date)
-    .bind(u.last_date)
-    .bind(u.date_order)
-    .bind(&u.summary)
-    .bind(&u.errors)
-    .bind(u.created_by)
-    .execute(conn)
-    .await
-    .map_err(crate::StoreError::from_sqlx)?;
-    Ok(())
-}
-
-/// The live upload of the same file, if any.
-pub async fn live_upload_with_hash(
-    conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    sha: &[u8],
-) -> Result<Option<Uuid>> {
-    Ok(sqlx::query_scalar(
-        "select upload_id from data_uploads where restaurant_id = $1 and file_sha256 = $2 and status = 'completed'",
-    )
-    .bind(restaurant_id)
-    .bind(sha)
-    .fetch_optional(conn)
-    .await?)
-}
-
-pub async fn get_upload(
-    conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    upload_id: Uuid,
-) -> Result<Option<Upload>> {
-    Ok(sqlx::query_as(&format!(
-        "select {UPLOAD_COLUMNS} from data_uploads where restaurant_id = $1 and upload_id = $2"
-    ))
-    .bind(restaurant_id)
-    .bind(upload_id)
-    .fetch_optional(conn)
-    .await?)
-}
-
-/// Newest first; `before` is the keyset cursor (created_at, id) of the last row seen.
-pub async fn list_uploads(
-    conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    before: Option<(DateTime<Utc>, Uuid)>,
+    rid: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
     limit: i64,
-) -> Result<(Vec<Upload>, i64)> {
-    let total: i64 =
-        sqlx::query_scalar("select count(*) from data_uploads where restaurant_id = $1")
-            .bind(restaurant_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let (ts, id) = match before {
-        Some((t, i)) => (Some(t), Some(i)),
-        None => (None, None),
-    };
-    let rows = sqlx::query_as(&format!(
-        "select {UPLOAD_COLUMNS} from data_uploads where restaurant_id = $1
-           and ($2::timestamptz is null or (created_at, upload_id) < ($2, $3))
-         order by created_at desc, upload_id desc limit $4"
-    ))
-    .bind(restaurant_id)
-    .bind(ts)
-    .bind(id)
+) -> Result<Vec<ItemTotal>> {
+    Ok(sqlx::query_as(
+        "select d.menu_item_id, m.name, m.category, sum(d.quantity) as quantity, sum(d.revenue) as revenue,
+                count(*) as days_sold,
+                (sum(d.promo_quantity) / nullif(sum(d.quantity), 0))::float8 as promo_share
+         from daily_item_sales d
+         join menu_items m on m.restaurant_id = d.restaurant_id and m.menu_item_id = d.menu_item_id
+         where d.restaurant_id = $1 and d.business_date between $2 and $3
+         group by d.menu_item_id, m.name, m.category
+         order by sum(d.quantity) desc, m.name limit $4",
+    )
+    .bind(rid)
+    .bind(from)
+    .bind(to)
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    Ok((rows, total))
-}
-
-pub async fn saved_mapping(
-    conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    headers_key: &str,
-) -> Result<Option<Value>> {
-    Ok(sqlx::query_scalar(
-        "select mapping from upload_mappings where restaurant_id = $1 and headers_key = $2",
-    )
-    .bind(restaurant_id)
-    .bind(headers_key)
-    .fetch_optional(conn)
     .await?)
 }
 
-pub async fn save_mapping(
+/// Average daily totals per weekday, over days with sales.
+pub async fn weekday_profile(
     conn: &mut PgConnection,
-    restaurant_id: Uuid,
-    headers_key: &str,
-    mapping: &Value,
-) -> Result<()> {
-    sqlx::query(
-        "insert into upload_mappings (restaurant_id, headers_key, mapping) values ($1, $2, $3)
-         on conflict (restaurant_id, headers_key) do update set mapping = excluded.mapping, updated_at = now()",
+    rid: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<WeekdayProfile>> {
+    Ok(sqlx::query_as(
+        "select (extract(isodow from date)::int - 1) as day_of_week, count(*) as days,
+                round(avg(quantity), 2) as avg_quantity, round(avg(revenue), 2) as avg_revenue
+         from (select business_date as date, sum(quantity) as quantity, sum(revenue) as revenue
+               from daily_item_sales where restaurant_id = $1 and business_date between $2 and $3
+               group by business_date) t
+         group by 1 order by 1",
     )
-    .bind(restaurant_id)
-    .bind(headers_key)
-    .bind(mapping)
-    .execute(conn)
+    .bind(rid)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The first and last business day with sales.
+pub async fn sales_span(
+    conn: &mut PgConnection,
+    rid: Uuid,
+) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    let row: (Option<NaiveDate>, Option<NaiveDate>) = sqlx::query_as(
+        "select min(business_date), max(business_date) from daily_item_sales where restaurant_id = $1",
+    )
+    .bind(rid)
+    .fetch_one(conn)
     .await?;
-    Ok(())
+    Ok(row.0.zip(row.1))
+}
+
+/// Days between the first and last sale with no sales at all.
+pub async fn days_without_sales(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<NaiveDate>> {
+    Ok(sqlx::query_scalar(
+        "with span as (select min(business_date) lo, max(business_date) hi
+                       from daily_item_sales where restaurant_id = $1)
+         select d::date from span, generate_series(span.lo, span.hi, interval '1 day') d
+         where not exists (select 1 from daily_item_sales s
+                           where s.restaurant_id = $1 and s.business_date = d::date)
+         order by 1",
+    )
+    .bind(rid)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Items with fewer than `min_days` days of sales.
+pub async fn thin_items(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    min_days: i64,
+) -> Result<Vec<(Uuid, String, i64)>> {
+    Ok(sqlx::query_as(
+        "select m.menu_item_id, m.name, count(d.business_date) as days
+         from menu_items m left join daily_item_sales d
+           on d.restaurant_id = m.restaurant_id and d.menu_item_id = m.menu_item_id
+         where m.restaurant_id = $1 and m.active
+         group by m.menu_item_id, m.name having count(d.business_date) < $2
+         order by 3, 2",
+    )
+    .bind(rid)
+    .bind(min_days)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn last_upload_at(
+    conn: &mut PgConnection,
+    rid: Uuid,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(sqlx::query_scalar(
+        "select max(created_at) from data_uploads where restaurant_id = $1 and status = 'completed'",
+    )
+    .bind(rid)
+    .fetch_one(conn)
+    .await?)
 }

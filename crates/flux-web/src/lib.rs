@@ -5,12 +5,12 @@
 //! as SVG on the server, so every page works without JavaScript and the
 //! binary needs no front-end build.
 //!
-//! The dashboard is a second *client* of the same use cases as the JSON API:
-//! sign-up and login go through `flux_api::services::auth`, restaurant
-//! creation through `flux_api::services::restaurants`, imports through
-//! `flux_import`, forecasts through `flux_demand`, and every tenant page runs inside a
-//! `flux_store::tenant::begin` transaction after the same membership check
-//! as `flux_api::extract::Tenant`. It never writes SQL.
+//! The dashboard is an adapter over the application layer, a sibling of the
+//! JSON API: every page parses its form, calls the same `flux_app` use case
+//! the API calls, and renders the result (a rejection's field errors as
+//! messages beside the fields). Every tenant page runs inside the
+//! transaction `flux_app::tenancy::enter` opens after the membership check
+//! the API makes too. It never writes SQL and never calls the store.
 //!
 //! Layout of the crate:
 //! - [`session`]: signed session cookies and CSRF tokens;

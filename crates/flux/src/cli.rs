@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{bench, costing, database, demo, import, offline, procurement, serve};
+use crate::{bench, costing, database, demo, import, offline, purchasing, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,8 +73,8 @@ pub enum Command {
     #[command(subcommand)]
     Costing(costing::CostingCommand),
     /// Purchase recommendations and the ordering-policy backtest.
-    #[command(subcommand)]
-    Procurement(procurement::ProcurementCommand),
+    #[command(subcommand, alias = "procurement")]
+    Purchasing(purchasing::PurchasingCommand),
     /// Run a benchmark.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -132,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&config, args).await,
         Command::DataHealth(args) => import::health(&config, args).await,
         Command::Costing(cmd) => costing::run(&config, cmd).await,
-        Command::Procurement(cmd) => procurement::run(&config, cmd).await,
+        Command::Purchasing(cmd) => purchasing::run(&config, cmd).await,
         Command::Bench(cmd) => bench::run(&config, cmd).await,
         Command::Forecast(args) => offline::forecast(args),
         Command::Backtest(args) => offline::run_backtest(args),

@@ -9,7 +9,7 @@ mod database;
 mod demo;
 mod import;
 mod offline;
-mod procurement;
+mod purchasing;
 mod serve;
 
 use clap::Parser;

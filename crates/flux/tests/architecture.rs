@@ -15,7 +15,7 @@ const ENGINES: [&str; 5] = [
     "flux-ingest",
     "flux-forecast",
     "flux-costing",
-    "flux-procurement",
+    "flux-purchasing",
 ];
 /// What no engine crate may depend on.
 const IO: [&str; 9] = [
@@ -190,7 +190,7 @@ fn front_ends_reach_the_store_only_to_begin_the_tenant_transaction() {
 #[test]
 fn the_store_item_scanner_reads_paths_and_groups() {
     let items = store_items(
-        "use flux_store::{tenant, menu::MenuItem};\nlet x = flux_store::sales::undo(a);",
+        "use flux_store::{tenant, menu::MenuItem};\nlet x = flux_store::uploads::undo(a);",
     );
-    assert_eq!(items, ["tenant", "menu", "sales"]);
+    assert_eq!(items, ["tenant", "menu", "uploads"]);
 }

@@ -192,7 +192,7 @@ async fn analyse(
     to: NaiveDate,
     options: &CostOptions,
 ) -> Result<Analysed, KitchenError> {
-    let sold = flux_store::analytics::item_totals(conn, rid, from, to, i64::MAX).await?;
+    let sold = flux_store::sales::item_totals(conn, rid, from, to, i64::MAX).await?;
     let mut sales = Vec::new();
     let mut ids = HashMap::new();
     let mut uncosted = Vec::new();

@@ -154,7 +154,7 @@ pub async fn prep(
         }
         None => Vec::new(),
     };
-    let has_sales = flux_store::analytics::sales_span(conn, restaurant_id)
+    let has_sales = flux_store::sales::sales_span(conn, restaurant_id)
         .await?
         .is_some();
     Ok(PrepView {

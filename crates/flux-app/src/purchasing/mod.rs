@@ -15,7 +15,7 @@
 //! - [`prep`]: the kitchen's prep list for a day.
 //! - [`mail`]: e-mailing an order to its supplier, when SMTP is configured.
 //!
-//! The maths lives in the pure `flux-procurement` crate; this crate only
+//! The maths lives in the pure `flux-purchasing` crate; this crate only
 //! gathers its inputs inside the tenant transaction and stores results.
 //!
 //! The API and the dashboard call the same functions for every write (a
@@ -34,8 +34,8 @@ use crate::{AppError, Kind};
 
 /// The engine refusing its inputs (an impossible quantile, a bad pack) is
 /// a validation failure of the request, so `?` works on engine calls.
-impl From<flux_procurement::ProcurementError> for AppError {
-    fn from(e: flux_procurement::ProcurementError) -> Self {
+impl From<flux_purchasing::ProcurementError> for AppError {
+    fn from(e: flux_purchasing::ProcurementError) -> Self {
         AppError::new(Kind::Validation, e.to_string())
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use flux_domain::{FieldError, Invalid};
-use flux_store::procurement::{NewLine, OrderLineRow, OrderRow};
+use flux_store::purchasing::{NewLine, OrderLineRow, OrderRow};
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -136,10 +136,10 @@ impl Order {
 
 /// One order with its lines; not found when it is not this restaurant's.
 pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Order> {
-    let o = flux_store::procurement::get_order(conn, rid, id)
+    let o = flux_store::purchasing::get_order(conn, rid, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let lines = flux_store::procurement::order_lines(conn, rid, id).await?;
+    let lines = flux_store::purchasing::order_lines(conn, rid, id).await?;
     Order::from_rows(o, lines)
 }
 
@@ -153,10 +153,10 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Order>> {
     let status = status.map(OrderStatus::as_str);
-    let rows = flux_store::procurement::orders(conn, rid, status, before, limit).await?;
+    let rows = flux_store::purchasing::orders(conn, rid, status, before, limit).await?;
     let ids: Vec<Uuid> = rows.iter().map(|o| o.purchase_order_id).collect();
     let mut lines: HashMap<Uuid, Vec<OrderLineRow>> = HashMap::new();
-    for l in flux_store::procurement::lines_of_orders(conn, rid, &ids).await? {
+    for l in flux_store::purchasing::lines_of_orders(conn, rid, &ids).await? {
         lines.entry(l.purchase_order_id).or_default().push(l);
     }
     rows.into_iter()
@@ -184,7 +184,7 @@ async fn lines_from_offers(
     supplier: Uuid,
     input: &[LineInput],
 ) -> Result<Vec<NewLine>> {
-    let offers: HashMap<Uuid, _> = flux_store::procurement::offers(conn, rid)
+    let offers: HashMap<Uuid, _> = flux_store::purchasing::offers(conn, rid)
         .await?
         .into_iter()
         .filter(|o| o.supplier_id == supplier)
@@ -242,7 +242,7 @@ pub async fn create(
     note: Option<&str>,
     input: &[LineInput],
 ) -> Result<Order> {
-    flux_store::procurement::get_supplier(conn, rid, supplier)
+    flux_store::purchasing::get_supplier(conn, rid, supplier)
         .await?
         .ok_or_else(|| {
             Invalid::one(
@@ -253,9 +253,8 @@ pub async fn create(
         })?;
     let lines = lines_from_offers(conn, rid, supplier, input).await?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    let id =
-        flux_store::procurement::insert_order(conn, rid, supplier, delivery_date, note, &lines)
-            .await?;
+    let id = flux_store::purchasing::insert_order(conn, rid, supplier, delivery_date, note, &lines)
+        .await?;
     get(conn, rid, id).await
 }
 
@@ -274,7 +273,7 @@ pub async fn edit(
         )));
     }
     let lines = lines_from_offers(conn, rid, order.supplier_id, input).await?;
-    flux_store::procurement::replace_lines(conn, rid, id, &lines).await?;
+    flux_store::purchasing::replace_lines(conn, rid, id, &lines).await?;
     get(conn, rid, id).await
 }
 
@@ -286,7 +285,7 @@ async fn transition(
     from: OrderStatus,
     to: OrderStatus,
 ) -> Result<bool> {
-    Ok(flux_store::procurement::transition(conn, rid, id, from.as_str(), to.as_str()).await?)
+    Ok(flux_store::purchasing::transition(conn, rid, id, from.as_str(), to.as_str()).await?)
 }
 
 /// Marks a draft as sent: from now on its quantities count as on order.
@@ -363,10 +362,10 @@ pub async fn receive(
             .iter()
             .find(|r| r.line_no == line.line_no)
             .map_or(line.quantity, |r| r.received_quantity);
-        flux_store::procurement::set_received_quantity(conn, rid, id, line.line_no, received)
+        flux_store::purchasing::set_received_quantity(conn, rid, id, line.line_no, received)
             .await?;
         if received > Decimal::ZERO {
-            flux_store::procurement::insert_event(
+            flux_store::purchasing::insert_event(
                 conn,
                 rid,
                 line.ingredient_id,
@@ -397,7 +396,7 @@ pub async fn send_to_supplier(
     let Some(mailer) = mailer else {
         return Ok(order);
     };
-    let supplier = flux_store::procurement::get_supplier(conn, rid, order.supplier_id)
+    let supplier = flux_store::purchasing::get_supplier(conn, rid, order.supplier_id)
         .await?
         .ok_or_else(AppError::not_found)?;
     let Some(to) = supplier.email else {

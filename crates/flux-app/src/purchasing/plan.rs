@@ -4,7 +4,7 @@
 //! (orders placed today arrive at its next delivery day after the lead
 //! time and must last until the delivery after that), the forecast of
 //! every dish using the ingredient on every day from today to the end of
-//! that window, combined into one demand distribution (`flux-procurement`
+//! that window, combined into one demand distribution (`flux-purchasing`
 //! sums the dish-days' distributions; it does not add up their p90s), the
 //! newsvendor quantity at a service level set by the ingredient's cost and
 //! shelf life, minus stock on hand and on order, rounded up to packs.
@@ -13,11 +13,11 @@ use std::collections::HashMap;
 
 use crate::costing::Kitchen;
 use chrono::{Duration, NaiveDate, Weekday};
-use flux_procurement::{
+use flux_purchasing::{
     coverage_window, ingredient_demand, recommend as engine_recommend, Economics, Need, Offer,
     Plan, QuantileForecast, Supplier, Usage,
 };
-use flux_store::procurement::{OfferRow, SupplierRow};
+use flux_store::purchasing::{OfferRow, SupplierRow};
 use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -100,8 +100,8 @@ async fn gather(
     kitchen: &Kitchen,
     today: NaiveDate,
 ) -> Result<Inputs> {
-    let suppliers = flux_store::procurement::suppliers(conn, rid).await?;
-    let offers = flux_store::procurement::offers(conn, rid).await?;
+    let suppliers = flux_store::purchasing::suppliers(conn, rid).await?;
+    let offers = flux_store::purchasing::offers(conn, rid).await?;
     let windows: Vec<SupplierWindow> = suppliers
         .iter()
         .filter_map(|s| window_of(s, today))
@@ -111,7 +111,7 @@ async fn gather(
         .map(|w| w.next_delivery)
         .max()
         .unwrap_or(today);
-    let forecasts = flux_store::procurement::forecast_days(conn, rid, today, horizon_end).await?;
+    let forecasts = flux_store::purchasing::forecast_days(conn, rid, today, horizon_end).await?;
     let mut by_dish: HashMap<Uuid, Vec<(NaiveDate, QuantileForecast)>> = HashMap::new();
     for f in &forecasts {
         by_dish.entry(f.menu_item_id).or_default().push((
@@ -144,7 +144,7 @@ async fn gather(
         .into_iter()
         .map(|o| (o.ingredient_id, o))
         .collect();
-    let on_order = flux_store::procurement::on_order(conn, rid)
+    let on_order = flux_store::purchasing::on_order(conn, rid)
         .await?
         .into_iter()
         .map(|(i, q)| (i, q.to_f64().unwrap_or_default()))

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::costing::Kitchen;
 use chrono::NaiveDate;
 use flux_costing::Unit;
-use flux_procurement::QuantileForecast;
+use flux_purchasing::QuantileForecast;
 use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -61,7 +61,7 @@ pub async fn prep_list(
     date: NaiveDate,
     service_level: f64,
 ) -> Result<PrepList> {
-    let forecasts = flux_store::procurement::forecast_days(conn, rid, date, date).await?;
+    let forecasts = flux_store::purchasing::forecast_days(conn, rid, date, date).await?;
     let mut notes = Vec::new();
     let mut dishes = Vec::new();
     // recipe id → (quantity in its yield unit, dishes it serves)
@@ -107,7 +107,7 @@ pub async fn prep_list(
         ));
     }
     let on_hand: std::collections::HashMap<Uuid, Decimal> =
-        flux_store::procurement::usable_prep_stock(conn, rid, date)
+        flux_store::purchasing::usable_prep_stock(conn, rid, date)
             .await?
             .into_iter()
             .collect();
@@ -240,7 +240,7 @@ pub async fn record_count(
     if !errors.is_empty() {
         return Err(flux_domain::Invalid(errors).into());
     }
-    flux_store::procurement::insert_prep_count(
+    flux_store::purchasing::insert_prep_count(
         conn,
         rid,
         recipe,

@@ -12,14 +12,14 @@ use crate::costing::Kitchen;
 use chrono::NaiveDate;
 use flux_costing::Unit;
 use flux_domain::{FieldError, Invalid};
-use flux_procurement::StockEvent;
+use flux_purchasing::StockEvent;
 use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use flux_store::procurement::StockEventRow;
+pub use flux_store::purchasing::StockEventRow;
 
 use crate::purchasing::{undecodable, Result};
 use crate::AppError;
@@ -134,7 +134,7 @@ pub async fn record(
             .map(str::trim)
             .filter(|n| !n.is_empty());
         out.push(
-            flux_store::procurement::insert_event(
+            flux_store::purchasing::insert_event(
                 conn,
                 rid,
                 item.ingredient_id,
@@ -191,7 +191,7 @@ pub async fn on_hand(
     kitchen: &Kitchen,
     as_of: NaiveDate,
 ) -> Result<Vec<OnHand>> {
-    let events = flux_store::procurement::events_since_last_count(conn, rid).await?;
+    let events = flux_store::purchasing::events_since_last_count(conn, rid).await?;
     let mut by_ingredient: HashMap<Uuid, Vec<StockEvent>> = HashMap::new();
     let mut counted: HashMap<Uuid, NaiveDate> = HashMap::new();
     for e in &events {
@@ -222,7 +222,7 @@ pub async fn on_hand(
     // Usage since the oldest of the latest counts.
     if let Some(from) = counted.values().min().copied() {
         let per_portion = usage_per_portion(kitchen);
-        for day in flux_store::procurement::dish_days(conn, rid, from, as_of).await? {
+        for day in flux_store::purchasing::dish_days(conn, rid, from, as_of).await? {
             let Some(uses) = per_portion.get(&day.menu_item_id) else {
                 continue;
             };
@@ -251,7 +251,7 @@ pub async fn on_hand(
             last_count: counted.get(&i.ingredient_id).copied(),
             on_hand: by_ingredient
                 .get(&i.ingredient_id)
-                .and_then(|ev| flux_procurement::project_on_hand(ev, as_of)),
+                .and_then(|ev| flux_purchasing::project_on_hand(ev, as_of)),
         })
         .collect())
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use sqlx::Connection;
 use uuid::Uuid;
 
-pub use flux_store::procurement::{OfferRow, SupplierData, SupplierRow};
+pub use flux_store::purchasing::{OfferRow, SupplierData, SupplierRow};
 
 use crate::costing::settle;
 use crate::purchasing::Result;
@@ -147,13 +147,13 @@ pub struct SupplierOffers {
 
 /// Every supplier, by name.
 pub async fn list(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<SupplierRow>> {
-    Ok(flux_store::procurement::suppliers(conn, rid).await?)
+    Ok(flux_store::purchasing::suppliers(conn, rid).await?)
 }
 
 /// Every supplier with its offers, in two queries.
 pub async fn list_with_offers(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<SupplierOffers>> {
     let suppliers = list(conn, rid).await?;
-    let offers = flux_store::procurement::offers(conn, rid).await?;
+    let offers = flux_store::purchasing::offers(conn, rid).await?;
     Ok(suppliers
         .into_iter()
         .map(|supplier| SupplierOffers {
@@ -169,10 +169,10 @@ pub async fn list_with_offers(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<
 
 /// One supplier with its offers; not found when it is not this restaurant's.
 pub async fn get(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<SupplierOffers> {
-    let supplier = flux_store::procurement::get_supplier(conn, rid, id)
+    let supplier = flux_store::purchasing::get_supplier(conn, rid, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let offers = flux_store::procurement::offers(conn, rid)
+    let offers = flux_store::purchasing::offers(conn, rid)
         .await?
         .into_iter()
         .filter(|o| o.supplier_id == id)
@@ -188,7 +188,7 @@ pub async fn create(
 ) -> Result<SupplierRow> {
     let data = validate(input)?;
     let mut savepoint = conn.begin().await?;
-    let stored = flux_store::procurement::insert_supplier(&mut savepoint, rid, &data).await;
+    let stored = flux_store::purchasing::insert_supplier(&mut savepoint, rid, &data).await;
     settle(savepoint, stored)
         .await
         .map_err(|e| e.taken("name", NAME_TAKEN))
@@ -203,7 +203,7 @@ pub async fn update(
 ) -> Result<SupplierRow> {
     let data = validate(input)?;
     let mut savepoint = conn.begin().await?;
-    let stored = flux_store::procurement::update_supplier(&mut savepoint, rid, id, &data).await;
+    let stored = flux_store::purchasing::update_supplier(&mut savepoint, rid, id, &data).await;
     settle(savepoint, stored)
         .await
         .map_err(|e| e.taken("name", NAME_TAKEN))?
@@ -213,7 +213,7 @@ pub async fn update(
 /// Deletes a supplier and its offers; refused while purchase orders name
 /// it, since they are the restaurant's record of what was bought.
 pub async fn delete(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<()> {
-    match flux_store::procurement::delete_supplier(conn, rid, id).await {
+    match flux_store::purchasing::delete_supplier(conn, rid, id).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(AppError::not_found()),
         Err(flux_store::StoreError::InUse(_)) => Err(AppError::new(
@@ -231,7 +231,7 @@ pub async fn delete_offer(
     supplier: Uuid,
     ingredient: Uuid,
 ) -> Result<()> {
-    if flux_store::procurement::delete_offer(conn, rid, supplier, ingredient).await? {
+    if flux_store::purchasing::delete_offer(conn, rid, supplier, ingredient).await? {
         Ok(())
     } else {
         Err(AppError::not_found())
@@ -257,7 +257,7 @@ pub async fn set_offer(
     ingredient: Uuid,
     input: &OfferInput,
 ) -> Result<OfferRow> {
-    flux_store::procurement::get_supplier(conn, rid, supplier)
+    flux_store::purchasing::get_supplier(conn, rid, supplier)
         .await?
         .ok_or_else(AppError::not_found)?;
     let row = kitchen
@@ -310,7 +310,7 @@ pub async fn set_offer(
         pack_price: input.pack_price,
         preferred: input.preferred,
     };
-    flux_store::procurement::upsert_offer(conn, rid, &offer).await?;
+    flux_store::purchasing::upsert_offer(conn, rid, &offer).await?;
     Ok(offer)
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use flux_ingest::{ParseOptions, SaleLine, Summary};
-use flux_store::sales::{self, LineRow, NewUpload};
+use flux_store::uploads::{self as store, LineRow, NewUpload};
 use flux_store::PgPool;
 use uuid::Uuid;
 
@@ -119,7 +119,7 @@ pub(crate) async fn store(
     let mut tx =
         flux_store::tenant::begin(pool, job.actor.user_id.unwrap_or(Uuid::nil()), rid).await?;
     // Held until commit: what is "already stored" must not change under us.
-    sales::lock_sales(&mut tx, rid).await?;
+    store::lock_sales(&mut tx, rid).await?;
 
     let mut ids: HashMap<String, Uuid> = flux_store::menu::keys(&mut tx, rid)
         .await?
@@ -145,8 +145,8 @@ pub(crate) async fn store(
         }
     };
     let skip_existing =
-        !direct_allowed || sales::has_lines_between(&mut tx, rid, first, last).await?;
-    sales::create_staging(&mut tx).await?;
+        !direct_allowed || store::has_lines_between(&mut tx, rid, first, last).await?;
+    store::create_staging(&mut tx).await?;
 
     // Producer: a blocking thread parses and encodes COPY chunks; a bounded
     // channel keeps memory flat whatever the file size.
@@ -174,7 +174,7 @@ pub(crate) async fn store(
             let mut key = [0u8; 16];
             hex::decode_to_slice(line.dedupe_key(), &mut key)
                 .map_err(|e| ImportError::Internal(e.to_string()))?;
-            sales::encode_line(
+            store::encode_line(
                 &mut buf,
                 rid,
                 upload_id,
@@ -214,7 +214,7 @@ pub(crate) async fn store(
     });
 
     let copied = {
-        let mut copy = sales::copy_in(&mut tx).await?;
+        let mut copy = store::copy_in(&mut tx).await?;
         let mut failure: Option<sqlx::Error> = None;
         while let Some(chunk) = receiver.recv().await {
             if let Err(e) = copy.send(chunk).await {
@@ -240,7 +240,7 @@ pub(crate) async fn store(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "lines copied to staging"
     );
-    let merged = match sales::merge_staging(&mut tx, skip_existing, job.scan.has_orders).await {
+    let merged = match store::merge_staging(&mut tx, skip_existing, job.scan.has_orders).await {
         Ok(m) => m,
         Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => {
             return Err(StoreFailure::KeyClash)
@@ -262,7 +262,7 @@ pub(crate) async fn store(
         serde_json::to_value(&*report).map_err(|e| ImportError::Internal(e.to_string()))?;
     let errors = summary.get("errors").cloned().unwrap_or_default();
     let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    sales::insert_upload(
+    store::insert_upload(
         &mut tx,
         rid,
         &NewUpload {
@@ -297,7 +297,7 @@ pub(crate) async fn store(
     // job exists exactly when the import does.
     sales_enqueue_forecast(&mut tx, rid).await?;
     if let Some((key, value)) = job.remember_mapping {
-        sales::save_mapping(&mut tx, rid, key, value).await?;
+        store::save_mapping(&mut tx, rid, key, value).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -43,7 +43,7 @@ pub struct HealthReport {
 /// The health of the restaurant's sales history, with advice on what to
 /// upload next.
 pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> AppResult<HealthReport> {
-    use flux_store::analytics as a;
+    use flux_store::sales as a;
     let span = a::sales_span(conn, rid).await?;
     let empty_days = a::days_without_sales(conn, rid).await?;
     let thin = a::thin_items(conn, rid, MIN_DAYS_TO_FORECAST).await?;

@@ -7,12 +7,12 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use flux_store::{sales, PgConnection};
+use flux_store::{uploads as store, PgConnection};
 use uuid::Uuid;
 
 use crate::{AppError, AppResult};
 
-pub use flux_store::sales::Upload;
+pub use flux_store::uploads::Upload;
 
 /// Where an upload stands, as its stored `status` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,7 @@ pub async fn list(
 ) -> AppResult<History> {
     let limit = limit.max(1);
     // One row beyond the page tells whether another page follows.
-    let (mut uploads, total) = sales::list_uploads(conn, restaurant_id, before, limit + 1).await?;
+    let (mut uploads, total) = store::list_uploads(conn, restaurant_id, before, limit + 1).await?;
     let more = uploads.len() as i64 > limit;
     uploads.truncate(limit as usize);
     Ok(History {
@@ -101,7 +101,7 @@ pub async fn get(
     restaurant_id: Uuid,
     upload_id: Uuid,
 ) -> AppResult<Upload> {
-    sales::get_upload(conn, restaurant_id, upload_id)
+    store::get_upload(conn, restaurant_id, upload_id)
         .await?
         .ok_or_else(AppError::not_found)
 }
@@ -120,11 +120,11 @@ pub async fn undo(
     }
     // Imports and undos of the restaurant wait for each other; reading the
     // status again under the lock keeps two undos at once from both acting.
-    sales::lock_sales(conn, restaurant_id).await?;
+    store::lock_sales(conn, restaurant_id).await?;
     let upload = get(conn, restaurant_id, upload_id).await?;
     if !is_completed(&upload) {
         return Ok(upload);
     }
-    sales::undo_upload(conn, restaurant_id, upload_id).await?;
+    store::undo_upload(conn, restaurant_id, upload_id).await?;
     get(conn, restaurant_id, upload_id).await
 }

@@ -231,7 +231,7 @@ pub async fn import(
         )
         .await?;
         if let Some(earlier) =
-            flux_store::sales::live_upload_with_hash(&mut tx, actor.restaurant_id, &sha).await?
+            flux_store::uploads::live_upload_with_hash(&mut tx, actor.restaurant_id, &sha).await?
         {
             return Err(ImportError::Duplicate(earlier));
         }
@@ -251,7 +251,7 @@ pub async fn import(
             let key = headers_key(&headers);
             let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), actor.restaurant_id).await?;
             let saved =
-                flux_store::sales::saved_mapping(&mut tx, actor.restaurant_id, &key).await?;
+                flux_store::uploads::saved_mapping(&mut tx, actor.restaurant_id, &key).await?;
             tx.commit().await?;
             let Some(mapping) = saved.and_then(|m| serde_json::from_value::<ColumnMapping>(m).ok())
             else {

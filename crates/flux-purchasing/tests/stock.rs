@@ -1,7 +1,7 @@
 //! On-hand projection between counts and low-stock alerts.
 
 use chrono::NaiveDate;
-use flux_procurement::{low_stock, project_on_hand, DemandDistribution, StockEvent};
+use flux_purchasing::{low_stock, project_on_hand, DemandDistribution, StockEvent};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, d).expect("test date")

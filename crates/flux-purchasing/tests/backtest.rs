@@ -1,7 +1,7 @@
 //! The backtest: the newsvendor policy against naive summed quantiles.
 
-use flux_procurement::backtest::{run, run_default, Policy, Scenario};
-use flux_procurement::ProcurementError;
+use flux_purchasing::backtest::{run, run_default, Policy, Scenario};
+use flux_purchasing::ProcurementError;
 
 #[test]
 fn newsvendor_beats_ordering_summed_p50s_and_p90s() {

@@ -1,4 +1,4 @@
-//! `flux procurement ...`: the morning purchase recommendation from the
+//! `flux purchasing ...`: the morning purchase recommendation from the
 //! shell, and the ordering-policy backtest.
 
 use clap::{Args, Subcommand};
@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::database;
 
 #[derive(Debug, Subcommand)]
-pub enum ProcurementCommand {
+pub enum PurchasingCommand {
     /// What to order today, per supplier, with the reason for every line.
     Recommend(RecommendArgs),
     /// Compare ordering policies (newsvendor, order the p50, order the p90)
@@ -30,13 +30,13 @@ pub struct RecommendArgs {
     pub json: bool,
 }
 
-pub async fn run(config: &Config, cmd: ProcurementCommand) -> anyhow::Result<()> {
+pub async fn run(config: &Config, cmd: PurchasingCommand) -> anyhow::Result<()> {
     match cmd {
-        ProcurementCommand::Backtest => {
-            println!("{}", flux_procurement::backtest::run_default());
+        PurchasingCommand::Backtest => {
+            println!("{}", flux_purchasing::backtest::run_default());
             Ok(())
         }
-        ProcurementCommand::Recommend(args) => {
+        PurchasingCommand::Recommend(args) => {
             if let Some(l) = args.service_level {
                 anyhow::ensure!(
                     (0.5..=0.99).contains(&l),

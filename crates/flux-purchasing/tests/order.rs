@@ -1,6 +1,6 @@
 //! From needs to supplier orders: offers, packs, grouping, minimums.
 
-use flux_procurement::{
+use flux_purchasing::{
     packs_for, recommend, DemandDistribution, Economics, Need, Offer, Plan, Supplier,
 };
 use rust_decimal::Decimal;

@@ -1,7 +1,7 @@
 //! Coverage windows from delivery weekdays and lead times.
 
 use chrono::{NaiveDate, Weekday};
-use flux_procurement::{coverage_window, Window};
+use flux_purchasing::{coverage_window, Window};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("test date")

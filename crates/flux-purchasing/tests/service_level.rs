@@ -1,6 +1,6 @@
 //! Service levels (newsvendor critical ratio) and the newsvendor quantity.
 
-use flux_procurement::{
+use flux_purchasing::{
     ingredient_demand, newsvendor_quantity, service_level, service_level_for, DemandDistribution,
     Economics, QuantileForecast, Usage, MAX_SERVICE_LEVEL,
 };

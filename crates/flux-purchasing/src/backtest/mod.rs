@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::demand::{ingredient_demand, QuantileForecast, Usage};
 use crate::error::ProcurementError;
-use crate::service::{newsvendor_quantity, service_level_for, Economics};
+use crate::service_level::{newsvendor_quantity, service_level_for, Economics};
 use crate::window::coverage_window;
 use scenario::NegBinomial;
 pub use scenario::{Dish, Ingredient, Scenario};

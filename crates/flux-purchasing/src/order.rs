@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::demand::DemandDistribution;
 use crate::format;
-use crate::service::{newsvendor_quantity, service_level_for, Economics};
+use crate::service_level::{newsvendor_quantity, service_level_for, Economics};
 
 /// Top-ups for goods without a shelf life stop at this many days of mean
 /// use: past that, money sits on the shelf for little gain.

@@ -1,7 +1,7 @@
 //! Ingredient demand distributions: the piecewise-linear forecast curve,
 //! Monte Carlo sums, and reading quantiles and expectations back.
 
-use flux_procurement::{
+use flux_purchasing::{
     ingredient_demand, DemandDistribution, ProcurementError, QuantileForecast, Usage,
 };
 use proptest::prelude::*;
