@@ -188,15 +188,6 @@ impl ApiError {
             extensions: Default::default(),
         }
     }
-    pub fn too_many(retry_after_secs: u64) -> Self {
-        ApiError::Client {
-            code: Code::TooManyAttempts,
-            detail: "too many failed attempts; try again later".into(),
-            errors: Vec::new(),
-            retry_after_secs: Some(retry_after_secs),
-            extensions: Default::default(),
-        }
-    }
     /// Adds an extension member to the problem document.
     pub fn with(mut self, key: &str, value: serde_json::Value) -> Self {
         if let ApiError::Client { extensions, .. } = &mut self {
@@ -214,14 +205,8 @@ impl ApiError {
 }
 
 impl From<Invalid> for ApiError {
-    fn from(Invalid(errors): Invalid) -> Self {
-        ApiError::Client {
-            code: Code::ValidationFailed,
-            detail: "the request has invalid fields; see `errors`".into(),
-            errors,
-            retry_after_secs: None,
-            extensions: Default::default(),
-        }
+    fn from(invalid: Invalid) -> Self {
+        flux_app::AppError::from(invalid).into()
     }
 }
 

@@ -28,14 +28,6 @@ pub fn parse_role(raw: &str) -> Result<Role, Invalid> {
         .map_err(|e| Invalid::one("role", "invalid_role", e.to_string()))
 }
 
-/// The stored role of a member. The database only admits the four roles,
-/// so anything else is corruption, not a user mistake.
-fn role_of(m: &Member) -> AppResult<Role> {
-    m.role
-        .parse::<Role>()
-        .map_err(|e| AppError::internal(format!("member {}: {e}", m.user_id)))
-}
-
 /// Every member, by e-mail.
 pub async fn list(conn: &mut PgConnection, restaurant_id: Uuid) -> AppResult<Vec<Member>> {
     Ok(store::list(conn, restaurant_id).await?)
@@ -92,7 +84,7 @@ pub async fn change_role(
     let role = parse_role(role)?;
     let current = get(conn, restaurant_id, user_id).await?;
     if role != Role::Owner {
-        ensure_not_last_owner(conn, restaurant_id, role_of(&current)?).await?;
+        ensure_not_last_owner(conn, restaurant_id, current.role).await?;
     }
     store::set_role(conn, restaurant_id, user_id, role.as_str()).await?;
     get(conn, restaurant_id, user_id).await
@@ -101,7 +93,7 @@ pub async fn change_role(
 /// Removes a member; refused if they are the last owner.
 pub async fn remove(conn: &mut PgConnection, restaurant_id: Uuid, user_id: Uuid) -> AppResult<()> {
     let current = get(conn, restaurant_id, user_id).await?;
-    ensure_not_last_owner(conn, restaurant_id, role_of(&current)?).await?;
+    ensure_not_last_owner(conn, restaurant_id, current.role).await?;
     store::remove(conn, restaurant_id, user_id).await?;
     Ok(())
 }

@@ -58,12 +58,12 @@ pub async fn update(
     patch: &ProfilePatch,
 ) -> AppResult<Restaurant> {
     let row = get(conn, restaurant_id).await?;
-    let current = Profile::parse(
-        &row.name,
-        Some(&row.timezone),
-        Some(&row.currency),
-        Some(&row.locale),
-    )?;
+    let current = Profile {
+        name: row.name,
+        timezone: row.timezone.tz(),
+        currency: row.currency,
+        locale: row.locale,
+    };
     let next = current.apply(patch)?;
     restaurants::update(conn, restaurant_id, &next)
         .await?

@@ -20,6 +20,7 @@ use crate::waste::WasteFactor;
 
 /// Which prices to cost with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PriceBasis {
     /// Each ingredient's current unit cost.
@@ -30,6 +31,7 @@ pub enum PriceBasis {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostOptions {
     /// Whether to apply `(1 + waste factor)`; restaurants toggle this.
     pub include_waste: bool,
@@ -47,6 +49,7 @@ impl Default for CostOptions {
 
 /// One ingredient line of a flattened recipe.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostLine {
     /// Recipes from the costed one down to the one holding this line, e.g.
     /// `["Margherita", "Tomato sauce"]`.
@@ -66,6 +69,7 @@ pub struct CostLine {
 
 /// The cost of one batch of a recipe and derived figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecipeCost {
     pub recipe: String,
     pub yields: Yield,

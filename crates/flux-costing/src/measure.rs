@@ -108,6 +108,8 @@ impl MeasureProfile {
 
 /// A non-negative amount in a unit, such as a pack size or a batch yield.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// The fields are those of `RawQuantity`, which it serialises through.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "RawQuantity", into = "RawQuantity")]
 pub struct Quantity {
     amount: Decimal,

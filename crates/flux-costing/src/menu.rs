@@ -88,6 +88,7 @@ pub fn profitability(sales: &DishSales) -> DishProfit {
 
 /// The four menu-engineering classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MenuClass {
     /// Popular and profitable: keep, feature.
@@ -212,6 +213,7 @@ pub fn analyse_menu(sales: &[DishSales]) -> Result<MenuAnalysis, CostingError> {
 /// How one dish moved between two periods. Figures are `current − previous`;
 /// a side is `None` when the dish was not on the menu then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodChange {
     pub dish: String,
     pub previous: Option<MenuClass>,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 /// Serialises as an exact decimal string without trailing zeros ("3.0545",
 /// "23"), so stored and transmitted figures are never pre-rounded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Money(Decimal);
 

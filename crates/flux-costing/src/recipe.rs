@@ -41,6 +41,7 @@ pub struct RecipeLine {
 
 /// What one batch of a recipe makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Yield {
     /// A dish: so many portions served.

@@ -276,6 +276,23 @@ impl From<Unit> for String {
     }
 }
 
+// Serialised through `String`, so the schema is a string of the symbols.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Unit {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some(
+                "A unit of measure, as its canonical symbol (volumes are US customary).",
+            ))
+            .enum_values(Some(Unit::ALL.map(Unit::symbol)))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Unit {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

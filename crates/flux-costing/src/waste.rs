@@ -14,6 +14,7 @@ use thiserror::Error;
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct WasteFactor(Decimal);
 

@@ -14,9 +14,115 @@ use crate::Invalid;
 pub struct Profile {
     pub name: String,
     pub timezone: Tz,
-    pub currency: String,
-    pub locale: String,
+    pub currency: Currency,
+    pub locale: Locale,
 }
+
+/// A stored value that is not what its column must hold: the database and
+/// the code disagree, which is an error to report, never to paper over
+/// (an unreadable timezone read as UTC would shift every business day).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("stored {what} {value:?} is not valid")]
+pub struct InvalidStored {
+    pub what: &'static str,
+    pub value: String,
+}
+
+/// A restaurant's IANA timezone, parsed once where it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timezone(Tz);
+
+impl Timezone {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        parse_timezone(raw).map(Timezone)
+    }
+    pub fn tz(self) -> Tz {
+        self.0
+    }
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+    /// Today's date in this timezone.
+    pub fn today(self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.0).date_naive()
+    }
+}
+
+impl From<Tz> for Timezone {
+    fn from(tz: Tz) -> Self {
+        Timezone(tz)
+    }
+}
+
+impl TryFrom<String> for Timezone {
+    type Error = InvalidStored;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Tz::from_str(&s).map(Timezone).map_err(|_| InvalidStored {
+            what: "timezone",
+            value: truncate(&s),
+        })
+    }
+}
+
+impl std::fmt::Display for Timezone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+/// A code validated by `$parse` and kept in its normal form; reading a
+/// stored one that does not parse is an [`InvalidStored`] error.
+macro_rules! validated_code {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $parse:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, Invalid> {
+                $parse(raw)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidStored;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                $parse(&s).map_err(|_| InvalidStored {
+                    what: $what,
+                    value: truncate(&s),
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+validated_code!(
+    /// An ISO 4217 currency code, upper-case.
+    Currency,
+    "currency",
+    parse_currency
+);
+validated_code!(
+    /// A BCP 47 `language[-REGION]` tag, normalised (`en-GB`).
+    Locale,
+    "locale",
+    parse_locale
+);
 
 /// Optional fields of an update; `None` keeps the stored value.
 #[derive(Debug, Clone, Default)]
@@ -45,10 +151,10 @@ pub fn parse_timezone(raw: &str) -> Result<Tz, Invalid> {
 }
 
 /// An ISO 4217 code, upper-cased.
-pub fn parse_currency(raw: &str) -> Result<String, Invalid> {
+pub fn parse_currency(raw: &str) -> Result<Currency, Invalid> {
     let code = raw.trim().to_ascii_uppercase();
     iso_currency::Currency::from_code(&code)
-        .map(|c| c.code().to_string())
+        .map(|c| Currency(c.code().to_string()))
         .ok_or_else(|| {
             Invalid::one(
                 "currency",
@@ -63,7 +169,7 @@ pub fn parse_currency(raw: &str) -> Result<String, Invalid> {
 
 /// A BCP 47 tag of the common `language[-REGION]` form (`es`, `en-GB`):
 /// enough to pick date order and number formatting, which is all Flux uses.
-pub fn parse_locale(raw: &str) -> Result<String, Invalid> {
+pub fn parse_locale(raw: &str) -> Result<Locale, Invalid> {
     let raw = raw.trim().replace('_', "-");
     let mut parts = raw.split('-');
     let lang = parts.next().unwrap_or_default();
@@ -79,10 +185,10 @@ pub fn parse_locale(raw: &str) -> Result<String, Invalid> {
             format!("{:?} is not a locale such as \"en-GB\"", truncate(&raw)),
         ));
     }
-    Ok(match region {
+    Ok(Locale(match region {
         Some(r) => format!("{}-{}", lang.to_ascii_lowercase(), r.to_ascii_uppercase()),
         None => lang.to_ascii_lowercase(),
-    })
+    }))
 }
 
 impl Profile {
@@ -116,8 +222,8 @@ impl Profile {
         Self::parse(
             patch.name.as_deref().unwrap_or(&self.name),
             Some(patch.timezone.as_deref().unwrap_or(self.timezone.name())),
-            Some(patch.currency.as_deref().unwrap_or(&self.currency)),
-            Some(patch.locale.as_deref().unwrap_or(&self.locale)),
+            Some(patch.currency.as_deref().unwrap_or(self.currency.as_str())),
+            Some(patch.locale.as_deref().unwrap_or(self.locale.as_str())),
         )
     }
 }
@@ -138,6 +244,17 @@ mod tests {
         assert_eq!(p.timezone, chrono_tz::Europe::Madrid);
         assert_eq!(p.currency, "EUR");
         assert_eq!(p.locale, "en-GB");
+    }
+
+    #[test]
+    fn stored_values_that_do_not_parse_are_errors_not_defaults() {
+        assert!(Timezone::try_from("Mars/Olympus".to_string()).is_err());
+        assert_eq!(
+            Timezone::try_from("America/New_York".to_string()).map(|t| t.name()),
+            Ok("America/New_York")
+        );
+        assert!(Currency::try_from("EURO".to_string()).is_err());
+        assert!(Locale::try_from("english!".to_string()).is_err());
     }
 
     #[test]

@@ -72,6 +72,14 @@ impl FromStr for Role {
     }
 }
 
+/// For reading a stored role: a value that is not a role is an error.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use crate::types::ModelKind;
 
 /// How much of an item's own history the forecast rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ColdStartTier {
     /// Fewer than 5 usable days: the category (or restaurant) prior.
@@ -110,24 +111,39 @@ impl fmt::Display for Explanation {
     }
 }
 
+// What an `Explanation` serialises as: the fields the derive would give,
+// plus the rendered text, so readers of the JSON need not re-implement
+// `Display`. Its doc comment is the schema's description.
+/// Why a day's forecast is what it is: its parts and the sentence they make.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+struct ExplanationJson {
+    /// Model that produced the forecast.
+    model: ModelKind,
+    /// Weekday of the forecast day, as chrono writes it.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Fri"))]
+    weekday: Weekday,
+    /// Multiplier of this weekday relative to an average day.
+    weekday_multiplier: f32,
+    /// Deseasonalised recent demand level per day.
+    recent_level: f32,
+    /// Multiplier for a public holiday, when the day is one.
+    holiday_effect: Option<f32>,
+    /// Multiplier for a restaurant special day, when the day is one.
+    special_day_effect: Option<f32>,
+    /// Multiplier for a planned promotion, when there is one.
+    promo_effect: Option<f32>,
+    /// The restaurant is closed: the forecast is exactly zero.
+    closed: bool,
+    /// How much item history stands behind the forecast.
+    cold_start: ColdStartTier,
+    /// E.g. "Friday 1.4x, recent level 18/day, holiday +20%".
+    text: String,
+}
+
 impl Serialize for Explanation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Same fields as the derive would give, plus the rendered text.
-        #[derive(Serialize)]
-        struct Out<'a> {
-            model: ModelKind,
-            weekday: Weekday,
-            weekday_multiplier: f32,
-            recent_level: f32,
-            holiday_effect: Option<f32>,
-            special_day_effect: Option<f32>,
-            promo_effect: Option<f32>,
-            closed: bool,
-            cold_start: ColdStartTier,
-            text: &'a str,
-        }
-        let text = self.to_string();
-        Out {
+        ExplanationJson {
             model: self.model,
             weekday: self.weekday,
             weekday_multiplier: self.weekday_multiplier,
@@ -137,9 +153,33 @@ impl Serialize for Explanation {
             promo_effect: self.promo_effect,
             closed: self.closed,
             cold_start: self.cold_start,
-            text: &text,
+            text: self.to_string(),
         }
         .serialize(s)
+    }
+}
+
+// The schema is the serialised shape's, under the public type's name.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Explanation {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <ExplanationJson as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Explanation {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Explanation")
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <ExplanationJson as utoipa::ToSchema>::schemas(schemas);
     }
 }
 

@@ -213,6 +213,21 @@ impl From<ModelKind> for String {
     }
 }
 
+// Serialised through `String`, so the schema is a string of the names.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ModelKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some("The forecasting model, by name."))
+            .enum_values(Some(ModelKind::ALL.map(ModelKind::name)))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ModelKind {}
+
 /// What happened on one day besides the quantity.
 ///
 /// Eight bytes so a year of flags for a million series stays in memory.

@@ -98,6 +98,7 @@ impl std::fmt::Display for Role {
 /// a usable mapping needs an item (or `fixed_item`) and a date or timestamp
 /// (unless the caller supplies a period date).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ColumnMapping {
     #[serde(skip_serializing_if = "Option::is_none")]

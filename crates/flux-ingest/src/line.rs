@@ -11,6 +11,7 @@ use crate::item::normalize_item_name;
 /// Quantities and money are exact decimals (see [`crate::numbers`]).
 /// Negative quantities are refunds and are kept so they net out downstream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaleLine {
     /// 1-based physical line in the file (spreadsheet row for `.xlsx`).
     pub line: u64,
@@ -48,6 +49,12 @@ pub struct SaleLine {
 
 /// A problem that does not reject the line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Named for the document: `Warning` alone says nothing among the API's schemas.
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = SaleLineWarning)
+)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Warning {
     /// Unit price or line total is zero or negative (comps, refunds,

@@ -27,6 +27,7 @@ use crate::tokenizer::Tokenizer;
 
 /// Rows that produced neither a sale nor an error, by reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkipCounts {
     /// Empty lines and rows of bare delimiters.
     pub blank: u64,

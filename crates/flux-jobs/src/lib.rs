@@ -16,7 +16,6 @@
 //! run schedules the next).
 
 use std::future::Future;
-use std::str::FromStr;
 use std::time::Duration;
 
 use flux_app::forecasts::{DemandError, RunOptions, Trigger};
@@ -165,7 +164,7 @@ pub async fn schedule_nightly(pool: &PgPool, rid: Uuid) -> Result<bool, flux_sto
     let Some(r) = flux_store::restaurants::get(&mut tx, rid).await? else {
         return Ok(false);
     };
-    let tz = chrono_tz::Tz::from_str(&r.timezone).unwrap_or(chrono_tz::UTC);
+    let tz = r.timezone.tz();
     let at = flux_domain::restaurant::next_local_hour(
         tz,
         chrono::Utc::now(),

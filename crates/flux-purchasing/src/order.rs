@@ -64,6 +64,8 @@ pub struct Need {
 
 /// The recommendation for one ingredient.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Named for the document: `Line` alone says nothing among the API's schemas.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PlanLine))]
 pub struct Line {
     pub ingredient: Uuid,
     pub name: String,
@@ -94,6 +96,7 @@ pub struct Line {
 
 /// Everything to order from one supplier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupplierOrder {
     pub supplier: Uuid,
     pub name: String,
@@ -109,13 +112,15 @@ pub struct SupplierOrder {
 
 /// A morning's recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// Sorted by supplier name.
     pub orders: Vec<SupplierOrder>,
     /// Ingredients with enough stock, sorted by name.
     pub nothing_needed: Vec<Line>,
     /// Ingredients without a usable offer (none, or only offers from
-    /// unknown suppliers or with invalid packs), sorted by name.
+    /// unknown suppliers or with invalid packs), sorted by name: pairs of
+    /// ingredient id and name.
     pub no_offer: Vec<(Uuid, String)>,
 }
 

@@ -90,11 +90,15 @@ pub async fn daily_series(
     .await?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Run {
     pub forecast_run_id: Uuid,
     pub model: String,
     pub model_version: String,
+    /// What the run was asked for, as recorded then (today: horizon,
+    /// holiday country, closed weekdays). Older runs keep the keys of
+    /// their time, so the document promises no fixed shape.
+    #[schema(value_type = Object)]
     pub parameters: Value,
     pub trigger: String,
     pub as_of: NaiveDate,
@@ -209,7 +213,7 @@ pub async fn list_runs(conn: &mut PgConnection, rid: Uuid, limit: i64) -> Result
 }
 
 /// One stored forecast day of a dish.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct StoredForecast {
     pub forecast_run_id: Uuid,
     pub menu_item_id: Uuid,
@@ -222,8 +226,15 @@ pub struct StoredForecast {
     pub p99: f64,
     pub confidence_score: f32,
     pub model_name: String,
+    #[schema(schema_with = explanation_schema)]
     pub explanation: Value,
     pub logic_trigger: String,
+}
+
+// The column holds the forecast engine's serialised explanation, a type
+// this layer does not depend on: the document names its schema.
+fn explanation_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::Ref::from_schema_name("Explanation").into()
 }
 
 /// Forecasts of the newest completed run, filtered.
@@ -279,7 +290,7 @@ pub async fn name_key_of(conn: &mut PgConnection, rid: Uuid, item: Uuid) -> Resu
     .await?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Feedback {
     pub feedback_id: Uuid,
     pub menu_item_id: Uuid,

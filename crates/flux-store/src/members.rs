@@ -10,7 +10,8 @@ use crate::{Result, StoreError};
 pub struct Member {
     pub user_id: Uuid,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: flux_domain::role::Role,
     pub created_at: DateTime<Utc>,
 }
 

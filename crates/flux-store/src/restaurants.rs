@@ -1,18 +1,26 @@
 //! Restaurants, the tenants.
 
 use chrono::{DateTime, Utc};
+use flux_domain::restaurant::{Currency, Locale, Timezone};
+use flux_domain::role::Role;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Result;
 
+/// A restaurant as stored. Timezone, currency and locale are parsed as the
+/// row is read: a value that does not parse fails the query instead of
+/// being read as some default.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Restaurant {
     pub restaurant_id: Uuid,
     pub name: String,
-    pub timezone: String,
-    pub currency: String,
-    pub locale: String,
+    #[sqlx(try_from = "String")]
+    pub timezone: Timezone,
+    #[sqlx(try_from = "String")]
+    pub currency: Currency,
+    #[sqlx(try_from = "String")]
+    pub locale: Locale,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -22,7 +30,8 @@ pub struct Restaurant {
 pub struct RestaurantWithRole {
     #[sqlx(flatten)]
     pub restaurant: Restaurant,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 const COLUMNS: &str =
@@ -43,8 +52,8 @@ pub async fn insert(
     .bind(restaurant_id)
     .bind(&p.name)
     .bind(p.timezone.name())
-    .bind(&p.currency)
-    .bind(&p.locale)
+    .bind(p.currency.as_str())
+    .bind(p.locale.as_str())
     .bind(created_by)
     .fetch_one(conn)
     .await?)
@@ -86,8 +95,8 @@ pub async fn update(
     .bind(restaurant_id)
     .bind(&p.name)
     .bind(p.timezone.name())
-    .bind(&p.currency)
-    .bind(&p.locale)
+    .bind(p.currency.as_str())
+    .bind(p.locale.as_str())
     .fetch_optional(conn)
     .await?)
 }

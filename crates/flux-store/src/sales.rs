@@ -7,14 +7,14 @@ use uuid::Uuid;
 
 use crate::Result;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct DailyTotal {
     pub date: NaiveDate,
     pub quantity: Decimal,
     pub revenue: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct ItemTotal {
     pub menu_item_id: Uuid,
     pub name: String,
@@ -25,7 +25,7 @@ pub struct ItemTotal {
     pub promo_share: Option<f64>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct WeekdayProfile {
     /// 0 = Monday … 6 = Sunday.
     pub day_of_week: i32,

@@ -401,7 +401,7 @@ async fn recompute_touched(conn: &mut PgConnection, restaurant_id: Uuid) -> Resu
 }
 
 /// A stored upload.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Upload {
     pub upload_id: Uuid,
     pub filename: String,
@@ -417,9 +417,30 @@ pub struct Upload {
     pub first_date: Option<NaiveDate>,
     pub last_date: Option<NaiveDate>,
     pub date_order: Option<String>,
+    #[schema(schema_with = summary_schema)]
     pub summary: Value,
+    #[schema(schema_with = errors_schema)]
     pub errors: Value,
     pub created_at: DateTime<Utc>,
+}
+
+// The JSON columns hold what the import use case wrote, whose types live
+// above this layer: the document names their schemas rather than calling
+// the columns free-form.
+fn summary_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::RefBuilder::new()
+        .ref_location_from_schema_name("ImportReport")
+        .description(Some(
+            "The import report as it was when the upload was made.",
+        ))
+        .into()
+}
+
+fn errors_schema() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("ErrorRow"))
+        .description(Some("The first row errors of the import."))
+        .build()
 }
 
 const UPLOAD_COLUMNS: &str = "upload_id, filename, size_bytes, format, policy, status, rows_read, \

@@ -217,7 +217,10 @@ impl TenantPage {
 
     /// Formatting rules of this restaurant's locale and currency.
     pub fn fmt(&self) -> Fmt {
-        Fmt::new(&self.restaurant.locale, &self.restaurant.currency)
+        Fmt::new(
+            self.restaurant.locale.as_str(),
+            self.restaurant.currency.as_str(),
+        )
     }
 
     /// A URL inside this restaurant.

@@ -203,9 +203,8 @@ impl Fmt {
     }
 
     /// A moment in the restaurant's timezone.
-    pub fn datetime(&self, t: DateTime<Utc>, tz: &str) -> String {
-        let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
-        let local = t.with_timezone(&tz);
+    pub fn datetime(&self, t: DateTime<Utc>, tz: flux_domain::restaurant::Timezone) -> String {
+        let local = t.with_timezone(&tz.tz());
         let time = if self.lang == Lang::En && self.us {
             local.format("%-I:%M %p").to_string()
         } else {

@@ -94,7 +94,7 @@ pub struct DemandLine {
 /// a recipe are listed under `uncovered`.
 #[utoipa::path(post, path = "/{restaurant_id}/costing/explode", tag = "costing",
     params(("restaurant_id" = Uuid, Path)), request_body = ExplodeBody,
-    responses((status = 200, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = flux_app::costing::explode::ExplosionReport), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn explode(
     mut t: Tenant,
@@ -190,7 +190,7 @@ pub struct ReportParams {
 /// the changes since the previous period of the same length.
 #[utoipa::path(get, path = "/{restaurant_id}/costing/profitability", tag = "costing",
     params(("restaurant_id" = Uuid, Path), ReportParams),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = flux_app::costing::report::Profitability), (status = 400, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn profitability(

@@ -4,11 +4,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use flux_app::forecasts::stored::{self, StoredForecast};
+use flux_app::forecasts::accuracy::AccuracyReport;
+use flux_app::forecasts::stored::{self, Run, StoredForecast};
 use flux_app::forecasts::{feedback, RunOptions, Trigger};
 use flux_domain::role::Action;
 use flux_domain::Invalid;
-use flux_forecast::ModelKind;
+use flux_forecast::{Explanation, ModelKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -46,8 +47,7 @@ pub struct ForecastDay {
     pub model_name: String,
     /// Short human explanation, e.g. "Friday 1.4x, recent level 18/day".
     pub logic_trigger: String,
-    #[schema(value_type = Object)]
-    pub explanation: serde_json::Value,
+    pub explanation: Explanation,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -127,7 +127,7 @@ pub async fn create(
                 confidence_score: d.confidence,
                 model_name: model_name.clone(),
                 logic_trigger: d.explanation.to_string(),
-                explanation: serde_json::to_value(d.explanation).unwrap_or_default(),
+                explanation: d.explanation,
             })
         })
         .collect();
@@ -149,7 +149,6 @@ pub struct ForecastFilter {
 
 #[derive(Serialize, ToSchema)]
 pub struct StoredPage {
-    #[schema(value_type = Vec<Object>)]
     pub forecasts: Vec<StoredForecast>,
     pub next_cursor: Option<String>,
 }
@@ -191,14 +190,19 @@ pub async fn list(mut t: Tenant, Query(f): Query<ForecastFilter>) -> ApiResult<J
     }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct RunList {
+    pub items: Vec<Run>,
+}
+
 /// Forecast runs, newest first: model, parameters, timings, status.
 #[utoipa::path(get, path = "/{restaurant_id}/forecast/runs", tag = "forecast",
     params(("restaurant_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn runs(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
-    let runs = stored::runs(&mut t.tx, t.restaurant_id, 100).await?;
+    responses((status = 200, body = RunList), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn runs(mut t: Tenant) -> ApiResult<Json<RunList>> {
+    let items = stored::runs(&mut t.tx, t.restaurant_id, 100).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({ "items": runs })))
+    Ok(Json(RunList { items }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -208,21 +212,43 @@ pub struct ExplainQuery {
     pub date: NaiveDate,
 }
 
+/// One stored forecast day, reduced to what explains it.
+#[derive(Serialize, ToSchema)]
+pub struct ForecastExplanation {
+    pub menu_item_id: Uuid,
+    pub menu_item_name: String,
+    pub date: NaiveDate,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub model_name: String,
+    pub logic_trigger: String,
+    /// The engine's explanation, as stored with the run.
+    #[schema(value_type = Explanation)]
+    pub explanation: serde_json::Value,
+}
+
 /// Why the newest forecast for a dish and day is what it is.
 #[utoipa::path(get, path = "/{restaurant_id}/forecast/explanation", tag = "forecast",
     params(("restaurant_id" = Uuid, Path), ExplainQuery),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = ForecastExplanation), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn explanation(
     mut t: Tenant,
     Query(q): Query<ExplainQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<ForecastExplanation>> {
     let f = stored::explanation(&mut t.tx, t.restaurant_id, q.menu_item_id, q.date).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({
-        "menu_item_id": f.menu_item_id, "menu_item_name": f.menu_item_name, "date": f.date,
-        "p10": f.p10, "p50": f.p50, "p90": f.p90, "model_name": f.model_name,
-        "logic_trigger": f.logic_trigger, "explanation": f.explanation,
-    })))
+    Ok(Json(ForecastExplanation {
+        menu_item_id: f.menu_item_id,
+        menu_item_name: f.menu_item_name,
+        date: f.date,
+        p10: f.p10,
+        p50: f.p50,
+        p90: f.p90,
+        model_name: f.model_name,
+        logic_trigger: f.logic_trigger,
+        explanation: f.explanation,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -238,7 +264,7 @@ pub struct FeedbackInput {
 /// Mark a forecast too high or too low (seed workflow 5).
 #[utoipa::path(post, path = "/{restaurant_id}/forecast/feedback", tag = "forecast",
     params(("restaurant_id" = Uuid, Path)), request_body = FeedbackInput,
-    responses((status = 201, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = feedback::Feedback), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn feedback(
     mut t: Tenant,
@@ -262,28 +288,31 @@ pub struct FeedbackQuery {
     pub menu_item_id: Option<Uuid>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackList {
+    pub items: Vec<feedback::Feedback>,
+}
+
 /// Feedback given on forecasts, newest first.
 #[utoipa::path(get, path = "/{restaurant_id}/forecast/feedback", tag = "forecast",
     params(("restaurant_id" = Uuid, Path), FeedbackQuery),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = FeedbackList), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn feedback_list(
     mut t: Tenant,
     Query(q): Query<FeedbackQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<FeedbackList>> {
     let items = feedback::list(&mut t.tx, t.restaurant_id, q.menu_item_id, 200).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(FeedbackList { items }))
 }
 
 /// Accuracy of stored forecasts against the sales that followed: MASE,
 /// scaled pinball, [p10, p90] coverage and bias, per dish and overall.
 #[utoipa::path(get, path = "/{restaurant_id}/forecast/accuracy", tag = "forecast",
     params(("restaurant_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn accuracy(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
+    responses((status = 200, body = AccuracyReport), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn accuracy(mut t: Tenant) -> ApiResult<Json<AccuracyReport>> {
     let report = stored::accuracy_report(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;
-    Ok(Json(
-        serde_json::to_value(report).map_err(|e| ApiError::Internal(e.into()))?,
-    ))
+    Ok(Json(report))
 }

@@ -362,7 +362,7 @@ pub async fn add_cost(
 #[utoipa::path(post, path = "/{restaurant_id}/ingredients/import", tag = "costing",
     params(("restaurant_id" = Uuid, Path)),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 413, body = Problem),
+    responses((status = 200, body = ingredients::ImportOutcome), (status = 403, body = Problem), (status = 413, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn import(

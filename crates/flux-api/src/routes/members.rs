@@ -25,7 +25,7 @@ impl From<flux_app::members::Member> for Member {
         Self {
             user_id: m.user_id,
             email: m.email,
-            role: m.role,
+            role: m.role.to_string(),
             created_at: m.created_at,
         }
     }

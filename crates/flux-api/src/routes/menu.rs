@@ -224,23 +224,33 @@ pub struct AliasInput {
     pub alias: String,
 }
 
+/// An alias as stored: the spelling after the same clean-up as dish names.
+#[derive(Serialize, ToSchema)]
+pub struct MenuAlias {
+    pub menu_item_id: Uuid,
+    pub alias: String,
+}
+
 /// Add an alias: future imports map this spelling to the dish.
 #[utoipa::path(post, path = "/{restaurant_id}/menu/items/{item_id}/aliases", tag = "menu",
     params(("restaurant_id" = Uuid, Path), ("item_id" = Uuid, Path)), request_body = AliasInput,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 201, body = MenuAlias), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn add_alias(
     mut t: Tenant,
     params: RawPathParams,
     Json(b): Json<AliasInput>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<MenuAlias>)> {
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "item_id")?;
     let alias = flux_app::menu::add_alias(&mut t.tx, t.restaurant_id, id, &b.alias).await?;
     t.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"menu_item_id": id, "alias": alias})),
+        Json(MenuAlias {
+            menu_item_id: id,
+            alias,
+        }),
     ))
 }

@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use flux_app::costing::Kitchen;
 use flux_app::purchasing::orders::{self, LineInput, Order, OrderStatus, Receipt};
+use flux_app::purchasing::plan::{InventoryLine, Recommendation};
+use flux_app::purchasing::prep::PrepList;
 use flux_app::purchasing::stock::{self, EventInput, Kind};
 use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput, SupplierOffers};
 use flux_domain::role::Action;
@@ -276,22 +278,25 @@ fn check_level(level: Option<f64>) -> Result<(), ApiError> {
     }
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Inventory {
+    pub date: NaiveDate,
+    pub items: Vec<InventoryLine>,
+}
+
 /// Stock on hand per ingredient (last count − usage from sales through
 /// recipes + deliveries − waste), and low-stock alerts against the
 /// forecast until the next delivery.
 #[utoipa::path(get, path = "/{restaurant_id}/inventory", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), DateParam),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn inventory(
-    mut t: Tenant,
-    Query(q): Query<DateParam>,
-) -> ApiResult<Json<serde_json::Value>> {
+    responses((status = 200, body = Inventory), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn inventory(mut t: Tenant, Query(q): Query<DateParam>) -> ApiResult<Json<Inventory>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let date = q.date.unwrap_or(kitchen.today);
-    let lines =
+    let items =
         flux_app::purchasing::plan::inventory(&mut t.tx, t.restaurant_id, &kitchen, date).await?;
     t.commit().await?;
-    Ok(Json(serde_json::json!({"date": date, "items": lines})))
+    Ok(Json(Inventory { date, items }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -313,11 +318,19 @@ pub struct StockItem {
     pub note: Option<String>,
 }
 
+/// How many stock events one request recorded, and as what.
+#[derive(Serialize, ToSchema)]
+pub struct StockRecorded {
+    pub recorded: usize,
+    pub date: NaiveDate,
+    pub kind: Kind,
+}
+
 async fn record(
     mut t: Tenant,
     kind: Kind,
     b: StockBody,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<StockRecorded>)> {
     t.require(Action::WriteData)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let date = b.date.unwrap_or(kitchen.today);
@@ -335,55 +348,59 @@ async fn record(
     t.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"recorded": rows.len(), "date": date, "kind": kind})),
+        Json(StockRecorded {
+            recorded: rows.len(),
+            date,
+            kind,
+        }),
     ))
 }
 
 /// Record a stock count (the stock at the end of the day), all items or none.
 #[utoipa::path(post, path = "/{restaurant_id}/inventory/counts", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path)), request_body = StockBody,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = StockRecorded), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn counts(
     t: Tenant,
     Json(b): Json<StockBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<StockRecorded>)> {
     record(t, Kind::Count, b).await
 }
 
 /// Record deliveries received outside a purchase order.
 #[utoipa::path(post, path = "/{restaurant_id}/inventory/deliveries", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path)), request_body = StockBody,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = StockRecorded), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn deliveries(
     t: Tenant,
     Json(b): Json<StockBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<StockRecorded>)> {
     record(t, Kind::Delivery, b).await
 }
 
 /// Record stock thrown away.
 #[utoipa::path(post, path = "/{restaurant_id}/inventory/waste", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path)), request_body = StockBody,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = StockRecorded), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn waste(
     t: Tenant,
     Json(b): Json<StockBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<StockRecorded>)> {
     record(t, Kind::Waste, b).await
 }
 
 /// What to order today, per supplier, with an explanation per line.
 #[utoipa::path(get, path = "/{restaurant_id}/purchasing/recommendations", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), DateParam),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = Recommendation), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn recommendations(
     mut t: Tenant,
     Query(q): Query<DateParam>,
-) -> ApiResult<Json<flux_app::purchasing::plan::Recommendation>> {
+) -> ApiResult<Json<Recommendation>> {
     check_level(q.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let today = q.date.unwrap_or(kitchen.today);
@@ -408,15 +425,22 @@ pub struct AcceptBody {
     pub service_level: Option<f64>,
 }
 
+/// The draft orders accepting the recommendations created.
+#[derive(Serialize, ToSchema)]
+pub struct AcceptedOrders {
+    /// Ids of the new draft purchase orders.
+    pub orders: Vec<Uuid>,
+}
+
 /// Turn today's recommendations into draft purchase orders, one per supplier.
 #[utoipa::path(post, path = "/{restaurant_id}/purchasing/recommendations/accept", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path)), request_body = AcceptBody,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = AcceptedOrders), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn accept(
     mut t: Tenant,
     Json(b): Json<AcceptBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<AcceptedOrders>)> {
     t.require(Action::WriteData)?;
     check_level(b.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
@@ -432,7 +456,7 @@ pub async fn accept(
     t.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"orders": created})),
+        Json(AcceptedOrders { orders: created }),
     ))
 }
 
@@ -449,7 +473,6 @@ pub struct OrderFilter {
 
 #[derive(Serialize, ToSchema)]
 pub struct OrderPage {
-    #[schema(value_type = Vec<Object>)]
     pub items: Vec<Order>,
     pub next_cursor: Option<String>,
 }
@@ -523,7 +546,7 @@ fn lines(input: Vec<OrderLineBody>) -> Vec<LineInput> {
 /// Create a draft purchase order by hand.
 #[utoipa::path(post, path = "/{restaurant_id}/purchasing/orders", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path)), request_body = OrderBody,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = Order), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_order(
     mut t: Tenant,
@@ -546,7 +569,7 @@ pub async fn create_order(
 /// One purchase order with its lines.
 #[utoipa::path(get, path = "/{restaurant_id}/purchasing/orders/{order_id}", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), ("order_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = Order), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get_order(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<Order>> {
     let id = path_uuid(&params, "order_id")?;
     let order = orders::get(&mut t.tx, t.restaurant_id, id).await?;
@@ -563,7 +586,7 @@ pub struct EditBody {
 /// Replace a draft's lines (409 once sent).
 #[utoipa::path(put, path = "/{restaurant_id}/purchasing/orders/{order_id}", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), ("order_id" = Uuid, Path)), request_body = EditBody,
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = Order), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn edit_order(
@@ -584,7 +607,7 @@ pub async fn edit_order(
 /// supplier's copy is at `.../csv`.
 #[utoipa::path(post, path = "/{restaurant_id}/purchasing/orders/{order_id}/send", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), ("order_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = Order), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 502, body = Problem)),
     security(("bearer" = [])))]
 pub async fn send_order(
@@ -604,7 +627,7 @@ pub async fn send_order(
 /// Cancel a draft or sent order.
 #[utoipa::path(post, path = "/{restaurant_id}/purchasing/orders/{order_id}/cancel", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), ("order_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = Order), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem)),
     security(("bearer" = [])))]
 pub async fn cancel_order(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<Order>> {
@@ -636,7 +659,7 @@ pub struct ReceiptBody {
 /// Receive a sent order: received quantities become deliveries in stock.
 #[utoipa::path(post, path = "/{restaurant_id}/purchasing/orders/{order_id}/receive", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), ("order_id" = Uuid, Path)), request_body = ReceiveBody,
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = Order), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn receive_order(
@@ -695,12 +718,9 @@ pub async fn order_csv(mut t: Tenant, params: RawPathParams) -> ApiResult<Respon
 /// of prepared stock still usable that day.
 #[utoipa::path(get, path = "/{restaurant_id}/purchasing/prep-list", tag = "purchasing",
     params(("restaurant_id" = Uuid, Path), DateParam),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = PrepList), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
-pub async fn prep_list(
-    mut t: Tenant,
-    Query(q): Query<DateParam>,
-) -> ApiResult<Json<flux_app::purchasing::prep::PrepList>> {
+pub async fn prep_list(mut t: Tenant, Query(q): Query<DateParam>) -> ApiResult<Json<PrepList>> {
     check_level(q.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let level = q.service_level.unwrap_or_else(|| {

@@ -6,6 +6,7 @@ use axum::extract::RawPathParams;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use flux_app::costing::recipes::{self, LineInput, RecipeInput, RecipeRow, YieldInput};
+use flux_app::costing::suggest::Pending;
 use flux_app::costing::Kitchen;
 use flux_domain::role::Action;
 use rust_decimal::Decimal;
@@ -110,8 +111,7 @@ pub struct RecipeView {
     /// today's prices, waste as the `waste_factor_enabled` setting says:
     /// `batch_cost`, `unit_cost` (per portion or per yield unit), `margin`
     /// ((price − cost) ÷ price), `lines`.
-    #[schema(value_type = Object)]
-    pub cost: serde_json::Value,
+    pub cost: flux_costing::RecipeCost,
 }
 
 /// `dish` (made for a menu item) or `prep` (a sub-recipe).
@@ -154,7 +154,7 @@ fn view(kitchen: &Kitchen, id: Uuid) -> Result<RecipeView, ApiError> {
         yield_unit: r.yield_unit.clone(),
         menu_price: r.menu_price,
         lines,
-        cost: serde_json::to_value(cost).map_err(|e| ApiError::Internal(e.into()))?,
+        cost,
     })
 }
 
@@ -303,7 +303,7 @@ pub async fn delete(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCod
 /// through).
 #[utoipa::path(get, path = "/{restaurant_id}/recipes/{recipe_id}/cost", tag = "costing",
     params(("restaurant_id" = Uuid, Path), ("recipe_id" = Uuid, Path), CostParams),
-    responses((status = 200, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = flux_costing::RecipeCost), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn cost(
     mut t: Tenant,
@@ -316,18 +316,25 @@ pub async fn cost(
     Ok(Json(kitchen.cost(id, &kitchen.options(q.waste, q.date))?))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct PendingList {
+    pub items: Vec<Pending>,
+    pub total: usize,
+}
+
 /// Active dishes without a recipe, each with the built-in library's
 /// suggestion (ingredient lines, typical prices, estimated portion cost).
 #[utoipa::path(get, path = "/{restaurant_id}/recipes/confirm", tag = "costing",
     params(("restaurant_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn pending(mut t: Tenant) -> ApiResult<Json<serde_json::Value>> {
+    responses((status = 200, body = PendingList), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn pending(mut t: Tenant) -> ApiResult<Json<PendingList>> {
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let items = flux_app::costing::suggest::pending(&mut t.tx, t.restaurant_id, &kitchen).await?;
     t.commit().await?;
-    Ok(Json(
-        serde_json::json!({"items": items, "total": items.len()}),
-    ))
+    Ok(Json(PendingList {
+        total: items.len(),
+        items,
+    }))
 }
 
 /// The seed's confirmation: a dish's ingredients with quantities.

@@ -33,9 +33,9 @@ impl Restaurant {
         Self {
             id: r.restaurant_id,
             name: r.name,
-            timezone: r.timezone,
-            currency: r.currency,
-            locale: r.locale,
+            timezone: r.timezone.to_string(),
+            currency: r.currency.to_string(),
+            locale: r.locale.to_string(),
             role: role.to_string(),
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -102,7 +102,7 @@ pub async fn list(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<R
     tx.commit().await?;
     let items: Vec<_> = rows
         .into_iter()
-        .map(|r| Restaurant::from_row(r.restaurant, &r.role))
+        .map(|r| Restaurant::from_row(r.restaurant, r.role.as_str()))
         .collect();
     Ok(Json(RestaurantList {
         total: items.len(),

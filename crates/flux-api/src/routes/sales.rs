@@ -2,9 +2,10 @@
 //! the daily roll-up.
 
 use chrono::{Duration, NaiveDate, Utc};
+use flux_app::sales::{DailyTotal, ItemTotal, WeekdayProfile};
 use flux_app::uploads::health::HealthReport;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::extract::{Json, Query, Tenant};
@@ -29,26 +30,48 @@ impl Range {
     }
 }
 
+/// Daily totals over the period read (given, or defaulted).
+#[derive(Serialize, ToSchema)]
+pub struct DailySales {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub items: Vec<DailyTotal>,
+}
+
+/// Per-dish totals over the period read, best sellers first.
+#[derive(Serialize, ToSchema)]
+pub struct ItemSales {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub items: Vec<ItemTotal>,
+}
+
+/// The average day per weekday over the period read.
+#[derive(Serialize, ToSchema)]
+pub struct WeekdaySales {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub items: Vec<WeekdayProfile>,
+}
+
 /// Daily totals (units and revenue) over a date range.
 #[utoipa::path(get, path = "/{restaurant_id}/sales/daily", tag = "sales",
     params(("restaurant_id" = uuid::Uuid, Path), Range),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = DailySales), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
-pub async fn daily(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn daily(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<DailySales>> {
     let (from, to) = r.resolve()?;
-    let rows = flux_app::sales::daily(&mut t.tx, t.restaurant_id, from, to).await?;
+    let items = flux_app::sales::daily(&mut t.tx, t.restaurant_id, from, to).await?;
     t.commit().await?;
-    Ok(Json(
-        serde_json::json!({"from": from, "to": to, "items": rows}),
-    ))
+    Ok(Json(DailySales { from, to, items }))
 }
 
 /// Per-dish totals over a date range, best sellers first.
 #[utoipa::path(get, path = "/{restaurant_id}/sales/items", tag = "sales",
     params(("restaurant_id" = uuid::Uuid, Path), Range),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = ItemSales), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
-pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<ItemSales>> {
     let (from, to) = r.resolve()?;
     let limit = r.limit.unwrap_or(20);
     if !(1..=500).contains(&limit) {
@@ -57,32 +80,28 @@ pub async fn items(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serd
             "limit must be between 1 and 500",
         ));
     }
-    let rows = flux_app::sales::items(&mut t.tx, t.restaurant_id, from, to, limit).await?;
+    let items = flux_app::sales::items(&mut t.tx, t.restaurant_id, from, to, limit).await?;
     t.commit().await?;
-    Ok(Json(
-        serde_json::json!({"from": from, "to": to, "items": rows}),
-    ))
+    Ok(Json(ItemSales { from, to, items }))
 }
 
 /// Average day per weekday (0 = Monday), over days with sales.
 #[utoipa::path(get, path = "/{restaurant_id}/sales/weekday", tag = "sales",
     params(("restaurant_id" = uuid::Uuid, Path), Range),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = WeekdaySales), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
-pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn weekday(mut t: Tenant, Query(r): Query<Range>) -> ApiResult<Json<WeekdaySales>> {
     let (from, to) = r.resolve()?;
-    let rows = flux_app::sales::weekdays(&mut t.tx, t.restaurant_id, from, to).await?;
+    let items = flux_app::sales::weekdays(&mut t.tx, t.restaurant_id, from, to).await?;
     t.commit().await?;
-    Ok(Json(
-        serde_json::json!({"from": from, "to": to, "items": rows}),
-    ))
+    Ok(Json(WeekdaySales { from, to, items }))
 }
 
 /// Data health: history span, gaps, days with no sales, dishes with too
 /// little history to forecast, last upload.
 #[utoipa::path(get, path = "/{restaurant_id}/data/health", tag = "sales",
     params(("restaurant_id" = uuid::Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = HealthReport), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn health(mut t: Tenant) -> ApiResult<Json<HealthReport>> {
     let report = flux_app::uploads::health::report(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use axum::extract::{Multipart, RawPathParams, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use flux_app::uploads::{parse_format, Actor, ImportOptions, ImportReport, Policy, Source};
+use flux_app::uploads::{
+    parse_format, Actor, ImportOptions, ImportReport, Policy, Source, UploadPreview,
+};
 use flux_domain::role::Action;
 use flux_ingest::ColumnMapping;
 use serde::Serialize;
@@ -134,24 +136,6 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
     })
 }
 
-/// The import report (see `flux_app::uploads::ImportReport`).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ImportReportDoc {
-    upload_id: Option<Uuid>,
-    format: String,
-    date_order: String,
-    rows_read: u64,
-    rows_imported: u64,
-    rows_duplicate: u64,
-    rows_errored: u64,
-    rows_skipped: u64,
-    first_date: Option<NaiveDate>,
-    last_date: Option<NaiveDate>,
-    new_menu_items: u64,
-    errors: Vec<serde_json::Value>,
-}
-
 /// Multipart form of an upload.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -176,7 +160,7 @@ pub struct UploadForm {
 #[utoipa::path(post, path = "/{restaurant_id}/data/uploads", tag = "uploads",
     params(("restaurant_id" = Uuid, Path)),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = ImportReportDoc), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = ImportReport), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
@@ -205,13 +189,13 @@ pub async fn create(
 #[utoipa::path(post, path = "/{restaurant_id}/data/uploads/preview", tag = "uploads",
     params(("restaurant_id" = Uuid, Path)),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = ImportReportDoc), (status = 422, body = Problem)),
+    responses((status = 200, body = UploadPreview), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn preview(
     State(s): State<AppState>,
     t: Tenant,
     mp: Multipart,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<UploadPreview>> {
     let actor = Actor {
         restaurant_id: t.restaurant_id,
         user_id: Some(t.user_id),
@@ -222,15 +206,14 @@ pub async fn preview(
         path: up.file.path().to_path_buf(),
         filename: up.filename,
     };
-    let rows = flux_app::uploads::preview(&s.pool, actor, &source, &up.opts, 20)
+    let preview = flux_app::uploads::preview(&s.pool, actor, &source, &up.opts, 20)
         .await
         .map_err(ApiError::from)?;
-    Ok(Json(rows))
+    Ok(Json(preview))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct UploadPage {
-    #[schema(value_type = Vec<Object>)]
     pub items: Vec<flux_app::uploads::Upload>,
     pub next_cursor: Option<String>,
     pub total: i64,
@@ -255,7 +238,7 @@ pub async fn list(mut t: Tenant, Query(p): Query<PageParams>) -> ApiResult<Json<
 /// One upload: status, counts, date range and row errors.
 #[utoipa::path(get, path = "/{restaurant_id}/data/uploads/{upload_id}", tag = "uploads",
     params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = flux_app::uploads::Upload), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn get(
     mut t: Tenant,
     params: RawPathParams,
@@ -271,7 +254,7 @@ pub async fn get(
 /// again changes nothing.
 #[utoipa::path(delete, path = "/{restaurant_id}/data/uploads/{upload_id}", tag = "uploads",
     params(("restaurant_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = flux_app::uploads::Upload), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn undo(
     mut t: Tenant,

@@ -8,6 +8,7 @@ mod costing;
 mod errors;
 mod forecast;
 mod menu;
+mod openapi;
 mod purchasing;
 mod restaurants;
 mod rls;

@@ -375,3 +375,36 @@ async fn a_profile_update_is_normalised_and_validated_whole() {
         (Some("Bistro Two"), Some("GBP"), Some("en-GB"))
     );
 }
+
+#[tokio::test]
+async fn a_stored_timezone_that_does_not_parse_is_an_error_never_utc() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    let rid: uuid::Uuid = r.parse().expect("id");
+    // Corrupt the row behind the API's back, as a bad migration or a manual
+    // edit could: nothing that reads it may quietly fall back to UTC.
+    let mut tx = flux_store::tenant::begin(&app.pool, uuid::Uuid::nil(), rid)
+        .await
+        .expect("tenant");
+    sqlx::query("update restaurants set timezone = 'Mars/Olympus' where restaurant_id = $1")
+        .bind(rid)
+        .execute(&mut *tx)
+        .await
+        .expect("corrupt");
+    tx.commit().await.expect("commit");
+
+    let (s, body) = app.get(&format!("/api/v1/restaurants/{r}"), &owner).await;
+    assert_problem(s, &body, 500, "internal_error");
+    let (s, body) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/forecast/accuracy"),
+            &owner,
+        )
+        .await;
+    assert_problem(s, &body, 500, "internal_error");
+    assert!(
+        !body.to_string().contains("Mars"),
+        "the cause is logged, not shown: {body}"
+    );
+}

@@ -10,12 +10,13 @@ use flux_store::PgConnection;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::costing::{Kitchen, KitchenError};
 
 /// What one ingredient is needed for the whole demand.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Need {
     pub ingredient_id: Uuid,
     pub ingredient: String,
@@ -37,13 +38,13 @@ pub struct Need {
 
 /// A dish in the demand that has no recipe yet: its ingredients are
 /// missing from the totals, and the operator should know.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Uncovered {
     pub menu_item_id: Uuid,
     pub quantity: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ExplosionReport {
     pub needs: Vec<Need>,
     pub uncovered: Vec<Uncovered>,

@@ -403,7 +403,7 @@ fn same(row: &IngredientRow, v: &ValidIngredient) -> bool {
 }
 
 /// One CSV import: every row valid, or nothing stored.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportOutcome {
     pub created: usize,
     pub updated: usize,

@@ -20,7 +20,6 @@ pub mod report;
 pub mod suggest;
 
 use std::collections::{HashMap, HashSet};
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use flux_costing::{
@@ -105,8 +104,7 @@ impl Kitchen {
         let restaurant = flux_store::restaurants::get(conn, rid)
             .await?
             .ok_or(KitchenError::NoRestaurant)?;
-        let tz = chrono_tz::Tz::from_str(&restaurant.timezone).unwrap_or(chrono_tz::UTC);
-        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+        let today = restaurant.timezone.today();
         let stored = flux_store::settings::load(conn, rid).await?;
         let settings = flux_domain::settings::Settings::from_stored(
             stored.iter().map(|(k, v)| (k.as_str(), v)),

@@ -13,12 +13,13 @@ use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::costing::{Kitchen, KitchenError};
 
 /// One dish's line in the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DishLine {
     pub menu_item_id: Uuid,
     pub dish: String,
@@ -39,7 +40,7 @@ pub struct DishLine {
 }
 
 /// A dish sold in the period that could not be costed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Uncosted {
     pub menu_item_id: Uuid,
     pub dish: String,
@@ -48,7 +49,7 @@ pub struct Uncosted {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Totals {
     pub units_sold: u64,
     pub revenue: Money,
@@ -59,13 +60,13 @@ pub struct Totals {
     pub food_cost_ratio: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Profitability {
     pub period: Period,
     pub options: CostOptions,

@@ -9,6 +9,7 @@ use flux_store::menu::ListQuery;
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::costing::ingredients::{self, IngredientInput};
@@ -16,7 +17,7 @@ use crate::costing::recipes::{self, LineInput, OnExisting, RecipeInput};
 use crate::costing::{Kitchen, KitchenError};
 
 /// An active dish that has no confirmed recipe yet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Pending {
     pub menu_item_id: Uuid,
     pub name: String,
@@ -26,7 +27,7 @@ pub struct Pending {
     pub suggestion: Option<SuggestionView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SuggestionView {
     pub library_dish: String,
     pub matched_on: String,
@@ -38,7 +39,7 @@ pub struct SuggestionView {
     pub lines: Vec<SuggestedLineView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SuggestedLineView {
     pub ingredient: String,
     /// The restaurant's ingredient of that name, when it already has one.

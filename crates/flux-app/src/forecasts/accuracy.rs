@@ -10,12 +10,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Dishes selling at least this much a day are scored for interval coverage.
 pub const COVERAGE_MIN_MEAN: f64 = 5.0;
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, ToSchema)]
 pub struct Metrics {
     pub days: usize,
     pub mae: f64,
@@ -29,7 +30,7 @@ pub struct Metrics {
     pub bias: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemAccuracy {
     pub menu_item_id: Uuid,
     pub name: String,
@@ -37,7 +38,7 @@ pub struct ItemAccuracy {
     pub metrics: Metrics,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccuracyReport {
     pub restaurant: Metrics,
     pub items: Vec<ItemAccuracy>,

@@ -109,7 +109,7 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     let restaurant = flux_store::restaurants::get(&mut tx, rid)
         .await?
         .ok_or(DemandError::NoRestaurant)?;
-    let tz = chrono_tz::Tz::from_str(&restaurant.timezone).unwrap_or(chrono_tz::UTC);
+    let tz = restaurant.timezone.tz();
     let settings_rows = flux_store::settings::load(&mut tx, rid).await?;
     let settings = flux_domain::settings::Settings::from_stored(
         settings_rows.iter().map(|(k, v)| (k.as_str(), v)),

@@ -256,9 +256,6 @@ pub async fn accuracy_report(
     let r = flux_store::restaurants::get(conn, restaurant_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let tz: chrono_tz::Tz = r.timezone.parse().map_err(|_| {
-        AppError::internal(format!("stored timezone {:?} is not valid", r.timezone))
-    })?;
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let today = r.timezone.today();
     Ok(accuracy::report(conn, restaurant_id, today).await?)
 }

@@ -9,6 +9,7 @@ use flux_store::purchasing::{NewLine, OrderLineRow, OrderRow};
 use flux_store::PgConnection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::purchasing::mail::Mailer;
@@ -17,7 +18,7 @@ use crate::purchasing::{undecodable, wrong_state, Result};
 use crate::{AppError, Kind as ErrorKind};
 
 /// Where an order is in its life. Stored as its lower-case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Being put together; lines can still change.
@@ -64,7 +65,7 @@ impl std::fmt::Display for OrderStatus {
 }
 
 /// An order with its lines.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Order {
     pub id: Uuid,
     pub supplier_id: Uuid,
@@ -82,7 +83,7 @@ pub struct Order {
     pub emailed_to: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrderLine {
     pub line_no: i32,
     pub ingredient_id: Uuid,

@@ -21,6 +21,7 @@ use flux_store::purchasing::{OfferRow, SupplierRow};
 use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::purchasing::orders::{self, LineInput};
@@ -33,7 +34,7 @@ use crate::purchasing::Result;
 const SAMPLES: usize = 4_000;
 
 /// When each supplier's next two deliveries are.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SupplierWindow {
     pub supplier_id: Uuid,
     pub supplier: String,
@@ -43,7 +44,7 @@ pub struct SupplierWindow {
     pub days: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Recommendation {
     pub today: NaiveDate,
     pub windows: Vec<SupplierWindow>,
@@ -325,7 +326,7 @@ pub async fn accept(
 }
 
 /// One ingredient's stock position.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InventoryLine {
     pub ingredient_id: Uuid,
     pub ingredient: String,

@@ -13,11 +13,12 @@ use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::purchasing::Result;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PrepDish {
     pub menu_item_id: Uuid,
     pub dish: String,
@@ -27,7 +28,7 @@ pub struct PrepDish {
     pub portions: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PrepItem {
     pub recipe_id: Uuid,
     pub prep: String,
@@ -43,7 +44,7 @@ pub struct PrepItem {
     pub for_dishes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PrepList {
     pub date: NaiveDate,
     pub service_level: f64,

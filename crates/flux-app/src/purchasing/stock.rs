@@ -17,6 +17,7 @@ use flux_store::PgConnection;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub use flux_store::purchasing::StockEventRow;
@@ -26,7 +27,9 @@ use crate::AppError;
 
 /// What kind of stock event is being recorded. Stored as its lower-case
 /// name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+// Named for the document, where `Kind` alone would say nothing.
+#[schema(as = StockKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// What was on the shelf at the end of the day.

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::AppResult;
@@ -11,21 +12,21 @@ use crate::AppResult;
 /// the forecast (below it the forecaster leans on category priors).
 pub const MIN_DAYS_TO_FORECAST: i64 = 14;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Gap {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ThinItem {
     pub menu_item_id: Uuid,
     pub name: String,
     pub days_with_sales: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HealthReport {
     pub first_sale: Option<NaiveDate>,
     pub last_sale: Option<NaiveDate>,

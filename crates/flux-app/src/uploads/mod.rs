@@ -38,7 +38,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 pub use history::{get, list, undo, History, Upload, UploadStatus};
-pub use report::{ImportReport, Progress};
+pub use report::{
+    ErrorRow, ImportReport, PreviewRow, Progress, RecognisedPreview, UnrecognisedLayout,
+    UploadPreview,
+};
 
 /// What to do with rows that fail validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -171,8 +174,8 @@ async fn context(pool: &PgPool, actor: Actor) -> Result<Context, ImportError> {
     let settings =
         flux_domain::settings::Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)));
     Ok(Context {
-        timezone: chrono_tz::Tz::from_str(&r.timezone).unwrap_or(chrono_tz::UTC),
-        locale: r.locale,
+        timezone: r.timezone.tz(),
+        locale: r.locale.to_string(),
         cutoff: settings.day_cutoff_hour,
     })
 }
@@ -340,7 +343,7 @@ pub async fn preview(
     source: &Source,
     opts: &ImportOptions,
     rows: usize,
-) -> Result<serde_json::Value, ImportError> {
+) -> Result<UploadPreview, ImportError> {
     let ctx = context(pool, actor).await?;
     let today = chrono::Utc::now().with_timezone(&ctx.timezone).date_naive();
     let popts = parse_options(&ctx, opts, today);
@@ -353,31 +356,35 @@ pub async fn preview(
         .map_err(|e| ImportError::Internal(e.to_string()))?;
     let p = match result {
         Err(ImportError::File(IngestError::UnrecognisedLayout { headers })) => {
-            return Ok(serde_json::json!({
-                "recognised": false,
-                "headers": headers,
-                "message": "layout not recognised: send a column mapping naming the date, item, quantity and price headers",
+            return Ok(UploadPreview::Unrecognised(UnrecognisedLayout {
+                recognised: false,
+                headers,
+                message: "layout not recognised: send a column mapping naming the date, item, quantity and price headers".into(),
             }))
         }
         other => other?,
     };
-    let rows: Vec<serde_json::Value> = p
+    let rows = p
         .rows
-        .iter()
+        .into_iter()
         .map(|r| match r {
-            Ok(line) => serde_json::json!({"ok": true, "line": line}),
-            Err(e) => serde_json::json!({"ok": false, "error": report::ErrorRow::from(e)}),
+            Ok(line) => PreviewRow::Line { ok: true, line },
+            Err(e) => PreviewRow::Error {
+                ok: false,
+                error: ErrorRow::from(&e),
+            },
         })
         .collect();
-    Ok(serde_json::json!({
-        "recognised": true,
-        "format": report::format_id(p.sniffed.format),
-        "encoding": p.sniffed.encoding.map(|e| e.to_string()),
-        "delimiter": p.sniffed.delimiter.map(|d| d.to_string()),
-        "header_line": p.sniffed.header_line,
-        "headers": p.sniffed.headers,
-        "mapping": p.sniffed.mapping,
-        "date_order": p.sniffed.date_order.to_string(),
-        "rows": rows,
-    }))
+    let sniffed = p.sniffed;
+    Ok(UploadPreview::Recognised(Box::new(RecognisedPreview {
+        recognised: true,
+        format: report::format_id(sniffed.format),
+        encoding: sniffed.encoding.map(|e| e.to_string()),
+        delimiter: sniffed.delimiter.map(|d| d.to_string()),
+        header_line: sniffed.header_line,
+        headers: sniffed.headers,
+        mapping: sniffed.mapping,
+        date_order: sniffed.date_order.to_string(),
+        rows,
+    })))
 }

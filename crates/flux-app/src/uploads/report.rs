@@ -1,9 +1,10 @@
 //! What an import reports back: the same shape for the API, the CLI and
-//! the stored upload record.
+//! the stored upload record; and what a preview shows before any import.
 
 use chrono::NaiveDate;
-use flux_ingest::{RowError, SkipCounts};
+use flux_ingest::{ColumnMapping, RowError, SaleLine, SkipCounts};
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::uploads::copy::Scan;
@@ -17,7 +18,7 @@ pub struct Progress {
 }
 
 /// The outcome of an import (or dry run).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportReport {
     /// `None` for dry runs and rejected files.
     pub upload_id: Option<Uuid>,
@@ -56,7 +57,7 @@ pub struct ImportReport {
 }
 
 /// One row error, flattened for JSON and tables.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorRow {
     pub line: u64,
     pub column: Option<String>,
@@ -73,6 +74,61 @@ impl From<&RowError> for ErrorRow {
             reason: e.kind.to_string(),
         }
     }
+}
+
+/// What a preview shows: how the file would be read, or why it cannot be.
+/// `recognised` tells the two apart.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum UploadPreview {
+    // Boxed: the mapping and rows make it ten times the other variant.
+    Recognised(Box<RecognisedPreview>),
+    Unrecognised(UnrecognisedLayout),
+}
+
+/// A layout the parser recognised, with the first rows as they would be
+/// imported.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecognisedPreview {
+    /// Always `true`.
+    pub recognised: bool,
+    pub format: String,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    /// 1-based line (or sheet row) of the header row.
+    pub header_line: u64,
+    pub headers: Vec<String>,
+    /// Columns used, as header names: send it back as `mapping` to keep it.
+    pub mapping: ColumnMapping,
+    /// "day/month/year because ..." — which date order was used and why.
+    pub date_order: String,
+    pub rows: Vec<PreviewRow>,
+}
+
+/// A layout the parser could not place: the caller should send a mapping.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnrecognisedLayout {
+    /// Always `false`.
+    pub recognised: bool,
+    pub headers: Vec<String>,
+    pub message: String,
+}
+
+/// One previewed row: a sale line, or the error that would reject it.
+/// `ok` tells the two apart.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PreviewRow {
+    Line {
+        /// Always `true`.
+        ok: bool,
+        line: SaleLine,
+    },
+    Error {
+        /// Always `false`.
+        ok: bool,
+        error: ErrorRow,
+    },
 }
 
 impl ImportReport {

@@ -60,8 +60,7 @@ fn verdict_label(v: &str) -> &str {
 /// Today in the restaurant's timezone: "tomorrow" is the restaurant's, not
 /// the server's.
 fn today(t: &TenantPage) -> NaiveDate {
-    let tz: chrono_tz::Tz = t.restaurant.timezone.parse().unwrap_or(chrono_tz::UTC);
-    chrono::Utc::now().with_timezone(&tz).date_naive()
+    t.restaurant.timezone.today()
 }
 
 fn parse_day(raw: Option<&str>) -> Option<NaiveDate> {
@@ -168,7 +167,7 @@ fn run_days(run: &Run) -> Vec<NaiveDate> {
 fn run_note(t: &TenantPage, fmt: &Fmt, run: &Run) -> Markup {
     html! {
         p.muted.small {
-            "Forecast made " (fmt.datetime(run.created_at, &t.restaurant.timezone))
+            "Forecast made " (fmt.datetime(run.created_at, t.restaurant.timezone))
             " from sales up to " (fmt.date(run.as_of - Duration::days(1)))
             ", for " (fmt.int(i64::from(run.items))) " dish(es) over " (fmt.int(i64::from(run.horizon_days))) " days."
         }
@@ -722,7 +721,7 @@ fn feedback_table(
                         td data-label="By" {
                             (f.user_id.and_then(|u| who.get(&u)).map_or("a former member", String::as_str))
                         }
-                        td data-label="When" { (fmt.datetime(f.created_at, &t.restaurant.timezone)) }
+                        td data-label="When" { (fmt.datetime(f.created_at, t.restaurant.timezone)) }
                     }
                 }
             }

@@ -33,7 +33,7 @@ pub async fn page(mut t: TenantPage) -> WebResult {
                 div.kpi { span.kpi-label { "Days without sales" } span.kpi-value { (fmt.int(r.days_without_sales)) } span.kpi-sub { "closed, or missing data" } }
                 div.kpi { span.kpi-label { "Gaps" } span.kpi-value { (r.gaps.len()) } span.kpi-sub { "3+ days in a row without sales" } }
                 div.kpi { span.kpi-label { "Last upload" } span.kpi-value.small-value {
-                    (r.last_upload_at.map(|t2| fmt.datetime(t2, &t.restaurant.timezone)).unwrap_or_else(|| "–".into())) } }
+                    (r.last_upload_at.map(|t2| fmt.datetime(t2, t.restaurant.timezone)).unwrap_or_else(|| "–".into())) } }
             }
             @if !r.advice.is_empty() {
                 section.card {

@@ -86,7 +86,7 @@ pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
         None
     };
     let fmt = t.fmt();
-    let currency = t.restaurant.currency.clone();
+    let currency = t.restaurant.currency.to_string();
     let base = format!(
         "{}?q={}",
         t.href("/ingredients"),
@@ -363,7 +363,7 @@ fn ingredient_form(
     submit: &str,
 ) -> Markup {
     let editable = t.can(Action::WriteData);
-    let currency = &t.restaurant.currency;
+    let currency = t.restaurant.currency.as_str();
     let ue = message("base_unit", errors);
     html! {
         form.card method="post" action=(action) novalidate {
@@ -494,7 +494,7 @@ async fn edit_body(
 ) -> WebResult<Markup> {
     let history = ingredients::cost_history(&mut t.tx, t.restaurant_id, row.ingredient_id).await?;
     let fmt = t.fmt();
-    let currency = t.restaurant.currency.clone();
+    let currency = t.restaurant.currency.to_string();
     let pe = message("price", price_errors);
     let de = message("effective_from", price_errors);
     let editable = t.can(Action::WriteData);

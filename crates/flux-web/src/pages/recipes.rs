@@ -88,7 +88,7 @@ pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
                                 td.num data-label="Cost" {
                                     @match &cost {
                                         Some(c) if r.menu_item_id.is_some() => { (fmt.money(c.unit_cost.amount())) " / portion" }
-                                        Some(c) => { (unit_price(&fmt, &t.restaurant.currency, c.unit_cost.amount())) " / " (r.yield_unit) }
+                                        Some(c) => { (unit_price(&fmt, t.restaurant.currency.as_str(), c.unit_cost.amount())) " / " (r.yield_unit) }
                                         None => { "–" }
                                     }
                                 }
@@ -331,7 +331,7 @@ fn cogs_panel(t: &TenantPage, cost: Option<&RecipeCost>, problem: Option<&str>) 
                 div.kpis {
                     div.kpi {
                         span.kpi-label { @if portion { "Per portion" } @else { "Per " (c.yields.unit()) } }
-                        strong.kpi-value.portion-cost { (unit_price(&fmt, &t.restaurant.currency, c.unit_cost.amount())) }
+                        strong.kpi-value.portion-cost { (unit_price(&fmt, t.restaurant.currency.as_str(), c.unit_cost.amount())) }
                     }
                     div.kpi {
                         span.kpi-label { "Per batch" }
@@ -367,9 +367,9 @@ fn cogs_panel(t: &TenantPage, cost: Option<&RecipeCost>, problem: Option<&str>) 
                                     @if l.path.len() > 1 { span.muted.small { " via " (l.path[1..].join(" → ")) } }
                                 }
                                 td.num data-label="Quantity" { (fmt.qty(l.quantity)) " " (l.base_unit) }
-                                td.num data-label="Price" { (unit_price(&fmt, &t.restaurant.currency, l.unit_cost.amount())) }
+                                td.num data-label="Price" { (unit_price(&fmt, t.restaurant.currency.as_str(), l.unit_cost.amount())) }
                                 td.num data-label="Waste" { (fmt.percent(l.waste_factor.value().to_f64().unwrap_or_default(), 0)) }
-                                td.num data-label="Cost" { (unit_price(&fmt, &t.restaurant.currency, l.cost.amount())) }
+                                td.num data-label="Cost" { (unit_price(&fmt, t.restaurant.currency.as_str(), l.cost.amount())) }
                             }
                         }
                     }

@@ -56,9 +56,9 @@ async fn render(
         (
             ProfileForm {
                 name: t.restaurant.name.clone(),
-                timezone: t.restaurant.timezone.clone(),
-                currency: t.restaurant.currency.clone(),
-                locale: t.restaurant.locale.clone(),
+                timezone: t.restaurant.timezone.to_string(),
+                currency: t.restaurant.currency.to_string(),
+                locale: t.restaurant.locale.to_string(),
             },
             Vec::new(),
         )

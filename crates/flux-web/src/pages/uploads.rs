@@ -87,7 +87,7 @@ fn history(t: &TenantPage, fmt: &Fmt, uploads: &[Upload], total: i64) -> Markup 
                                 td data-label="File" {
                                     a href=(t.href(&format!("/uploads/{}", u.upload_id))) { (u.filename) }
                                 }
-                                td data-label="Uploaded" { (fmt.datetime(u.created_at, &t.restaurant.timezone)) }
+                                td data-label="Uploaded" { (fmt.datetime(u.created_at, t.restaurant.timezone)) }
                                 td data-label="Status" { (status_badge(u)) }
                                 td.num data-label="Imported" { (fmt.int(u.rows_imported)) }
                                 td.num data-label="Errors" {
@@ -405,7 +405,7 @@ pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Do
             h1.break { (u.filename) }
             (status_badge(&u))
         }
-        p.muted { "Uploaded " (fmt.datetime(u.created_at, &t.restaurant.timezone)) }
+        p.muted { "Uploaded " (fmt.datetime(u.created_at, t.restaurant.timezone)) }
         div.kpis {
             (stat("Rows read", fmt.int(u.rows_read)))
             (stat("Imported", fmt.int(u.rows_imported)))
