@@ -103,7 +103,8 @@ pub struct Run {
     pub trigger: String,
     pub as_of: NaiveDate,
     pub horizon_days: i32,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::status::RunStatus,
     pub items: i32,
     pub load_ms: i64,
     pub engine_ms: i64,
@@ -136,7 +137,7 @@ pub async fn insert_run(
     .bind(&run.trigger)
     .bind(run.as_of)
     .bind(run.horizon_days)
-    .bind(&run.status)
+    .bind(run.status.as_str())
     .bind(run.items)
     .bind(run.load_ms)
     .bind(run.engine_ms)

@@ -22,6 +22,7 @@ pub mod purchasing;
 pub mod restaurants;
 pub mod sales;
 pub mod settings;
+pub mod status;
 pub mod tenant;
 pub mod throttle;
 pub mod tokens;

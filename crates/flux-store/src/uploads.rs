@@ -408,7 +408,8 @@ pub struct Upload {
     pub size_bytes: i64,
     pub format: String,
     pub policy: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::status::UploadStatus,
     pub rows_read: i64,
     pub rows_imported: i64,
     pub rows_duplicate: i64,

@@ -44,7 +44,7 @@ async fn seed_forecast(app: &TestApp, r: &str, days: &[(Uuid, NaiveDate, f64)]) 
         trigger: "cli".into(),
         as_of: days.first().map(|d| d.1).expect("a day"),
         horizon_days: 7,
-        status: "completed".into(),
+        status: flux_store::status::RunStatus::Completed,
         items: 1,
         load_ms: 0,
         engine_ms: 0,

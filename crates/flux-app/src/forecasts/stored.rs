@@ -18,6 +18,7 @@ use crate::{AppError, AppResult, Kind};
 
 pub use flux_store::forecasts::{Run, StoredForecast};
 pub use flux_store::menu::MenuItem;
+pub use flux_store::status::RunStatus;
 
 /// Most stored rows one call returns; far above any real menu × horizon.
 pub const MAX_ROWS: i64 = 5000;
@@ -96,7 +97,7 @@ pub async fn latest_run(conn: &mut PgConnection, restaurant_id: Uuid) -> AppResu
     Ok(runs(conn, restaurant_id, 20)
         .await?
         .into_iter()
-        .find(|r| r.status == "completed"))
+        .find(|r| r.status == RunStatus::Completed))
 }
 
 /// The newest forecast of one dish and day, or not found.

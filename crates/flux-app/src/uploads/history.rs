@@ -4,8 +4,6 @@
 //! is returned as it is, so a second click or a retried request never
 //! touches the sales that later uploads (possibly of the same file) stored.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use flux_store::{uploads as store, PgConnection};
 use uuid::Uuid;
@@ -14,43 +12,10 @@ use crate::{AppError, AppResult};
 
 pub use flux_store::uploads::Upload;
 
-/// Where an upload stands, as its stored `status` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadStatus {
-    /// Its lines count in the sales.
-    Completed,
-    /// Undone: its lines are gone; it stays in the history.
-    Undone,
-}
-
-impl UploadStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UploadStatus::Completed => "completed",
-            UploadStatus::Undone => "undone",
-        }
-    }
-
-    /// The status of a stored upload; `None` only for a value the schema
-    /// does not allow.
-    pub fn of(upload: &Upload) -> Option<Self> {
-        upload.status.parse().ok()
-    }
-}
-
-impl FromStr for UploadStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "completed" => Ok(UploadStatus::Completed),
-            "undone" => Ok(UploadStatus::Undone),
-            other => Err(format!("unknown upload status {other:?}")),
-        }
-    }
-}
+pub use flux_store::status::UploadStatus;
 
 fn is_completed(upload: &Upload) -> bool {
-    UploadStatus::of(upload) == Some(UploadStatus::Completed)
+    upload.status == UploadStatus::Completed
 }
 
 /// One page of the history, newest first.

@@ -57,10 +57,9 @@ pub fn upload_form(t: &TenantPage, compact: bool) -> Markup {
 }
 
 fn status_badge(upload: &Upload) -> Markup {
-    let (class, label) = match UploadStatus::of(upload) {
-        Some(UploadStatus::Completed) => ("badge ok", "Imported"),
-        Some(UploadStatus::Undone) => ("badge muted", "Undone"),
-        None => ("badge warn", upload.status.as_str()),
+    let (class, label) = match upload.status {
+        UploadStatus::Completed => ("badge ok", "Imported"),
+        UploadStatus::Undone => ("badge muted", "Undone"),
     };
     html! { span class=(class) { (label) } }
 }
@@ -434,7 +433,7 @@ pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Do
                 (error_table(&fmt, &errors, u.rows_errored))
             }
         }
-        @if UploadStatus::of(&u) == Some(UploadStatus::Completed) && t.can(Action::WriteData) {
+        @if u.status == UploadStatus::Completed && t.can(Action::WriteData) {
             section.card.danger-zone {
                 h2 { "Undo this upload" }
                 p { "Removes every sale this file imported. The upload stays in the history as undone." }

@@ -1,0 +1,83 @@
+//! Statuses the schema stores as text under a check constraint, read as
+//! enums: code compares variants, never strings, and a stored value the
+//! code does not know fails the query instead of passing as some default.
+
+use flux_domain::restaurant::InvalidStored;
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and wire form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidStored;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or(InvalidStored { what: $what, value: s })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// Where an upload stands.
+    UploadStatus, "upload status" {
+        /// Its lines count in the sales.
+        Completed => "completed",
+        /// Undone: its lines are gone (or passed to other uploads that held
+        /// them); it stays in the history.
+        Undone => "undone",
+    }
+);
+
+text_enum!(
+    /// How a forecast run ended.
+    RunStatus, "forecast run status" {
+        Completed => "completed",
+        Failed => "failed",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_text_round_trips_and_unknown_text_is_an_error() {
+        for s in UploadStatus::ALL {
+            assert_eq!(UploadStatus::try_from(s.as_str().to_string()), Ok(*s));
+        }
+        assert_eq!(
+            RunStatus::try_from("failed".to_string()),
+            Ok(RunStatus::Failed)
+        );
+        assert!(UploadStatus::try_from("Completed".to_string()).is_err());
+        assert_eq!(
+            serde_json::to_value(UploadStatus::Undone).ok(),
+            Some(serde_json::json!("undone"))
+        );
+    }
+}
