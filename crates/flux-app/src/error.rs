@@ -163,7 +163,12 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict(constraint) => AppError::Rejected {
                 kind: Kind::Conflict,
-                detail: format!("conflicts with existing data ({constraint})"),
+                // The constraint's name is the schema's business, not the
+                // caller's: logged, not shown.
+                detail: {
+                    tracing::debug!(constraint, "unique constraint refused a write");
+                    "conflicts with existing data".to_string()
+                },
                 errors: Vec::new(),
                 retry_after_secs: None,
                 extensions: Default::default(),

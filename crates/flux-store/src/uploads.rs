@@ -130,15 +130,16 @@ pub async fn lock_sales(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<
 /// owns a line can hand it to another upload that holds it. What remains
 /// staged is exactly the lines this upload adds. Returns how many were set
 /// aside.
-async fn set_aside_duplicates(conn: &mut PgConnection) -> Result<u64> {
+async fn set_aside_duplicates(conn: &mut PgConnection, restaurant_id: Uuid) -> Result<u64> {
     let held: i64 = sqlx::query_scalar(&format!(
         "with ranked as (
              select s.ctid as row_ref,
                     row_number() over (partition by s.business_date, s.dedupe_key order by s.line_no) as nth,
                     exists (select 1 from transaction_items t
-                            where t.restaurant_id = s.restaurant_id and t.business_date = s.business_date
+                            where t.restaurant_id = $1 and t.business_date = s.business_date
                               and t.dedupe_key = s.dedupe_key) as stored
              from staged_items s
+             where s.restaurant_id = $1
          ),
          held as (
              delete from staged_items s using ranked r
@@ -148,6 +149,7 @@ async fn set_aside_duplicates(conn: &mut PgConnection) -> Result<u64> {
          kept as (insert into duplicate_lines ({COLUMNS}) select {COLUMNS} from held returning 1)
          select count(*) from kept"
     ))
+    .bind(restaurant_id)
     .fetch_one(conn)
     .await?;
     Ok(held as u64)
@@ -165,11 +167,12 @@ async fn set_aside_duplicates(conn: &mut PgConnection) -> Result<u64> {
 /// `skip_existing`). The caller holds [`lock_sales`].
 pub async fn merge_staging(
     conn: &mut PgConnection,
+    restaurant_id: Uuid,
     skip_existing: bool,
     with_orders: bool,
 ) -> Result<Merged> {
     let (line_conflict, daily_conflict) = if skip_existing {
-        set_aside_duplicates(&mut *conn).await?;
+        set_aside_duplicates(&mut *conn, restaurant_id).await?;
         (
             // Nothing staged clashes any more; the clause only guards
             // against a writer that bypassed the lock.

@@ -24,14 +24,19 @@ async fn undo(app: &TestApp, user: &User, r: &str, id: &str) -> Value {
     v
 }
 
-/// One day's total per dish as the daily roll-up holds it.
-type Daily = BTreeMap<(String, String), (i64, i64, i64)>;
+/// One day's total per dish as the daily roll-up holds it: quantity,
+/// revenue (none when no line had a price) and line count.
+type Daily = BTreeMap<(String, String), (i64, Option<i64>, i64)>;
 /// One order's line count and total.
-type Orders = BTreeMap<(String, String), (i64, i64)>;
+type Orders = BTreeMap<(String, String), (i64, Option<i64>)>;
 /// Every stored line as (date, order, dish, quantity, total) → how many.
-/// Positions are not stored apart from the key's hash, so lines are
-/// compared as a multiset; which file's values won still shows.
-type Lines = BTreeMap<(String, String, String, i64, i64), usize>;
+/// Keys are stored only as a hash, so lines are compared as a multiset;
+/// which file's values won still shows.
+type Lines = BTreeMap<(String, String, String, i64, Option<i64>), usize>;
+/// A stored line as read: date, order, dish, quantity, total.
+type LineRow = (String, Option<String>, String, f64, Option<f64>);
+/// The line that won a key: order, dish, quantity, total.
+type Winner = (u8, String, i64, Option<i64>);
 
 /// What is stored, read straight from the tables.
 async fn stored(app: &TestApp, r: &str) -> (Lines, Daily, Orders) {
@@ -39,10 +44,9 @@ async fn stored(app: &TestApp, r: &str) -> (Lines, Daily, Orders) {
     let mut tx = flux_store::tenant::begin(&app.pool, Uuid::nil(), rid)
         .await
         .expect("tenant");
-    let rows: Vec<(String, Option<String>, String, f64, f64)> = sqlx::query_as(
+    let rows: Vec<LineRow> = sqlx::query_as(
         "select i.business_date::text, i.order_ref, m.name, i.quantity::float8, i.line_total::float8
-         from transaction_items i join menu_items m using (restaurant_id, menu_item_id)
-",
+         from transaction_items i join menu_items m using (restaurant_id, menu_item_id)",
     )
     .fetch_all(&mut *tx)
     .await
@@ -51,17 +55,17 @@ async fn stored(app: &TestApp, r: &str) -> (Lines, Daily, Orders) {
     for (date, order, dish, q, t) in rows {
         let order = order.expect("every test line has an order");
         *lines
-            .entry((date, order, dish, q as i64, t as i64))
+            .entry((date, order, dish, q as i64, t.map(|t| t as i64)))
             .or_default() += 1;
     }
-    let daily: Vec<(String, String, f64, f64, i64)> = sqlx::query_as(
+    let daily: Vec<(String, String, f64, Option<f64>, i64)> = sqlx::query_as(
         "select d.business_date::text, m.name, d.quantity::float8, d.revenue::float8, d.line_count
          from daily_item_sales d join menu_items m using (restaurant_id, menu_item_id)",
     )
     .fetch_all(&mut *tx)
     .await
     .expect("daily");
-    let orders: Vec<(String, String, i32, f64)> = sqlx::query_as(
+    let orders: Vec<(String, String, i32, Option<f64>)> = sqlx::query_as(
         "select business_date::text, order_ref, line_count, total_amount::float8 from transactions",
     )
     .fetch_all(&mut *tx)
@@ -72,11 +76,11 @@ async fn stored(app: &TestApp, r: &str) -> (Lines, Daily, Orders) {
         lines,
         daily
             .into_iter()
-            .map(|(d, m, q, rev, n)| ((d, m), (q as i64, rev as i64, n)))
+            .map(|(d, m, q, rev, n)| ((d, m), (q as i64, rev.map(|r| r as i64), n)))
             .collect(),
         orders
             .into_iter()
-            .map(|(d, o, n, t)| ((d, o), (i64::from(n), t as i64)))
+            .map(|(d, o, n, t)| ((d, o), (i64::from(n), t.map(|t| t as i64))))
             .collect(),
     )
 }
@@ -84,11 +88,16 @@ async fn stored(app: &TestApp, r: &str) -> (Lines, Daily, Orders) {
 const DISHES: [&str; 3] = ["Paella", "Sangria", "Tortilla"];
 const PRICE: [i64; 3] = [14, 6, 9];
 
-/// One line of an order in one file: which dish and how many.
+/// One line of an order in one file: which dish, how many, whether the
+/// export gave a price, and the POS line id if it gave one (a small range,
+/// so that one file may repeat an id, as a spreadsheet that mangled ids
+/// would).
 #[derive(Debug, Clone)]
 struct Line {
     dish: usize,
     quantity: i64,
+    priced: bool,
+    line_id: Option<u8>,
 }
 
 /// One uploaded file: orders (by number, each on a fixed day) and their
@@ -103,18 +112,49 @@ fn order_day(order: u8) -> String {
     format!("2024-01-{:02}", 1 + order % 4)
 }
 
+/// How the importer identifies a line: its POS line id when the file has
+/// one, else its order and its position among the order's rows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    LineId(u8, u8),
+    Position(u8, usize),
+}
+
 impl File {
     fn csv(&self) -> String {
-        let mut out = String::from("order_id,timestamp,item,quantity,unit_price\n");
+        let mut out = String::from("order_id,line_id,timestamp,item,quantity,unit_price\n");
         for (order, lines) in &self.orders {
             for l in lines {
+                let id = l
+                    .line_id
+                    .map(|i| format!("O{order}L{i}"))
+                    .unwrap_or_default();
+                let price = if l.priced {
+                    format!("{}.00", PRICE[l.dish])
+                } else {
+                    String::new()
+                };
                 out.push_str(&format!(
-                    "O{order},{} 12:00:00,{},{},{}.00\n",
+                    "O{order},{id},{} 12:00:00,{},{},{price}\n",
                     order_day(*order),
                     DISHES[l.dish],
                     l.quantity,
-                    PRICE[l.dish]
                 ));
+            }
+        }
+        out
+    }
+
+    /// The file's lines in file order, with the key each is stored under.
+    fn keyed(&self) -> Vec<(u8, Key, &Line)> {
+        let mut out = Vec::new();
+        for (order, lines) in &self.orders {
+            for (i, l) in lines.iter().enumerate() {
+                let key = match l.line_id {
+                    Some(id) => Key::LineId(*order, id),
+                    None => Key::Position(*order, i + 1),
+                };
+                out.push((*order, key, l));
             }
         }
         out
@@ -129,10 +169,21 @@ enum Op {
 }
 
 fn file() -> impl Strategy<Value = File> {
-    let line = (0..DISHES.len(), 1i64..6).prop_map(|(dish, quantity)| Line { dish, quantity });
+    let line = (
+        0..DISHES.len(),
+        1i64..6,
+        prop::bool::weighted(0.85),
+        prop::option::weighted(0.4, 0u8..3),
+    )
+        .prop_map(|(dish, quantity, priced, line_id)| Line {
+            dish,
+            quantity,
+            priced,
+            line_id,
+        });
     // Few orders, so that files overlap heavily and one line often has
     // three or more holders.
-    proptest::collection::btree_map(0u8..5, proptest::collection::vec(line, 1..3), 1..5)
+    proptest::collection::btree_map(0u8..5, proptest::collection::vec(line, 1..4), 1..5)
         .prop_map(|orders| File { orders })
 }
 
@@ -144,34 +195,40 @@ fn ops() -> impl Strategy<Value = Vec<Op>> {
     proptest::collection::vec(op, 1..10)
 }
 
+fn add(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+    }
+}
+
 /// The stored sales a replay of the active files would give: the first
-/// file to hold a line (order and position) wins.
+/// line to hold a key (earliest file, then earliest in the file) wins.
 fn expected(files: &[(File, bool)]) -> (Lines, Daily, Orders) {
-    let mut winners: BTreeMap<(String, String, i64), (String, i64, i64)> = BTreeMap::new();
+    let mut winners: BTreeMap<(String, Key), Winner> = BTreeMap::new();
     for (f, active) in files {
         if !active {
             continue;
         }
-        for (order, ls) in &f.orders {
-            for (i, l) in ls.iter().enumerate() {
-                winners
-                    .entry((order_day(*order), format!("O{order}"), i as i64 + 1))
-                    .or_insert((
-                        DISHES[l.dish].to_string(),
-                        l.quantity,
-                        l.quantity * PRICE[l.dish],
-                    ));
-            }
+        for (order, key, l) in f.keyed() {
+            let total = l.priced.then(|| l.quantity * PRICE[l.dish]);
+            winners.entry((order_day(order), key)).or_insert((
+                order,
+                DISHES[l.dish].to_string(),
+                l.quantity,
+                total,
+            ));
         }
     }
     let mut lines = Lines::new();
     let mut daily = Daily::new();
     let mut orders = Orders::new();
-    for ((date, order, _), (dish, q, t)) in winners {
+    for ((date, _), (order, dish, q, t)) in winners {
+        let order = format!("O{order}");
         let d = daily.entry((date.clone(), dish.clone())).or_default();
-        *d = (d.0 + q, d.1 + t, d.2 + 1);
+        *d = (d.0 + q, add(d.1, t), d.2 + 1);
         let o = orders.entry((date.clone(), order.clone())).or_default();
-        *o = (o.0 + 1, o.1 + t);
+        *o = (o.0 + 1, add(o.1, t));
         *lines.entry((date, order, dish, q, t)).or_default() += 1;
     }
     (lines, daily, orders)
@@ -190,7 +247,11 @@ async fn run_case(app: &TestApp, user: &User, n: usize, ops: &[Op]) {
                         made.push((f.clone(), true, id));
                     }
                     // The same file while it is live: refused, nothing stored.
-                    StatusCode::CONFLICT => {}
+                    StatusCode::CONFLICT => assert!(
+                        made.iter()
+                            .any(|(m, active, _)| *active && m.csv() == f.csv()),
+                        "409 without an identical live upload: {rep}"
+                    ),
                     other => panic!("upload answered {other}: {rep}"),
                 }
             }

@@ -120,6 +120,11 @@ pub(crate) async fn store(
         flux_store::tenant::begin(pool, job.actor.user_id.unwrap_or(Uuid::nil()), rid).await?;
     // Held until commit: what is "already stored" must not change under us.
     store::lock_sales(&mut tx, rid).await?;
+    // The same file sent twice at once: the first check ran before the
+    // lock, so the one that waited learns here that the other won.
+    if let Some(earlier) = store::live_upload_with_hash(&mut tx, rid, job.sha).await? {
+        return Err(StoreFailure::Other(ImportError::Duplicate(earlier)));
+    }
 
     let mut ids: HashMap<String, Uuid> = flux_store::menu::keys(&mut tx, rid)
         .await?
@@ -240,7 +245,8 @@ pub(crate) async fn store(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "lines copied to staging"
     );
-    let merged = match store::merge_staging(&mut tx, skip_existing, job.scan.has_orders).await {
+    let merged = match store::merge_staging(&mut tx, rid, skip_existing, job.scan.has_orders).await
+    {
         Ok(m) => m,
         Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => {
             return Err(StoreFailure::KeyClash)

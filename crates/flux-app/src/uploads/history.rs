@@ -91,5 +91,9 @@ pub async fn undo(
         return Ok(upload);
     }
     store::undo_upload(conn, restaurant_id, upload_id).await?;
+    // Fewer sales mean other forecasts, as more do after an import (the
+    // run is recorded as import-triggered: the sales data changed); queued
+    // in the same transaction, so the job exists exactly when the undo does.
+    flux_store::jobs::enqueue_forecast(conn, restaurant_id, "import").await?;
     get(conn, restaurant_id, upload_id).await
 }

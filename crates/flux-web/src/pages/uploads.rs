@@ -339,7 +339,9 @@ fn import_problem(rid: uuid::Uuid, fmt: &Fmt, e: ImportError) -> Result<Markup, 
             },
         ),
         ImportError::File(other) => problem_box(title, html! { p { (other.to_string()) } }),
-        other => return Err(WebError::Internal(anyhow::anyhow!(other))),
+        // Everything else is classified as the API classifies it: a
+        // conflict is a page saying so, only a real failure is a 500.
+        other => return Err(flux_app::AppError::from(other).into()),
     })
 }
 
