@@ -16,7 +16,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use flux_api::{Application, ServerConfig};
 use flux_store::pool::AppRole;
 
 const SECRET: &[u8] = b"browser-test-secret-0123456789abcdefghij";
@@ -114,13 +113,18 @@ async fn spawn_app() -> String {
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect");
-    let config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
-    let pages = flux_web::router(flux_web::WebState::new(pool.clone(), SECRET, 4 << 20));
-    let app = Application::build_with_pages(&config, pool, pages)
+    let pages = flux_web::router(flux_web::WebState::new(pool, SECRET, 4 << 20));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let addr = app.local_addr().expect("addr");
-    tokio::spawn(app.run_until(std::future::pending()));
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            pages.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     format!("http://{addr}")
 }
 

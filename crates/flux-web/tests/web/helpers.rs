@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use flux_api::{Application, ServerConfig};
 use flux_store::pool::AppRole;
 use reqwest::{header, StatusCode};
 
@@ -21,17 +20,24 @@ pub async fn spawn_app() -> TestApp {
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect as flux_app");
-    let config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
+    // The dashboard alone: it is a sibling of the API over the application
+    // layer and needs nothing from it.
     let pages = flux_web::router(flux_web::WebState::new(
         pool.clone(),
         SECRET,
         4 * 1024 * 1024,
     ));
-    let app = Application::build_with_pages(&config, pool.clone(), pages)
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let addr = app.local_addr().expect("addr");
-    tokio::spawn(app.run_until(std::future::pending()));
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            pages.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     TestApp {
         base: format!("http://{addr}"),
         pool,
@@ -218,26 +224,24 @@ pub fn recent_sales_csv() -> String {
 
 impl TestApp {
     /// Makes `member` (who must have an account) a member of `rid` with
-    /// `role`, through the JSON API as the restaurant's owner.
+    /// `role`, through the same use case the API's members route calls
+    /// (the dashboard has no members page yet).
     pub async fn add_member(&self, owner: &str, rid: &str, member: &str, role: &str) {
-        let http = reqwest::Client::new();
-        let login: serde_json::Value = http
-            .post(format!("{}/api/v1/auth/login", self.base))
-            .json(&serde_json::json!({"email": owner, "password": PASSWORD}))
-            .send()
+        let rid: uuid::Uuid = rid.parse().expect("restaurant id");
+        let owner_id = flux_app::accounts::user_id_by_email(&self.pool, owner)
             .await
-            .expect("login")
-            .json()
+            .expect("look up owner")
+            .expect("owner account");
+        let mut tx = flux_store::tenant::begin(&self.pool, owner_id, rid)
             .await
-            .expect("token pair");
-        let token = login["access_token"].as_str().expect("access token");
-        let resp = http
-            .post(format!("{}/api/v1/restaurants/{rid}/members", self.base))
-            .bearer_auth(token)
-            .json(&serde_json::json!({"email": member, "role": role}))
-            .send()
+            .expect("tenant");
+        let input = flux_app::members::NewMember {
+            email: member.to_string(),
+            role: role.to_string(),
+        };
+        flux_app::members::add(&mut tx, rid, &input)
             .await
             .expect("add member");
-        assert_eq!(resp.status(), StatusCode::CREATED, "add member");
+        tx.commit().await.expect("commit");
     }
 }
