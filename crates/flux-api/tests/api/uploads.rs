@@ -12,7 +12,8 @@ async fn setup() -> (TestApp, User, String) {
     (app, user, r)
 }
 
-async fn daily(app: &TestApp, user: &User, r: &str) -> Vec<(String, f64)> {
+/// The daily totals of 2024, as (date, quantity).
+pub(crate) async fn daily(app: &TestApp, user: &User, r: &str) -> Vec<(String, f64)> {
     let (s, v) = app
         .get(
             &format!("/api/v1/restaurants/{r}/sales/daily?from=2024-01-01&to=2024-12-31"),
