@@ -35,6 +35,8 @@ pub(crate) const TIMESTAMP: &[&str] = &[
 pub(crate) const TIME: &[&str] = &[
     "time",
     "ordertime",
+    "heure",
+    "ora",
     "saletime",
     "transactiontime",
     "uhrzeit",
@@ -54,10 +56,15 @@ pub(crate) const ITEM: &[&str] = &[
     "producto",
     "articulo",
     "bezeichnung",
+    "beschreibung",
     "description",
     "dish",
     "drink",
     "coffeename",
+    "libelle",
+    "designation",
+    "articolo",
+    "prodotto",
 ];
 pub(crate) const QUANTITY: &[&str] = &[
     "quantity",
@@ -73,6 +80,12 @@ pub(crate) const QUANTITY: &[&str] = &[
     "anzahl",
     "cantidad",
     "pieces",
+    "qte",
+    "quantite",
+    "quantita",
+    "stuck",
+    "stk",
+    "aantal",
 ];
 pub(crate) const UNIT_PRICE: &[&str] = &[
     "unitprice",
@@ -83,6 +96,11 @@ pub(crate) const UNIT_PRICE: &[&str] = &[
     "preis",
     "einzelpreis",
     "precio",
+    "prixunitaire",
+    "prix",
+    "prezzo",
+    "prijs",
+    "stuckpreis",
 ];
 pub(crate) const TOTAL: &[&str] = &[
     "total",
@@ -100,15 +118,43 @@ pub(crate) const TOTAL: &[&str] = &[
     "umsatz",
     "betrag",
     "importe",
+    "preisnetto",
+    "ventasnetas",
+    "ventas",
+    "nettobetrag",
+    "gesamt",
+    "gesamtpreis",
+    "summe",
+    "bruttoumsatz",
+    "montant",
+    "montantttc",
+    "totalttc",
+    "totale",
+    "importo",
+    "bedrag",
 ];
-pub(crate) const GROSS: &[&str] = &["grosssales", "grosstotal", "grossamount", "grossprice"];
+pub(crate) const GROSS: &[&str] = &[
+    "grosssales",
+    "grosstotal",
+    "grossamount",
+    "grossprice",
+    "preisvorrabatt",
+    "ventasbrutas",
+    "productsales",
+];
 pub(crate) const DISCOUNT: &[&str] = &[
     "discount",
     "discounts",
     "discnt",
     "discountamount",
+    "discountscomps",
+    "discountsandcomps",
+    "remise",
+    "sconto",
+    "korting",
     "rabatt",
     "descuento",
+    "descuentos",
 ];
 pub(crate) const ORDER_ID: &[&str] = &[
     "orderid",
@@ -133,7 +179,19 @@ pub(crate) const ORDER_ID: &[&str] = &[
     "invoicenumber",
     "bonnummer",
     "belegnummer",
+    "transaktionsnummer",
+    "transaktionsid",
     "bon",
+    "bonnr",
+    "belegnr",
+    "nticket",
+    "noticket",
+    "numeroticket",
+    "receiptno",
+    "numeroderecibo",
+    "recibo",
+    "numerodeticket",
+    "kvitteringsnummer",
 ];
 pub(crate) const PROMO: &[&str] = &[
     "promo",
@@ -156,6 +214,11 @@ pub(crate) const CATEGORY: &[&str] = &[
     "family",
     "categoria",
     "kategorie",
+    "categoryname",
+    "warengruppe",
+    "categorie",
+    "rubrique",
+    "famille",
 ];
 pub(crate) const LOCATION: &[&str] = &[
     "location",
@@ -172,11 +235,45 @@ pub(crate) const LOCATION: &[&str] = &[
     "shop",
     "branch",
     "filiale",
+    "tienda",
+    "sucursal",
+    "magasin",
 ];
 pub(crate) const VOID: &[&str] = &["void", "voided", "isvoid"];
 pub(crate) const DEFERRED: &[&str] = &["deferred"];
 pub(crate) const LINE_ID: &[&str] = &["lineid", "lineitemid", "itemselectionid", "salelineid"];
-pub(crate) const EVENT_TYPE: &[&str] = &["eventtype", "transactiontype"];
+// A status column comes before a receipt type: cancelled receipts must go,
+// while refund lines are already negative in the exports that have both.
+pub(crate) const EVENT_TYPE: &[&str] = &[
+    "eventtype",
+    "transactiontype",
+    "status",
+    "transactionstatus",
+    "receipttype",
+    "typ",
+    "estado",
+    "tipoderecibo",
+];
+pub(crate) const REFUND_QUANTITY: &[&str] = &[
+    "itemsrefunded",
+    "refundedquantity",
+    "refundedqty",
+    "quantityrefunded",
+    "qtyrefunded",
+    "refundquantity",
+    "refundqty",
+    "unitsrefunded",
+    "refunded",
+    "returnedqty",
+];
+pub(crate) const REFUND_AMOUNT: &[&str] = &[
+    "refundedamount",
+    "refundamount",
+    "amountrefunded",
+    "refunds",
+    "refundsamount",
+    "returns",
+];
 
 pub(crate) const GENERIC: Aliases = &[
     (Role::Timestamp, TIMESTAMP),
@@ -196,6 +293,8 @@ pub(crate) const GENERIC: Aliases = &[
     (Role::Void, VOID),
     (Role::Deferred, DEFERRED),
     (Role::EventType, EVENT_TYPE),
+    (Role::RefundQuantity, REFUND_QUANTITY),
+    (Role::RefundAmount, REFUND_AMOUNT),
 ];
 
 pub(crate) const SEED: Aliases = &[
@@ -237,8 +336,19 @@ pub(crate) const SQUARE: Aliases = &[
     (Role::Location, &["location"]),
 ];
 
-pub(crate) const CLOVER: Aliases = &[
-    (Role::Item, &["name", "itemname", "item", "product"]),
+pub(crate) const PERIOD_SUMMARY: Aliases = &[
+    (
+        Role::Item,
+        &[
+            "name",
+            "itemname",
+            "item",
+            "menuitem",
+            "menuitemname",
+            "product",
+            "productname",
+        ],
+    ),
     (
         Role::Quantity,
         &[
@@ -248,6 +358,8 @@ pub(crate) const CLOVER: Aliases = &[
             "itemssold",
             "numbersold",
             "sold",
+            "itemqty",
+            "unitssold",
             "quantity",
             "qty",
             "count",
@@ -255,13 +367,31 @@ pub(crate) const CLOVER: Aliases = &[
     ),
     (
         Role::GrossTotal,
-        &["grosssales", "itemrevenue", "grossrevenue"],
+        &[
+            "productsales",
+            "grosssales",
+            "itemrevenue",
+            "grossrevenue",
+            "grossamount",
+        ],
     ),
-    (Role::Discount, &["discounts", "discount"]),
+    (Role::RefundQuantity, REFUND_QUANTITY),
+    (Role::RefundAmount, REFUND_AMOUNT),
+    (
+        Role::Discount,
+        &[
+            "discounts",
+            "discount",
+            "discountamount",
+            "discountscomps",
+            "discountsandcomps",
+        ],
+    ),
     (
         Role::Total,
         &[
             "netsales",
+            "netamount",
             "netrevenue",
             "revenue",
             "sales",
@@ -269,7 +399,10 @@ pub(crate) const CLOVER: Aliases = &[
             "total",
         ],
     ),
-    (Role::Category, &["category", "categoryname", "categories"]),
+    (
+        Role::Category,
+        &["category", "categoryname", "categories", "menugroup"],
+    ),
 ];
 
 pub(crate) const LIGHTSPEED: Aliases = &[

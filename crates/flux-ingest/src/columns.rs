@@ -42,10 +42,16 @@ pub enum Role {
     Deferred,
     /// Square `Event Type`, Lightspeed `Type`: payment, refund or void.
     EventType,
+    /// Units refunded, reported beside units sold in period summaries
+    /// (`Items refunded`, `Refunded`): subtracted from the quantity.
+    RefundQuantity,
+    /// Money refunded, reported beside sales (`Refunds`, `Refunded amount`):
+    /// subtracted from revenue unless the total is already net.
+    RefundAmount,
 }
 
 impl Role {
-    pub const ALL: [Role; 17] = [
+    pub const ALL: [Role; 19] = [
         Role::Date,
         Role::Time,
         Role::Timestamp,
@@ -63,6 +69,8 @@ impl Role {
         Role::Void,
         Role::Deferred,
         Role::EventType,
+        Role::RefundQuantity,
+        Role::RefundAmount,
     ];
 
     pub fn name(self) -> &'static str {
@@ -84,6 +92,8 @@ impl Role {
             Role::Void => "void",
             Role::Deferred => "deferred",
             Role::EventType => "event_type",
+            Role::RefundQuantity => "refund_quantity",
+            Role::RefundAmount => "refund_amount",
         }
     }
 }
@@ -135,6 +145,10 @@ pub struct ColumnMapping {
     pub deferred: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_quantity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_amount: Option<String>,
     /// Item name to use for every row when the file has no item column
     /// (e.g. daily visitor counts become item "Visitors").
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,6 +183,8 @@ impl ColumnMapping {
             Role::Void => &self.void,
             Role::Deferred => &self.deferred,
             Role::EventType => &self.event_type,
+            Role::RefundQuantity => &self.refund_quantity,
+            Role::RefundAmount => &self.refund_amount,
         }
     }
 
@@ -191,6 +207,8 @@ impl ColumnMapping {
             Role::Void => &mut self.void,
             Role::Deferred => &mut self.deferred,
             Role::EventType => &mut self.event_type,
+            Role::RefundQuantity => &mut self.refund_quantity,
+            Role::RefundAmount => &mut self.refund_amount,
         }
     }
 
@@ -241,6 +259,11 @@ impl Layout {
         self.col(role).is_some()
     }
 
+    /// How many columns the layout gives a meaning to.
+    pub fn explained(&self) -> usize {
+        self.cols.iter().filter(|c| c.is_some()).count()
+    }
+
     /// The mapping that reproduces this layout, for display and storage.
     pub fn to_mapping(&self, headers: &[String]) -> ColumnMapping {
         let mut m = ColumnMapping {
@@ -268,7 +291,7 @@ pub fn normalize_header(h: &str) -> String {
 }
 
 /// Base letter of common accented Latin letters; others unchanged.
-fn fold_accent(c: char) -> char {
+pub(crate) fn fold_accent(c: char) -> char {
     match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
         'ç' | 'ć' | 'č' => 'c',

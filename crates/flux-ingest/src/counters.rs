@@ -1,5 +1,12 @@
 //! Per-file counters that give lines their position within an order and
-//! their occurrence among identical rows, which make dedupe keys stable.
+//! their occurrence among identical rows, which make dedupe keys stable;
+//! plus the section heading the rows below it belong to.
+//!
+//! Line ids: an export's own line id is normally unique, but ids read
+//! through a float (spreadsheets keep 15 significant digits of an 18-digit
+//! id) or a buggy export can repeat one for different lines. Each distinct
+//! content under one id gets its own occurrence so both lines survive;
+//! the very same row repeated keeps occurrence and key, as before.
 //!
 //! Memory is bounded: the maps are cleared when they reach their cap. That
 //! only matters for an order whose lines are more than `ORDER_CAP` orders
@@ -14,6 +21,17 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub struct LineCounters {
     orders: HashMap<String, u32>,
     rows: HashMap<u64, u32, BuildHasherDefault<Fnv64>>,
+    /// Per line-id hash: the contents seen under it and their numbers.
+    line_ids: HashMap<u64, IdContents, BuildHasherDefault<Fnv64>>,
+    /// The last section heading (a row holding only a name, e.g. a category
+    /// above its items in a period report).
+    pub section: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct IdContents {
+    next: u32,
+    contents: Vec<(u64, u32)>,
 }
 
 /// FNV-1a: fast for the short keys hashed per row, where SipHash's
@@ -42,6 +60,9 @@ impl Hasher for Fnv64 {
 
 const ORDER_CAP: usize = 4096;
 const ROW_CAP: usize = 65_536;
+const LINE_ID_CAP: usize = 65_536;
+/// Distinct contents remembered per line id; more share the last occurrence.
+const CONTENTS_PER_ID: usize = 16;
 
 impl LineCounters {
     /// 0-based position of the next line of `order`.
@@ -56,6 +77,28 @@ impl LineCounters {
         }
         self.orders.insert(order.to_owned(), 1);
         0
+    }
+
+    /// Occurrence of a line id with this content: 0 for the first content
+    /// seen under the id, 1 for the second distinct one, and so on; the same
+    /// content again gets its earlier number.
+    pub fn line_id_occurrence(&mut self, id: u64, content: u64) -> u32 {
+        if self.line_ids.len() >= LINE_ID_CAP && !self.line_ids.contains_key(&id) {
+            self.line_ids.clear();
+        }
+        let seen = self.line_ids.entry(id).or_default();
+        if let Some(&(_, n)) = seen.contents.iter().find(|(c, _)| *c == content) {
+            return n;
+        }
+        // Beyond the cap the oldest content is forgotten; numbering goes on,
+        // so distinct lines still get distinct numbers.
+        if seen.contents.len() >= CONTENTS_PER_ID {
+            seen.contents.remove(0);
+        }
+        let n = seen.next;
+        seen.next = seen.next.saturating_add(1);
+        seen.contents.push((content, n));
+        n
     }
 
     /// How many earlier rows had the same content key.
@@ -83,6 +126,24 @@ mod tests {
         assert_eq!(c.occurrence(7), 0);
         assert_eq!(c.occurrence(7), 1);
         assert_eq!(c.occurrence(8), 0);
+    }
+
+    #[test]
+    fn line_ids_tell_distinct_contents_apart() {
+        let mut c = LineCounters::default();
+        assert_eq!(c.line_id_occurrence(1, 10), 0);
+        assert_eq!(c.line_id_occurrence(1, 11), 1);
+        assert_eq!(c.line_id_occurrence(1, 10), 0, "same content, same number");
+        assert_eq!(c.line_id_occurrence(2, 11), 0);
+        for i in 0..(LINE_ID_CAP * 2) {
+            c.line_id_occurrence(i as u64, 0);
+        }
+        assert!(c.line_ids.len() <= LINE_ID_CAP);
+        for k in 0..100 {
+            c.line_id_occurrence(u64::MAX, k);
+        }
+        assert!(c.line_ids[&u64::MAX].contents.len() <= CONTENTS_PER_ID);
+        assert_eq!(c.line_id_occurrence(u64::MAX, 1000), 100);
     }
 
     #[test]

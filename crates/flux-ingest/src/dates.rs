@@ -3,10 +3,12 @@
 //! `03/04/2024` is the 3rd of April in Britain and the 4th of March in the
 //! US, and a wrong guess silently shifts every sale. The order is therefore
 //! decided once per file, in this precedence, and the reason is reported:
+//! 0. the order a person chose ([`crate::ParseOptions::date_order`]);
 //! 1. evidence in the file: any date whose first part is > 12 means
 //!    day-first, any whose second part is > 12 means month-first;
-//! 2. the caller's locale hint (`en-US` → month-first, most others day-first);
-//! 3. the export format's convention (US point-of-sale systems: month-first);
+//! 2. the export format's convention (US point-of-sale systems write
+//!    month-first whatever the restaurant's locale);
+//! 3. the caller's locale hint (`en-US` → month-first, most others day-first);
 //! 4. day-first, the convention of most of the world.
 //!
 //! Year-first dates (`2024-03-01`, `2024/3/1`) are never ambiguous.
@@ -31,6 +33,8 @@ pub enum DateOrder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DateOrderReason {
+    /// A person chose the order; the file was not consulted.
+    Chosen,
     /// Every date seen starts with the year: no ambiguity to resolve (the
     /// order below applies only to stray day/month dates).
     YearFirst,
@@ -59,6 +63,7 @@ impl std::fmt::Display for DateOrderChoice {
             DateOrder::Mdy => "month/day/year",
         };
         match &self.reason {
+            DateOrderReason::Chosen => write!(f, "{order}: chosen by the user"),
             DateOrderReason::YearFirst => write!(f, "dates are year-first; no ambiguity"),
             DateOrderReason::FileEvidence { line, value } => {
                 write!(
@@ -186,7 +191,9 @@ pub(crate) fn parse_date_time(s: &str, order: DateOrder) -> Result<DateTimeParts
     }
     let year = i32::try_from(y).map_err(|_| RowErrorKind::InvalidDate)?;
     let date = NaiveDate::from_ymd_opt(year, m, d).ok_or(RowErrorKind::InvalidDate)?;
-    let rest = rest.strip_prefix('T').unwrap_or(rest).trim();
+    // `2024-03-01T10:15`, `01.03.2024 10:15`, `12.03.2026, 12:32` (SumUp).
+    let rest = rest.strip_prefix('T').unwrap_or(rest);
+    let rest = rest.trim_start().strip_prefix(',').unwrap_or(rest).trim();
     if rest.is_empty() {
         return Ok((date, None, None));
     }
@@ -221,6 +228,27 @@ fn parse_time_offset(s: &str) -> Result<(NaiveTime, Option<i32>), RowErrorKind> 
         (s, None)
     };
     let clock = clock.trim();
+    // `8:15 PM`, `8:15 p. m.` (Spanish), `8:15pm`, with any space between
+    // (ICU writes a narrow no-break space): read what follows the last digit
+    // without spaces and dots.
+    let spelled: String;
+    let clock = match clock.rfind(|c: char| c.is_ascii_digit()) {
+        Some(last) if last + 1 < clock.len() => {
+            let (digits, suffix) = clock.split_at(last + 1);
+            let marker: String = suffix
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.')
+                .flat_map(char::to_lowercase)
+                .collect();
+            if marker == "am" || marker == "pm" {
+                spelled = format!("{digits}{marker}");
+                spelled.as_str()
+            } else {
+                clock
+            }
+        }
+        _ => clock,
+    };
     let (clock, meridiem) = match clock.get(clock.len().saturating_sub(2)..) {
         Some(suffix) if suffix.eq_ignore_ascii_case("am") => {
             (&clock[..clock.len() - 2], Some(false))
@@ -299,6 +327,9 @@ mod tests {
         assert_eq!(date, d(2024, 3, 1));
         assert_eq!(time, NaiveTime::from_hms_opt(14, 5, 33));
         assert_eq!(off, None);
+        let (date, t, _) = parse_date_time("12.03.2026, 12:32", dmy).expect("parses");
+        assert_eq!(date, d(2026, 3, 12));
+        assert_eq!(t, NaiveTime::from_hms_opt(12, 32, 0));
         let (_, t, off) = parse_date_time("2024-03-01T10:15:00.5+01:00", dmy).expect("parses");
         assert_eq!(t, NaiveTime::from_hms_milli_opt(10, 15, 0, 500));
         assert_eq!(off, Some(3600));
@@ -310,6 +341,22 @@ mod tests {
             Ok(NaiveTime::from_hms_opt(0, 30, 0).expect("valid"))
         );
         assert!(parse_time("25:00").is_err());
+        assert_eq!(
+            parse_time("8:15 p. m."),
+            NaiveTime::from_hms_opt(20, 15, 0).ok_or(RowErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            parse_time("12:05 a.m."),
+            NaiveTime::from_hms_opt(0, 5, 0).ok_or(RowErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            parse_time("8:15p.m."),
+            NaiveTime::from_hms_opt(20, 15, 0).ok_or(RowErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            parse_time("8:15\u{202f}p.\u{202f}m."),
+            NaiveTime::from_hms_opt(20, 15, 0).ok_or(RowErrorKind::InvalidTime)
+        );
     }
 
     #[test]

@@ -43,9 +43,18 @@ pub enum IngestError {
         headers: Vec<String>,
     },
 
-    /// Period reports (e.g. Clover "Item Sales") carry no per-row date.
-    #[error("{format} exports are totals over a period with no per-row date: supply the sales date (period_date)")]
-    PeriodDateRequired { format: Format },
+    /// Period reports (item sales summaries) carry no per-row date; the
+    /// period written above the header, if any, is quoted.
+    #[error("{format} layout without a per-row date: the rows are totals over a period{}; supply the sales date to book them on (period_date), or export the item-level report (one row per sale)", period.as_ref().map(|p| format!(" ({p})")).unwrap_or_default())]
+    PeriodDateRequired {
+        format: Format,
+        period: Option<String>,
+    },
+
+    /// One row per receipt with its items run together in one text column:
+    /// quantities and prices per item cannot be read without guessing.
+    #[error("this is a receipt-level export: column {column:?} lists several items per row (e.g. {example:?}); export the item-level report instead (one row per item sold, e.g. \"receipts by item\" or \"items detail\")")]
+    ReceiptLevel { column: String, example: String },
 
     #[error("could not read the spreadsheet: {0}")]
     Spreadsheet(String),
@@ -128,6 +137,10 @@ pub enum RowErrorKind {
     UnterminatedQuote,
     #[error("could not read the rest of the file: {message}")]
     Io { message: String },
+    /// Beyond what a sale line can plausibly hold (see
+    /// [`crate::numbers::MAX_QUANTITY`] and its siblings).
+    #[error("value is out of range: more than {max} in absolute value")]
+    OutOfRange { max: rust_decimal::Decimal },
 }
 
 /// Shortens `raw` to [`MAX_RAW_CHARS`] characters on a character boundary and

@@ -1,14 +1,22 @@
 //! Known export layouts and header-based detection.
 //!
 //! Each [`Format`] is a table of header aliases per [`Role`] plus a predicate
-//! saying which roles must be present for the layout to be claimed. Detection
-//! tries the most specific layouts first (a Toast file would also satisfy the
-//! generic layout, but then voided lines would be counted as sales).
+//! saying which roles must be present for the layout to be claimed. Roles a
+//! vendor table leaves open are then filled from the generic aliases, so a
+//! re-configured export with an extra column still has it understood.
+//!
+//! Detection is by fit, not by the first layout that claims a header: every
+//! layout that claims the header row is resolved and the one that explains
+//! most columns wins; ties go to the more specific layout (a Toast file also
+//! satisfies the generic layout, which knows nothing of Toast's voids).
+//! Columns that look like money or quantities but stayed unmapped are
+//! reported ([`crate::Sniffed::unmapped`]) so no revenue disappears silently.
 
 use serde::{Deserialize, Serialize};
 
 use crate::aliases::{
-    Aliases, CLOVER, GENERIC, LIGHTSPEED, REVENUE, SEED, SQUARE, TOAST, VISITORS,
+    Aliases, DISCOUNT, GENERIC, GROSS, LIGHTSPEED, PERIOD_SUMMARY, QUANTITY, REFUND_AMOUNT,
+    REFUND_QUANTITY, REVENUE, SEED, SQUARE, TOAST, TOTAL, UNIT_PRICE, VISITORS,
 };
 use crate::columns::{normalize_header, Layout, Role};
 use crate::dates::DateOrder;
@@ -26,8 +34,11 @@ pub enum Format {
     Toast,
     /// Square "Items Detail" (21-, 33- and 35-column variants).
     Square,
-    /// Clover "Item Sales": totals per item over a period, no per-row date.
-    Clover,
+    /// Item sales summary: totals per item over a period, no per-row date
+    /// (Clover "Item Sales", Loyverse "Item sales", Square "Item Sales",
+    /// Toast product mix). Stored as `period_summary`; `clover` is still read.
+    #[serde(alias = "clover")]
+    PeriodSummary,
     /// Lightspeed sale-line / receipt exports.
     Lightspeed,
     /// Daily visitor (cover) counts per store: item "Visitors".
@@ -47,7 +58,7 @@ impl std::fmt::Display for Format {
             Format::Transactions => "transactions",
             Format::Toast => "Toast",
             Format::Square => "Square",
-            Format::Clover => "Clover",
+            Format::PeriodSummary => "item sales summary",
             Format::Lightspeed => "Lightspeed",
             Format::DailyVisitors => "daily visitors",
             Format::DailyRevenue => "daily revenue",
@@ -57,7 +68,7 @@ impl std::fmt::Display for Format {
     }
 }
 
-/// Formats in detection order: most specific first.
+/// Formats from most to least specific: a tie in fit goes to the earlier.
 const DETECTION_ORDER: [Format; 9] = [
     Format::Toast,
     Format::Square,
@@ -67,7 +78,7 @@ const DETECTION_ORDER: [Format; 9] = [
     Format::Transactions,
     Format::Generic,
     Format::DailyRevenue,
-    Format::Clover,
+    Format::PeriodSummary,
 ];
 
 impl Format {
@@ -76,7 +87,7 @@ impl Format {
             Format::Seed => SEED,
             Format::Toast => TOAST,
             Format::Square => SQUARE,
-            Format::Clover => CLOVER,
+            Format::PeriodSummary => PERIOD_SUMMARY,
             Format::Lightspeed => LIGHTSPEED,
             Format::DailyVisitors => VISITORS,
             Format::DailyRevenue => REVENUE,
@@ -106,7 +117,7 @@ impl Format {
     /// does not settle it.
     pub fn default_date_order(self) -> Option<DateOrder> {
         match self {
-            Format::Toast | Format::Square | Format::Clover => Some(DateOrder::Mdy),
+            Format::Toast | Format::Square => Some(DateOrder::Mdy),
             _ => None,
         }
     }
@@ -119,24 +130,49 @@ impl Format {
             fixed_item: self.fixed_item().map(str::to_owned),
             ..Layout::default()
         };
-        for &(role, aliases) in self.aliases() {
-            'alias: for alias in aliases {
-                for (i, h) in normalized.iter().enumerate() {
-                    if h == alias && !layout.uses(i) {
-                        layout.set(role, i);
-                        break 'alias;
-                    }
-                }
-            }
-        }
+        assign(&mut layout, &normalized, self.aliases());
         layout
+    }
+
+    /// [`Format::layout`] with roles the vendor table leaves open filled
+    /// from the generic aliases: exports are configurable, and a column the
+    /// vendor table does not know (Loyverse `Net sales` in a receipt layout)
+    /// must still count.
+    pub(crate) fn fitted_layout(self, headers: &[String]) -> Layout {
+        let mut layout = self.layout(headers);
+        if matches!(self, Format::Seed | Format::Custom) {
+            return layout;
+        }
+        let normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+        let open: Vec<(Role, &'static [&'static str])> = GENERIC
+            .iter()
+            .filter(|(role, _)| !layout.has(*role) && !self.never_fills(*role, &layout))
+            .copied()
+            .collect();
+        assign(&mut layout, &normalized, &open);
+        layout
+    }
+
+    /// Roles the generic fill must leave alone for this layout.
+    fn never_fills(self, role: Role, layout: &Layout) -> bool {
+        match role {
+            // A period summary has no dates by definition, and a layout
+            // with a timestamp needs no second date column.
+            Role::Date | Role::Time => self == Format::PeriodSummary || layout.has(Role::Timestamp),
+            Role::Timestamp => self == Format::PeriodSummary || layout.has(Role::Date),
+            // The item of a visitor count is fixed; a revenue-per-group
+            // file's item is its group.
+            Role::Item => self.fixed_item().is_some() || self.revenue_only(),
+            Role::Category => self.revenue_only(),
+            _ => false,
+        }
     }
 
     /// Roles (any of each group) the layout needs for this format.
     pub(crate) fn required(self) -> &'static [&'static [Role]] {
         const ITEM_DATE: &[&[Role]] = &[&[Role::Item], &[Role::Date, Role::Timestamp]];
         match self {
-            Format::Clover => &[&[Role::Item]],
+            Format::PeriodSummary => &[&[Role::Item]],
             Format::DailyVisitors => &[&[Role::Quantity], &[Role::Date, Role::Timestamp]],
             Format::DailyRevenue => &[
                 &[Role::Item],
@@ -175,7 +211,8 @@ impl Format {
                 layout.has(Role::Void) || layout.has(Role::GrossTotal) || layout.has(Role::Total)
             }
             Format::Square => layout.has(Role::GrossTotal) && layout.has(Role::Total),
-            Format::Lightspeed => ["saleid", "receiptid", "receiptnumber"]
+            // `Receipt number` alone is not enough: other systems use it too.
+            Format::Lightspeed => ["saleid", "salelineid", "receiptid"]
                 .iter()
                 .any(|h| has_header(h)),
             Format::Seed => {
@@ -183,7 +220,7 @@ impl Format {
                 n.sort();
                 n == ["date", "item", "price", "quantity"]
             }
-            Format::Clover => {
+            Format::PeriodSummary => {
                 // Period totals: no date column at all, but counts or money.
                 !GENERIC_DATE_ROLES
                     .iter()
@@ -202,10 +239,150 @@ const GENERIC_DATE_ROLES: [Role; 2] = [Role::Date, Role::Timestamp];
 
 /// Finds the first format whose headers match.
 pub(crate) fn detect(headers: &[String]) -> Option<(Format, Layout)> {
-    DETECTION_ORDER.iter().find_map(|&f| {
-        let layout = f.layout(headers);
-        f.claims(headers, &layout).then_some((f, layout))
-    })
+    let mut best: Option<(Format, Layout)> = None;
+    for &f in &DETECTION_ORDER {
+        if !f.claims(headers, &f.layout(headers)) {
+            continue;
+        }
+        let layout = f.fitted_layout(headers);
+        // Strictly better only: on a tie the more specific layout, earlier
+        // in the order, keeps the file.
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| layout.explained() > b.explained())
+        {
+            best = Some((f, layout));
+        }
+    }
+    best
+}
+
+/// Assigns each role the first of its aliases present among the
+/// `normalized` headers, each header used at most once.
+fn assign(layout: &mut Layout, normalized: &[String], aliases: &[(Role, &'static [&'static str])]) {
+    for &(role, aliases) in aliases {
+        if layout.has(role) {
+            continue;
+        }
+        'alias: for alias in aliases {
+            for (i, h) in normalized.iter().enumerate() {
+                if h == alias && !layout.uses(i) {
+                    layout.set(role, i);
+                    break 'alias;
+                }
+            }
+        }
+    }
+}
+
+/// A column that looks like money or a quantity but was given no role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnmappedColumn {
+    /// The header as written in the file.
+    pub header: String,
+    pub kind: UnmappedKind,
+}
+
+/// What an unmapped column seems to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnmappedKind {
+    Money,
+    Quantity,
+}
+
+/// Header words of columns that are money or counts but never item sales:
+/// taxes, tips, costs, shares, voided amounts, modifier sub-totals.
+const NOT_SALES: &[&str] = &[
+    "tax",
+    "steuer",
+    "mwst",
+    "tva",
+    "iva",
+    "vat",
+    "tip",
+    "trinkgeld",
+    "gratuit",
+    "cost",
+    "cogs",
+    "profit",
+    "margin",
+    "marge",
+    "avg",
+    "average",
+    "durchschnitt",
+    "moyen",
+    "void",
+    "storno",
+    "fee",
+    "gebuhr",
+    "commission",
+    "percent",
+    "rate",
+    "modifier",
+    "giftcard",
+    "servicecharge",
+    "collected",
+    "deposit",
+    "tender",
+    "change",
+    "orders",
+];
+/// Endings of descriptive columns that merely mention money
+/// (`Price Point Name`, `Discount Name`, `Refund Reason`).
+const DESCRIPTIVE_ENDINGS: &[&str] = &[
+    "name", "id", "type", "code", "sku", "note", "notes", "reason", "method", "status", "date",
+    "time", "option", "category", "group", "source", "channel", "location",
+];
+const MONEY_WORDS: &[&str] = &[
+    "sales", "amount", "price", "total", "revenue", "refund", "umsatz", "betrag", "preis", "erlos",
+    "brutto", "netto", "montant", "prix", "importe", "precio", "importo", "prezzo",
+];
+const QUANTITY_WORDS: &[&str] = &[
+    "qty", "quantity", "units", "menge", "anzahl", "sold", "cantidad", "quantite", "qte", "stuck",
+];
+
+/// Headers of `headers` that `layout` leaves unused although they look like
+/// money or quantities. A second count beside a mapped quantity (Square's
+/// `Count` repeats `Qty`) loses nothing and is not reported; a second money
+/// column may be revenue and is.
+pub(crate) fn unmapped_columns(headers: &[String], layout: &Layout) -> Vec<UnmappedColumn> {
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !layout.uses(*i))
+        .filter_map(|(_, h)| {
+            let kind = classify_unmapped(h)
+                .filter(|k| *k == UnmappedKind::Money || !layout.has(Role::Quantity))?;
+            Some(UnmappedColumn {
+                header: h.clone(),
+                kind,
+            })
+        })
+        .collect()
+}
+
+fn classify_unmapped(header: &str) -> Option<UnmappedKind> {
+    let n = normalize_header(header);
+    if n.is_empty()
+        || header.contains('%')
+        || NOT_SALES.iter().any(|w| n.contains(w))
+        || DESCRIPTIVE_ENDINGS.iter().any(|w| n.ends_with(w))
+    {
+        return None;
+    }
+    let listed = |lists: &[&[&str]]| lists.iter().any(|l| l.contains(&n.as_str()));
+    if listed(&[QUANTITY, REFUND_QUANTITY]) || QUANTITY_WORDS.iter().any(|w| n.contains(w)) {
+        return Some(UnmappedKind::Quantity);
+    }
+    if listed(&[TOTAL, GROSS, UNIT_PRICE, DISCOUNT, REFUND_AMOUNT])
+        || MONEY_WORDS.iter().any(|w| n.contains(w))
+    {
+        return Some(UnmappedKind::Money);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -276,7 +453,7 @@ mod tests {
             ),
             (
                 &["Name", "Sold Qty", "Item Revenue", "Discounts", "Net Sales"],
-                Format::Clover,
+                Format::PeriodSummary,
             ),
             (
                 &["Sale ID", "Date", "Item", "Quantity", "Price", "Total"],

@@ -27,21 +27,35 @@
 //!
 //! Detected from the header row (case, spacing, punctuation and accents
 //! ignored; see [`Format::header_aliases`]), or forced with
-//! [`ParseOptions::format`] / [`ParseOptions::mapping`]:
+//! [`ParseOptions::format`] / [`ParseOptions::mapping`]. Every layout that
+//! claims the header is tried and the one explaining most columns wins;
+//! roles a vendor layout leaves open are filled from the generic aliases,
+//! and money or quantity columns left without a role are listed in
+//! [`Sniffed::unmapped`]:
 //!
 //! | format | recognised by | notes |
 //! |---|---|---|
 //! | [`Format::Seed`] | exactly `date,item,quantity,price` | price is per unit |
 //! | [`Format::Toast`] | `Order Id`, `Order Date`, `Menu Item` | `Void?`/`Deferred` rows skipped; `Gross Price`/`Net Price` are line totals |
 //! | [`Format::Square`] | `Item`, `Transaction ID`, `Gross Sales`, `Net Sales` | matched by name, so 21/33/35-column variants work; `"$8.00"` money; refunds negative |
-//! | [`Format::Lightspeed`] | `Sale ID`/`Receipt ID` + item + date | `Type` void/refund honoured |
+//! | [`Format::Lightspeed`] | `Sale ID`/`Sale Line ID`/`Receipt ID` + item + date | `Type` void/refund honoured |
 //! | [`Format::DailyVisitors`] | `visitors`/`covers`/`guests` + date | item "Visitors", store id as location |
-//! | [`Format::Transactions`] | order/ticket/transaction id + date + item | one row per item line |
+//! | [`Format::Transactions`] | order/ticket/receipt/`Bon-Nr.` id + date + item | one row per item line (Loyverse receipts by item, SumUp, back-office reports in German, French, Spanish…); a `Status` of cancelled is a void |
 //! | [`Format::Generic`] | any date/timestamp + item alias | e.g. vending `date,datetime,…,money,coffee_name` |
 //! | [`Format::DailyRevenue`] | product group + revenue + date, no item | quantity unknown (`None`), revenue in `line_total`; numeric groups shown as `Warengruppe 3` |
-//! | [`Format::Clover`] | item + sold qty/revenue, no date, after a preamble | totals over a period: the caller must pass `period_date` |
+//! | [`Format::PeriodSummary`] | item + sold qty/revenue, no date, often after a preamble | item sales summaries (Clover Items Report, Loyverse/Square item sales, Toast product mix): the caller must pass `period_date`; refunded units and amounts are netted; section rows give the category of the items below |
 //!
-//! `.xlsx` workbooks (first sheet) go through the same detection.
+//! Whatever the layout: subtotal, total and roll-up rows (`Total`,
+//! `Total (Coffee)`, `Summe`, `Total général`, rows with money but no item,
+//! date or order) are skipped and counted as `summary_rows`; receipt-level
+//! exports that list a whole receipt in one cell are refused
+//! ([`IngestError::ReceiptLevel`]); values beyond [`MAX_QUANTITY`],
+//! [`MAX_UNIT_PRICE`] or [`MAX_LINE_TOTAL`] are row errors, and money is
+//! kept to [`MONEY_SCALE`] places, quantities to [`QUANTITY_SCALE`].
+//!
+//! `.xlsx` workbooks (first sheet) go through the same detection; numeric
+//! cells holding ids are read back as whole integers. Rows that share an
+//! export line id but differ are all kept ([`Warning::SharedKey`]).
 //!
 //! # Guarantees
 //!
@@ -89,12 +103,15 @@ pub use columns::{normalize_header, ColumnMapping, Role};
 pub use dates::{date_order_for_locale, DateOrder, DateOrderChoice, DateOrderReason};
 pub use encoding::TextEncoding;
 pub use error::{IngestError, RowError, RowErrorKind};
-pub use format::Format;
+pub use format::{Format, UnmappedColumn, UnmappedKind};
 pub use item::{
     looks_like_formula, normalize_item_name, sanitize_for_display, split_quantity_prefix,
 };
 pub use line::{SaleLine, Warning};
-pub use numbers::{parse_decimal, DecimalSeparator};
+pub use numbers::{
+    parse_decimal, DecimalSeparator, MAX_LINE_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE, MONEY_SCALE,
+    QUANTITY_SCALE,
+};
 pub use options::{ParseOptions, DEFAULT_MAX_ERRORS};
 pub use preview::{preview, Preview};
 pub use reader::{parse, parse_bytes, SalesReader, SkipCounts, Summary};

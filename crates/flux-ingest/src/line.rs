@@ -41,9 +41,11 @@ pub struct SaleLine {
     /// Store / restaurant identifier when the file covers several.
     pub location: Option<String>,
     pub warnings: Vec<Warning>,
-    /// Without an order id: how many earlier lines of the file had the same
-    /// location, time (or date) and item; makes [`SaleLine::dedupe_key`]
-    /// unique within a file. 0 when there is an order id.
+    /// Makes [`SaleLine::dedupe_key`] unique within a file. With a line id:
+    /// 0, or the number of the distinct row when several different rows
+    /// share the id ([`Warning::SharedKey`]). Else without an order id: how
+    /// many earlier lines of the file had the same location, time (or date)
+    /// and item. 0 when there is an order id.
     pub occurrence: u32,
 }
 
@@ -68,6 +70,10 @@ pub enum Warning {
     MissingItem { column: String },
     /// Control characters (e.g. NUL) were removed from a text value.
     ControlCharsRemoved { column: String },
+    /// An earlier, different row of the file has the same id in `column`
+    /// (ids garbled by a spreadsheet, or an export bug): both lines are kept
+    /// with keys of their own.
+    SharedKey { column: String },
 }
 
 impl SaleLine {
@@ -91,6 +97,11 @@ impl SaleLine {
             (Some(id), _, _) => {
                 h.part("line");
                 h.part(id);
+                // Only rows sharing an id with a different earlier row have
+                // a number, so keys of every other line stay as they were.
+                if self.occurrence > 0 {
+                    h.part(&self.occurrence.to_string());
+                }
             }
             (None, Some(order), Some(pos)) => {
                 h.part("order");

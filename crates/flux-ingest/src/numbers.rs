@@ -15,6 +15,35 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// Largest |quantity| of one sale line (the database holds `numeric(14,3)`;
+/// a million units in one line is a typo or an id in the wrong column).
+pub const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+/// Largest |unit price| (`numeric(14,4)`).
+pub const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+/// Largest |line total| and |gross line total| (`numeric(16,4)`).
+pub const MAX_LINE_TOTAL: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
+/// Decimal places kept for money. More are rounded half away from zero
+/// (`148.828353` → `148.8284`): exports that print more carry float noise,
+/// not fractions of a cent worth rejecting a row for.
+pub const MONEY_SCALE: u32 = 4;
+/// Decimal places kept for quantities (grams of a kilo), rounded likewise.
+pub const QUANTITY_SCALE: u32 = 3;
+
+/// Rounds to `scale` places, half away from zero, without trailing zeros
+/// added.
+pub(crate) fn round_to(value: Decimal, scale: u32) -> Decimal {
+    if value.scale() <= scale {
+        return value;
+    }
+    value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A cell that says "no value": empty, or a lone dash as period reports
+/// print for missing numbers.
+pub(crate) fn is_no_value(s: &str) -> bool {
+    matches!(s.trim(), "" | "-" | "–" | "—" | "n/a" | "N/A")
+}
+
 /// Decimal separator a file uses by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,7 +110,31 @@ pub fn parse_decimal(s: &str, sep: DecimalSeparator) -> Option<Decimal> {
             return Some(d);
         }
     }
+    if let Some(d) = parse_scientific(s) {
+        return Some(d);
+    }
     parse_slow(s, sep)
+}
+
+/// `9.490217167802856E-4`, as exports that print raw floats write small
+/// values. Only plain ASCII mantissa and exponent; the exponent is bounded
+/// so the value stays representable.
+fn parse_scientific(s: &str) -> Option<Decimal> {
+    let (mantissa, exponent) = s.split_once(['e', 'E'])?;
+    let plain = |t: &str, allow_dot: bool| {
+        let t = t.strip_prefix(['-', '+']).unwrap_or(t);
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || (allow_dot && b == b'.'))
+    };
+    if s.len() > 40 || !plain(mantissa, true) || !plain(exponent, false) {
+        return None;
+    }
+    let exp: i32 = exponent.parse().ok()?;
+    if !(-28..=28).contains(&exp) {
+        return None;
+    }
+    Decimal::from_scientific(s).ok()
 }
 
 fn parse_slow(s: &str, sep: DecimalSeparator) -> Option<Decimal> {
@@ -194,6 +247,17 @@ mod tests {
     }
     fn c(s: &str) -> Option<String> {
         parse_decimal(s, DecimalSeparator::Comma).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn parses_scientific_notation() {
+        let p = DecimalSeparator::Point;
+        assert_eq!(
+            parse_decimal("9.490217167802856E-4", p),
+            Decimal::from_str("0.0009490217167802856").ok()
+        );
+        assert_eq!(parse_decimal("1.5e3", p), Decimal::from_str("1500").ok());
+        assert_eq!(parse_decimal("1e999", p), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 
 use crate::clock::DEFAULT_DAY_CUTOFF_HOUR;
 use crate::columns::ColumnMapping;
+use crate::dates::DateOrder;
 use crate::format::Format;
 
 /// Default number of row errors kept in memory; counts stay exact beyond it.
@@ -20,13 +21,19 @@ pub struct ParseOptions {
     /// rules still apply, e.g. Toast voids are dropped).
     pub mapping: Option<ColumnMapping>,
     /// The restaurant's time zone; file times are wall-clock times in it.
+    /// Overriding it is all a caller needs to read the file in another zone
+    /// (times carrying an explicit UTC offset are converted into it).
     pub timezone: Tz,
     /// Sales before this hour count towards the previous business day (0–23).
     pub day_cutoff_hour: u8,
     /// BCP 47 tag (`en-US`, `de-DE`) used when the file does not settle
     /// day/month order or the decimal separator.
     pub locale: Option<String>,
-    /// Date for exports that are totals over a period (Clover Item Sales).
+    /// Day/month order chosen by a person; wins over evidence in the file,
+    /// the locale and the format's convention.
+    pub date_order: Option<DateOrder>,
+    /// Date to book exports that are totals over a period on (item sales
+    /// summaries); required for them, since their rows carry no date.
     pub period_date: Option<NaiveDate>,
     /// Rows dated after this are errors.
     pub today: NaiveDate,
@@ -44,6 +51,7 @@ impl ParseOptions {
             timezone,
             day_cutoff_hour: DEFAULT_DAY_CUTOFF_HOUR,
             locale: None,
+            date_order: None,
             period_date: None,
             today,
             max_errors: DEFAULT_MAX_ERRORS,
@@ -62,6 +70,11 @@ impl ParseOptions {
 
     pub fn with_locale(mut self, locale: impl Into<String>) -> Self {
         self.locale = Some(locale.into());
+        self
+    }
+
+    pub fn with_date_order(mut self, order: DateOrder) -> Self {
+        self.date_order = Some(order);
         self
     }
 

@@ -35,12 +35,14 @@ pub struct SkipCounts {
     pub voided: u64,
     /// Deferred revenue such as gift cards (Toast `Deferred`).
     pub deferred: u64,
-    /// Item `NONE`: a row that records no sale.
+    /// Rows that record no sale: item `NONE`, or zero units and no money
+    /// (unsold items listed by product-mix reports, lines refunded in full).
     pub not_a_sale: u64,
-    /// `Total` / `Grand Total` lines of a report.
+    /// Subtotal, total and roll-up rows of a report (`Total`, `Total
+    /// (Coffee)`, `Summe`, group rows with money but no item).
     pub summary_rows: u64,
-    /// Rows without sales data: category headings of period reports,
-    /// single-cell notes and footers, repeated header rows.
+    /// Rows without sales data: section headings, modifier lines of period
+    /// reports, single-cell notes and footers, repeated header rows.
     pub no_data: u64,
 }
 
@@ -128,6 +130,7 @@ pub fn parse<R: Read + Seek>(
         format: opts.format,
         mapping: opts.mapping.as_ref(),
         locale: opts.locale.as_deref(),
+        date_order: opts.date_order,
     };
     let start = src.stream_position()?;
     let head = read_head(&mut src)?;
@@ -144,10 +147,14 @@ pub fn parse<R: Read + Seek>(
         let delim = sniffed.delimiter.map_or(b',', |c| c as u8);
         let body_start = start + encoding.bom_len() as u64;
         let head_is_whole_file = head.len() < HEAD_BYTES;
-        if detected.scan.decided.is_none() && detected.scan.ambiguous_seen && !head_is_whole_file {
+        if opts.date_order.is_none()
+            && detected.scan.decided.is_none()
+            && detected.scan.ambiguous_seen
+            && !head_is_whole_file
+        {
             src.seek(SeekFrom::Start(body_start))?;
             prescan_dates(&mut src, delim, &mut detected, encoding)?;
-            sniffed.date_order = choose_date_order(&detected.scan, hints.locale, detected.format);
+            sniffed.date_order = choose_date_order(&detected.scan, hints, detected.format);
         }
         src.seek(SeekFrom::Start(body_start))?;
         (
@@ -161,6 +168,7 @@ pub fn parse<R: Read + Seek>(
     if !dated && opts.period_date.is_none() {
         return Err(IngestError::PeriodDateRequired {
             format: detected.format,
+            period: detected.period.clone(),
         });
     }
     let plan = Plan {

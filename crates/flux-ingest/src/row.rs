@@ -1,20 +1,40 @@
 //! Turning one raw record into a [`SaleLine`], a skip, or a [`RowError`].
 //!
 //! Rules applied here, in order:
-//! * voided and deferred lines (Toast `Void?`/`Deferred`, an event type
-//!   saying void) are skipped, not errors; an event type saying refund or
-//!   return makes a positive quantity negative;
-//! * an empty item becomes [`UNKNOWN_ITEM`] with a warning (the sale
-//!   still happened); item `NONE` is "no sale" and `Total`/`Grand Total` rows are report
-//!   summaries: both skipped;
+//! * voided and deferred lines (Toast `Void?`/`Deferred`, an event type or
+//!   status saying void, cancelled or storniert) are skipped, not errors; an
+//!   event type saying refund, return or Rückerstattung makes a positive
+//!   quantity negative;
+//! * a row holding only a name and no numbers is a section heading: skipped,
+//!   and its name becomes the category of the rows below that have none
+//!   (Clover writes categories that way);
+//! * summary rows are skipped: an item (or, with no item, any text cell)
+//!   reading `Total`, `Grand Total`, `Subtotal`, `Summe`, `Gesamt`,
+//!   `Total général`… alone or followed by what it totals (`Total (Coffee)`,
+//!   `Subtotal: Bar`), but not a dish such as `Total Burger`; and a row with
+//!   money but no item, no date and no order id (group and menu roll-ups);
+//! * an empty item on a row that is otherwise a sale (it has a date or an
+//!   order id) becomes [`UNKNOWN_ITEM`] with a warning; item `NONE` is
+//!   "no sale";
 //! * `2x Coffee` is 2 × `Coffee` (multiplied with a quantity column if any);
 //!   no quantity column means one unit, except revenue-only layouts, whose
 //!   quantity is unknown;
+//! * refunded units in their own column are subtracted from the quantity;
+//!   refunded money is subtracted from the total unless the total column is
+//!   a net one (`Net sales`), which already excludes it;
 //! * unit price falls back to gross (else net) line total ÷ quantity,
-//!   rounded to 4 places; line total falls back to gross − discount, else
-//!   unit price × quantity;
+//!   rounded to 4 places; line total falls back to gross − discount −
+//!   refunds, else unit price × quantity;
+//! * a line with zero units and no money (unsold items listed by product-mix
+//!   reports, lines refunded in full) is "no sale";
+//! * quantities beyond [`MAX_QUANTITY`], unit prices beyond
+//!   [`MAX_UNIT_PRICE`] and totals beyond [`MAX_LINE_TOTAL`], read or
+//!   derived, are [`RowErrorKind::OutOfRange`]; money is rounded to
+//!   [`MONEY_SCALE`] places and quantities to [`QUANTITY_SCALE`];
 //! * promo is the promo column when present, else "a discount was given";
 //! * single-cell notes and repeated header rows are skipped as non-data;
+//! * a line id already seen on a different row gets its own occurrence and
+//!   [`Warning::SharedKey`], so neither line is lost;
 //! * dates after `today` or before 2000 are errors; zero or negative prices
 //!   on a sale are warnings.
 
@@ -26,6 +46,7 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
 use crate::clock::{business_date, resolve_local, to_local};
+use crate::columns::normalize_header;
 use crate::columns::{Layout, Role};
 use crate::counters::{Fnv64, LineCounters};
 use crate::dates::{parse_date_time, parse_time, DateOrder};
@@ -34,7 +55,10 @@ use crate::error::{RowError, RowErrorKind};
 use crate::format::Format;
 use crate::item::{display_item_name, looks_like_formula, split_quantity_prefix};
 use crate::line::{SaleLine, Warning};
-use crate::numbers::{parse_decimal, parse_flag, DecimalSeparator};
+use crate::numbers::{
+    is_no_value, parse_decimal, parse_flag, round_to, DecimalSeparator, MAX_LINE_TOTAL,
+    MAX_QUANTITY, MAX_UNIT_PRICE, MONEY_SCALE, QUANTITY_SCALE,
+};
 use crate::record::RawRecord;
 use crate::tokenizer::MAX_FIELD_BYTES;
 
@@ -111,14 +135,28 @@ impl<'a> Row<'a> {
         RowError::at(self.rec.line, self.column(role), raw, kind)
     }
 
-    /// A number, `None` when the column is absent or the cell empty.
+    /// A number, `None` when the column is absent or the cell empty (or a
+    /// lone dash).
     fn number(&mut self, role: Role) -> Result<Option<Decimal>, RowError> {
         match self.text(role) {
             None => Ok(None),
-            Some(t) if t.is_empty() => Ok(None),
+            Some(t) if is_no_value(&t) => Ok(None),
             Some(t) => parse_decimal(&t, self.plan.decimal)
                 .map(Some)
                 .ok_or_else(|| self.error(role, &t, RowErrorKind::InvalidNumber)),
+        }
+    }
+
+    /// Rejects a value whose magnitude exceeds `max`.
+    fn check(&mut self, role: Role, value: Option<Decimal>, max: Decimal) -> Result<(), RowError> {
+        match value {
+            Some(v) if v.abs() > max => {
+                let raw = self
+                    .text(role)
+                    .map_or_else(|| v.to_string(), Cow::into_owned);
+                Err(self.error(role, &raw, RowErrorKind::OutOfRange { max }))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -162,6 +200,10 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     }
     let plan = row.plan;
     if is_non_data(row.rec, plan) {
+        if row.rec.len() == 1 {
+            // A lone name between data rows heads the rows below it.
+            counters.section = section_name(row.rec, plan);
+        }
         return Ok(Outcome::Skipped(Skip::NoData));
     }
     // Positions count every row of an order, even ones skipped or rejected
@@ -182,10 +224,22 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     let mut refund = false;
     if let Some(event) = row.text(Role::EventType) {
         let e = event.to_ascii_lowercase();
-        if e.contains("void") || e.contains("cancel") {
+        if ["void", "cancel", "storn", "annul"]
+            .iter()
+            .any(|w| e.contains(w))
+        {
             return Ok(Outcome::Skipped(Skip::Voided));
         }
-        refund = e.contains("refund") || e.contains("return");
+        refund = [
+            "refund",
+            "return",
+            "erstattung",
+            "reembolso",
+            "devolucion",
+            "rembourse",
+        ]
+        .iter()
+        .any(|w| e.contains(w));
     }
 
     // Item.
@@ -195,6 +249,39 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     };
     let mut warnings = Vec::new();
     let (display, removed) = display_item_name(&raw_item);
+    let has_numbers = NUMERIC_ROLES
+        .iter()
+        .any(|r| row.text(*r).is_some_and(|t| !is_no_value(&t)));
+    if !has_numbers && plan.headers.len() >= 3 && non_empty_cells(row.rec, plan) == 1 {
+        // Only a name, no numbers: a heading (category above its items). A
+        // lone date heads a day's rows but is no category.
+        let in_date_column = [Role::Date, Role::Timestamp]
+            .iter()
+            .any(|r| row.text(*r).is_some_and(|t| !t.is_empty()));
+        counters.section = if in_date_column {
+            None
+        } else {
+            section_name(row.rec, plan)
+        };
+        return Ok(Outcome::Skipped(Skip::NoData));
+    }
+    if display.is_empty() {
+        if row_has_summary_label(row.rec, plan) {
+            counters.section = None;
+            return Ok(Outcome::Skipped(Skip::SummaryRow));
+        }
+        if !looks_like_sale(row, order_id.is_some()) {
+            // Money without a name, date or order: a subtotal or roll-up
+            // (menu group, category, grand total). Nothing at all: a
+            // modifier or note line of a report.
+            if has_numbers {
+                return Ok(Outcome::Skipped(Skip::SummaryRow));
+            }
+            if !plan.layout.has(Role::Date) && !plan.layout.has(Role::Timestamp) {
+                return Ok(Outcome::Skipped(Skip::NoData));
+            }
+        }
+    }
     let display = if display.is_empty() {
         // The money and the unit were still sold: keep the line so totals
         // reconcile, and let consumers decide what an unnamed item means.
@@ -217,10 +304,11 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     if name.eq_ignore_ascii_case("none") {
         return Ok(Outcome::Skipped(Skip::NotASale));
     }
-    if ["total", "totals", "grand total", "subtotal"]
-        .iter()
-        .any(|t| name.eq_ignore_ascii_case(t))
-    {
+    if is_voided_name(name) {
+        return Ok(Outcome::Skipped(Skip::Voided));
+    }
+    if is_summary_label(name) {
+        counters.section = None;
         return Ok(Outcome::Skipped(Skip::SummaryRow));
     }
     let item = if plan.format.revenue_only() && name.bytes().all(|b| b.is_ascii_digit()) {
@@ -252,9 +340,10 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     let instant = local_time.map(|l| resolve_local(plan.timezone, l).with_timezone(&Utc));
 
     // Quantities and money.
+    let period = plan.format == Format::PeriodSummary;
     let qty_col = match row.text(Role::Quantity) {
         None => None,
-        Some(t) if t.is_empty() && plan.format == Format::Clover => None,
+        Some(t) if is_no_value(&t) && period => None,
         Some(t) if t.is_empty() => {
             return Err(row.error(Role::Quantity, "", RowErrorKind::Missing))
         }
@@ -267,18 +356,37 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     let mut total = row.number(Role::Total)?;
     let mut gross = row.number(Role::GrossTotal)?;
     let discount = row.number(Role::Discount)?;
-    if plan.format == Format::Clover && qty_col.is_none() && total.is_none() && gross.is_none() {
-        // Category headings inside a period report.
+    let refunded_qty = row.number(Role::RefundQuantity)?.map(|q| q.abs());
+    let refunded = row.number(Role::RefundAmount)?.map(|a| a.abs());
+    row.check(Role::Quantity, qty_col, MAX_QUANTITY)?;
+    row.check(Role::UnitPrice, unit, MAX_UNIT_PRICE)?;
+    row.check(Role::Total, total, MAX_LINE_TOTAL)?;
+    row.check(Role::GrossTotal, gross, MAX_LINE_TOTAL)?;
+    row.check(Role::Discount, discount, MAX_LINE_TOTAL)?;
+    row.check(Role::RefundQuantity, refunded_qty, MAX_QUANTITY)?;
+    row.check(Role::RefundAmount, refunded, MAX_LINE_TOTAL)?;
+    if period && qty_col.is_none() && total.is_none() && gross.is_none() {
+        // Category headings inside a period report (`'01,Coffee`): they
+        // head the items below.
+        counters.section = Some(item);
         return Ok(Outcome::Skipped(Skip::NoData));
     }
-    let mut quantity = match (qty_col, prefix_qty) {
+    let sold = match (qty_col, prefix_qty) {
         (Some(q), Some(p)) => Some(q.checked_mul(p).ok_or_else(|| {
             row.error(Role::Quantity, &q.to_string(), RowErrorKind::InvalidNumber)
         })?),
         (Some(q), None) => Some(q),
         (None, Some(p)) => Some(p),
         (None, None) if plan.format.revenue_only() => None,
+        (None, None) if refunded_qty.is_some() => Some(Decimal::ZERO),
         (None, None) => Some(Decimal::ONE),
+    };
+    // Units sold net of units refunded in the same row.
+    let mut quantity = match (sold, refunded_qty) {
+        (Some(s), Some(r)) => Some(s.checked_sub(r).ok_or_else(|| {
+            row.error(Role::Quantity, &s.to_string(), RowErrorKind::InvalidNumber)
+        })?),
+        (s, _) => s,
     };
     if refund {
         if let Some(q) = quantity.filter(|q| q.is_sign_positive() && !q.is_zero()) {
@@ -287,16 +395,60 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
             gross = gross.map(|g| -g.abs());
         }
     }
-    let per_unit = |amount: Option<Decimal>| -> Option<Decimal> {
-        let q = quantity.filter(|q| !q.is_zero())?;
+    // A net total already has refunds taken off; any other total has not.
+    let total_is_net = normalize_header(row.column(Role::Total)).contains("net");
+    if let (Some(t), Some(r), false) = (total, refunded, total_is_net) {
+        // Both are within MAX_LINE_TOTAL, so this cannot overflow.
+        total = t.checked_sub(r);
+    }
+    let per_unit = |amount: Option<Decimal>, units: Option<Decimal>| -> Option<Decimal> {
+        let q = units.filter(|q| !q.is_zero())?;
         amount
             .and_then(|a| a.checked_div(q))
-            .map(|p| p.round_dp(4).normalize())
+            .map(|p| p.round_dp(MONEY_SCALE).normalize())
     };
-    let unit_price = unit.or_else(|| per_unit(gross)).or_else(|| per_unit(total));
+    // Gross money is for the units sold, before refunds took any back.
+    let unit_price = unit
+        .or_else(|| per_unit(gross, if refund { quantity } else { sold }))
+        .or_else(|| per_unit(total, quantity));
     let line_total = total
-        .or_else(|| gross.and_then(|g| g.checked_sub(discount.unwrap_or_default().abs())))
+        .or_else(|| {
+            gross.and_then(|g| {
+                g.checked_sub(discount.unwrap_or_default().abs())?
+                    .checked_sub(refunded.unwrap_or_default())
+            })
+        })
         .or_else(|| unit_price.zip(quantity).and_then(|(p, q)| p.checked_mul(q)));
+    let quantity = quantity.map(|q| round_to(q, QUANTITY_SCALE));
+    let unit_price = unit_price.map(|p| round_to(p, MONEY_SCALE));
+    let line_total = line_total.map(|t| round_to(t, MONEY_SCALE));
+    // Derived values get the same limits, blamed on the column they came from.
+    let price_source = if unit.is_some() {
+        Role::UnitPrice
+    } else if gross.is_some() {
+        Role::GrossTotal
+    } else {
+        Role::Total
+    };
+    row.check(Role::Quantity, quantity, MAX_QUANTITY)?;
+    row.check(price_source, unit_price, MAX_UNIT_PRICE)?;
+    row.check(
+        if total.is_some() {
+            Role::Total
+        } else {
+            price_source
+        },
+        line_total,
+        MAX_LINE_TOTAL,
+    )?;
+    if quantity.is_some_and(|q| q.is_zero())
+        && line_total.is_none_or(|t| t.is_zero())
+        && gross.is_none_or(|g| g.is_zero())
+    {
+        // Listed but not sold (product-mix reports list every menu item),
+        // or sold and refunded in full.
+        return Ok(Outcome::Skipped(Skip::NotASale));
+    }
     let promo = match row.text(Role::Promo) {
         Some(p) => parse_flag(&p),
         None => discount.is_some_and(|d| !d.is_zero()),
@@ -310,13 +462,26 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         warnings.push(Warning::NonPositivePrice);
     }
 
-    let category = text_value(row, Role::Category, &mut warnings);
+    let category =
+        text_value(row, Role::Category, &mut warnings).or_else(|| counters.section.clone());
     let location = text_value(row, Role::Location, &mut warnings);
     let line_id = row
         .text(Role::LineId)
         .filter(|o| !o.is_empty())
         .map(Cow::into_owned);
-    let occurrence = if order_id.is_some() {
+    let occurrence = if let Some(id) = &line_id {
+        let mut key = Fnv64::default();
+        key.write(location.as_deref().unwrap_or("").as_bytes());
+        key.write_u8(0);
+        key.write(id.as_bytes());
+        let n = counters.line_id_occurrence(key.finish(), record_hash(row.rec));
+        if n > 0 {
+            warnings.push(Warning::SharedKey {
+                column: row.column(Role::LineId).to_owned(),
+            });
+        }
+        n
+    } else if order_id.is_some() {
         0
     } else {
         // Cheap in-memory grouping key; never persisted, so any hash works.
@@ -349,6 +514,186 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         occurrence,
     }))
 }
+
+/// Square marks voided lines in the item name (`Naan (Voided)`), with a
+/// positive quantity and no money: they were never sold.
+fn is_voided_name(name: &str) -> bool {
+    let Some(open) = name.trim_end().strip_suffix(')').and_then(|n| n.rfind('(')) else {
+        return false;
+    };
+    let marker = name.trim_end()[open + 1..name.trim_end().len() - 1].trim();
+    ["voided", "void", "storniert", "annule", "anulado"]
+        .iter()
+        .any(|m| marker.eq_ignore_ascii_case(m))
+}
+
+/// Columns whose content makes a row more than a heading.
+const NUMERIC_ROLES: [Role; 6] = [
+    Role::Quantity,
+    Role::UnitPrice,
+    Role::Total,
+    Role::GrossTotal,
+    Role::RefundQuantity,
+    Role::RefundAmount,
+];
+
+/// Hash of every field of a record, to tell rows apart.
+fn record_hash(rec: &RawRecord) -> u64 {
+    let mut h = Fnv64::default();
+    for i in 0..rec.len() {
+        let f = rec.get(i).unwrap_or_default();
+        h.write_usize(f.len());
+        h.write(f);
+    }
+    h.finish()
+}
+
+/// Cells with more than whitespace (a no-break space counts as blank, as
+/// period reports fill empty cells with it).
+fn non_empty_cells(rec: &RawRecord, plan: &Plan) -> usize {
+    (0..rec.len())
+        .filter_map(|i| rec.get(i))
+        .filter(|f| !plan.encoding.decode(f).0.trim().is_empty())
+        .count()
+}
+
+/// The text of the one filled cell of a heading row.
+fn section_name(rec: &RawRecord, plan: &Plan) -> Option<String> {
+    let cell = (0..rec.len())
+        .filter_map(|i| rec.get(i))
+        .map(|f| plan.encoding.decode(f).0)
+        .find(|t| !t.trim().is_empty())?;
+    let (name, _) = display_item_name(&cell);
+    (!name.is_empty() && !is_summary_label(&name)).then(|| name.into_owned())
+}
+
+/// The row carries something that makes it a sale despite an empty item:
+/// an order id, or a date in a dated layout.
+fn looks_like_sale(row: &mut Row<'_>, has_order: bool) -> bool {
+    if has_order {
+        return true;
+    }
+    [Role::Timestamp, Role::Date]
+        .iter()
+        .any(|r| row.text(*r).is_some_and(|t| !t.is_empty()))
+}
+
+/// Some text cell of the row (a category or label column) is a total label.
+fn row_has_summary_label(rec: &RawRecord, plan: &Plan) -> bool {
+    (0..rec.len().min(plan.headers.len()))
+        .filter(|&i| !NUMERIC_ROLES.iter().any(|r| plan.layout.col(*r) == Some(i)))
+        .filter_map(|i| rec.get(i))
+        .any(|f| is_summary_label(&plan.encoding.decode(f).0))
+}
+
+/// Labels of subtotal and total rows, normalised (lower case, accents
+/// folded, single spaces), in the languages exports are written in.
+const SUMMARY_LABELS: &[&str] = &[
+    "total",
+    "totals",
+    "grand total",
+    "grandtotal",
+    "subtotal",
+    "sub total",
+    "sub-total",
+    "overall total",
+    "report total",
+    "total general",
+    "sous-total",
+    "sous total",
+    "gesamt",
+    "gesamtsumme",
+    "summe",
+    "zwischensumme",
+    "endsumme",
+    "totaal",
+    "subtotaal",
+    "eindtotaal",
+    "totale",
+    "subtotale",
+    "totale generale",
+    "totalt",
+    "summa",
+    "suma",
+    "razem",
+    "celkem",
+    "toplam",
+    "total geral",
+    "yhteensa",
+    "i alt",
+    "totaux",
+    "summary",
+    "sumario",
+    "resumen",
+];
+
+/// `Total`, `Grand Total`, `Summe`, `Total général`, or one of them with
+/// what it totals after a bracket, colon or dash (`Total (Coffee)`,
+/// `Subtotal: Drinks`, `Total for Bar`). A name that merely starts with
+/// the word (`Total Burger`) is a dish.
+pub(crate) fn is_summary_label(name: &str) -> bool {
+    let folded: String = name
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(crate::columns::fold_accent)
+        .collect();
+    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = folded.trim_end_matches([':', '.', '*']).trim();
+    if TOTAL_OF.iter().any(|scope| {
+        folded
+            .strip_prefix(scope)
+            .is_some_and(|rest| rest == " total" || rest == " totals")
+    }) {
+        return true;
+    }
+    // German compounds: Tagessumme, Warengruppensumme, Zwischensumme.
+    if folded.len() > "summe".len() && !folded.contains(' ') && folded.ends_with("summe") {
+        return true;
+    }
+    SUMMARY_LABELS.iter().any(|label| {
+        let Some(rest) = folded.strip_prefix(label) else {
+            return false;
+        };
+        if rest.is_empty() {
+            return true;
+        }
+        // The label must end at a word boundary (`Totals`, not `Totalitarian`).
+        let rest_trimmed = rest.trim_start();
+        if rest_trimmed.len() == rest.len() && !rest.starts_with(['(', '[', ':', '-']) {
+            return false;
+        }
+        rest_trimmed.starts_with(['(', '[', ':', '-', '–', '—'])
+            || OF_WORDS.iter().any(|w| rest_trimmed.starts_with(w))
+    })
+}
+
+/// What a total can be "of", in `<scope> total` labels.
+const TOTAL_OF: &[&str] = &[
+    "daily",
+    "day",
+    "category",
+    "group",
+    "menu",
+    "menu group",
+    "department",
+    "store",
+    "location",
+    "week",
+    "weekly",
+    "month",
+    "monthly",
+    "period",
+    "report",
+    "section",
+    "sales category",
+];
+
+/// Words that join a total label to what it totals (`Total for Bar`,
+/// `Total du jour`, `Total de ventas`, `Summe der Warengruppe`).
+const OF_WORDS: &[&str] = &[
+    "for ", "of ", "du ", "de ", "des ", "del ", "der ", "di ", "van ", "fur ", "pour ", "per ",
+];
 
 /// A single-cell note or footer in a multi-column file, or the header row
 /// repeated (files concatenated from several exports).
@@ -414,4 +759,49 @@ fn read_when(
         time = Some(local.time());
     }
     Ok((date, time, role, raw.into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_summary_label;
+
+    #[test]
+    fn summary_labels_in_many_languages_but_not_dishes() {
+        for label in [
+            "Total",
+            "TOTAL",
+            "Totals",
+            "Grand Total",
+            "Sub-Total",
+            "Subtotal:",
+            "Total (Liquor: Call)",
+            "Total - Drinks",
+            "Total for Bar",
+            "Daily total",
+            "Category Total",
+            "Summe",
+            "Gesamt",
+            "Tagessumme",
+            "Summe der Warengruppe",
+            "Total général",
+            "Sous-total",
+            "Total du jour",
+            "Total general",
+            "Totale generale",
+            "Totaal",
+        ] {
+            assert!(is_summary_label(label), "{label}");
+        }
+        for dish in [
+            "Total Burger",
+            "Totally Vegan Bowl",
+            "Totale Pizza",
+            "Summer Salad",
+            "Gesamtkunstwerk Torte",
+            "Latte",
+            "Subtotal Special",
+        ] {
+            assert!(!is_summary_label(dish), "{dish}");
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //! about a million rows), and calamine materialises a sheet as a whole, so
 //! unlike delimited text the sheet is held in memory while it is read. Cells
 //! are rendered to the same text the CSV path sees: dates as ISO
-//! `YYYY-MM-DD[ HH:MM:SS]`, whole numbers without a fraction.
+//! `YYYY-MM-DD[ HH:MM:SS]`, whole numbers as integers without a fraction or
+//! exponent (long ids included), other numbers in their shortest exact form.
 
 use std::fmt::Write as _;
 use std::io::{self, Read, Seek};
@@ -86,7 +87,13 @@ fn render(cell: &Data, out: &mut String) {
             Ok(())
         }
         Data::Int(i) => write!(out, "{i}"),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => write!(out, "{}", *f as i64),
+        // Whole numbers print as integers, however long: ids (Toast's are 19
+        // digits) arrive as floats and must not become `1.3e18` or gain a
+        // `.0`. Below 2^63 the cast is exact for every integral float.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => write!(out, "{}", *f as i64),
+        Data::Float(f) if f.fract() == 0.0 => write!(out, "{f:.0}"),
+        // Shortest text that reads back as the same float: `8.2`, not
+        // `8.1999999999999993`.
         Data::Float(f) => write!(out, "{f}"),
         Data::Bool(b) => write!(out, "{b}"),
         Data::DateTime(dt) => {

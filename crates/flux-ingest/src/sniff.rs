@@ -4,8 +4,15 @@
 //! Everything here works on records, so the same header search serves CSV
 //! and spreadsheets. The header is the first of the first
 //! [`MAX_HEADER_SEARCH`] records that a known layout (or the caller's
-//! mapping) accepts; records before it are preamble (Clover writes report
-//! titles and date ranges there).
+//! mapping) accepts; records before it are preamble (back-office reports
+//! write titles, the shop and the period there; the period text is kept for
+//! messages).
+//!
+//! The rows after the header are looked at too: their dates for day/month
+//! order, and their item cells for receipt-level exports, which list a whole
+//! receipt in one cell (`"1 x Tea, 2 x Scone"`, `"Latte x 1, Scone x 2"`)
+//! and are refused ([`IngestError::ReceiptLevel`]): splitting such text would
+//! store guessed numbers.
 
 use serde::Serialize;
 
@@ -15,7 +22,7 @@ use crate::dates::{
 };
 use crate::encoding::TextEncoding;
 use crate::error::IngestError;
-use crate::format::{self, Format};
+use crate::format::{self, unmapped_columns, Format, UnmappedColumn};
 use crate::numbers::DecimalSeparator;
 use crate::options::ParseOptions;
 use crate::record::{RawRecord, RecordSource};
@@ -55,6 +62,12 @@ pub struct Sniffed {
     /// Order settled from the head alone; [`crate::parse`] also scans the
     /// whole file when the head is ambiguous.
     pub date_order: DateOrderChoice,
+    /// Columns that look like money or quantities but have no role: worth
+    /// a look, since their numbers are not imported.
+    pub unmapped: Vec<UnmappedColumn>,
+    /// Reporting period written above the header (`Jan 1, 2025 - Jan 31,
+    /// 2025`), when the file has one.
+    pub period: Option<String>,
 }
 
 /// Hints the caller gives detection.
@@ -63,6 +76,7 @@ pub(crate) struct Hints<'a> {
     pub format: Option<Format>,
     pub mapping: Option<&'a ColumnMapping>,
     pub locale: Option<&'a str>,
+    pub date_order: Option<DateOrder>,
 }
 
 /// The outcome of the header search, with what parsing needs besides.
@@ -74,6 +88,7 @@ pub(crate) struct Detected {
     pub format: Format,
     pub layout: Layout,
     pub scan: DateScan,
+    pub period: Option<String>,
 }
 
 /// Detects the layout of a file from its first bytes (about [`HEAD_BYTES`]
@@ -91,6 +106,7 @@ pub fn sniff_with(head: &[u8], opts: &ParseOptions) -> Result<Sniffed, IngestErr
             format: opts.format,
             mapping: opts.mapping.as_ref(),
             locale: opts.locale.as_deref(),
+            date_order: opts.date_order,
         },
     )
 }
@@ -141,7 +157,9 @@ pub(crate) fn describe(
         format: d.format,
         mapping: d.layout.to_mapping(&d.headers),
         decimal_separator: DecimalSeparator::infer(delim.unwrap_or(b','), hints.locale),
-        date_order: choose_date_order(&d.scan, hints.locale, d.format),
+        date_order: choose_date_order(&d.scan, hints, d.format),
+        unmapped: unmapped_columns(&d.headers, &d.layout),
+        period: d.period.clone(),
     }
 }
 
@@ -204,6 +222,7 @@ pub(crate) fn detect_header<S: RecordSource>(
     let mut widest: Vec<String> = Vec::new();
     let mut first_err: Option<IngestError> = None;
     let mut index = 0usize;
+    let mut period: Option<String> = None;
     let found = loop {
         if index >= MAX_HEADER_SEARCH || !src.next_record(&mut rec)? {
             break None;
@@ -231,6 +250,9 @@ pub(crate) fn detect_header<S: RecordSource>(
                 first_err.get_or_insert(e);
             }
         }
+        if period.is_none() {
+            period = headers.iter().find_map(|h| period_text(h));
+        }
         if headers.len() > widest.len() {
             widest = headers;
         }
@@ -246,6 +268,14 @@ pub(crate) fn detect_header<S: RecordSource>(
     };
     let mut scan = DateScan::default();
     scan.feed(src, &layout, encoding, partial_tail, None)?;
+    if let Some(example) = scan.items.receipt_level(&layout) {
+        let column = layout
+            .col(Role::Item)
+            .and_then(|i| headers.get(i))
+            .cloned()
+            .unwrap_or_default();
+        return Err(IngestError::ReceiptLevel { column, example });
+    }
     Ok(Detected {
         header_index,
         header_line,
@@ -253,6 +283,28 @@ pub(crate) fn detect_header<S: RecordSource>(
         format,
         layout,
         scan,
+        period,
+    })
+}
+
+/// The reporting period in a preamble cell: two parts with digits joined by
+/// a range word (`Mar 1, 2024 - Mar 31, 2024`, `Zeitraum: 01.03.2024 bis
+/// 31.03.2024`, `du 01/03/2024 au 31/03/2024`), without its label.
+fn period_text(cell: &str) -> Option<String> {
+    const RANGE: [&str; 7] = [" - ", " – ", " — ", " to ", " bis ", " au ", " al "];
+    let cell = cell.trim();
+    if cell.len() > 120 {
+        return None;
+    }
+    let value = match cell.split_once(": ") {
+        Some((label, rest)) if !label.chars().any(|c| c.is_ascii_digit()) => rest.trim(),
+        _ => cell,
+    };
+    let lower = value.to_lowercase();
+    RANGE.iter().find_map(|sep| {
+        let (a, b) = lower.split_once(sep)?;
+        let digits = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+        (digits(a) && digits(b)).then(|| crate::error::excerpt(value))
     })
 }
 
@@ -283,7 +335,7 @@ fn resolve_layout(
         return Ok(Some((format, layout)));
     }
     if let Some(format) = hints.format {
-        let layout = format.layout(headers);
+        let layout = format.fitted_layout(headers);
         let missing = format.missing(&layout);
         if missing.is_empty() {
             return Ok(Some((format, layout)));
@@ -307,6 +359,73 @@ pub(crate) struct DateScan {
     pub decided: Option<(DateOrder, u64, String)>,
     pub ambiguous_seen: bool,
     pub year_first_seen: bool,
+    /// What the first item cells look like.
+    pub items: ItemSample,
+}
+
+/// Item cells sampled from the first data rows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ItemSample {
+    cells: u32,
+    /// Cells made mostly of `N x Name` / `Name x N` parts.
+    itemised: u32,
+    /// A cell listing several such parts, shown in the refusal.
+    example: Option<String>,
+}
+
+/// Item cells looked at for receipt-level text.
+const ITEM_SAMPLE: u32 = 20;
+
+impl ItemSample {
+    fn full(&self) -> bool {
+        self.cells >= ITEM_SAMPLE
+    }
+
+    fn add(&mut self, cell: &str) {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return;
+        }
+        self.cells += 1;
+        let parts: Vec<&str> = cell.split(", ").collect();
+        // Most parts counted: open-price lines (`Custom Amount`) may carry
+        // no count.
+        let counted = parts.iter().filter(|p| counted_part(p)).count();
+        if counted > 0 && counted * 2 >= parts.len() {
+            self.itemised += 1;
+            if parts.len() > 1 && self.example.is_none() {
+                self.example = Some(crate::error::excerpt(cell));
+            }
+        }
+    }
+
+    /// An example cell when most item cells list a receipt's lines. A file
+    /// with its own quantity column is item-level whatever its names say.
+    pub fn receipt_level(&self, layout: &Layout) -> Option<String> {
+        if layout.has(Role::Quantity) || self.itemised * 2 <= self.cells {
+            return None;
+        }
+        self.example.clone()
+    }
+}
+
+/// `2 x Scone` or `Scone x 2` (spaces around the `x` tell it from an item
+/// called `2x Coffee`, which the item parser reads as a quantity prefix).
+fn counted_part(part: &str) -> bool {
+    let part = part.trim();
+    let is_count = |s: &str| {
+        let s = s.trim();
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    };
+    for sep in [" x ", " X ", " × "] {
+        if let Some((a, b)) = part.split_once(sep) {
+            let (a, b) = (a.trim(), b.trim());
+            if (is_count(a) && !b.is_empty()) || (is_count(b) && !a.is_empty()) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 impl DateScan {
@@ -324,28 +443,46 @@ impl DateScan {
             .iter()
             .filter_map(|r| layout.col(*r))
             .collect();
-        if cols.is_empty() {
-            return Ok(());
-        }
+        let item_col = layout.col(Role::Item);
+        let dates_done = |s: &Self| cols.is_empty() || s.decided.is_some();
+        let items_done = |s: &Self| item_col.is_none() || s.items.full();
         let mut rec = RawRecord::default();
         let mut pending: Option<RawRecord> = None;
         let mut n = 0usize;
-        while self.decided.is_none() && limit.is_none_or(|l| n < l) && src.next_record(&mut rec)? {
+        while !(dates_done(self) && items_done(self))
+            && limit.is_none_or(|l| n < l)
+            && src.next_record(&mut rec)?
+        {
             n += 1;
             if partial_tail {
                 // The head may end mid-record: judge each record only once
                 // the next one proves it complete.
                 if let Some(prev) = pending.replace(rec.clone()) {
-                    self.judge(&prev, &cols, encoding);
+                    self.judge(&prev, &cols, item_col, encoding);
                 }
             } else {
-                self.judge(&rec, &cols, encoding);
+                self.judge(&rec, &cols, item_col, encoding);
             }
         }
         Ok(())
     }
 
-    fn judge(&mut self, rec: &RawRecord, cols: &[usize], encoding: TextEncoding) {
+    fn judge(
+        &mut self,
+        rec: &RawRecord,
+        cols: &[usize],
+        item_col: Option<usize>,
+        encoding: TextEncoding,
+    ) {
+        if let Some(raw) = item_col
+            .filter(|_| !self.items.full())
+            .and_then(|c| rec.get(c))
+        {
+            self.items.add(&encoding.decode(raw).0);
+        }
+        if self.decided.is_some() {
+            return;
+        }
         for &c in cols {
             let Some(raw) = rec.get(c) else { continue };
             let (value, _) = encoding.decode(raw);
@@ -365,9 +502,16 @@ impl DateScan {
 /// Applies the precedence documented in [`crate::dates`].
 pub(crate) fn choose_date_order(
     scan: &DateScan,
-    locale: Option<&str>,
+    hints: Hints<'_>,
     format: Format,
 ) -> DateOrderChoice {
+    if let Some(order) = hints.date_order {
+        return DateOrderChoice {
+            order,
+            reason: DateOrderReason::Chosen,
+        };
+    }
+    let locale = hints.locale;
     if let Some((order, line, value)) = &scan.decided {
         return DateOrderChoice {
             order: *order,
