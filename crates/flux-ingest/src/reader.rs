@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::columns::Role;
 use crate::counters::LineCounters;
-use crate::encoding::TextEncoding;
+use crate::encoding::{TextEncoding, Utf16ToUtf8};
 use crate::error::{IngestError, RowError, RowErrorKind};
 use crate::line::SaleLine;
 use crate::options::ParseOptions;
@@ -83,8 +83,32 @@ pub struct Summary {
 }
 
 enum Source<R: Read> {
-    Delimited(Tokenizer<R>),
+    Delimited(Tokenizer<Text<R>>),
     Sheet(SheetRows),
+}
+
+/// The bytes of a delimited file as UTF-8 (or single-byte) text.
+enum Text<R> {
+    Plain(R),
+    Utf16(Utf16ToUtf8<R>),
+}
+
+impl<R: Read> Read for Text<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Text::Plain(r) => r.read(buf),
+            Text::Utf16(r) => r.read(buf),
+        }
+    }
+}
+
+impl<R: Read + Seek> Seek for Text<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match self {
+            Text::Plain(r) => r.seek(to),
+            Text::Utf16(r) => r.seek(to),
+        }
+    }
 }
 
 impl<R: Read> RecordSource for Source<R> {
@@ -142,7 +166,22 @@ pub fn parse<R: Read + Seek>(
         let sniffed = describe(&detected, Container::Xlsx, None, None, hints);
         (sniffed, detected, Source::Sheet(sheet))
     } else {
+        let utf16 = TextEncoding::utf16(&head);
+        let (mut src, head, start) = match utf16 {
+            Some(e) => {
+                let mut text = Text::Utf16(
+                    Utf16ToUtf8::new(src, e)?.ok_or(IngestError::UnsupportedEncoding("UTF-16"))?,
+                );
+                let head = read_head(&mut text)?;
+                text.seek(SeekFrom::Start(0))?;
+                (text, head, 0)
+            }
+            None => (Text::Plain(src), head, start),
+        };
         let (mut sniffed, mut detected) = sniff_delimited(&head, hints)?;
+        if utf16.is_some() {
+            sniffed.encoding = utf16;
+        }
         let encoding = sniffed.encoding.unwrap_or(TextEncoding::Utf8);
         let delim = sniffed.delimiter.map_or(b',', |c| c as u8);
         let body_start = start + encoding.bom_len() as u64;

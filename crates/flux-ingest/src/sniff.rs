@@ -126,6 +126,21 @@ pub(crate) fn sniff_delimited(
     hints: Hints<'_>,
 ) -> Result<(Sniffed, Detected), IngestError> {
     let encoding = TextEncoding::detect(head)?;
+    if let Some(codec) = encoding_rs::Encoding::for_bom(head).map(|(c, _)| c) {
+        if matches!(encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
+            // Sniff the UTF-8 text the parser will read (see `Utf16ToUtf8`).
+            let (text, _) = codec.decode_with_bom_removal(head);
+            // A cut head ends in a partial record; the UTF-8 text is shorter
+            // than HEAD_BYTES, so drop that record here.
+            let text = match text.rfind('\n') {
+                Some(end) if head.len() >= HEAD_BYTES => &text[..=end],
+                _ => &text[..],
+            };
+            let (mut sniffed, detected) = sniff_delimited(text.as_bytes(), hints)?;
+            sniffed.encoding = Some(encoding);
+            return Ok((sniffed, detected));
+        }
+    }
     let body = head.get(encoding.bom_len()..).unwrap_or_default();
     let delim = sniff_delimiter(body);
     let truncated = head.len() >= HEAD_BYTES;

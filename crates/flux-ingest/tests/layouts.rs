@@ -534,3 +534,38 @@ fn product_sales_template_with_category_blocks_and_summary_rows() {
     assert_eq!(sum_quantities(&p), dec("242"));
     assert_eq!(sum_totals(&p), dec("710.00"));
 }
+
+/// Square's spreadsheet-friendly download in some countries is UTF-16 with
+/// tabs; it reads exactly like the UTF-8 export.
+#[test]
+fn utf16_tab_separated_exports_read_like_utf8() {
+    let text = "Date\tTime\tCategory\tItem\tQty\tGross Sales\tDiscounts\tNet Sales\tTransaction ID\tEvent Type\n\
+2024-03-01\t12:01:00\tCoffee\tFlat White\t2\t£7.00\t£0.00\t£7.00\tT1\tPayment\n\
+2024-03-01\t12:05:00\tBakery\tPain au chocolat\t1\t£3.20\t-£0.20\t£3.00\tT2\tPayment\n\
+2024-03-02\t09:30:00\tCoffee\tCrème brûlée latte\t1\t£4.50\t£0.00\t£4.50\tT3\tPayment\n";
+    for (bom, wide) in [
+        ([0xFF, 0xFE], u16::to_le_bytes as fn(u16) -> [u8; 2]),
+        ([0xFE, 0xFF], u16::to_be_bytes as fn(u16) -> [u8; 2]),
+    ] {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(wide));
+        let opts = flux_ingest::ParseOptions::new(
+            chrono_tz::Europe::London,
+            chrono::NaiveDate::from_ymd_opt(2024, 6, 1).expect("date"),
+        );
+        let mut reader = flux_ingest::parse_bytes(&bytes, &opts).expect("readable");
+        let lines: Vec<_> = reader.by_ref().map(|l| l.expect("line")).collect();
+        let summary = reader.finish();
+        assert_eq!(summary.sniffed.format, flux_ingest::Format::Square);
+        assert!(summary
+            .sniffed
+            .encoding
+            .is_some_and(|e| e.to_string().starts_with("UTF-16")));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2].item, "Crème brûlée latte");
+        let revenue: rust_decimal::Decimal = lines.iter().filter_map(|l| l.line_total).sum();
+        assert_eq!(revenue.to_string(), "14.50");
+        let sniffed = flux_ingest::sniff(&bytes).expect("sniff");
+        assert_eq!(sniffed.delimiter, Some('\t'));
+    }
+}
