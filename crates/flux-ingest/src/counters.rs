@@ -26,6 +26,73 @@ pub struct LineCounters {
     /// The last section heading (a row holding only a name, e.g. a category
     /// above its items in a period report).
     pub section: Option<String>,
+    /// Sums of the sale lines read since the last summary row, and since
+    /// the day began, which tell a subtotal row without a label from a sale.
+    pub running: RunningSums,
+}
+
+/// Quantity and money of consecutive sale lines: one run since the last
+/// summary row, one for the current date.
+#[derive(Debug, Default)]
+pub struct RunningSums {
+    date: Option<chrono::NaiveDate>,
+    since_summary: (rust_decimal::Decimal, rust_decimal::Decimal),
+    day: (rust_decimal::Decimal, rust_decimal::Decimal),
+}
+
+impl RunningSums {
+    /// Adds a stored line.
+    pub fn add(
+        &mut self,
+        date: chrono::NaiveDate,
+        quantity: Option<rust_decimal::Decimal>,
+        money: Option<rust_decimal::Decimal>,
+    ) {
+        if self.date != Some(date) {
+            *self = Self {
+                date: Some(date),
+                ..Self::default()
+            };
+        }
+        let q = quantity.unwrap_or_default();
+        let m = money.unwrap_or_default();
+        for run in [&mut self.since_summary, &mut self.day] {
+            run.0 = run.0.saturating_add(q);
+            run.1 = run.1.saturating_add(m);
+        }
+    }
+
+    /// A summary row was skipped: the next subtotal starts from zero.
+    pub fn reset_run(&mut self) {
+        self.since_summary = Default::default();
+    }
+
+    /// Whether `quantity` and one of `money` equal the lines since the last
+    /// summary row or the whole current day (on `date`, when dated). Values
+    /// that are absent must be absent or zero in the run too, and a run of
+    /// nothing matches nothing.
+    pub fn is_subtotal(
+        &self,
+        date: Option<chrono::NaiveDate>,
+        quantity: Option<rust_decimal::Decimal>,
+        money: &[rust_decimal::Decimal],
+    ) -> bool {
+        if date.is_some() && date != self.date {
+            return false;
+        }
+        [self.since_summary, self.day].iter().any(|&(q, m)| {
+            if q.is_zero() && m.is_zero() {
+                return false;
+            }
+            let qty_ok = quantity.map_or(q.is_zero() || money.is_empty(), |x| x == q);
+            let money_ok = if money.is_empty() {
+                quantity.is_some()
+            } else {
+                money.contains(&m)
+            };
+            qty_ok && money_ok
+        })
+    }
 }
 
 #[derive(Debug, Default)]

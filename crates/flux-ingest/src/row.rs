@@ -13,6 +13,9 @@
 //!   `Total général`… alone or followed by what it totals (`Total (Coffee)`,
 //!   `Subtotal: Bar`), but not a dish such as `Total Burger`; and a row with
 //!   money but no item, no date and no order id (group and menu roll-ups);
+//!   and a row with no item whose quantity and money are exactly the sum of
+//!   the lines above it since the last summary row or since the day began
+//!   (an unlabelled subtotal);
 //! * an empty item on a row that is otherwise a sale (it has a date or an
 //!   order id) becomes [`UNKNOWN_ITEM`] with a warning; item `NONE` is
 //!   "no sale";
@@ -266,8 +269,9 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         return Ok(Outcome::Skipped(Skip::NoData));
     }
     if display.is_empty() {
-        if row_has_summary_label(row.rec, plan) {
+        if row_has_summary_label(row.rec, plan) || is_unlabelled_subtotal(row, counters) {
             counters.section = None;
+            counters.running.reset_run();
             return Ok(Outcome::Skipped(Skip::SummaryRow));
         }
         if !looks_like_sale(row, order_id.is_some()) {
@@ -308,6 +312,7 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         return Ok(Outcome::Skipped(Skip::Voided));
     }
     if is_summary_label(name) {
+        counters.running.reset_run();
         counters.section = None;
         return Ok(Outcome::Skipped(Skip::SummaryRow));
     }
@@ -495,6 +500,7 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         counters.occurrence(h.finish())
     };
 
+    counters.running.add(business, quantity, line_total);
     Ok(Outcome::Sale(SaleLine {
         line,
         business_date: business,
@@ -576,6 +582,21 @@ fn looks_like_sale(row: &mut Row<'_>, has_order: bool) -> bool {
     [Role::Timestamp, Role::Date]
         .iter()
         .any(|r| row.text(*r).is_some_and(|t| !t.is_empty()))
+}
+
+/// A row with no item whose quantity and money are exactly the sum of the
+/// lines above it (since the last summary row, or the whole day): a subtotal
+/// its export did not label. Matching sums, not a guess, decide it, so an
+/// unnamed sale is still kept as one.
+fn is_unlabelled_subtotal(row: &mut Row<'_>, counters: &LineCounters) -> bool {
+    let number = |row: &mut Row<'_>, role| row.number(role).ok().flatten();
+    let quantity = number(row, Role::Quantity);
+    let money: Vec<Decimal> = [Role::Total, Role::GrossTotal, Role::UnitPrice]
+        .into_iter()
+        .filter_map(|r| number(row, r))
+        .collect();
+    let date = read_when(row).ok().map(|(d, ..)| d);
+    counters.running.is_subtotal(date, quantity, &money)
 }
 
 /// Some text cell of the row (a category or label column) is a total label.

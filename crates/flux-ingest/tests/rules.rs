@@ -115,6 +115,32 @@ fn dated_exports_keep_unnamed_sales_but_drop_undated_totals() {
     assert_eq!(sum_totals(&p), dec("5.50"));
 }
 
+/// Daily reports that write a subtotal with an empty name: the row whose
+/// quantity and money are exactly the sum of the lines above (since the last
+/// subtotal, or the whole day) is a subtotal; an unnamed row whose numbers
+/// are not is still a sale.
+#[test]
+fn unlabelled_subtotals_are_told_from_unnamed_sales_by_their_sums() {
+    let csv = b"date,item,quantity,revenue\n\
+2024-03-01,Soup,3,13.50\n\
+2024-03-01,Stew,2,54.00\n\
+2024-03-01,,5,67.50\n\
+2024-03-01,Bread,1,2.00\n\
+2024-03-01,,1,2.00\n\
+2024-03-01,,6,69.50\n\
+2024-03-02,,4,9.00\n\
+2024-03-02,Soup,2,9.00\n";
+    let p = run(csv, &opts());
+    let items: Vec<&str> = p.lines.iter().map(|l| l.item.as_str()).collect();
+    assert_eq!(p.summary.skipped.summary_rows, 3, "{items:?}");
+    assert_eq!(
+        items,
+        ["Soup", "Stew", "Bread", flux_ingest::UNKNOWN_ITEM, "Soup"]
+    );
+    assert_eq!(sum_quantities(&p), dec("12"));
+    assert_eq!(sum_totals(&p), dec("87.50"));
+}
+
 // ---- C: detection by fit and unmapped money ----
 
 #[test]
