@@ -1,6 +1,10 @@
 //! A restaurant's profile: name, timezone, currency and locale. The timezone
 //! decides what "today" and "a business day" mean for every sale and
-//! forecast, so it must be a real IANA zone, not a free-form string.
+//! forecast, so it must be a real IANA zone, not a free-form string. It
+//! also stands in for the restaurant's country: a locale or currency left
+//! out defaults to that country's (see [`regional`]).
+
+pub mod regional;
 
 use std::str::FromStr;
 
@@ -167,8 +171,9 @@ pub fn parse_currency(raw: &str) -> Result<Currency, Invalid> {
         })
 }
 
-/// A BCP 47 tag of the common `language[-REGION]` form (`es`, `en-GB`):
-/// enough to pick date order and number formatting, which is all Flux uses.
+/// A BCP 47 tag of the common `language[-REGION]` form (`es`, `en-GB`,
+/// `en-001`): enough to pick date order and number formatting, which is
+/// all Flux uses. The region is an ISO 3166 country or a UN M.49 area.
 pub fn parse_locale(raw: &str) -> Result<Locale, Invalid> {
     let raw = raw.trim().replace('_', "-");
     let mut parts = raw.split('-');
@@ -176,7 +181,10 @@ pub fn parse_locale(raw: &str) -> Result<Locale, Invalid> {
     let region = parts.next();
     let ok = (2..=3).contains(&lang.len())
         && lang.chars().all(|c| c.is_ascii_alphabetic())
-        && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()))
+        && region.is_none_or(|r| {
+            (r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()))
+                || (r.len() == 3 && r.chars().all(|c| c.is_ascii_digit()))
+        })
         && parts.next().is_none();
     if !ok {
         return Err(Invalid::one(
@@ -191,9 +199,19 @@ pub fn parse_locale(raw: &str) -> Result<Locale, Invalid> {
     }))
 }
 
+/// Timezone of a restaurant created without one.
+pub const DEFAULT_TIMEZONE: &str = "Europe/Madrid";
+
+/// An optional text field: absent or blank both mean "not given".
+fn given(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|s| !s.is_empty())
+}
+
 impl Profile {
-    /// Validates a new restaurant; missing optional fields get defaults that
-    /// suit the seed's first customers (Spain).
+    /// Validates a new restaurant. A timezone left out is
+    /// [`DEFAULT_TIMEZONE`]; a currency or locale left out (or blank)
+    /// follows the timezone's country ([`regional::defaults_for`]), so a
+    /// restaurant in `America/New_York` gets `en-US` and `USD`.
     pub fn parse(
         name: &str,
         timezone: Option<&str>,
@@ -202,9 +220,49 @@ impl Profile {
     ) -> Result<Self, Invalid> {
         let mut errs = Errors::default();
         let name = errs.check(parse_name(name));
-        let timezone = errs.check(parse_timezone(timezone.unwrap_or("Europe/Madrid")));
-        let currency = errs.check(parse_currency(currency.unwrap_or("EUR")));
-        let locale = errs.check(parse_locale(locale.unwrap_or("es-ES")));
+        let timezone = errs.check(parse_timezone(given(timezone).unwrap_or(DEFAULT_TIMEZONE)));
+        let currency = given(currency).map(|c| errs.check(parse_currency(c)));
+        let locale = given(locale).map(|l| errs.check(parse_locale(l)));
+        errs.finish()?;
+        let Some(timezone) = timezone else {
+            return Err(Invalid::one(
+                "timezone",
+                "invalid_timezone",
+                "invalid timezone",
+            ));
+        };
+        let defaults = regional::defaults_for(timezone);
+        let currency = currency.flatten().unwrap_or(defaults.currency);
+        let locale = locale.flatten().unwrap_or(defaults.locale);
+        match name {
+            Some(name) => Ok(Self {
+                name,
+                timezone,
+                currency,
+                locale,
+            }),
+            None => Err(Invalid::one("restaurant", "invalid", "invalid restaurant")),
+        }
+    }
+
+    /// Applies a patch, validating every field present. Unlike
+    /// [`Profile::parse`], a blank field is an error, not a default: a
+    /// stored value is only replaced by one the owner typed.
+    pub fn apply(&self, patch: &ProfilePatch) -> Result<Self, Invalid> {
+        let mut errs = Errors::default();
+        let name = errs.check(parse_name(patch.name.as_deref().unwrap_or(&self.name)));
+        let timezone = match &patch.timezone {
+            Some(tz) => errs.check(parse_timezone(tz)),
+            None => Some(self.timezone),
+        };
+        let currency = match &patch.currency {
+            Some(c) => errs.check(parse_currency(c)),
+            None => Some(self.currency.clone()),
+        };
+        let locale = match &patch.locale {
+            Some(l) => errs.check(parse_locale(l)),
+            None => Some(self.locale.clone()),
+        };
         errs.finish()?;
         match (name, timezone, currency, locale) {
             (Some(name), Some(timezone), Some(currency), Some(locale)) => Ok(Self {
@@ -215,16 +273,6 @@ impl Profile {
             }),
             _ => Err(Invalid::one("restaurant", "invalid", "invalid restaurant")),
         }
-    }
-
-    /// Applies a patch, validating every field present.
-    pub fn apply(&self, patch: &ProfilePatch) -> Result<Self, Invalid> {
-        Self::parse(
-            patch.name.as_deref().unwrap_or(&self.name),
-            Some(patch.timezone.as_deref().unwrap_or(self.timezone.name())),
-            Some(patch.currency.as_deref().unwrap_or(self.currency.as_str())),
-            Some(patch.locale.as_deref().unwrap_or(self.locale.as_str())),
-        )
     }
 }
 
@@ -244,6 +292,67 @@ mod tests {
         assert_eq!(p.timezone, chrono_tz::Europe::Madrid);
         assert_eq!(p.currency, "EUR");
         assert_eq!(p.locale, "en-GB");
+    }
+
+    #[test]
+    fn locale_and_currency_follow_the_timezone_when_not_given() {
+        let p = Profile::parse("Deli", Some("America/New_York"), None, None).expect("valid");
+        assert_eq!((p.locale.as_str(), p.currency.as_str()), ("en-US", "USD"));
+        let p = Profile::parse("Deli", Some("Asia/Tokyo"), Some(" "), Some("")).expect("valid");
+        assert_eq!((p.locale.as_str(), p.currency.as_str()), ("ja-JP", "JPY"));
+        // What the owner gives wins over the timezone.
+        let p = Profile::parse("Deli", Some("America/New_York"), Some("eur"), Some("es_us"))
+            .expect("valid");
+        assert_eq!((p.locale.as_str(), p.currency.as_str()), ("es-US", "EUR"));
+        let p = Profile::parse("Deli", None, None, None).expect("valid");
+        assert_eq!(p.timezone, chrono_tz::Europe::Madrid);
+        assert_eq!((p.locale.as_str(), p.currency.as_str()), ("es-ES", "EUR"));
+        let p = Profile::parse("Deli", Some("UTC"), None, None).expect("valid");
+        assert_eq!(
+            (p.locale.as_str(), p.currency.as_str()),
+            (regional::NEUTRAL_LOCALE, regional::NEUTRAL_CURRENCY)
+        );
+    }
+
+    #[test]
+    fn a_bad_timezone_is_reported_with_the_other_fields_not_defaulted() {
+        let err = Profile::parse("Deli", Some("Mars/Olympus"), None, Some("english!"))
+            .expect_err("invalid");
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["timezone", "locale"]);
+    }
+
+    #[test]
+    fn a_patch_keeps_blank_fields_an_error() {
+        let p = Profile::parse("Deli", Some("Europe/London"), None, None).expect("valid");
+        let err = p
+            .apply(&ProfilePatch {
+                currency: Some(" ".into()),
+                ..ProfilePatch::default()
+            })
+            .expect_err("blank currency");
+        assert_eq!(err.0[0].field, "currency");
+        let moved = p
+            .apply(&ProfilePatch {
+                timezone: Some("Europe/Berlin".into()),
+                ..ProfilePatch::default()
+            })
+            .expect("valid");
+        // Moving the clock does not silently change money or formats.
+        assert_eq!(
+            (moved.locale.as_str(), moved.currency.as_str()),
+            ("en-GB", "GBP")
+        );
+    }
+
+    #[test]
+    fn locales_may_name_a_un_m49_area() {
+        assert_eq!(
+            parse_locale("en-001").map(|l| l.to_string()),
+            Ok("en-001".into())
+        );
+        assert!(parse_locale("en-01").is_err());
+        assert!(parse_locale("en-0a1").is_err());
     }
 
     #[test]

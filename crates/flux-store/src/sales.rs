@@ -160,3 +160,23 @@ pub async fn last_upload_at(
     .fetch_one(conn)
     .await?)
 }
+
+/// Dishes that sold but whose sales carry no money at all (every stored day
+/// has no revenue): the files they came from had no usable price or amount
+/// column. Names sorted, with the total count.
+pub async fn dishes_without_revenue(
+    conn: &mut PgConnection,
+    rid: Uuid,
+) -> Result<Vec<(Uuid, String)>> {
+    Ok(sqlx::query_as(
+        "select m.menu_item_id, m.name
+         from menu_items m join daily_item_sales d
+           on d.restaurant_id = m.restaurant_id and d.menu_item_id = m.menu_item_id
+         where m.restaurant_id = $1 and m.active
+         group by m.menu_item_id, m.name having bool_and(d.revenue is null)
+         order by m.name",
+    )
+    .bind(rid)
+    .fetch_all(conn)
+    .await?)
+}

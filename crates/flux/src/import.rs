@@ -6,8 +6,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use flux_app::uploads::{
-    parse_format, Actor, ImportError, ImportOptions, ImportReport, Policy, Source,
+    date_order_codes, parse_date_order, parse_format, Actor, ImportError, ImportOptions,
+    ImportReport, Policy, Source,
 };
+use flux_domain::restaurant::Timezone;
+use flux_ingest::DateOrder;
 use indicatif::{ProgressBar, ProgressStyle};
 use uuid::Uuid;
 
@@ -36,9 +39,31 @@ pub struct ImportArgs {
     /// Import only this location of a multi-store file.
     #[arg(long)]
     pub location: Option<String>,
+    /// Read day/month dates in this order (dmy, mdy) instead of letting the
+    /// file, the restaurant's locale and the format decide.
+    #[arg(long, value_parser = date_order_flag)]
+    pub date_order: Option<DateOrder>,
+    /// Read the file's times in this IANA zone (e.g. America/New_York)
+    /// instead of the restaurant's.
+    #[arg(long, value_parser = timezone_flag)]
+    pub timezone: Option<Timezone>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--date-order`: leaving the flag out is how to ask for detection.
+fn date_order_flag(raw: &str) -> Result<DateOrder, String> {
+    parse_date_order(raw)?.ok_or_else(|| {
+        format!(
+            "leave --date-order out to let the file decide, or give one of {}",
+            date_order_codes().join(", ")
+        )
+    })
+}
+
+fn timezone_flag(raw: &str) -> Result<Timezone, String> {
+    Timezone::parse(raw).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +110,8 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         location: args.location,
         dry_run: args.dry_run,
         max_errors: 1000,
+        date_order: args.date_order,
+        timezone: args.timezone,
     };
     let actor = Actor {
         restaurant_id: args.restaurant,
@@ -133,6 +160,9 @@ fn print_report(r: &ImportReport, json: bool) {
             "  business days {f} to {l}; {} dishes ({} new)",
             r.distinct_items, r.new_menu_items
         );
+    }
+    for w in &r.warnings {
+        println!("  warning: {w}");
     }
     if let Some(id) = r.upload_id {
         println!("  upload id {id} (undo with DELETE /api/v1/restaurants/<id>/data/uploads/{id})");
@@ -192,4 +222,51 @@ pub async fn health(config: &Config, args: HealthArgs) -> anyhow::Result<()> {
         println!("- {a}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn import_args(extra: &[&str]) -> Result<ImportArgs, clap::Error> {
+        let mut argv = vec![
+            "flux",
+            "import",
+            "--restaurant",
+            "0190e0c4-0000-7000-8000-000000000001",
+            "sales.csv",
+        ];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Import(args) => Ok(args),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn date_order_and_timezone_flags_reach_the_import_options() {
+        let args = import_args(&["--date-order", "dmy", "--timezone", "America/New_York"])
+            .expect("valid flags");
+        assert_eq!(args.date_order, Some(DateOrder::Dmy));
+        assert_eq!(args.timezone.map(Timezone::name), Some("America/New_York"));
+        let args = import_args(&["--date-order", "month-day"]).expect("valid flags");
+        assert_eq!(args.date_order, Some(DateOrder::Mdy));
+        let args = import_args(&[]).expect("no flags");
+        assert_eq!((args.date_order, args.timezone), (None, None));
+    }
+
+    #[test]
+    fn bad_date_order_or_timezone_names_the_flag() {
+        for extra in [
+            ["--date-order", "dym"],
+            ["--date-order", "auto"],
+            ["--timezone", "Mars/Olympus"],
+        ] {
+            let err = import_args(&extra).expect_err("invalid flag").to_string();
+            assert!(err.contains(extra[0]), "{err}");
+        }
+    }
 }

@@ -54,12 +54,20 @@ pub struct RestaurantList {
 pub struct NewRestaurant {
     #[schema(example = "La Boqueria Bites")]
     pub name: String,
-    /// IANA timezone; default `Europe/Madrid`.
-    #[schema(example = "Europe/Madrid")]
+    /// IANA timezone; default `Europe/Madrid`. Also decides the defaults
+    /// of `currency` and `locale`.
+    #[schema(example = "America/New_York")]
     pub timezone: Option<String>,
-    /// ISO 4217; default `EUR`.
+    /// ISO 4217. Left out or blank: the timezone's country's currency
+    /// (`America/New_York` → `USD`; `USD` for zones outside any country,
+    /// such as `UTC`).
+    #[schema(example = "USD")]
     pub currency: Option<String>,
-    /// BCP 47; default `es-ES`.
+    /// BCP 47 (`en-US`, `es-ES`); decides how ambiguous dates such as
+    /// `1/5/2025` are read. Left out or blank: the timezone's country's
+    /// language (`America/New_York` → `en-US`; `en-001` for zones outside
+    /// any country).
+    #[schema(example = "en-US")]
     pub locale: Option<String>,
 }
 

@@ -8,8 +8,10 @@ use axum::extract::{Multipart, RawPathParams, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use flux_app::uploads::{
-    parse_format, Actor, ImportOptions, ImportReport, Policy, Source, UploadPreview,
+    parse_date_order, parse_format, Actor, ImportOptions, ImportReport, Policy, Source,
+    UploadPreview,
 };
+use flux_domain::restaurant::Timezone;
 use flux_domain::role::Action;
 use flux_ingest::ColumnMapping;
 use serde::Serialize;
@@ -124,7 +126,18 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
             "location" if !text.is_empty() => {
                 opts.location = Some(text.chars().take(200).collect())
             }
-            "format" | "mapping" | "period_date" | "location" => {}
+            "date_order" => {
+                opts.date_order = parse_date_order(text).map_err(|e| bad_field("date_order", e))?
+            }
+            "timezone" if !text.is_empty() => {
+                opts.timezone = Some(Timezone::parse(text).map_err(|e| {
+                    let msg =
+                        e.0.first()
+                            .map_or_else(|| e.to_string(), |f| f.message.clone());
+                    bad_field("timezone", msg)
+                })?)
+            }
+            "format" | "mapping" | "period_date" | "location" | "timezone" => {}
             other => return Err(bad_field(other, "unknown form field")),
         }
     }
@@ -153,6 +166,15 @@ pub struct UploadForm {
     period_date: Option<String>,
     /// Import only this location of a multi-store file.
     location: Option<String>,
+    /// How to read day/month dates such as `1/5/2025`: `auto` (default:
+    /// a date in the file that reads only one way, then the export
+    /// format's convention, then the restaurant's locale), `dmy`
+    /// (day-month) or `mdy` (month-day). The preview's `date_order_reason`
+    /// says which decided.
+    date_order: Option<String>,
+    /// IANA zone the file's times are in, when not the restaurant's
+    /// (e.g. `America/New_York`).
+    timezone: Option<String>,
 }
 
 /// Import a sales file. Atomic and exactly-once: the same file again is a

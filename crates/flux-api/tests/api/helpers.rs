@@ -154,6 +154,21 @@ impl TestApp {
         bytes: Vec<u8>,
         fields: &[(&str, &str)],
     ) -> (StatusCode, Value) {
+        self.upload_to(user, restaurant, "", name, bytes, fields)
+            .await
+    }
+
+    /// Posts a file to `data/uploads/{action}` (`""` imports, `"preview"`
+    /// previews).
+    pub async fn upload_to(
+        &self,
+        user: &User,
+        restaurant: &str,
+        action: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
         let mut form = reqwest::multipart::Form::new().part(
             "file",
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
@@ -164,7 +179,8 @@ impl TestApp {
         let resp = self
             .req(
                 Method::POST,
-                &format!("/api/v1/restaurants/{restaurant}/data/uploads"),
+                format!("/api/v1/restaurants/{restaurant}/data/uploads/{action}")
+                    .trim_end_matches('/'),
                 Some(&user.access),
             )
             .multipart(form)

@@ -7,6 +7,8 @@ mod auth;
 mod costing;
 mod errors;
 mod forecast;
+mod import_quality;
+mod locale_defaults;
 mod menu;
 mod openapi;
 mod purchasing;

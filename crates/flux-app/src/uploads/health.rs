@@ -26,6 +26,13 @@ pub struct ThinItem {
     pub days_with_sales: i64,
 }
 
+/// A dish whose stored sales have no money.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DishWithoutRevenue {
+    pub menu_item_id: Uuid,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HealthReport {
     pub first_sale: Option<NaiveDate>,
@@ -36,6 +43,9 @@ pub struct HealthReport {
     /// Runs of 3+ consecutive days without sales: likely missing exports.
     pub gaps: Vec<Gap>,
     pub thin_items: Vec<ThinItem>,
+    /// Dishes sold with no revenue on any day: their files had no price or
+    /// amount column Flux could place, so money reports leave them out.
+    pub dishes_without_revenue: Vec<DishWithoutRevenue>,
     pub last_upload_at: Option<DateTime<Utc>>,
     pub ready_to_forecast: bool,
     pub advice: Vec<String>,
@@ -49,6 +59,7 @@ pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> AppResult
     let empty_days = a::days_without_sales(conn, rid).await?;
     let thin = a::thin_items(conn, rid, MIN_DAYS_TO_FORECAST).await?;
     let last_upload_at = a::last_upload_at(conn, rid).await?;
+    let no_revenue = a::dishes_without_revenue(conn, rid).await?;
     let gaps = gaps(&empty_days, 3);
     let days_in_span = span.map_or(0, |(f, l)| (l - f).num_days() + 1);
     let mut advice = Vec::new();
@@ -71,6 +82,12 @@ pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> AppResult
             thin.len()
         ));
     }
+    if !no_revenue.is_empty() {
+        advice.push(format!(
+            "Revenue missing for {} dish(es): their uploads had no price or amount column that could be read. Upload an export with prices, or map its money column.",
+            no_revenue.len()
+        ));
+    }
     Ok(HealthReport {
         first_sale: span.map(|s| s.0),
         last_sale: span.map(|s| s.1),
@@ -84,6 +101,10 @@ pub async fn report(conn: &mut flux_store::PgConnection, rid: Uuid) -> AppResult
                 name,
                 days_with_sales,
             })
+            .collect(),
+        dishes_without_revenue: no_revenue
+            .into_iter()
+            .map(|(menu_item_id, name)| DishWithoutRevenue { menu_item_id, name })
             .collect(),
         last_upload_at,
         ready_to_forecast: days_in_span >= 28,

@@ -32,15 +32,16 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use flux_ingest::{ColumnMapping, Format, IngestError, ParseOptions};
+use flux_domain::restaurant::Timezone;
+use flux_ingest::{ColumnMapping, DateOrder, Format, IngestError, ParseOptions};
 use flux_store::PgPool;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 pub use history::{get, list, undo, History, Upload, UploadStatus};
 pub use report::{
-    ErrorRow, ImportReport, PreviewRow, Progress, RecognisedPreview, UnrecognisedLayout,
-    UploadPreview,
+    DateOrderSource, ErrorRow, ImportReport, PreviewRow, Progress, RecognisedPreview,
+    TimezoneSource, UnrecognisedLayout, UploadPreview,
 };
 
 /// What to do with rows that fail validation.
@@ -95,6 +96,48 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Row errors kept in the report (counts stay exact).
     pub max_errors: usize,
+    /// Day/month order chosen for this file; `None` lets the file, the
+    /// locale and the format decide.
+    pub date_order: Option<DateOrder>,
+    /// Zone the file's times are read in, instead of the restaurant's
+    /// (a file exported by a till set to another zone).
+    pub timezone: Option<Timezone>,
+}
+
+/// Parses a date order as the upload forms and `flux import` spell it:
+/// `dmy`/`day-month`, `mdy`/`month-day`, and `ymd`/`year-month-day` when
+/// the parser has that order; `auto` or blank is `None`.
+pub fn parse_date_order(raw: &str) -> Result<Option<DateOrder>, String> {
+    let word = raw.trim().to_ascii_lowercase().replace('_', "-");
+    let code = match word.as_str() {
+        "" | "auto" => return Ok(None),
+        "day-month" | "day-month-year" => "dmy",
+        "month-day" | "month-day-year" => "mdy",
+        "year-month-day" => "ymd",
+        other => other,
+    };
+    date_order_code(code).map(Some).ok_or_else(|| {
+        format!(
+            "unknown date order {:?} (expected auto, {})",
+            raw.chars().take(40).collect::<String>(),
+            date_order_codes().join(", ")
+        )
+    })
+}
+
+/// The short codes of the date orders the parser knows (`dmy`, `mdy`, ...),
+/// as a person may choose them for an upload.
+pub fn date_order_codes() -> Vec<&'static str> {
+    ["dmy", "mdy", "ymd"]
+        .into_iter()
+        .filter(|c| date_order_code(c).is_some())
+        .collect()
+}
+
+/// [`DateOrder`]'s own spelling is the code, so a variant the parser adds
+/// is accepted everywhere without a second list to keep in step.
+fn date_order_code(code: &str) -> Option<DateOrder> {
+    serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
 }
 
 /// Who imports into which restaurant.
@@ -152,14 +195,20 @@ fn hash_file(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
     Ok((hasher.finalize().to_vec(), size))
 }
 
-/// The restaurant facts parsing depends on.
+/// The restaurant facts parsing depends on, with this upload's overrides
+/// applied: `timezone` is the zone the file is read in.
 struct Context {
     timezone: chrono_tz::Tz,
+    timezone_from: TimezoneSource,
     locale: String,
     cutoff: u8,
 }
 
-async fn context(pool: &PgPool, actor: Actor) -> Result<Context, ImportError> {
+async fn context(
+    pool: &PgPool,
+    actor: Actor,
+    opts: &ImportOptions,
+) -> Result<Context, ImportError> {
     let mut tx = flux_store::tenant::begin(
         pool,
         actor.user_id.unwrap_or(Uuid::nil()),
@@ -173,8 +222,13 @@ async fn context(pool: &PgPool, actor: Actor) -> Result<Context, ImportError> {
     tx.commit().await?;
     let settings =
         flux_domain::settings::Settings::from_stored(rows.iter().map(|(k, v)| (k.as_str(), v)));
+    let (timezone, timezone_from) = match opts.timezone {
+        Some(tz) => (tz.tz(), TimezoneSource::Upload),
+        None => (r.timezone.tz(), TimezoneSource::Restaurant),
+    };
     Ok(Context {
-        timezone: r.timezone.tz(),
+        timezone,
+        timezone_from,
         locale: r.locale.to_string(),
         cutoff: settings.day_cutoff_hour,
     })
@@ -197,6 +251,9 @@ fn parse_options(ctx: &Context, opts: &ImportOptions, today: NaiveDate) -> Parse
     }
     if let Some(d) = opts.period_date {
         p = p.with_period_date(d);
+    }
+    if let Some(order) = opts.date_order {
+        p = p.with_date_order(order);
     }
     p
 }
@@ -241,7 +298,7 @@ pub async fn import(
         tx.commit().await?;
     }
 
-    let ctx = context(pool, actor).await?;
+    let ctx = context(pool, actor, opts).await?;
     let today = chrono::Utc::now().with_timezone(&ctx.timezone).date_naive();
     let mut popts = parse_options(&ctx, opts, today);
     let mut remembered = false;
@@ -344,7 +401,7 @@ pub async fn preview(
     opts: &ImportOptions,
     rows: usize,
 ) -> Result<UploadPreview, ImportError> {
-    let ctx = context(pool, actor).await?;
+    let ctx = context(pool, actor, opts).await?;
     let today = chrono::Utc::now().with_timezone(&ctx.timezone).date_naive();
     let popts = parse_options(&ctx, opts, today);
     let path = source.path.clone();
@@ -385,6 +442,13 @@ pub async fn preview(
         headers: sniffed.headers,
         mapping: sniffed.mapping,
         date_order: sniffed.date_order.to_string(),
+        date_order_used: sniffed.date_order.order,
+        date_order_reason: (&sniffed.date_order.reason).into(),
+        timezone: ctx.timezone.name().to_string(),
+        timezone_from: ctx.timezone_from,
+        locale: ctx.locale,
+        warnings: report::unmapped_warnings(&sniffed.unmapped),
+        unmapped_columns: sniffed.unmapped,
         rows,
     })))
 }

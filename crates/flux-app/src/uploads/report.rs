@@ -2,7 +2,7 @@
 //! the stored upload record; and what a preview shows before any import.
 
 use chrono::NaiveDate;
-use flux_ingest::{ColumnMapping, RowError, SaleLine, SkipCounts};
+use flux_ingest::{ColumnMapping, RowError, SaleLine, SkipCounts, UnmappedColumn, UnmappedKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -53,7 +53,29 @@ pub struct ImportReport {
     pub orders: u64,
     /// The first row errors (line, column, value, reason); counts above are exact.
     pub errors: Vec<ErrorRow>,
+    /// Columns that look like money or quantities but were not used: what
+    /// they hold is not in the stored sales.
+    pub unmapped_columns: Vec<UnmappedColumn>,
+    /// What a person should check, in words (unused money columns, ...).
+    pub warnings: Vec<String>,
     pub elapsed_ms: u64,
+}
+
+/// Sentences describing columns the import could not use.
+pub fn unmapped_warnings(unmapped: &[UnmappedColumn]) -> Vec<String> {
+    unmapped
+        .iter()
+        .map(|u| match u.kind {
+            UnmappedKind::Money => format!(
+                "column {:?} looks like money but was not used: its amounts are not in the stored sales (map it as total or gross_total if it is the line's revenue)",
+                u.header
+            ),
+            UnmappedKind::Quantity => format!(
+                "column {:?} looks like a quantity but was not used: its counts are not in the stored sales (map it as quantity if it is the units sold)",
+                u.header
+            ),
+        })
+        .collect()
 }
 
 /// One row error, flattened for JSON and tables.
@@ -102,7 +124,67 @@ pub struct RecognisedPreview {
     pub mapping: ColumnMapping,
     /// "day/month/year because ..." — which date order was used and why.
     pub date_order: String,
+    /// The order used for dates that do not start with the year: `dmy`
+    /// or `mdy`.
+    #[schema(value_type = String, example = "mdy")]
+    pub date_order_used: flux_ingest::DateOrder,
+    /// Why that order: the upload chose it, the file showed it, or the
+    /// locale, the format or the fallback decided.
+    pub date_order_reason: DateOrderSource,
+    /// IANA zone the file's times are read in.
+    pub timezone: String,
+    /// Whether that zone is the restaurant's or this upload's `timezone`.
+    pub timezone_from: TimezoneSource,
+    /// The restaurant's BCP 47 locale, used when the file does not settle
+    /// the date order or the decimal separator.
+    pub locale: String,
+    /// Columns that look like money or quantities but would not be used.
+    pub unmapped_columns: Vec<UnmappedColumn>,
+    /// What a person should check before importing, in words.
+    pub warnings: Vec<String>,
     pub rows: Vec<PreviewRow>,
+}
+
+/// What decided an upload's date order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrderSource {
+    /// The upload's `date_order`.
+    Chosen,
+    /// A date in the file that reads only one way.
+    FileEvidence,
+    /// The restaurant's locale.
+    Locale,
+    /// The export format's convention.
+    FormatDefault,
+    /// Every date starts with the year.
+    YearFirst,
+    /// Nothing decided: day first.
+    Fallback,
+}
+
+impl From<&flux_ingest::DateOrderReason> for DateOrderSource {
+    fn from(r: &flux_ingest::DateOrderReason) -> Self {
+        use flux_ingest::DateOrderReason as R;
+        match r {
+            R::Chosen => Self::Chosen,
+            R::FileEvidence { .. } => Self::FileEvidence,
+            R::Locale { .. } => Self::Locale,
+            R::FormatDefault { .. } => Self::FormatDefault,
+            R::YearFirst => Self::YearFirst,
+            R::Fallback => Self::Fallback,
+        }
+    }
+}
+
+/// Where the zone an upload is read in comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimezoneSource {
+    /// The restaurant's profile.
+    Restaurant,
+    /// The upload's own `timezone` field.
+    Upload,
 }
 
 /// A layout the parser could not place: the caller should send a mapping.
@@ -161,6 +243,8 @@ impl ImportReport {
             new_menu_items: 0,
             orders: 0,
             errors: s.errors.iter().map(ErrorRow::from).collect(),
+            unmapped_columns: s.sniffed.unmapped.clone(),
+            warnings: unmapped_warnings(&s.sniffed.unmapped),
             elapsed_ms: 0,
         }
     }

@@ -58,6 +58,17 @@ pub async fn page(mut t: TenantPage) -> WebResult {
                     }
                 }
             }
+            @if !r.dishes_without_revenue.is_empty() {
+                section.card {
+                    h2 { "Dishes without revenue" }
+                    p.muted.small { "Sold, but no upload gave them a price or an amount: money reports leave them out until an export with prices is uploaded." }
+                    ul.compact {
+                        @for d in &r.dishes_without_revenue {
+                            li { a href=(t.href(&format!("/menu/{}", d.menu_item_id))) { (d.name) } }
+                        }
+                    }
+                }
+            }
             @if !r.thin_items.is_empty() {
                 section.card {
                     h2 { "Dishes with little history" }

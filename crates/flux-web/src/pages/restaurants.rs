@@ -1,10 +1,15 @@
 //! The restaurant list (the switcher's full page) and restaurant creation.
+//!
+//! A new restaurant's currency and number/date format may be left blank:
+//! they then follow the timezone's country (`America/New_York` → dollars,
+//! month-first dates), so an owner outside Spain is not silently given
+//! euros and day-first dates.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use flux_app::restaurants::RestaurantWithRole;
-use flux_domain::restaurant::Profile;
+use flux_domain::restaurant::{Profile, DEFAULT_TIMEZONE};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -56,7 +61,8 @@ const LOCALES: [(&str, &str); 6] = [
     ("en", "English (other)"),
 ];
 
-const TIMEZONES: [&str; 10] = [
+/// Suggestions only: any IANA zone is accepted.
+pub(crate) const TIMEZONES: [&str; 16] = [
     "Europe/Madrid",
     "Atlantic/Canary",
     "Europe/London",
@@ -65,7 +71,13 @@ const TIMEZONES: [&str; 10] = [
     "Europe/Lisbon",
     "America/New_York",
     "America/Chicago",
+    "America/Denver",
     "America/Los_Angeles",
+    "America/Toronto",
+    "America/Mexico_City",
+    "Australia/Sydney",
+    "Asia/Tokyo",
+    "Asia/Singapore",
     "UTC",
 ];
 
@@ -122,6 +134,54 @@ pub struct NewRestaurantView<'a> {
     pub locale: &'a str,
 }
 
+/// The fields of a new restaurant: like [`profile_fields`], but currency
+/// and format may stay blank to follow the timezone.
+fn create_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldError]) -> Markup {
+    let err = |f: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == f)
+            .map(|e| e.message.clone())
+    };
+    let (name_e, tz_e, cur_e, loc_e) =
+        (err("name"), err("timezone"), err("currency"), err("locale"));
+    html! {
+        (field("name", "Restaurant name", None, name_e.as_deref(), html! {
+            input #name type="text" name="name" value=(v.name) required maxlength="200"
+                aria-invalid=[name_e.as_ref().map(|_| "true")]
+                aria-describedby=[described_by("name", false, name_e.as_deref())];
+        }))
+        div.grid-3 {
+            (field("timezone", "Timezone", Some("Decides what “today” means for sales, and the defaults beside it."), tz_e.as_deref(), html! {
+                input #timezone type="text" name="timezone" value=(v.timezone) list="timezones"
+                    placeholder=(DEFAULT_TIMEZONE)
+                    aria-invalid=[tz_e.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("timezone", true, tz_e.as_deref())];
+                datalist #timezones { @for tz in TIMEZONES { option value=(tz) {} } }
+            }))
+            (field("currency", "Currency", Some("ISO code, e.g. USD. Blank: the timezone’s country’s currency."), cur_e.as_deref(), html! {
+                input #currency type="text" name="currency" value=(v.currency) maxlength="3"
+                    autocapitalize="characters" placeholder="From the timezone"
+                    aria-invalid=[cur_e.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("currency", true, cur_e.as_deref())];
+            }))
+            (field("locale", "Number and date format", Some("Also decides how dates such as 1/5/2025 are read."), loc_e.as_deref(), html! {
+                select #locale name="locale"
+                    aria-invalid=[loc_e.as_ref().map(|_| "true")]
+                    aria-describedby=[described_by("locale", true, loc_e.as_deref())] {
+                    option value="" selected[v.locale.trim().is_empty()] { "From the timezone" }
+                    @for (code, label) in LOCALES {
+                        option value=(code) selected[v.locale == code] { (label) }
+                    }
+                    @if !v.locale.trim().is_empty() && !LOCALES.iter().any(|(c, _)| *c == v.locale) {
+                        option value=(v.locale) selected { (v.locale) }
+                    }
+                }
+            }))
+        }
+    }
+}
+
 fn create_form(
     csrf: &str,
     v: &NewRestaurantView<'_>,
@@ -131,17 +191,18 @@ fn create_form(
         form.card method="post" action="/app/restaurants" novalidate {
             h2 { "Add a restaurant" }
             (csrf_field(csrf))
-            (profile_fields(v, errors))
+            (create_fields(v, errors))
             button.btn.btn-primary type="submit" { "Create restaurant" }
         }
     }
 }
 
+/// A new restaurant's form: blank currency and format follow the timezone.
 const DEFAULT_VIEW: NewRestaurantView<'static> = NewRestaurantView {
     name: "",
-    timezone: "Europe/Madrid",
-    currency: "EUR",
-    locale: "es-ES",
+    timezone: DEFAULT_TIMEZONE,
+    currency: "",
+    locale: "",
 };
 
 fn list_body(
@@ -208,12 +269,12 @@ pub async fn create(
     user: SignedIn,
     CsrfForm(f): CsrfForm<NewRestaurant>,
 ) -> WebResult<Response> {
-    let opt = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    // Blank fields are defaults: `Profile::parse` treats them as not given.
     match Profile::parse(
         &f.name,
-        opt(&f.timezone).as_deref(),
-        opt(&f.currency).as_deref(),
-        opt(&f.locale).as_deref(),
+        Some(&f.timezone),
+        Some(&f.currency),
+        Some(&f.locale),
     ) {
         Ok(profile) => {
             let r = flux_app::restaurants::create(state.pool(), user.user_id, &profile).await?;

@@ -5,6 +5,11 @@
 //! size) and handed to `flux_app::uploads::import`, the same pipeline as the API
 //! and the CLI. The tenant transaction is committed before the import
 //! starts: an import opens its own transactions and may run for a while.
+//!
+//! The form can also preview a file (nothing stored) and override, for
+//! one upload, how day/month dates are read and the zone its times are
+//! in; the preview says which date order, timezone and locale apply, and
+//! why.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -12,7 +17,11 @@ use std::sync::Arc;
 use axum::extract::{Query, RawPathParams, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use flux_app::uploads::{Actor, ImportError, ImportOptions, Policy, Source, Upload, UploadStatus};
+use flux_app::uploads::{
+    date_order_codes, parse_date_order, Actor, DateOrderSource, ImportError, ImportOptions, Policy,
+    PreviewRow, RecognisedPreview, Source, TimezoneSource, Upload, UploadPreview, UploadStatus,
+};
+use flux_domain::restaurant::Timezone;
 use flux_domain::role::Action;
 use flux_ingest::IngestError;
 use maud::{html, Markup};
@@ -28,8 +37,34 @@ use crate::{nav, WebState};
 /// Upload history shown on one page (newest first).
 const HISTORY: i64 = 50;
 
+/// Rows shown by a preview.
+const PREVIEW_ROWS: usize = 20;
+
+/// The reading options as typed, shown again after a preview or an error.
+#[derive(Debug, Default)]
+struct Choices {
+    policy: Policy,
+    date_order: String,
+    timezone: String,
+}
+
+/// How each date order is offered, by its code.
+fn date_order_label(code: &str) -> &'static str {
+    match code {
+        "dmy" => "Day first (31/12/2025)",
+        "mdy" => "Month first (12/31/2025)",
+        "ymd" => "Year first (2025-12-31)",
+        _ => "Other",
+    }
+}
+
 /// The upload form. `compact` drops the heading (onboarding embeds it).
 pub fn upload_form(t: &TenantPage, compact: bool) -> Markup {
+    upload_form_with(t, compact, &Choices::default())
+}
+
+fn upload_form_with(t: &TenantPage, compact: bool, c: &Choices) -> Markup {
+    let chosen = |code: &str| c.date_order == code;
     html! {
         form.card.upload-form method="post" action=(t.href("/uploads")) enctype="multipart/form-data" {
             // The token must be the first part: it is checked before the file is read.
@@ -43,15 +78,43 @@ pub fn upload_form(t: &TenantPage, compact: bool) -> Markup {
             fieldset.field {
                 legend { "If some rows have errors" }
                 label.choice {
-                    input type="radio" name="policy" value="skip_invalid" checked;
+                    input type="radio" name="policy" value="skip_invalid" checked[c.policy == Policy::SkipInvalid];
                     span { strong { "Import the valid rows" } " and list the others so you can fix them." }
                 }
                 label.choice {
-                    input type="radio" name="policy" value="strict";
+                    input type="radio" name="policy" value="strict" checked[c.policy == Policy::Strict];
                     span { strong { "Import nothing" } " unless every row is valid." }
                 }
             }
-            button.btn.btn-primary type="submit" { "Upload and import" }
+            fieldset.field.reading {
+                legend { "How to read the file" }
+                div.field {
+                    label for="date_order" { "Date order" }
+                    p.hint #date_order-hint {
+                        "How dates such as 1/5/2025 are read. Detect uses a date in the file that can only be read one way, then the export format’s convention, then the restaurant’s format (" (t.restaurant.locale) ")."
+                    }
+                    select #date_order name="date_order" aria-describedby="date_order-hint" {
+                        option value="auto" selected[c.date_order.is_empty() || chosen("auto")] { "Detect" }
+                        @for code in date_order_codes() {
+                            option value=(code) selected[chosen(code)] { (date_order_label(code)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="upload-timezone" { "Timezone of the file’s times" }
+                    p.hint #upload-timezone-hint { "Leave blank for the restaurant’s (" (t.restaurant.timezone) "). Set it when the till exports in another zone." }
+                    input #upload-timezone type="text" name="timezone" value=(c.timezone)
+                        list="upload-timezones" placeholder=(t.restaurant.timezone)
+                        aria-describedby="upload-timezone-hint";
+                    datalist #upload-timezones {
+                        @for tz in crate::pages::restaurants::TIMEZONES { option value=(tz) {} }
+                    }
+                }
+            }
+            div.actions {
+                button.btn.btn-primary type="submit" name="intent" value="import" { "Upload and import" }
+                button.btn type="submit" name="intent" value="preview" { "Preview first" }
+            }
         }
     }
 }
@@ -119,10 +182,20 @@ pub struct Done {
 }
 
 async fn render_list(
+    t: TenantPage,
+    status: StatusCode,
+    problem: Option<Markup>,
+    notice: Option<&str>,
+) -> WebResult {
+    render_list_with(t, status, problem, notice, &Choices::default()).await
+}
+
+async fn render_list_with(
     mut t: TenantPage,
     status: StatusCode,
     problem: Option<Markup>,
     notice: Option<&str>,
+    choices: &Choices,
 ) -> WebResult {
     let recent = flux_app::uploads::list(&mut t.tx, t.restaurant_id, None, HISTORY).await?;
     let fmt = t.fmt();
@@ -130,7 +203,7 @@ async fn render_list(
         div.page-head { h1 { "Uploads" } }
         @if let Some(p) = problem { (p) }
         @if t.can(Action::WriteData) {
-            (upload_form(&t, false))
+            (upload_form_with(&t, false, choices))
         }
         (history(&t, &fmt, &recent.uploads, recent.total))
     };
@@ -147,13 +220,34 @@ pub async fn list(t: TenantPage, Query(q): Query<Done>) -> WebResult {
 struct Spooled {
     file: tempfile::NamedTempFile,
     filename: String,
-    policy: Policy,
+    opts: ImportOptions,
+    /// Show how the file would be read instead of importing it.
+    preview: bool,
+}
+
+/// A form that could not be used: the message, and the reading options
+/// as typed so the form keeps them.
+struct Refused {
+    message: String,
+    choices: Choices,
 }
 
 /// Reads the rest of the form. Errors are sentences for the visitor.
-async fn spool(mp: &mut axum::extract::Multipart, max: u64) -> Result<Spooled, String> {
+async fn spool(mp: &mut axum::extract::Multipart, max: u64) -> Result<(Spooled, Choices), Refused> {
+    let mut choices = Choices::default();
+    match spool_into(mp, max, &mut choices).await {
+        Ok(s) => Ok((s, choices)),
+        Err(message) => Err(Refused { message, choices }),
+    }
+}
+
+async fn spool_into(
+    mp: &mut axum::extract::Multipart,
+    max: u64,
+    choices: &mut Choices,
+) -> Result<Spooled, String> {
     let mut file = None;
-    let mut policy = Policy::default();
+    let mut preview = false;
     let too_big = || {
         format!(
             "The file is too large: files are limited to {} MB.",
@@ -198,20 +292,134 @@ async fn spool(mp: &mut axum::extract::Multipart, max: u64) -> Result<Spooled, S
             }
             "policy" => {
                 let text = field.text().await.map_err(|e| e.to_string())?;
-                policy = text
+                choices.policy = text
                     .trim()
                     .parse()
                     .map_err(|_| "Choose what to do with rows that have errors.".to_string())?;
             }
+            "intent" => {
+                preview = field.text().await.map_err(|e| e.to_string())?.trim() == "preview";
+            }
+            "date_order" => {
+                choices.date_order = field.text().await.map_err(|e| e.to_string())?.trim().into();
+            }
+            "timezone" => {
+                choices.timezone = field.text().await.map_err(|e| e.to_string())?.trim().into();
+            }
             _ => {}
         }
     }
+    // Checked once the whole form is read, so an error keeps every choice.
+    let date_order =
+        parse_date_order(&choices.date_order).map_err(|e| format!("Date order: {e}."))?;
+    let timezone = match choices.timezone.as_str() {
+        "" => None,
+        tz => Some(Timezone::parse(tz).map_err(|e| {
+            let why =
+                e.0.first()
+                    .map_or_else(|| e.to_string(), |f| f.message.clone());
+            format!("Timezone of the file’s times: {why}.")
+        })?),
+    };
     let (file, filename) = file.ok_or_else(|| "Choose a file to upload.".to_string())?;
     Ok(Spooled {
         file,
         filename,
-        policy,
+        opts: ImportOptions {
+            policy: choices.policy,
+            date_order,
+            timezone,
+            ..ImportOptions::default()
+        },
+        preview,
     })
+}
+
+/// Why a preview's date order was chosen, for the visitor.
+fn date_order_reason(source: DateOrderSource) -> &'static str {
+    match source {
+        DateOrderSource::Chosen => "you chose it for this upload",
+        DateOrderSource::FileEvidence => "a date in the file can only be read this way",
+        DateOrderSource::Locale => "the restaurant’s number and date format",
+        DateOrderSource::FormatDefault => "the convention of this export format",
+        DateOrderSource::YearFirst => "the dates start with the year, so there is no ambiguity",
+        DateOrderSource::Fallback => "nothing decided it, so day first is assumed",
+    }
+}
+
+/// What a preview found: how the file would be read and its first rows.
+fn preview_card(fmt: &Fmt, filename: &str, p: &RecognisedPreview) -> Markup {
+    // The order's own spelling is its code (`dmy`), as the form offers it.
+    let code = serde_json::to_value(p.date_order_used)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    html! {
+        section.card.preview #preview {
+            h2 { "Preview of " (filename) }
+            p.muted { "Nothing was stored. Upload the file again to import it with these choices." }
+            dl.facts {
+                dt { "Format" } dd { (p.format) }
+                dt { "Date order" }
+                dd data-date-order=(code) {
+                    (date_order_label(&code)) " — because " (date_order_reason(p.date_order_reason))
+                    br; span.muted.small { (p.date_order) }
+                }
+                dt { "Timezone" }
+                dd {
+                    (p.timezone)
+                    @match p.timezone_from {
+                        TimezoneSource::Upload => " (chosen for this upload)",
+                        TimezoneSource::Restaurant => " (the restaurant’s)",
+                    }
+                }
+                dt { "Number and date format" } dd { (p.locale) }
+            }
+            (warning_list(&p.warnings))
+            table.table.stack {
+                caption.sr-only { "First rows as they would be imported" }
+                thead { tr {
+                    th.num scope="col" { "Line" }
+                    th scope="col" { "Sales date" }
+                    th scope="col" { "Dish" }
+                    th.num scope="col" { "Quantity" }
+                    th scope="col" { "Problem" }
+                } }
+                tbody {
+                    @for row in &p.rows {
+                        @match row {
+                            PreviewRow::Line { line, .. } => tr {
+                                td.num data-label="Line" { (fmt.int(line.line as i64)) }
+                                td data-label="Sales date" { time datetime=(line.business_date) { (fmt.date(line.business_date)) } }
+                                td data-label="Dish" { (line.item) }
+                                td.num data-label="Quantity" { (line.quantity.map(|q| fmt.qty(q)).unwrap_or_default()) }
+                                td data-label="Problem" { "–" }
+                            },
+                            PreviewRow::Error { error, .. } => tr {
+                                td.num data-label="Line" { (fmt.int(error.line as i64)) }
+                                td data-label="Sales date" { "–" }
+                                td data-label="Dish" { code { (error.value.as_deref().unwrap_or("")) } }
+                                td.num data-label="Quantity" { "–" }
+                                td data-label="Problem" { span.text-warn { (error.reason) } }
+                            },
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the import could not use, worded for the person who uploads.
+fn warning_list(warnings: &[String]) -> Markup {
+    html! {
+        @if !warnings.is_empty() {
+            div.notice.warn role="note" {
+                p { strong { "Check before importing" } }
+                ul { @for w in warnings { li { (w) } } }
+            }
+        }
+    }
 }
 
 /// One row error, from a fresh report or a stored upload.
@@ -355,25 +563,55 @@ pub async fn create(
         restaurant_id: t.restaurant_id,
         user_id: Some(t.user_id),
     };
-    let spooled = match spool(&mut mp, state.max_upload_bytes()).await {
+    let (spooled, choices) = match spool(&mut mp, state.max_upload_bytes()).await {
         Ok(s) => s,
-        Err(message) => {
-            let p = problem_box("The file was not imported", html! { p { (message) } });
-            return render_list(t, StatusCode::UNPROCESSABLE_ENTITY, Some(p), None).await;
+        Err(refused) => {
+            let p = problem_box(
+                "The file was not imported",
+                html! { p { (refused.message) } },
+            );
+            return render_list_with(
+                t,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(p),
+                None,
+                &refused.choices,
+            )
+            .await;
         }
     };
     let source = Source {
         path: spooled.file.path().to_path_buf(),
         filename: spooled.filename,
     };
-    let opts = ImportOptions {
-        policy: spooled.policy,
-        ..ImportOptions::default()
-    };
+    let opts = spooled.opts;
     let rid = t.restaurant_id;
     let fmt = t.fmt();
     // Hold no transaction while importing (see the module docs).
     let frame = t.suspend().await?;
+    if spooled.preview {
+        let result =
+            flux_app::uploads::preview(state.pool(), actor, &source, &opts, PREVIEW_ROWS).await;
+        let (status, shown) = match result {
+            Ok(UploadPreview::Recognised(p)) => {
+                (StatusCode::OK, preview_card(&fmt, &source.filename, &p))
+            }
+            Ok(UploadPreview::Unrecognised(u)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                import_problem(
+                    rid,
+                    &fmt,
+                    ImportError::File(IngestError::UnrecognisedLayout { headers: u.headers }),
+                )?,
+            ),
+            Err(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                import_problem(rid, &fmt, e)?,
+            ),
+        };
+        let t = TenantPage::resume(frame, &state).await?;
+        return render_list_with(t, status, Some(shown), None, &choices).await;
+    }
     let result =
         flux_app::uploads::import(state.pool(), actor, &source, &opts, Arc::new(|_| {})).await;
     let problem = match result {
@@ -387,7 +625,14 @@ pub async fn create(
         Err(e) => import_problem(rid, &fmt, e)?,
     };
     let t = TenantPage::resume(frame, &state).await?;
-    render_list(t, StatusCode::UNPROCESSABLE_ENTITY, Some(problem), None).await
+    render_list_with(
+        t,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(problem),
+        None,
+        &choices,
+    )
+    .await
 }
 
 fn stat(label: &str, value: String) -> Markup {
@@ -400,6 +645,16 @@ pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Do
     let fmt = t.fmt();
     let errors = rows_from_json(&u.errors);
     let summary_text = |k: &str| u.summary.get(k).and_then(Value::as_str).map(str::to_string);
+    let warnings: Vec<String> = u
+        .summary
+        .get("warnings")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| w.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     let body = html! {
         nav.breadcrumb aria-label="Breadcrumb" { a href=(t.href("/uploads")) { "Uploads" } " / " }
         div.page-head {
@@ -424,6 +679,12 @@ pub async fn detail(mut t: TenantPage, params: RawPathParams, Query(q): Query<Do
                 @if let Some(n) = u.summary.get("new_menu_items").and_then(Value::as_u64).filter(|n| *n > 0) {
                     dt { "New menu items" } dd { (fmt.int(n as i64)) " added to the menu" }
                 }
+            }
+        }
+        @if !warnings.is_empty() {
+            section.card {
+                h2 { "Columns not used" }
+                (warning_list(&warnings))
             }
         }
         section.card {

@@ -5,6 +5,7 @@
 mod app_layer;
 mod forecast;
 mod helpers;
+mod locale_pages;
 mod pages;
 mod purchasing_app;
 mod security;
