@@ -1,5 +1,29 @@
 //! `flux bench ...`: throughput benchmarks that report ratios against a
 //! baseline measured in the same run (so machine speed cancels out).
+//!
+//! `flux bench ingest --rows N [--kind daily,transactions]` generates, per
+//! kind, one CSV file of `N` lines and times two things on it in the same
+//! run, against the same database:
+//!
+//! * **plain COPY**: PostgreSQL's own `COPY ... (format csv)` of the file
+//!   into an unindexed table with one column per CSV column, as the schema
+//!   owner: the floor no import can beat;
+//! * **flux import**: `flux_app::uploads::import` of the same file into a
+//!   fresh restaurant, the code path of `flux import` and the upload
+//!   endpoint (hash, parse twice, create dishes, store the lines, roll up,
+//!   derive orders, record the upload, in one transaction).
+//!
+//! Kinds: `daily` is a seed-format file (`date,item,quantity,price`, 2,000
+//! dishes a day, each once: as many roll-up rows as lines); `transactions`
+//! is a POS export (`order_id,timestamp,item,quantity,price`, 400 orders a
+//! day of 1–9 lines each). The table printed at the end gives, per kind,
+//! both rates in rows/s, their ratio (flux / plain COPY; higher is
+//! better, 1.0 would be as fast as COPY) and the peak resident memory of
+//! this process during the flux import (the high-water mark is reset
+//! before each import). With no `DATABASE_URL` the private cluster in the
+//! data directory is used. Per-step timings of the import (scan, COPY into
+//! staging, each merge statement) are logged at `info` by the import use
+//! case and its store module (`RUST_LOG=info`).
 
 use std::io::{BufWriter, Read, Write};
 use std::sync::Arc;
@@ -41,9 +65,42 @@ pub struct ForecastDbArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Rows in the generated seed-format file.
+    /// Lines in each generated file.
     #[arg(long, default_value_t = 5_000_000)]
     pub rows: usize,
+    /// Which files to import, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [IngestKind::Daily, IngestKind::Transactions])]
+    pub kind: Vec<IngestKind>,
+}
+
+/// The shape of the generated sales file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IngestKind {
+    /// Daily totals per dish: `date,item,quantity,price`.
+    Daily,
+    /// One line per item of each POS order: `order_id,timestamp,item,quantity,price`.
+    Transactions,
+}
+
+impl IngestKind {
+    fn name(self) -> &'static str {
+        match self {
+            IngestKind::Daily => "daily",
+            IngestKind::Transactions => "transactions",
+        }
+    }
+
+    /// The unindexed table the plain COPY fills: one column per CSV column.
+    fn plain_table(self) -> &'static str {
+        match self {
+            IngestKind::Daily => {
+                "create table bench_plain_copy (date date, item text, quantity numeric, price numeric)"
+            }
+            IngestKind::Transactions => {
+                "create table bench_plain_copy (order_id text, at timestamp, item text, quantity numeric, price numeric)"
+            }
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +154,12 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores, {mem}")
 }
 
+/// Starts a new peak-memory window (Linux: writing 5 to `clear_refs` resets
+/// `VmHWM` to the current resident size).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 /// Peak resident memory of this process so far (Linux `VmHWM`), in MiB.
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -118,7 +181,7 @@ fn bar(len: u64, msg: &'static str) -> ProgressBar {
 
 /// A realistic large export: 2,000 dishes sold daily over as many days as
 /// needed, each (day, dish) once, so every row is a distinct sale line.
-fn generate_file(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
+fn generate_daily(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
     let items = 2_000usize;
     let start = NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?;
     let mut f = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
@@ -143,24 +206,122 @@ fn generate_file(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Orders generated per business day of the transaction-level file.
+const ORDERS_PER_DAY: usize = 400;
+
+/// A POS export: 400 orders a day between 10:00 and 22:20, each of 1–9
+/// lines (5 on average) over 300 dishes; `rows` lines in all.
+fn generate_transactions(path: &std::path::Path, rows: usize) -> anyhow::Result<()> {
+    let start = NaiveDate::from_ymd_opt(2012, 1, 1)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .context("date")?;
+    let mut f = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(f, "order_id,timestamp,item,quantity,price")?;
+    let b = bar(rows as u64, "generating");
+    let (mut written, mut order) = (0usize, 0usize);
+    while written < rows {
+        let day = (order / ORDERS_PER_DAY) as u64;
+        let at = start
+            + Days::new(day)
+            + chrono::Duration::seconds(((order % ORDERS_PER_DAY) * 111) as i64);
+        let lines = (1 + (order * 7) % 9).min(rows - written);
+        for k in 0..lines {
+            let item = (order * 31 + k * 17) % 300;
+            writeln!(
+                f,
+                "T{order},{},Dish number {item},{},{}.{:02}",
+                at.format("%Y-%m-%d %H:%M:%S"),
+                1 + (order + k) % 3,
+                4 + item % 30,
+                (item * 37) % 100
+            )?;
+        }
+        written += lines;
+        order += 1;
+        if order % 20_000 == 0 {
+            b.set_position(written as u64);
+        }
+    }
+    b.finish_and_clear();
+    f.flush()?;
+    Ok(())
+}
+
+/// Days the generated file spans, at most.
+fn days_needed(kind: IngestKind, rows: usize) -> usize {
+    match kind {
+        IngestKind::Daily => rows.div_ceil(2_000),
+        // Order sizes cycle through 1..=9 lines, 5 on average.
+        IngestKind::Transactions => rows.div_ceil(5 * ORDERS_PER_DAY) + 1,
+    }
+}
+
+/// One kind's measurements.
+struct IngestRun {
+    kind: IngestKind,
+    copy_secs: f64,
+    flux_secs: f64,
+    peak_mib: Option<f64>,
+}
+
 async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
-    let max_rows = 2_000
-        * (chrono::Utc::now().date_naive() - NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?)
-            .num_days() as usize;
-    anyhow::ensure!(
-        a.rows <= max_rows,
-        "at most {max_rows} rows fit before today"
-    );
+    let days_available = (chrono::Utc::now().date_naive()
+        - NaiveDate::from_ymd_opt(2012, 1, 1).context("date")?)
+    .num_days() as usize;
+    for &kind in &a.kind {
+        anyhow::ensure!(
+            days_needed(kind, a.rows) <= days_available,
+            "{} rows of kind {} do not fit before today",
+            a.rows,
+            kind.name()
+        );
+    }
     let db = database::open(config).await?;
     flux_store::migrate(&db.owner).await?;
     let pool = flux_store::connect_app(db.app.clone(), db.app_role, 4).await?;
+    let mut runs = Vec::new();
+    for &kind in &a.kind {
+        runs.push(ingest_one(&db, &pool, kind, a.rows).await?);
+    }
+    pool.close().await;
+    db.release()?;
+
+    println!();
+    println!("| file | rows | plain COPY s | plain COPY rows/s | flux s | flux rows/s | flux / plain COPY | peak RSS (flux import) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &runs {
+        let copy_rate = a.rows as f64 / r.copy_secs;
+        let flux_rate = a.rows as f64 / r.flux_secs;
+        println!(
+            "| {} | {} | {:.2} | {copy_rate:.0} | {:.2} | {flux_rate:.0} | {:.2} | {} |",
+            r.kind.name(),
+            a.rows,
+            r.copy_secs,
+            r.flux_secs,
+            flux_rate / copy_rate,
+            r.peak_mib
+                .map_or_else(|| "?".to_string(), |m| format!("{m:.0} MiB"))
+        );
+    }
+    Ok(())
+}
+
+async fn ingest_one(
+    db: &database::Database,
+    pool: &flux_store::PgPool,
+    kind: IngestKind,
+    rows: usize,
+) -> anyhow::Result<IngestRun> {
     let dir = tempfile::tempdir()?;
-    let file = dir.path().join("bench-sales.csv");
-    generate_file(&file, a.rows)?;
+    let file = dir.path().join(format!("bench-{}.csv", kind.name()));
+    match kind {
+        IngestKind::Daily => generate_daily(&file, rows)?,
+        IngestKind::Transactions => generate_transactions(&file, rows)?,
+    }
     let size = std::fs::metadata(&file)?.len();
     println!(
-        "generated {} rows ({:.0} MiB)",
-        a.rows,
+        "{}: generated {rows} rows ({:.0} MiB)",
+        kind.name(),
         size as f64 / 1048576.0
     );
 
@@ -169,11 +330,7 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
     sqlx::query("drop table if exists bench_plain_copy")
         .execute(&mut owner)
         .await?;
-    sqlx::query(
-        "create table bench_plain_copy (date date, item text, quantity numeric, price numeric)",
-    )
-    .execute(&mut owner)
-    .await?;
+    sqlx::query(kind.plain_table()).execute(&mut owner).await?;
     let t = Instant::now();
     {
         let mut copy = owner
@@ -207,45 +364,42 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
         Some("EUR"),
         Some("en-GB"),
     )?;
-    let restaurant = flux_app::restaurants::create(&pool, user_id, &profile)
+    let restaurant = flux_app::restaurants::create(pool, user_id, &profile)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let rid = restaurant.restaurant_id;
-    let b = bar(a.rows as u64, "importing");
+    let b = bar(rows as u64, "importing");
     let pb = b.clone();
     let progress = Arc::new(move |p: flux_app::uploads::Progress| {
         pb.set_length(p.lines_total);
         pb.set_position(p.lines_done);
     });
+    reset_peak_rss();
     let t = Instant::now();
     let report = flux_app::uploads::import(
-        &pool,
+        pool,
         flux_app::uploads::Actor {
             restaurant_id: rid,
             user_id: Some(user_id),
         },
         &flux_app::uploads::Source {
             path: file.clone(),
-            filename: "bench-sales.csv".into(),
+            filename: format!("bench-{}.csv", kind.name()),
         },
         &flux_app::uploads::ImportOptions::default(),
         progress,
     )
-    .await?;
+    .await;
     let flux_secs = t.elapsed().as_secs_f64();
+    let peak_mib = peak_rss_mib();
     b.finish_and_clear();
-    anyhow::ensure!(
-        report.rows_imported == a.rows as u64,
-        "imported {} of {} rows",
-        report.rows_imported,
-        a.rows
-    );
 
-    // Clean up the benchmark restaurant.
+    // Clean up the benchmark restaurant, whatever the import did.
     for table in [
         "daily_item_sales",
         "transactions",
         "transaction_items",
+        "duplicate_lines",
         "data_uploads",
         "menu_items",
         "settings",
@@ -265,22 +419,20 @@ async fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
         .execute(&mut owner)
         .await?;
     owner.close().await?;
-    pool.close().await;
-    db.release()?;
 
-    let copy_rate = a.rows as f64 / copy_secs;
-    let flux_rate = a.rows as f64 / flux_secs;
-    println!();
-    println!("| step | seconds | rows/s |");
-    println!("|---|---:|---:|");
-    println!("| plain COPY into an unindexed table | {copy_secs:.2} | {copy_rate:.0} |");
-    println!("| flux import (parse, validate, dedupe, store, roll up) | {flux_secs:.2} | {flux_rate:.0} |");
-    println!();
-    println!("flux / plain COPY = {:.2}", flux_rate / copy_rate);
-    if let Some(mib) = peak_rss_mib() {
-        println!("peak memory of this process: {mib:.0} MiB");
-    }
-    Ok(())
+    let report = report?;
+    anyhow::ensure!(
+        report.rows_imported == rows as u64,
+        "{}: imported {} of {rows} rows",
+        kind.name(),
+        report.rows_imported
+    );
+    Ok(IngestRun {
+        kind,
+        copy_secs,
+        flux_secs,
+        peak_mib,
+    })
 }
 
 fn forecast(a: ForecastArgs) -> anyhow::Result<()> {

@@ -14,6 +14,7 @@ mod openapi;
 mod purchasing;
 mod restaurants;
 mod rls;
+mod store_paths;
 mod tenancy;
 mod undo;
 mod uploads;

@@ -113,10 +113,12 @@ fn order_day(order: u8) -> String {
 }
 
 /// How the importer identifies a line: its POS line id when the file has
-/// one, else its order and its position among the order's rows.
+/// one (numbered by distinct content when one file gives the id to rows that
+/// differ, so neither is dropped), else its order and its position among the
+/// order's rows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
-    LineId(u8, u8),
+    LineId(u8, u8, usize),
     Position(u8, usize),
 }
 
@@ -148,10 +150,23 @@ impl File {
     /// The file's lines in file order, with the key each is stored under.
     fn keyed(&self) -> Vec<(u8, Key, &Line)> {
         let mut out = Vec::new();
+        // Distinct row contents seen under each line id in this file.
+        let mut contents: BTreeMap<(u8, u8), Vec<(usize, i64, bool)>> = BTreeMap::new();
         for (order, lines) in &self.orders {
             for (i, l) in lines.iter().enumerate() {
                 let key = match l.line_id {
-                    Some(id) => Key::LineId(*order, id),
+                    Some(id) => {
+                        let seen = contents.entry((*order, id)).or_default();
+                        let content = (l.dish, l.quantity, l.priced);
+                        let n = match seen.iter().position(|c| *c == content) {
+                            Some(n) => n,
+                            None => {
+                                seen.push(content);
+                                seen.len() - 1
+                            }
+                        };
+                        Key::LineId(*order, id, n)
+                    }
                     None => Key::Position(*order, i + 1),
                 };
                 out.push((*order, key, l));

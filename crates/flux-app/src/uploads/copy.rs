@@ -1,6 +1,6 @@
 //! The two passes over the file: `scan` (read-only) and `store` (COPY).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
@@ -107,6 +107,57 @@ pub(crate) struct StoreJob<'a> {
 
 const CHUNK_BYTES: usize = 512 * 1024;
 
+/// Watches, in file order, whether any (business day, dish) has more than
+/// one line, holding only the current day's dishes: a day that comes back
+/// after a later one counts as repeated rather than being remembered.
+/// Daily-totals exports, sorted by day with one line per dish, are the
+/// case this recognises.
+struct DayItems {
+    day: Option<NaiveDate>,
+    items: HashSet<Uuid>,
+    unique: bool,
+}
+
+impl DayItems {
+    fn new() -> Self {
+        Self {
+            day: None,
+            items: HashSet::new(),
+            unique: true,
+        }
+    }
+
+    fn see(&mut self, day: NaiveDate, item: Uuid) {
+        if !self.unique {
+            return;
+        }
+        match self.day {
+            Some(d) if d == day => {}
+            Some(d) if d > day => return self.give_up(),
+            _ => {
+                self.day = Some(day);
+                self.items.clear();
+            }
+        }
+        if !self.items.insert(item) {
+            self.give_up();
+        }
+    }
+
+    fn give_up(&mut self) {
+        self.unique = false;
+        self.items = HashSet::new();
+    }
+
+    fn verdict(&self) -> store::DayItemLines {
+        if self.unique {
+            store::DayItemLines::Unique
+        } else {
+            store::DayItemLines::Repeated
+        }
+    }
+}
+
 pub(crate) async fn store(
     pool: &PgPool,
     job: &StoreJob<'_>,
@@ -162,10 +213,11 @@ pub(crate) async fn store(
     let location = job.scan.location.clone();
     let total = job.scan.lines;
     let upload_id = job.upload_id;
-    let producer = tokio::task::spawn_blocking(move || -> Result<u64, ImportError> {
+    let producer = tokio::task::spawn_blocking(move || -> Result<DayItems, ImportError> {
         let reader = open(&path, &popts)?;
-        let mut buf = Vec::with_capacity(CHUNK_BYTES + 4096);
+        let mut encoder = store::LineEncoder::new(rid, upload_id, CHUNK_BYTES + 4096);
         let mut done = 0u64;
+        let mut day_items = DayItems::new();
         for line in reader.flatten() {
             if !wanted(&line, &location) {
                 continue;
@@ -179,28 +231,23 @@ pub(crate) async fn store(
             let mut key = [0u8; 16];
             hex::decode_to_slice(line.dedupe_key(), &mut key)
                 .map_err(|e| ImportError::Internal(e.to_string()))?;
-            store::encode_line(
-                &mut buf,
-                rid,
-                upload_id,
-                &LineRow {
-                    business_date: line.business_date,
-                    dedupe_key: key,
-                    order_ref: line.order_id.as_deref(),
-                    line_no: line.line,
-                    menu_item_id,
-                    occurred_at: line.instant,
-                    quantity: line.quantity,
-                    unit_price: line.unit_price,
-                    line_total: line.line_total,
-                    is_promo: line.promo,
-                },
-            );
+            day_items.see(line.business_date, menu_item_id);
+            encoder.push(&LineRow {
+                business_date: line.business_date,
+                dedupe_key: key,
+                order_ref: line.order_id.as_deref(),
+                line_no: line.line,
+                menu_item_id,
+                occurred_at: line.instant,
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+                line_total: line.line_total,
+                is_promo: line.promo,
+            })?;
             done += 1;
-            if buf.len() >= CHUNK_BYTES {
-                let chunk = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK_BYTES + 4096));
-                if sender.blocking_send(chunk).is_err() {
-                    return Ok(done); // the consumer stopped; it reports why
+            if encoder.len() >= CHUNK_BYTES {
+                if sender.blocking_send(encoder.take()).is_err() {
+                    return Ok(day_items); // the consumer stopped; it reports why
                 }
                 progress(Progress {
                     lines_done: done,
@@ -208,17 +255,16 @@ pub(crate) async fn store(
                 });
             }
         }
-        if !buf.is_empty() {
-            let _ = sender.blocking_send(buf);
-        }
+        encoder.finish();
+        let _ = sender.blocking_send(encoder.take());
         progress(Progress {
             lines_done: done,
             lines_total: total,
         });
-        Ok(done)
+        Ok(day_items)
     });
 
-    let copied = {
+    let day_items = {
         let mut copy = store::copy_in(&mut tx).await?;
         let mut failure: Option<sqlx::Error> = None;
         while let Some(chunk) = receiver.recv().await {
@@ -232,27 +278,31 @@ pub(crate) async fn store(
             .await
             .map_err(|e| ImportError::Internal(e.to_string()))?;
         match (failure, produced) {
-            (Some(e), _) => Err(e),
+            (Some(e), _) => return Err(e.into()),
             (None, Err(e)) => {
                 let _ = copy.abort("import failed").await;
                 return Err(StoreFailure::Other(e));
             }
-            (None, Ok(_)) => copy.finish().await,
+            (None, Ok(seen)) => {
+                copy.finish().await?;
+                seen.verdict()
+            }
         }
     };
-    copied?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "lines copied to staging"
     );
-    let merged = match store::merge_staging(&mut tx, rid, skip_existing, job.scan.has_orders).await
-    {
-        Ok(m) => m,
-        Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => {
-            return Err(StoreFailure::KeyClash)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let merged =
+        match store::merge_staging(&mut tx, rid, skip_existing, job.scan.has_orders, day_items)
+            .await
+        {
+            Ok(m) => m,
+            Err(flux_store::StoreError::Db(e)) if is_key_clash(&e) => {
+                return Err(StoreFailure::KeyClash)
+            }
+            Err(e) => return Err(e.into()),
+        };
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "lines stored and rolled up"
@@ -315,4 +365,49 @@ async fn sales_enqueue_forecast(
 ) -> Result<(), StoreFailure> {
     flux_store::jobs::enqueue_forecast(tx, rid, "import").await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 1, d).expect("date")
+    }
+
+    fn verdict(lines: &[(u32, u128)]) -> store::DayItemLines {
+        let mut seen = DayItems::new();
+        for &(d, item) in lines {
+            seen.see(day(d), Uuid::from_u128(item));
+        }
+        seen.verdict()
+    }
+
+    #[test]
+    fn one_line_per_day_and_dish_in_day_order_is_unique() {
+        assert_eq!(
+            verdict(&[(1, 1), (1, 2), (2, 1), (2, 2), (3, 2)]),
+            store::DayItemLines::Unique
+        );
+        assert_eq!(verdict(&[]), store::DayItemLines::Unique);
+    }
+
+    #[test]
+    fn a_dish_twice_in_a_day_or_a_day_that_comes_back_is_repeated() {
+        assert_eq!(
+            verdict(&[(1, 1), (1, 2), (1, 1)]),
+            store::DayItemLines::Repeated
+        );
+        // Day 1 again after day 2: it may repeat a dish of day 1, which is
+        // no longer remembered.
+        assert_eq!(
+            verdict(&[(1, 1), (2, 2), (1, 3)]),
+            store::DayItemLines::Repeated
+        );
+        // Once repeated, always repeated.
+        assert_eq!(
+            verdict(&[(1, 1), (1, 1), (2, 1), (3, 1)]),
+            store::DayItemLines::Repeated
+        );
+    }
 }
