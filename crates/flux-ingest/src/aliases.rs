@@ -103,17 +103,18 @@ pub(crate) const UNIT_PRICE: &[&str] = &[
     "stuckpreis",
 ];
 pub(crate) const TOTAL: &[&str] = &[
+    // Net sales first: where a file has both, `Total` often includes tax.
+    "netsales",
+    "nettotal",
+    "netamount",
     "total",
     "linetotal",
     "amount",
     "money",
     "revenue",
     "sales",
-    "netsales",
-    "nettotal",
     "totalprice",
     "lineamount",
-    "netamount",
     "subtotal",
     "umsatz",
     "betrag",

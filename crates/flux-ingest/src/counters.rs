@@ -36,8 +36,18 @@ pub struct LineCounters {
 #[derive(Debug, Default)]
 pub struct RunningSums {
     date: Option<chrono::NaiveDate>,
-    since_summary: (rust_decimal::Decimal, rust_decimal::Decimal),
-    day: (rust_decimal::Decimal, rust_decimal::Decimal),
+    since_summary: Run,
+    day: Run,
+}
+
+/// Quantity and money of a run of lines, and whether any of them was named
+/// (a run of unnamed lines only is never totalled by a subtotal: identical
+/// unnamed sales in a row are sales).
+#[derive(Debug, Default, Clone, Copy)]
+struct Run {
+    quantity: rust_decimal::Decimal,
+    money: rust_decimal::Decimal,
+    named: bool,
 }
 
 impl RunningSums {
@@ -47,6 +57,7 @@ impl RunningSums {
         date: chrono::NaiveDate,
         quantity: Option<rust_decimal::Decimal>,
         money: Option<rust_decimal::Decimal>,
+        named: bool,
     ) {
         if self.date != Some(date) {
             *self = Self {
@@ -57,8 +68,9 @@ impl RunningSums {
         let q = quantity.unwrap_or_default();
         let m = money.unwrap_or_default();
         for run in [&mut self.since_summary, &mut self.day] {
-            run.0 = run.0.saturating_add(q);
-            run.1 = run.1.saturating_add(m);
+            run.quantity = run.quantity.saturating_add(q);
+            run.money = run.money.saturating_add(m);
+            run.named |= named;
         }
     }
 
@@ -80,8 +92,9 @@ impl RunningSums {
         if date.is_some() && date != self.date {
             return false;
         }
-        [self.since_summary, self.day].iter().any(|&(q, m)| {
-            if q.is_zero() && m.is_zero() {
+        [self.since_summary, self.day].iter().any(|run| {
+            let (q, m) = (run.quantity, run.money);
+            if !run.named || (q.is_zero() && m.is_zero()) {
                 return false;
             }
             let qty_ok = quantity.map_or(q.is_zero() || money.is_empty(), |x| x == q);

@@ -211,7 +211,9 @@ impl<R: Read> Read for Utf16ToUtf8<R> {
             self.raw_start += read;
             self.out_start = 0;
             self.out_end = written;
-            if last && result == encoding_rs::CoderResult::InputEmpty && written == 0 {
+            // The last call may still write (a replacement character for a
+            // cut-off tail); the decoder is spent either way.
+            if last && result == encoding_rs::CoderResult::InputEmpty {
                 self.finished = true;
             }
         }
@@ -290,6 +292,22 @@ mod tests {
         let mut rest = String::new();
         r.read_to_string(&mut rest).expect("read");
         assert_eq!(rest, text[6..]);
+    }
+
+    #[test]
+    fn a_cut_off_utf16_tail_is_a_replacement_character() {
+        for bytes in [
+            &b"\xFF\xFED"[..],
+            &b"\xFF\xFEa\0b"[..],
+            &b"\xFF\xFEa\0\x3D\xD8"[..],
+        ] {
+            let mut r = Utf16ToUtf8::new(io::Cursor::new(bytes), TextEncoding::Utf16Le)
+                .expect("io")
+                .expect("utf-16");
+            let mut text = String::new();
+            r.read_to_string(&mut text).expect("read");
+            assert!(text.ends_with('\u{FFFD}'), "{text:?}");
+        }
     }
 
     #[test]

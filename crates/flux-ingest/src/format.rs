@@ -229,8 +229,12 @@ impl Format {
                         || layout.has(Role::Total)
                         || layout.has(Role::GrossTotal))
             }
-            Format::DailyRevenue => !Format::Generic.layout(headers).has(Role::Item),
-            Format::Transactions | Format::Generic | Format::DailyVisitors | Format::Custom => true,
+            // Both are for files without dishes: an item column means the
+            // rows are dish sales, and its guests or groups are other columns.
+            Format::DailyRevenue | Format::DailyVisitors => {
+                !Format::Generic.layout(headers).has(Role::Item)
+            }
+            Format::Transactions | Format::Generic | Format::Custom => true,
         }
     }
 }
@@ -297,13 +301,10 @@ pub enum UnmappedKind {
 /// taxes, tips, costs, shares, voided amounts, modifier sub-totals.
 const NOT_SALES: &[&str] = &[
     "tax",
-    "steuer",
-    "mwst",
     "tva",
     "iva",
     "vat",
     "tip",
-    "trinkgeld",
     "gratuit",
     "cost",
     "cogs",
@@ -312,23 +313,30 @@ const NOT_SALES: &[&str] = &[
     "marge",
     "avg",
     "average",
-    "durchschnitt",
     "moyen",
     "void",
-    "storno",
     "fee",
-    "gebuhr",
     "commission",
     "percent",
     "rate",
     "modifier",
-    "giftcard",
-    "servicecharge",
     "collected",
     "deposit",
     "tender",
     "change",
     "orders",
+];
+/// Parts of compound words (German) and run-together names that mark a
+/// column as not sales wherever they appear.
+const COMPOUND_NOT_SALES: &[&str] = &[
+    "steuer",
+    "mwst",
+    "trinkgeld",
+    "gebuhr",
+    "storno",
+    "durchschnitt",
+    "giftcard",
+    "servicecharge",
 ];
 /// Endings of descriptive columns that merely mention money
 /// (`Price Point Name`, `Discount Name`, `Refund Reason`).
@@ -366,11 +374,26 @@ pub(crate) fn unmapped_columns(headers: &[String], layout: &Layout) -> Vec<Unmap
 
 fn classify_unmapped(header: &str) -> Option<UnmappedKind> {
     let n = normalize_header(header);
-    if n.is_empty()
-        || header.contains('%')
-        || NOT_SALES.iter().any(|w| n.contains(w))
-        || DESCRIPTIVE_ENDINGS.iter().any(|w| n.ends_with(w))
-    {
+    // Whole words of the header, so `Coffee sales` is not a fee and
+    // `Amount paid` does not end in an id; German compounds
+    // (`Umsatzsteuer`) are matched inside the word.
+    let words: Vec<String> = header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(normalize_header)
+        .collect();
+    let not_sales = words.iter().any(|w| {
+        NOT_SALES.iter().any(|x| w.starts_with(x))
+            || COMPOUND_NOT_SALES.iter().any(|x| w.contains(x))
+    }) || COMPOUND_NOT_SALES.iter().any(|x| n.contains(x));
+    let descriptive = match words.as_slice() {
+        [one] => DESCRIPTIVE_ENDINGS
+            .iter()
+            .any(|e| e.len() >= 4 && one.ends_with(e) || one == e),
+        [.., last] => DESCRIPTIVE_ENDINGS.contains(&last.as_str()),
+        [] => true,
+    };
+    if n.is_empty() || header.contains('%') || not_sales || descriptive {
         return None;
     }
     let listed = |lists: &[&[&str]]| lists.iter().any(|l| l.contains(&n.as_str()));

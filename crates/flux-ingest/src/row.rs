@@ -361,7 +361,16 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     let mut total = row.number(Role::Total)?;
     let mut gross = row.number(Role::GrossTotal)?;
     let discount = row.number(Role::Discount)?;
-    let refunded_qty = row.number(Role::RefundQuantity)?.map(|q| q.abs());
+    // `Refunded` is a count in item reports but a yes/no flag in some
+    // line exports: a word there is no count.
+    let refunded_qty = match row.text(Role::RefundQuantity) {
+        Some(t)
+            if t.chars().any(char::is_alphabetic) && parse_decimal(&t, plan.decimal).is_none() =>
+        {
+            None
+        }
+        _ => row.number(Role::RefundQuantity)?.map(|q| q.abs()),
+    };
     let refunded = row.number(Role::RefundAmount)?.map(|a| a.abs());
     row.check(Role::Quantity, qty_col, MAX_QUANTITY)?;
     row.check(Role::UnitPrice, unit, MAX_UNIT_PRICE)?;
@@ -384,6 +393,9 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         (None, Some(p)) => Some(p),
         (None, None) if plan.format.revenue_only() => None,
         (None, None) if refunded_qty.is_some() => Some(Decimal::ZERO),
+        // A quantity column left blank (`-` in a period report): unknown,
+        // not one unit.
+        (None, None) if plan.layout.has(Role::Quantity) => None,
         (None, None) => Some(Decimal::ONE),
     };
     // Units sold net of units refunded in the same row.
@@ -394,11 +406,13 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         (s, _) => s,
     };
     if refund {
+        // A refund takes units and money back, however the export signs
+        // them (Lightspeed writes the quantity negative, the amount not).
         if let Some(q) = quantity.filter(|q| q.is_sign_positive() && !q.is_zero()) {
             quantity = Some(-q);
-            total = total.map(|t| -t.abs());
-            gross = gross.map(|g| -g.abs());
         }
+        total = total.map(|t| -t.abs());
+        gross = gross.map(|g| -g.abs());
     }
     // A net total already has refunds taken off; any other total has not.
     let total_is_net = normalize_header(row.column(Role::Total)).contains("net");
@@ -416,14 +430,33 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     let unit_price = unit
         .or_else(|| per_unit(gross, if refund { quantity } else { sold }))
         .or_else(|| per_unit(total, quantity));
+    // Discounts and refunds shrink the amount towards zero, so on a
+    // negative (refunded) gross they are added back.
+    let toward_zero = |amount: Decimal, by: Decimal| {
+        if amount.is_sign_negative() {
+            amount.checked_add(by.abs())
+        } else {
+            amount.checked_sub(by.abs())
+        }
+    };
     let line_total = total
         .or_else(|| {
             gross.and_then(|g| {
-                g.checked_sub(discount.unwrap_or_default().abs())?
-                    .checked_sub(refunded.unwrap_or_default())
+                let net = toward_zero(g, discount.unwrap_or_default())?;
+                toward_zero(net, refunded.unwrap_or_default())
             })
         })
-        .or_else(|| unit_price.zip(quantity).and_then(|(p, q)| p.checked_mul(q)));
+        .or_else(|| {
+            let t = unit_price
+                .zip(quantity)
+                .and_then(|(p, q)| p.checked_mul(q))?;
+            // Units refunded in their own column are already off the
+            // quantity; a refunded amount alone is not.
+            match (refunded, refunded_qty) {
+                (Some(r), None) => toward_zero(t, r),
+                _ => Some(t),
+            }
+        });
     let quantity = quantity.map(|q| round_to(q, QUANTITY_SCALE));
     let unit_price = unit_price.map(|p| round_to(p, MONEY_SCALE));
     let line_total = line_total.map(|t| round_to(t, MONEY_SCALE));
@@ -448,7 +481,7 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
     )?;
     if quantity.is_some_and(|q| q.is_zero())
         && line_total.is_none_or(|t| t.is_zero())
-        && gross.is_none_or(|g| g.is_zero())
+        && (gross.is_none_or(|g| g.is_zero()) || refunded_qty.is_some())
     {
         // Listed but not sold (product-mix reports list every menu item),
         // or sold and refunded in full.
@@ -500,7 +533,9 @@ fn convert_row(row: &mut Row<'_>, counters: &mut LineCounters) -> Result<Outcome
         counters.occurrence(h.finish())
     };
 
-    counters.running.add(business, quantity, line_total);
+    counters
+        .running
+        .add(business, quantity, line_total, item != UNKNOWN_ITEM);
     Ok(Outcome::Sale(SaleLine {
         line,
         business_date: business,
@@ -589,13 +624,22 @@ fn looks_like_sale(row: &mut Row<'_>, has_order: bool) -> bool {
 /// its export did not label. Matching sums, not a guess, decide it, so an
 /// unnamed sale is still kept as one.
 fn is_unlabelled_subtotal(row: &mut Row<'_>, counters: &LineCounters) -> bool {
+    // A row of its own order, line or time of day is a sale, whatever its sums.
+    let has = |row: &mut Row<'_>, role| row.text(role).is_some_and(|t| !t.is_empty());
+    if has(row, Role::OrderId) || has(row, Role::LineId) || has(row, Role::Time) {
+        return false;
+    }
+    let when = read_when(row).ok();
+    if when.as_ref().is_some_and(|(_, time, ..)| time.is_some()) {
+        return false;
+    }
     let number = |row: &mut Row<'_>, role| row.number(role).ok().flatten();
     let quantity = number(row, Role::Quantity);
     let money: Vec<Decimal> = [Role::Total, Role::GrossTotal, Role::UnitPrice]
         .into_iter()
         .filter_map(|r| number(row, r))
         .collect();
-    let date = read_when(row).ok().map(|(d, ..)| d);
+    let date = when.map(|(d, ..)| d);
     counters.running.is_subtotal(date, quantity, &money)
 }
 
@@ -613,10 +657,21 @@ const SUMMARY_LABELS: &[&str] = &[
     "total",
     "totals",
     "grand total",
+    "grand totals",
     "grandtotal",
     "subtotal",
+    "subtotals",
     "sub total",
+    "sub totals",
     "sub-total",
+    "sub-totals",
+    "total sales",
+    "total net sales",
+    "total gross sales",
+    "total revenue",
+    "total ht",
+    "total ttc",
+    "gesamtumsatz",
     "overall total",
     "report total",
     "total general",

@@ -433,3 +433,118 @@ Main St,1,12,10/8/24 5:18 PM,10/8/24 5:17 PM,2,Ana,5,Patio,Dinner,Dine In,3,4,,,
         );
     }
 }
+
+// ---- Regressions found by trying hostile and unusual files ----
+
+#[test]
+fn repeated_unnamed_sales_and_unnamed_sales_of_their_own_order_are_kept() {
+    let repeated =
+        b"date,item,quantity,price\n2024-03-01,,1,3.50\n2024-03-01,,1,3.50\n2024-03-01,,1,3.50\n";
+    assert_eq!(run(repeated, &opts()).lines.len(), 3);
+    let ordered = b"Date,Time,Transaction ID,Item,Qty,Net Sales\n2024-03-01,09:00,T1,Latte,1,3.50\n2024-03-01,09:05,T2,,1,3.50\n";
+    let p = run(ordered, &opts());
+    assert_eq!(p.lines.len(), 2);
+    assert_eq!(p.summary.skipped.summary_rows, 0);
+}
+
+#[test]
+fn a_guests_column_beside_an_item_column_does_not_make_a_visitors_file() {
+    let p = run(
+        b"Date,Guests,Item,Amount\n2024-03-01,2,Latte,3.50\n2024-03-01,4,Scone,2.00\n",
+        &opts(),
+    );
+    let items: Vec<&str> = p.lines.iter().map(|l| l.item.as_str()).collect();
+    assert_eq!(items, ["Latte", "Scone"]);
+    assert_eq!(sum_totals(&p), dec("5.50"));
+}
+
+#[test]
+fn refunds_take_money_back_however_the_export_signs_them() {
+    let cases: [(&[u8], &str); 3] = [
+        // Negative quantity, positive amount, event type says return.
+        (
+            b"Sale ID,Date,Item,Quantity,Price,Total,Type\n1,2024-03-01 10:00,Latte,1,3.50,3.50,SALE\n2,2024-03-01 10:05,Latte,-1,3.50,3.50,RETURN\n",
+            "0.00",
+        ),
+        // Positive numbers on a return row, money from gross minus discount.
+        (
+            b"Sale ID,Date,Item,Quantity,Gross Sales,Discount,Type\n1,2024-03-01 10:00,Latte,1,10.00,2.00,SALE\n2,2024-03-01 10:05,Latte,1,10.00,2.00,RETURN\n",
+            "0.00",
+        ),
+        // Negative numbers throughout, discount negative too.
+        (
+            b"Date,Order,Item,Qty,Gross sales,Discounts\n2024-03-01,1,Latte,1,10.00,2.00\n2024-03-01,2,Latte,-1,-10.00,-2.00\n",
+            "0.00",
+        ),
+    ];
+    for (csv, revenue) in cases {
+        let p = run(csv, &opts());
+        assert_eq!(p.lines.len(), 2);
+        assert_eq!(sum_quantities(&p), Decimal::ZERO);
+        assert_eq!(
+            sum_totals(&p),
+            dec(revenue),
+            "{}",
+            String::from_utf8_lossy(csv)
+        );
+    }
+}
+
+#[test]
+fn period_summary_refunds_dashes_and_full_refunds() {
+    let period = opts().with_period_date(day(2024, 3, 31));
+    // A refunded amount with money from price × units sold.
+    let p = run(
+        b"Item name,Items sold,Price,Refunds\nLatte,3,3.50,3.50\n",
+        &period,
+    );
+    assert_eq!(sum_totals(&p), dec("7.00"));
+    // A dash is no quantity, not one unit.
+    let p = run(b"Item name,Items sold,Net sales\nLatte,-,7.00\n", &period);
+    assert_eq!(p.lines[0].quantity, None);
+    // Sold and refunded in full: no sale.
+    let p = run(
+        b"Item name,Items sold,Gross sales,Items refunded,Refunds,Net sales\nLatte,1,3.00,1,3.00,0.00\nTea,2,4.00,0,0.00,4.00\n",
+        &period,
+    );
+    assert_eq!(p.lines.len(), 1);
+    assert_eq!(p.summary.skipped.not_a_sale, 1);
+    // Plural and named totals are summaries.
+    let p = run(
+        b"Item name,Items sold,Net sales\nLatte,2,7.00\nScone,1,2.00\nGrand Totals,3,9.00\nSubtotals,3,9.00\nTotal Sales,3,9.00\nTotal TTC,3,9.00\nGesamtumsatz,3,9.00\n",
+        &period,
+    );
+    assert_eq!(p.lines.len(), 2);
+    assert_eq!(sum_totals(&p), dec("9.00"));
+}
+
+#[test]
+fn a_refunded_yes_no_flag_is_not_a_count() {
+    let p = run(
+        b"Date,Order,Item,Qty,Total,Refunded\n2024-03-01,1,Latte,1,3.50,No\n2024-03-01,2,Tea,1,3.00,Yes\n",
+        &opts(),
+    );
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.lines.len(), 2);
+}
+
+#[test]
+fn money_columns_named_with_other_words_are_reported_and_net_sales_win_over_total() {
+    for header in ["Amount paid", "Coffee sales", "Festival revenue"] {
+        let csv = format!("Date,Item,Qty,{header}\n2024-03-01,Latte,1,3.50\n");
+        let s = flux_ingest::sniff(csv.as_bytes()).expect("sniff");
+        assert_eq!(
+            s.unmapped,
+            [UnmappedColumn {
+                header: header.to_owned(),
+                kind: UnmappedKind::Money
+            }],
+            "{header}"
+        );
+    }
+    let p = run(
+        b"Date,Item,Qty,Net sales,Tax,Total\n2024-03-01,Latte,1,3.50,0.35,3.85\n",
+        &opts(),
+    );
+    assert_eq!(sum_totals(&p), dec("3.50"), "revenue excludes tax");
+}
