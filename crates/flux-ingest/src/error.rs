@@ -56,6 +56,11 @@ pub enum IngestError {
     #[error("this is a receipt-level export: column {column:?} lists several items per row (e.g. {example:?}); export the item-level report instead (one row per item sold, e.g. \"receipts by item\" or \"items detail\")")]
     ReceiptLevel { column: String, example: String },
 
+    /// Dates and money but no dish column: a sales summary per day (or
+    /// shift), which says nothing about what was sold.
+    #[error("this file has totals per date but no dishes (headers found: {}); Flux forecasts each dish, so export the item-level report instead (one row per item sold, e.g. \"receipts by item\", \"items detail\" or \"item sales\")", headers.join(", "))]
+    NoItems { headers: Vec<String> },
+
     #[error("could not read the spreadsheet: {0}")]
     Spreadsheet(String),
 

@@ -372,6 +372,20 @@ pub(crate) fn unmapped_columns(headers: &[String], layout: &Layout) -> Vec<Unmap
         .collect()
 }
 
+/// A header with a date and money columns but nothing naming what was sold
+/// (daily sales summaries): no layout can make dish sales of it.
+pub(crate) fn totals_without_items(headers: &[String]) -> bool {
+    let layout = Format::Generic.layout(headers);
+    (layout.has(Role::Date) || layout.has(Role::Timestamp))
+        && !layout.has(Role::Item)
+        && !layout.has(Role::Category)
+        && (layout.has(Role::Total)
+            || layout.has(Role::GrossTotal)
+            || headers
+                .iter()
+                .any(|h| classify_unmapped(h) == Some(UnmappedKind::Money)))
+}
+
 fn classify_unmapped(header: &str) -> Option<UnmappedKind> {
     let n = normalize_header(header);
     // Whole words of the header, so `Coffee sales` is not a fee and

@@ -279,6 +279,9 @@ pub(crate) fn detect_header<S: RecordSource>(
         if widest.is_empty() {
             return Err(IngestError::Empty);
         }
+        if format::totals_without_items(&widest) {
+            return Err(IngestError::NoItems { headers: widest });
+        }
         return Err(IngestError::UnrecognisedLayout { headers: widest });
     };
     let mut scan = DateScan::default();

@@ -548,3 +548,23 @@ fn money_columns_named_with_other_words_are_reported_and_net_sales_win_over_tota
     );
     assert_eq!(sum_totals(&p), dec("3.50"), "revenue excludes tax");
 }
+
+#[test]
+fn daily_totals_without_dishes_are_refused_with_what_to_export_instead() {
+    let csv = b"Date,Gross sales,Refunds,Discounts,Net sales,Cost of goods,Gross profit,Margin,Taxes\n20/05/2026,93.20,1.00,0.00,92.20,20.54,71.66,77.72%,0.00\n";
+    match parse_bytes(csv, &opts()).err() {
+        Some(e @ IngestError::NoItems { .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("no dishes") && msg.contains("item-level"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected NoItems, got {other:?}"),
+    }
+    // A file of dates and something else entirely is still just unknown.
+    assert!(matches!(
+        parse_bytes(b"Datum,KielerWoche\n2024-01-01,1\n", &opts()).err(),
+        Some(IngestError::UnrecognisedLayout { .. })
+    ));
+}
