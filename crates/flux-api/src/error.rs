@@ -17,6 +17,9 @@ pub enum Code {
     MalformedJson,
     InvalidBody,
     InvalidQuery,
+    /// A text value holds NUL or another control character; the database
+    /// cannot store NUL, so such input is refused where it enters.
+    ControlCharacters,
     ValidationFailed,
     Unauthenticated,
     InvalidToken,
@@ -52,6 +55,7 @@ impl Code {
             Code::MalformedJson => "malformed_json",
             Code::InvalidBody => "invalid_body",
             Code::InvalidQuery => "invalid_query",
+            Code::ControlCharacters => "control_characters",
             Code::ValidationFailed => "validation_failed",
             Code::Unauthenticated => "unauthenticated",
             Code::InvalidToken => "invalid_token",
@@ -86,6 +90,7 @@ impl Code {
         match self {
             Code::MalformedJson | Code::InvalidQuery => StatusCode::BAD_REQUEST,
             Code::InvalidBody
+            | Code::ControlCharacters
             | Code::ValidationFailed
             | Code::EmptyFile
             | Code::UnrecognisedLayout

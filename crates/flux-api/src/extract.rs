@@ -2,25 +2,150 @@
 //! authenticated user, and the tenant context. Handlers take these as
 //! arguments, so a handler cannot forget authentication or tenancy.
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams};
-use axum::http::header::AUTHORIZATION;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use flux_domain::role::{Action, Role};
 use flux_store::{Postgres, Transaction};
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::error::{ApiError, Code};
 use crate::AppState;
 
-/// `axum::Json`, with rejections rendered as problem+json.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json`, with rejections rendered as problem+json, and with every
+/// string (and object key) in the body checked for control characters
+/// before the handler sees it: PostgreSQL refuses NUL in text, so a NUL
+/// that got through would surface as a 500 deep in a use case.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json_content_type(req.headers()) {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                "expected `Content-Type: application/json`",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(Code::PayloadTooLarge, "the request body is too large")
+            } else {
+                ApiError::new(Code::InvalidBody, r.body_text())
+            }
+        })?;
+        // Parsing into `T` first keeps serde's messages (with line and
+        // column) for malformed bodies.
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        // Raw control characters are invalid JSON, so they can only arrive
+        // as `\u` escapes; bodies without one need no second parse.
+        if bytes.windows(2).any(|w| w == b"\\u") {
+            let tree: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| ApiError::new(Code::MalformedJson, e.to_string()))?;
+            if let Some(field) = control_in_json(&tree, String::new()) {
+                return Err(control_characters(&field));
+            }
+        }
+        Ok(Json(value))
+    }
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+/// `application/json` or any `application/*+json`, parameters ignored
+/// (the same media types `axum::Json` accepts).
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    match essence.split_once('/') {
+        Some((kind, sub)) => {
+            kind.eq_ignore_ascii_case("application")
+                && (sub.eq_ignore_ascii_case("json") || sub.to_ascii_lowercase().ends_with("+json"))
+        }
+        None => false,
+    }
+}
+
+/// Characters refused in any text input: NUL and the other C0/C1 control
+/// characters. Tab, line feed and carriage return stay allowed, since
+/// notes and addresses may span lines.
+pub fn is_forbidden_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Fails with a `control_characters` problem naming `field` if `value`
+/// holds a forbidden character.
+pub fn reject_control_chars(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.chars().any(is_forbidden_char) {
+        Err(control_characters(field))
+    } else {
+        Ok(())
+    }
+}
+
+/// Fails with a `control_characters` problem if any string or key in the
+/// JSON document `value` (the content of the form field `field`) holds a
+/// forbidden character; the problem names its path inside the field.
+pub fn reject_control_chars_in_json(
+    field: &str,
+    value: &serde_json::Value,
+) -> Result<(), ApiError> {
+    match control_in_json(value, field.to_string()) {
+        Some(path) => Err(control_characters(&path)),
+        None => Ok(()),
+    }
+}
+
+fn control_characters(field: &str) -> ApiError {
+    ApiError::field(
+        Code::ControlCharacters,
+        field,
+        "control_character",
+        "must not contain NUL or other control characters",
+    )
+}
+
+/// The path (`lines[2].note`) of the first string or key holding a
+/// forbidden character.
+fn control_in_json(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.chars().any(is_forbidden_char) => Some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_in_json(v, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.chars().any(is_forbidden_char) {
+                // The key itself is at fault; name it without the
+                // characters that would make the message unreadable.
+                Some(child.chars().filter(|c| !is_forbidden_char(*c)).collect())
+            } else {
+                control_in_json(v, child)
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -53,10 +178,32 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-/// `axum::extract::Query`, with rejections rendered as problem+json.
-#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// `axum::extract::Query`, with rejections rendered as problem+json and
+/// every parameter (name and value) checked for control characters.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(value) = axum::extract::Query::<T>::try_from_uri(&parts.uri)?;
+        let axum::extract::Query(pairs) =
+            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)?;
+        for (name, v) in &pairs {
+            if name.chars().any(is_forbidden_char) {
+                let shown: String = name.chars().filter(|c| !is_forbidden_char(*c)).collect();
+                return Err(control_characters(&shown));
+            }
+            reject_control_chars(name, v)?;
+        }
+        Ok(Query(value))
+    }
+}
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
@@ -163,5 +310,42 @@ where
             role,
             tx,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_path_of_the_first_offending_string_is_named() {
+        let body = json!({"name": "ok", "lines": [{"note": "fine"}, {"note": "a\u{0}b"}]});
+        assert_eq!(
+            control_in_json(&body, String::new()).as_deref(),
+            Some("lines[1].note")
+        );
+        assert_eq!(
+            control_in_json(&json!({"note": "two\nlines\tok"}), String::new()),
+            None
+        );
+        assert_eq!(
+            control_in_json(&json!({"k\u{1}ey": 1}), String::new()).as_deref(),
+            Some("key")
+        );
+        assert_eq!(
+            control_in_json(&json!({"date": "F\u{0}"}), "mapping".into()).as_deref(),
+            Some("mapping.date")
+        );
+    }
+
+    #[test]
+    fn only_line_breaks_and_tabs_are_allowed_among_control_characters() {
+        for c in ['\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}'] {
+            assert!(is_forbidden_char(c), "{c:?}");
+        }
+        for c in ['\t', '\n', '\r', ' ', 'é', '€'] {
+            assert!(!is_forbidden_char(c), "{c:?}");
+        }
     }
 }

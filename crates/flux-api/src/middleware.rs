@@ -1,10 +1,11 @@
-//! Cross-cutting request handling: request ids, access logs, panics.
+//! Cross-cutting request handling: request ids, access logs, panics,
+//! transport security.
 
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{HeaderValue, Response};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Response};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
 use tracing::Instrument;
@@ -62,4 +63,39 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<
         "something went wrong on our side; it has been logged",
     )
     .into_response()
+}
+
+/// Whether `X-Forwarded-*` headers come from a proxy the operator trusts
+/// (`ServerConfig::trust_forwarded_for`).
+#[derive(Debug, Clone, Copy)]
+pub struct TrustForwarded(pub bool);
+
+/// One year, the commonly recommended minimum for HSTS.
+const HSTS: &str = "max-age=31536000";
+
+/// Sends `Strict-Transport-Security` when the request reached the proxy
+/// over HTTPS. The server itself speaks plain HTTP, so the only evidence
+/// is `X-Forwarded-Proto: https`, and it is believed only when forwarded
+/// headers are trusted; HSTS on a plain-HTTP deployment would lock
+/// browsers out of it.
+pub async fn hsts(
+    State(TrustForwarded(trusted)): State<TrustForwarded>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
+    let https = trusted
+        && req
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    let mut response = next.run(req).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
+    response
 }

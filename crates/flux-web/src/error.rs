@@ -26,6 +26,11 @@ pub enum WebError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A form field or query parameter held NUL or another control
+    /// character; carries the field's name. PostgreSQL cannot store NUL,
+    /// so such input is refused before any use case runs.
+    #[error("control characters in `{0}`")]
+    ControlCharacters(String),
     /// Not signed in; carries the path to come back to.
     #[error("sign-in required")]
     SignIn(String),
@@ -74,32 +79,44 @@ impl IntoResponse for WebError {
             WebError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
-                "There is nothing here, or it belongs to a restaurant you are not a member of.",
+                "There is nothing here, or it belongs to a restaurant you are not a member of."
+                    .to_string(),
             ),
             WebError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "Not allowed",
-                "Your role in this restaurant does not allow this. Ask an owner to change your role.",
+                "Your role in this restaurant does not allow this. Ask an owner to change your role."
+                    .to_string(),
             ),
             WebError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "This form has expired",
-                "For your security the form could not be accepted. Go back, reload the page and try again.",
+                "For your security the form could not be accepted. Go back, reload the page and try again."
+                    .to_string(),
             ),
             WebError::BadRequest(ref m) => {
                 tracing::debug!(message = %m, "bad page request");
                 (
                     StatusCode::BAD_REQUEST,
                     "That request did not make sense",
-                    "Go back and try again.",
+                    "Go back and try again.".to_string(),
                 )
             }
+            WebError::ControlCharacters(field) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Unsupported characters",
+                format!(
+                    "The field “{field}” contains control characters (such as NUL) that \
+                     cannot be stored. Go back, remove them and try again."
+                ),
+            ),
             WebError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error in a page");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong",
-                    "Something went wrong on our side; it has been logged. Please try again.",
+                    "Something went wrong on our side; it has been logged. Please try again."
+                        .to_string(),
                 )
             }
         };

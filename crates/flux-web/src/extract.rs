@@ -9,7 +9,9 @@
 //!   turns a missing capability into a 403 page;
 //! - [`CsrfForm`] and [`CsrfMultipart`] are the only ways a handler reads a
 //!   submitted form, and both reject a missing or wrong CSRF token, so a
-//!   handler cannot forget the check.
+//!   handler cannot forget the check;
+//! - [`query_guard`] and [`CsrfForm`] refuse control characters in query
+//!   parameters and form fields, once for every page.
 
 use axum::extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request};
 use axum::http::request::Parts;
@@ -294,10 +296,48 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
         if !visit.session.check_csrf(state.keys(), token) {
             return Err(WebError::Csrf);
         }
+        reject_control_chars(&pairs)?;
         let value = serde_urlencoded::from_bytes(&body)
             .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
         Ok(CsrfForm(value))
     }
+}
+
+/// NUL and the other control characters except tab, line feed and
+/// carriage return (text areas send line breaks).
+pub(crate) fn is_forbidden_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The field named `next` is exempt: it is never stored, only followed
+/// after login, and the login page replaces an unsafe one with the
+/// dashboard rather than failing.
+fn reject_control_chars(pairs: &[(String, String)]) -> Result<(), WebError> {
+    for (name, value) in pairs {
+        if name == "next" {
+            continue;
+        }
+        if name.chars().chain(value.chars()).any(is_forbidden_char) {
+            let shown = name.chars().filter(|c| !is_forbidden_char(*c)).collect();
+            return Err(WebError::ControlCharacters(shown));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a request whose query string decodes to control characters
+/// (`?q=a%00b`) with a 422 page naming the parameter, before any handler
+/// could pass the value to the database, which cannot store NUL.
+pub async fn query_guard(req: Request, next: Next) -> Response {
+    if let Some(query) = req.uri().query() {
+        // Undecodable queries are left to the handlers' own extractors.
+        if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(query) {
+            if let Err(e) = reject_control_chars(&pairs) {
+                return e.into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 /// A multipart form whose first part is a valid `csrf` field; the rest of

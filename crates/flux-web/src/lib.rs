@@ -111,6 +111,7 @@ pub fn router(state: WebState) -> Router {
             state.clone(),
             extract::session_layer,
         ))
+        .layer(axum::middleware::from_fn(extract::query_guard))
         .layer(axum::middleware::from_fn(error::security_headers))
         .with_state(state)
 }

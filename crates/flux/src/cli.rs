@@ -95,6 +95,14 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For for client addresses (only behind a proxy).
     #[arg(long, env = "FLUX_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: Option<bool>,
+    /// Browser origin allowed to call the API cross-origin (repeat, or
+    /// comma-separate in the variable); default none.
+    #[arg(
+        long = "cors-allowed-origin",
+        env = "FLUX_CORS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_allowed_origins: Vec<String>,
     /// SMTP server for e-mailing purchase orders, e.g.
     /// smtps://user:pass@mail.example:465 (default: no e-mail).
     #[arg(long, env = "FLUX_SMTP_URL", hide_env_values = true)]

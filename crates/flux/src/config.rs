@@ -20,6 +20,7 @@ struct FileConfig {
     addr: Option<SocketAddr>,
     jwt_secret: Option<String>,
     trust_forwarded_for: Option<bool>,
+    cors_allowed_origins: Option<Vec<String>>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
 }
@@ -33,6 +34,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub jwt_secret: Option<String>,
     pub trust_forwarded_for: bool,
+    /// Origins allowed to call the API from a browser; empty: none.
+    pub cors_allowed_origins: Vec<String>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
 }
@@ -47,15 +50,16 @@ impl Config {
             None if Path::new("flux.toml").exists() => read_file(Path::new("flux.toml"))?,
             None => FileConfig::default(),
         };
-        let (addr, jwt, trust, smtp_url, smtp_from) = match &cli.command {
+        let (addr, jwt, trust, smtp_url, smtp_from, cors) = match &cli.command {
             Command::Serve(s) | Command::Demo(s) => (
                 s.addr,
                 s.jwt_secret.clone(),
                 s.trust_forwarded_for,
                 s.smtp_url.clone(),
                 s.smtp_from.clone(),
+                Some(s.cors_allowed_origins.clone()).filter(|o| !o.is_empty()),
             ),
-            _ => (None, None, None, None, None),
+            _ => (None, None, None, None, None, None),
         };
         let data_dir = g
             .data_dir
@@ -74,6 +78,7 @@ impl Config {
                 .context("default address")?,
             jwt_secret: jwt.or(file.jwt_secret),
             trust_forwarded_for: trust.or(file.trust_forwarded_for).unwrap_or(false),
+            cors_allowed_origins: cors.or(file.cors_allowed_origins).unwrap_or_default(),
             smtp_url: smtp_url.or(file.smtp_url),
             smtp_from: smtp_from.or(file.smtp_from),
         })

@@ -34,6 +34,9 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let mut server = ServerConfig::new(config.addr, jwt_secret(config)?);
     server.trust_forwarded_for = config.trust_forwarded_for;
+    server
+        .allow_cors_origins(&config.cors_allowed_origins)
+        .map_err(anyhow::Error::msg)?;
     server.mailer = match (&config.smtp_url, &config.smtp_from) {
         (None, _) => None,
         (Some(url), Some(from)) => {

@@ -381,6 +381,16 @@ pub async fn import(
             "send the file as the request body with Content-Type: text/csv",
         ));
     }
+    // A NUL byte makes this a binary file, and PostgreSQL cannot store it
+    // in a name anyway.
+    if body.contains(&0) {
+        return Err(ApiError::field(
+            Code::ControlCharacters,
+            "body",
+            "control_character",
+            "the file must not contain NUL bytes",
+        ));
+    }
     let rows = ingredients::parse_csv(&body)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
     let outcome = ingredients::import(&mut t.tx, t.restaurant_id, &kitchen, &rows).await?;

@@ -19,7 +19,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, Code, Problem};
-use crate::extract::{path_uuid, Json, Query, Tenant};
+use crate::extract::{
+    is_forbidden_char, path_uuid, reject_control_chars, reject_control_chars_in_json, Json, Query,
+    Tenant,
+};
 use crate::pagination::{encode, PageParams};
 use crate::AppState;
 
@@ -57,10 +60,14 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
+            // The name is only shown back in the upload history, so control
+            // characters (which the database may refuse) are dropped rather
+            // than failing the upload.
             let filename = field
                 .file_name()
                 .unwrap_or("upload.csv")
                 .chars()
+                .filter(|c| !is_forbidden_char(*c))
                 .take(200)
                 .collect::<String>();
             let mut tmp =
@@ -105,6 +112,7 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
         let text = field.text().await.map_err(|e| {
             ApiError::new(Code::InvalidBody, format!("malformed multipart body: {e}"))
         })?;
+        reject_control_chars(&name, &text)?;
         let text = text.trim();
         match name.as_str() {
             "policy" => opts.policy = text.parse::<Policy>().map_err(|e| bad_field("policy", e))?,
@@ -112,10 +120,16 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
                 opts.format = Some(parse_format(text).map_err(|e| bad_field("format", e))?)
             }
             "mapping" if !text.is_empty() => {
-                opts.mapping = Some(
-                    serde_json::from_str::<ColumnMapping>(text)
-                        .map_err(|e| bad_field("mapping", format!("not a column mapping: {e}")))?,
-                )
+                let mapping = serde_json::from_str::<ColumnMapping>(text)
+                    .map_err(|e| bad_field("mapping", format!("not a column mapping: {e}")))?;
+                // `\u0000` escapes decode to NUL only inside the document,
+                // and the mapping is remembered in the database.
+                if text.contains("\\u") {
+                    let tree = serde_json::from_str::<serde_json::Value>(text)
+                        .map_err(|e| bad_field("mapping", format!("not a column mapping: {e}")))?;
+                    reject_control_chars_in_json("mapping", &tree)?;
+                }
+                opts.mapping = Some(mapping);
             }
             "period_date" if !text.is_empty() => {
                 opts.period_date = Some(

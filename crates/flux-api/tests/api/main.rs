@@ -7,6 +7,7 @@ mod auth;
 mod costing;
 mod errors;
 mod forecast;
+mod hardening;
 mod import_quality;
 mod locale_defaults;
 mod menu;

@@ -112,6 +112,9 @@ fn order_day(order: u8) -> String {
     format!("2024-01-{:02}", 1 + order % 4)
 }
 
+/// What tells two rows under one line id apart: dish, quantity, priced.
+type Content = (usize, i64, bool);
+
 /// How the importer identifies a line: its POS line id when the file has
 /// one (numbered by distinct content when one file gives the id to rows that
 /// differ, so neither is dropped), else its order and its position among the
@@ -151,7 +154,7 @@ impl File {
     fn keyed(&self) -> Vec<(u8, Key, &Line)> {
         let mut out = Vec::new();
         // Distinct row contents seen under each line id in this file.
-        let mut contents: BTreeMap<(u8, u8), Vec<(usize, i64, bool)>> = BTreeMap::new();
+        let mut contents: BTreeMap<(u8, u8), Vec<Content>> = BTreeMap::new();
         for (order, lines) in &self.orders {
             for (i, l) in lines.iter().enumerate() {
                 let key = match l.line_id {

@@ -36,10 +36,20 @@ pub struct Credentials {
 }
 
 /// Only paths inside the dashboard are followed after login, so a crafted
-/// link cannot bounce a user to another site.
+/// link cannot bounce a user to another site (`//host`, `/\\host`, a
+/// scheme) or smuggle header lines into the redirect (control characters,
+/// which would also make the `Location` header unbuildable after the
+/// session was already issued). Anything else falls back to `/`.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with("/app") && !n.contains("//") && !n.contains('\\') => n,
+        Some(n)
+            if (n == "/app" || n.starts_with("/app/") || n.starts_with("/app?"))
+                && !n.contains("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -192,7 +202,7 @@ pub async fn login(
             };
             let s = FormState {
                 email: f.email.trim(),
-                next: f.next.as_deref(),
+                next: f.next.as_deref().filter(|n| safe_next(Some(n)) != "/"),
                 form_error: Some(message),
                 ..Default::default()
             };
@@ -272,5 +282,11 @@ mod tests {
         assert_eq!(safe_next(Some("/app//evil.example")), "/");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/app?x=1")), "/app?x=1");
+        assert_eq!(safe_next(Some("/app\\evil")), "/");
+        assert_eq!(safe_next(Some("/app/ok\r\nSet-Cookie:x")), "/");
+        assert_eq!(safe_next(Some("/app/a\0b")), "/");
+        assert_eq!(safe_next(Some("/apple")), "/");
+        assert_eq!(safe_next(Some("javascript:alert(1)")), "/");
     }
 }

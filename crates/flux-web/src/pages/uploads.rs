@@ -267,6 +267,9 @@ async fn spool_into(
                     .file_name()
                     .unwrap_or("upload.csv")
                     .chars()
+                    // Shown back in the history only; the database may
+                    // refuse control characters, so they are dropped.
+                    .filter(|c| !crate::extract::is_forbidden_char(*c))
                     .take(200)
                     .collect();
                 let mut tmp = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;

@@ -4,6 +4,7 @@
 
 mod app_layer;
 mod forecast;
+mod hardening;
 mod helpers;
 mod locale_pages;
 mod pages;
