@@ -21,6 +21,7 @@ pub mod pool;
 pub mod purchasing;
 pub mod restaurants;
 pub mod sales;
+pub mod sessions;
 pub mod settings;
 pub mod status;
 pub mod tenant;

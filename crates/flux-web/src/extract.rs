@@ -1,7 +1,8 @@
 //! Who is asking, in which restaurant, and whether their form is genuine.
 //!
 //! - [`session_layer`] gives every request a [`Visit`] (a verified session,
-//!   anonymous if need be) and writes the cookie back when it changes;
+//!   checked against the database when signed in, anonymous if need be)
+//!   and writes the cookie back when it changes;
 //! - [`SignedIn`] requires a logged-in user (else: redirect to login);
 //! - [`TenantPage`] additionally opens a transaction scoped to the
 //!   restaurant in the path and checks membership exactly like the API's
@@ -55,8 +56,14 @@ pub async fn session_layer(
 ) -> Response {
     let keys = state.keys();
     let secure = session::needs_secure(req.headers(), state.trusts_forwarded());
-    let existing =
-        session::read_cookie(req.headers()).and_then(|v| Session::decode(v, keys, now()));
+    let decoded = session::read_cookie(req.headers()).and_then(|v| Session::decode(v, keys, now()));
+    let existing = match decoded {
+        Some(s) => match live(&state, s).await {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
     let fresh = existing.is_none();
     let session = existing.unwrap_or_else(|| Session::anonymous(now()));
     req.extensions_mut().insert(Visit {
@@ -77,6 +84,18 @@ pub async fn session_layer(
         }
     }
     res
+}
+
+/// A signed-in session only counts while its row in the database does
+/// (one primary-key lookup): an ended or expired one, or one naming
+/// another user, makes the visitor anonymous again. Anonymous sessions are
+/// not stored and need no lookup.
+async fn live(state: &WebState, s: Session) -> Result<Option<Session>, WebError> {
+    let Some(user_id) = s.user_id else {
+        return Ok(Some(s));
+    };
+    let stored = flux_app::accounts::sessions::check(state.pool(), s.secret()).await?;
+    Ok((stored == Some(user_id)).then_some(s))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visit {

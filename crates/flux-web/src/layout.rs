@@ -102,6 +102,8 @@ pub fn page(title: &str, chrome: &Chrome<'_>, notice: Option<&str>, main: Markup
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(chrome.csrf);
                             button.btn.btn-quiet type="submit" { "Log out" }
+                            button.btn.btn-quiet type="submit" name="scope" value="everywhere"
+                                title="End every session of this account, on every device" { "Log out everywhere" }
                         }
                     }
                     @if let Some((r, active)) = chrome.current {

@@ -13,7 +13,8 @@
 //! the API makes too. It never writes SQL and never calls the store.
 //!
 //! Layout of the crate:
-//! - [`session`]: signed session cookies and CSRF tokens;
+//! - [`session`]: session cookies (signed, backed by server-side sessions)
+//!   and CSRF tokens;
 //! - `extract`: extractors for the visitor, the signed-in user, the tenant
 //!   page context and CSRF-checked forms;
 //! - `layout` and [`nav`]: the page chrome; [`nav`] is the one list of

@@ -1,20 +1,24 @@
-//! Sessions as signed cookies, and the CSRF tokens bound to them.
+//! Session cookies, and the CSRF tokens bound to them.
 //!
-//! The cookie carries everything a request needs (user id, expiry and a
-//! random nonce) and an HMAC-SHA256 over them, so any `flux serve` instance
-//! sharing the JWT secret can verify it without a database round trip, the
-//! same property the API's access tokens have. The signing key is derived
-//! from the JWT secret with a distinct label, so a cookie can never be
-//! replayed as a token or the other way round.
+//! The cookie carries the user id, the expiry and a random 256-bit secret,
+//! signed with HMAC-SHA256. A signed-in session is also a row in the
+//! database, keyed by the SHA-256 of the secret
+//! (`flux_app::accounts::sessions`), and every request checks that row, so
+//! logging out (or "log out everywhere") ends a session for good: a copy of
+//! the cookie replayed later is anonymous. The signature stays so that a
+//! forged or mangled cookie is refused before it costs a database lookup.
+//! The signing key is derived from the JWT secret with a distinct label, so
+//! a cookie can never be replayed as a token or the other way round.
 //!
 //! Every visitor gets a session, anonymous until they log in: the login and
 //! sign-up forms need a CSRF token too (login CSRF would sign a victim into
-//! the attacker's account). Logging in mints a new session with a new
-//! nonce, so a token or cookie planted before login is worthless after.
+//! the attacker's account). Anonymous sessions are not stored. Logging in
+//! starts a new session with a new secret, so a token or cookie planted
+//! before login is worthless after.
 //!
 //! CSRF tokens are synchroniser tokens derived from the session:
-//! `HMAC(key, "csrf" | nonce | user)`. Nothing is stored server-side, and a
-//! token stops working as soon as its session does.
+//! `HMAC(key, "csrf" | secret | user)`. Nothing more is stored, and a token
+//! stops working as soon as its session does.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
@@ -28,8 +32,8 @@ type HmacSha256 = Hmac<Sha256>;
 /// Name of the session cookie.
 pub const COOKIE: &str = "flux_session";
 /// A signed-in session lasts this long (absolute, not sliding: a stolen
-/// cookie stops working after at most this).
-pub const USER_TTL_SECS: i64 = 7 * 24 * 3600;
+/// cookie stops working after at most this, unless ended sooner).
+pub const USER_TTL_SECS: i64 = flux_app::accounts::sessions::LIFETIME_SECS;
 /// Anonymous sessions only exist to carry login/sign-up CSRF tokens.
 pub const ANON_TTL_SECS: i64 = 24 * 3600;
 
@@ -67,6 +71,9 @@ impl Keys {
     }
 }
 
+/// Bytes of randomness in a session secret.
+const SECRET_BYTES: usize = 32;
+
 /// One browser's session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -74,13 +81,15 @@ pub struct Session {
     pub user_id: Option<Uuid>,
     /// Unix seconds.
     pub expires: i64,
-    nonce: [u8; 16],
+    /// Base64url of [`SECRET_BYTES`] random bytes; for a signed-in session,
+    /// the value whose hash names its row in the database.
+    secret: String,
 }
 
-fn fresh_nonce() -> [u8; 16] {
-    let mut n = [0u8; 16];
+fn fresh_secret() -> String {
+    let mut n = [0u8; SECRET_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut n);
-    n
+    B64.encode(n)
 }
 
 impl Session {
@@ -88,16 +97,22 @@ impl Session {
         Self {
             user_id: None,
             expires: now + ANON_TTL_SECS,
-            nonce: fresh_nonce(),
+            secret: fresh_secret(),
         }
     }
 
-    pub fn for_user(user_id: Uuid, now: i64) -> Self {
+    /// The cookie of a session started in the database with `secret`.
+    pub fn signed_in(user_id: Uuid, secret: String, expires: i64) -> Self {
         Self {
             user_id: Some(user_id),
-            expires: now + USER_TTL_SECS,
-            nonce: fresh_nonce(),
+            expires,
+            secret,
         }
+    }
+
+    /// The secret the database knows this session by (hashed).
+    pub fn secret(&self) -> &str {
+        &self.secret
     }
 
     fn user_text(&self) -> String {
@@ -105,28 +120,28 @@ impl Session {
             .map_or_else(|| "-".to_string(), |u| u.simple().to_string())
     }
 
-    /// The cookie value: `v1.<user|->.<expires>.<nonce>.<mac>`.
+    /// The cookie value: `v2.<user|->.<expires>.<secret>.<mac>`.
     pub fn encode(&self, keys: &Keys) -> String {
         let user = self.user_text();
         let expires = self.expires.to_string();
-        let nonce = B64.encode(self.nonce);
         let mac = keys
             .mac(&[
                 b"session",
                 user.as_bytes(),
                 expires.as_bytes(),
-                nonce.as_bytes(),
+                self.secret.as_bytes(),
             ])
             .finalize()
             .into_bytes();
-        format!("v1.{user}.{expires}.{nonce}.{}", B64.encode(mac))
+        format!("v2.{user}.{expires}.{}.{}", self.secret, B64.encode(mac))
     }
 
     /// Verifies and parses a cookie value; `None` if forged, malformed or
-    /// expired.
+    /// expired. Whether a signed-in session is still live is the
+    /// database's answer, not this one's.
     pub fn decode(value: &str, keys: &Keys, now: i64) -> Option<Self> {
         let mut parts = value.split('.');
-        let (Some("v1"), Some(user), Some(expires), Some(nonce), Some(mac), None) = (
+        let (Some("v2"), Some(user), Some(expires), Some(secret), Some(mac), None) = (
             parts.next(),
             parts.next(),
             parts.next(),
@@ -141,7 +156,7 @@ impl Session {
             b"session",
             user.as_bytes(),
             expires.as_bytes(),
-            nonce.as_bytes(),
+            secret.as_bytes(),
         ])
         .verify_slice(&tag)
         .ok()?;
@@ -153,16 +168,18 @@ impl Session {
             "-" => None,
             u => Some(Uuid::parse_str(u).ok()?),
         };
-        let nonce: [u8; 16] = B64.decode(nonce).ok()?.try_into().ok()?;
+        if B64.decode(secret).ok()?.len() != SECRET_BYTES {
+            return None;
+        }
         Some(Self {
             user_id,
             expires,
-            nonce,
+            secret: secret.to_string(),
         })
     }
 
     fn csrf_mac(&self, keys: &Keys) -> HmacSha256 {
-        keys.mac(&[b"csrf", &self.nonce, self.user_text().as_bytes()])
+        keys.mac(&[b"csrf", self.secret.as_bytes(), self.user_text().as_bytes()])
     }
 
     /// The token every form of this session must send back.
@@ -235,7 +252,7 @@ mod tests {
     #[test]
     fn round_trips_and_rejects_tampering() {
         let k = keys();
-        let s = Session::for_user(Uuid::now_v7(), 1000);
+        let s = Session::signed_in(Uuid::now_v7(), fresh_secret(), 1000 + USER_TTL_SECS);
         let v = s.encode(&k);
         assert_eq!(Session::decode(&v, &k, 1001), Some(s.clone()));
         let forged = v.replacen(
@@ -255,7 +272,17 @@ mod tests {
             None,
             "expired"
         );
-        assert_eq!(Session::decode("v1.-.5.x.y", &k, 1), None);
+        assert_eq!(Session::decode("v2.-.5.x.y", &k, 1), None);
+        // A validly signed cookie with a short secret is still refused.
+        let short = Session {
+            user_id: None,
+            expires: 2000,
+            secret: B64.encode([0u8; 8]),
+        };
+        assert_eq!(Session::decode(&short.encode(&k), &k, 1001), None);
+        // Cookies of the former, stateless format are not sessions.
+        let old = v.replacen("v2.", "v1.", 1);
+        assert_eq!(Session::decode(&old, &k, 1001), None);
     }
 
     #[test]

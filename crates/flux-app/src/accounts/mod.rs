@@ -1,5 +1,6 @@
 //! Accounts: registration, login (throttled per account and per client
-//! address), refresh-token rotation and logout, and the tokens they issue.
+//! address), refresh-token rotation and logout, the tokens they issue, and
+//! the dashboard's server-side [`sessions`].
 
 use chrono::Utc;
 use flux_domain::email::{check_password, Email};
@@ -9,6 +10,7 @@ use uuid::Uuid;
 use crate::{AppError, Kind};
 
 pub mod password;
+pub mod sessions;
 pub mod tokens;
 
 use self::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
@@ -166,7 +168,8 @@ pub async fn refresh(
 }
 
 /// Revokes the family of `refresh_token` (if it is the user's), or every
-/// refresh token of the user when none is given.
+/// refresh token and every dashboard session of the user when none is
+/// given (revoking everything must not leave a browser signed in).
 pub async fn logout(
     pool: &PgPool,
     user_id: Uuid,
@@ -183,6 +186,7 @@ pub async fn logout(
         }
         None => {
             flux_store::tokens::revoke_all_for_user(&mut tx, user_id).await?;
+            flux_store::sessions::delete_all_for_user(&mut tx, user_id).await?;
         }
     }
     tx.commit().await?;

@@ -1,9 +1,11 @@
-//! Sign up, log in, log out.
+//! Sign up, log in, log out (here or everywhere).
 //!
-//! Accounts and login throttling are the API's `services::auth`; this
-//! module only turns its outcome into a session cookie. The service also
-//! issues a refresh token, which a browser session has no use for, so it is
-//! revoked straight away rather than left valid in the database.
+//! Accounts and login throttling are `flux_app::accounts`, shared with the
+//! API; this module turns their outcome into a server-side session and its
+//! cookie. Login also issues a refresh token, which a browser session has
+//! no use for, so it is revoked straight away rather than left valid in the
+//! database. Logging out deletes the session; logging out everywhere ends
+//! every session of the user and revokes all their refresh tokens.
 
 use std::net::SocketAddr;
 
@@ -134,11 +136,16 @@ pub async fn signup_page(visit: Visit) -> Response {
     render("Sign up", &visit.csrf, true, &FormState::default()).into_response()
 }
 
-/// Signs the browser in as the user the tokens were issued to.
-async fn start_session(state: &WebState, issued: Issued, next: &str) -> WebResult {
+/// Signs the browser in as the user the tokens were issued to, ending the
+/// session it held before (if any) so no orphaned session stays live.
+async fn start_session(state: &WebState, visit: &Visit, issued: Issued, next: &str) -> WebResult {
     let user_id = state.tokens().verify_access(&issued.access_token)?;
     auth::logout(state.pool(), user_id, Some(&issued.refresh_token)).await?;
-    let session = Session::for_user(user_id, chrono::Utc::now().timestamp());
+    if visit.session.user_id.is_some() {
+        auth::sessions::end(state.pool(), visit.session.secret()).await?;
+    }
+    let started = auth::sessions::start(state.pool(), user_id).await?;
+    let session = Session::signed_in(user_id, started.secret, started.expires_at.timestamp());
     Ok(with_session(Redirect::to(next), session))
 }
 
@@ -187,7 +194,7 @@ pub async fn login(
     let next = safe_next(f.next.as_deref()).to_string();
     let ip = client_ip(&state, &headers, peer);
     match auth::login(state.pool(), state.tokens(), &f.email, &f.password, ip).await {
-        Ok(issued) => start_session(&state, issued, &next).await,
+        Ok(issued) => start_session(&state, &visit, issued, &next).await,
         Err(e) => {
             let message = match &e {
                 AppError::Rejected {
@@ -221,7 +228,7 @@ pub async fn signup(
     CsrfForm(f): CsrfForm<Credentials>,
 ) -> WebResult {
     match auth::register(state.pool(), state.tokens(), &f.email, &f.password).await {
-        Ok(issued) => start_session(&state, issued, "/app").await,
+        Ok(issued) => start_session(&state, &visit, issued, "/app").await,
         Err(AppError::Rejected { errors, detail, .. }) => {
             let find = |name: &str| {
                 errors
@@ -263,12 +270,40 @@ fn fix_message(field: &str, message: &str) -> String {
     }
 }
 
-pub async fn logout(visit: Visit, CsrfForm(_): CsrfForm<serde::de::IgnoredAny>) -> Response {
-    let _ = visit;
-    with_session(
+/// Which sessions a logout ends.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LogoutScope {
+    /// This browser's session only.
+    #[default]
+    Here,
+    /// Every session of the user, and all their refresh tokens.
+    Everywhere,
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    scope: LogoutScope,
+}
+
+pub async fn logout(
+    State(state): State<WebState>,
+    visit: Visit,
+    CsrfForm(f): CsrfForm<LogoutForm>,
+) -> WebResult {
+    if let Some(user_id) = visit.session.user_id {
+        match f.scope {
+            LogoutScope::Here => {
+                auth::sessions::end(state.pool(), visit.session.secret()).await?;
+            }
+            LogoutScope::Everywhere => auth::sessions::end_all(state.pool(), user_id).await?,
+        }
+    }
+    Ok(with_session(
         Redirect::to("/login"),
         Session::anonymous(chrono::Utc::now().timestamp()),
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -10,4 +10,5 @@ mod locale_pages;
 mod pages;
 mod purchasing_app;
 mod security;
+mod sessions;
 mod uploads_app;
