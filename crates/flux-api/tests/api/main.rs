@@ -15,6 +15,7 @@ mod openapi;
 mod purchasing;
 mod restaurants;
 mod rls;
+mod schema_fuzz;
 mod store_paths;
 mod tenancy;
 mod undo;
