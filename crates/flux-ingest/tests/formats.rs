@@ -2,9 +2,9 @@
 
 mod common;
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 
-use common::{day, dec, opts, run};
+use common::{day, dec, opts, run, workbook};
 use flux_ingest::{
     parse_bytes, preview, ColumnMapping, DateOrder, DateOrderReason, Format, IngestError, Role,
     Warning,
@@ -384,46 +384,6 @@ fn preview_reports_detection_and_first_rows() {
         (3, Some("quantity"), Some("x"))
     );
     assert!(serde_json::to_string(&pv).is_ok());
-}
-
-/// A minimal `.xlsx` with inline strings, numbers and an Excel date serial.
-fn workbook(rows: &[Vec<&str>]) -> Vec<u8> {
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        for (c, v) in row.iter().enumerate() {
-            let col = (b'A' + c as u8) as char;
-            let cell = format!("{col}{}", r + 1);
-            if let Some(serial) = v.strip_prefix("date:") {
-                sheet.push_str(&format!(r#"<c r="{cell}" s="1"><v>{serial}</v></c>"#));
-            } else if v.parse::<f64>().is_ok() {
-                sheet.push_str(&format!(r#"<c r="{cell}"><v>{v}</v></c>"#));
-            } else {
-                sheet.push_str(&format!(
-                    r#"<c r="{cell}" t="inlineStr"><is><t>{v}</t></is></c>"#
-                ));
-            }
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    let files = [
-        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#.to_string()),
-        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
-        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sales" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#.to_string()),
-        ("xl/styles.xml", r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="0"/><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#.to_string()),
-        ("xl/worksheets/sheet1.xml", sheet),
-    ];
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, body) in files {
-        zip.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("zip entry");
-        zip.write_all(body.as_bytes()).expect("zip write");
-    }
-    zip.finish().expect("zip finish").into_inner()
 }
 
 #[test]

@@ -26,26 +26,7 @@ async fn new_york(app: &TestApp, user: &User) -> String {
 
 /// Dates and quantities stored for 2025.
 async fn days_of_2025(app: &TestApp, user: &User, r: &str) -> Vec<(String, f64)> {
-    let (s, v) = app
-        .get(
-            &format!("/api/v1/restaurants/{r}/sales/daily?from=2025-01-01&to=2025-12-31"),
-            user,
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|d| {
-            let q = d["quantity"]
-                .as_str()
-                .and_then(|q| q.parse().ok())
-                .or_else(|| d["quantity"].as_f64())
-                .unwrap_or(-1.0);
-            (d["date"].as_str().unwrap_or_default().to_string(), q)
-        })
-        .collect()
+    crate::uploads::daily_in(app, user, r, 2025).await
 }
 
 async fn preview(

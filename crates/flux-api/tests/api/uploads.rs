@@ -14,9 +14,14 @@ async fn setup() -> (TestApp, User, String) {
 
 /// The daily totals of 2024, as (date, quantity).
 pub(crate) async fn daily(app: &TestApp, user: &User, r: &str) -> Vec<(String, f64)> {
+    daily_in(app, user, r, 2024).await
+}
+
+/// The daily totals of one year, as (date, quantity).
+pub(crate) async fn daily_in(app: &TestApp, user: &User, r: &str, year: i32) -> Vec<(String, f64)> {
     let (s, v) = app
         .get(
-            &format!("/api/v1/restaurants/{r}/sales/daily?from=2024-01-01&to=2024-12-31"),
+            &format!("/api/v1/restaurants/{r}/sales/daily?from={year}-01-01&to={year}-12-31"),
             user,
         )
         .await;

@@ -81,8 +81,20 @@ pub(crate) const TIMEZONES: [&str; 16] = [
     "UTC",
 ];
 
-/// The profile fields (shared with the settings page).
+/// The profile fields of an existing restaurant (the settings page).
 pub fn profile_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldError]) -> Markup {
+    fields(v, errors, false)
+}
+
+/// The fields of a new restaurant: like [`profile_fields`], but currency
+/// and format may stay blank to follow the timezone.
+fn create_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldError]) -> Markup {
+    fields(v, errors, true)
+}
+
+/// `defaults`: blank currency and format follow the timezone (a new
+/// restaurant); otherwise every field is required (an existing one).
+fn fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldError], defaults: bool) -> Markup {
     let err = |f: &str| {
         errors
             .iter()
@@ -91,6 +103,20 @@ pub fn profile_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldErr
     };
     let (name_e, tz_e, cur_e, loc_e) =
         (err("name"), err("timezone"), err("currency"), err("locale"));
+    let (tz_help, cur_help, loc_help) = if defaults {
+        (
+            "Decides what “today” means for sales, and the defaults beside it.",
+            "ISO code, e.g. USD. Blank: the timezone’s country’s currency.",
+            Some("Also decides how dates such as 1/5/2025 are read."),
+        )
+    } else {
+        (
+            "Decides what “today” means for sales.",
+            "ISO code, e.g. EUR.",
+            None,
+        )
+    };
+    let custom_locale = !v.locale.trim().is_empty() && !LOCALES.iter().any(|(c, _)| *c == v.locale);
     html! {
         (field("name", "Restaurant name", None, name_e.as_deref(), html! {
             input #name type="text" name="name" value=(v.name) required maxlength="200"
@@ -98,26 +124,31 @@ pub fn profile_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldErr
                 aria-describedby=[described_by("name", false, name_e.as_deref())];
         }))
         div.grid-3 {
-            (field("timezone", "Timezone", Some("Decides what “today” means for sales."), tz_e.as_deref(), html! {
-                input #timezone type="text" name="timezone" value=(v.timezone) list="timezones" required
+            (field("timezone", "Timezone", Some(tz_help), tz_e.as_deref(), html! {
+                input #timezone type="text" name="timezone" value=(v.timezone) list="timezones"
+                    required[!defaults] placeholder=[defaults.then_some(DEFAULT_TIMEZONE)]
                     aria-invalid=[tz_e.as_ref().map(|_| "true")]
                     aria-describedby=[described_by("timezone", true, tz_e.as_deref())];
                 datalist #timezones { @for tz in TIMEZONES { option value=(tz) {} } }
             }))
-            (field("currency", "Currency", Some("ISO code, e.g. EUR."), cur_e.as_deref(), html! {
-                input #currency type="text" name="currency" value=(v.currency) maxlength="3" required
-                    autocapitalize="characters"
+            (field("currency", "Currency", Some(cur_help), cur_e.as_deref(), html! {
+                input #currency type="text" name="currency" value=(v.currency) maxlength="3"
+                    required[!defaults] autocapitalize="characters"
+                    placeholder=[defaults.then_some("From the timezone")]
                     aria-invalid=[cur_e.as_ref().map(|_| "true")]
                     aria-describedby=[described_by("currency", true, cur_e.as_deref())];
             }))
-            (field("locale", "Number and date format", None, loc_e.as_deref(), html! {
+            (field("locale", "Number and date format", loc_help, loc_e.as_deref(), html! {
                 select #locale name="locale"
                     aria-invalid=[loc_e.as_ref().map(|_| "true")]
-                    aria-describedby=[described_by("locale", false, loc_e.as_deref())] {
+                    aria-describedby=[described_by("locale", loc_help.is_some(), loc_e.as_deref())] {
+                    @if defaults {
+                        option value="" selected[v.locale.trim().is_empty()] { "From the timezone" }
+                    }
                     @for (code, label) in LOCALES {
                         option value=(code) selected[v.locale == code] { (label) }
                     }
-                    @if !LOCALES.iter().any(|(c, _)| *c == v.locale) {
+                    @if custom_locale {
                         option value=(v.locale) selected { (v.locale) }
                     }
                 }
@@ -132,54 +163,6 @@ pub struct NewRestaurantView<'a> {
     pub timezone: &'a str,
     pub currency: &'a str,
     pub locale: &'a str,
-}
-
-/// The fields of a new restaurant: like [`profile_fields`], but currency
-/// and format may stay blank to follow the timezone.
-fn create_fields(v: &NewRestaurantView<'_>, errors: &[flux_domain::FieldError]) -> Markup {
-    let err = |f: &str| {
-        errors
-            .iter()
-            .find(|e| e.field == f)
-            .map(|e| e.message.clone())
-    };
-    let (name_e, tz_e, cur_e, loc_e) =
-        (err("name"), err("timezone"), err("currency"), err("locale"));
-    html! {
-        (field("name", "Restaurant name", None, name_e.as_deref(), html! {
-            input #name type="text" name="name" value=(v.name) required maxlength="200"
-                aria-invalid=[name_e.as_ref().map(|_| "true")]
-                aria-describedby=[described_by("name", false, name_e.as_deref())];
-        }))
-        div.grid-3 {
-            (field("timezone", "Timezone", Some("Decides what “today” means for sales, and the defaults beside it."), tz_e.as_deref(), html! {
-                input #timezone type="text" name="timezone" value=(v.timezone) list="timezones"
-                    placeholder=(DEFAULT_TIMEZONE)
-                    aria-invalid=[tz_e.as_ref().map(|_| "true")]
-                    aria-describedby=[described_by("timezone", true, tz_e.as_deref())];
-                datalist #timezones { @for tz in TIMEZONES { option value=(tz) {} } }
-            }))
-            (field("currency", "Currency", Some("ISO code, e.g. USD. Blank: the timezone’s country’s currency."), cur_e.as_deref(), html! {
-                input #currency type="text" name="currency" value=(v.currency) maxlength="3"
-                    autocapitalize="characters" placeholder="From the timezone"
-                    aria-invalid=[cur_e.as_ref().map(|_| "true")]
-                    aria-describedby=[described_by("currency", true, cur_e.as_deref())];
-            }))
-            (field("locale", "Number and date format", Some("Also decides how dates such as 1/5/2025 are read."), loc_e.as_deref(), html! {
-                select #locale name="locale"
-                    aria-invalid=[loc_e.as_ref().map(|_| "true")]
-                    aria-describedby=[described_by("locale", true, loc_e.as_deref())] {
-                    option value="" selected[v.locale.trim().is_empty()] { "From the timezone" }
-                    @for (code, label) in LOCALES {
-                        option value=(code) selected[v.locale == code] { (label) }
-                    }
-                    @if !v.locale.trim().is_empty() && !LOCALES.iter().any(|(c, _)| *c == v.locale) {
-                        option value=(v.locale) selected { (v.locale) }
-                    }
-                }
-            }))
-        }
-    }
 }
 
 fn create_form(
