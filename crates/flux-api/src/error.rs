@@ -46,6 +46,8 @@ pub enum Code {
     RecipeCycle,
     NoCostAsOf,
     MailFailed,
+    IdempotencyKeyReused,
+    IdempotencyKeyInUse,
     Internal,
 }
 
@@ -82,6 +84,8 @@ impl Code {
             Code::RecipeCycle => "recipe_cycle",
             Code::NoCostAsOf => "no_cost_as_of",
             Code::MailFailed => "mail_failed",
+            Code::IdempotencyKeyReused => "idempotency_key_reused",
+            Code::IdempotencyKeyInUse => "idempotency_key_in_use",
             Code::Internal => "internal_error",
         }
     }
@@ -99,7 +103,8 @@ impl Code {
             | Code::NoValidRows
             | Code::InvalidRecipe
             | Code::RecipeCycle
-            | Code::NoCostAsOf => StatusCode::UNPROCESSABLE_ENTITY,
+            | Code::NoCostAsOf
+            | Code::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Code::Unauthenticated
             | Code::InvalidToken
             | Code::TokenExpired
@@ -111,7 +116,8 @@ impl Code {
             | Code::EmailTaken
             | Code::LastOwner
             | Code::DuplicateUpload
-            | Code::InUse => StatusCode::CONFLICT,
+            | Code::InUse
+            | Code::IdempotencyKeyInUse => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -247,6 +253,8 @@ impl From<flux_app::Kind> for Code {
             Kind::RecipeCycle => Code::RecipeCycle,
             Kind::NoCostAsOf => Code::NoCostAsOf,
             Kind::MailFailed => Code::MailFailed,
+            Kind::IdempotencyKeyReused => Code::IdempotencyKeyReused,
+            Kind::IdempotencyKeyInUse => Code::IdempotencyKeyInUse,
             Kind::Busy => Code::NotReady,
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
@@ -118,7 +119,8 @@ impl AppState {
 /// only the Swagger UI files it serves itself. HSTS is sent only on
 /// requests a trusted proxy reports as HTTPS, see [`middleware::hsts`].
 pub fn router(state: AppState, max_body_bytes: usize, pages: Router) -> Router {
-    let (api, spec) = openapi::api_router(state.max_upload_bytes as usize).split_for_parts();
+    let (api, mut spec) = openapi::api_router(state.max_upload_bytes as usize).split_for_parts();
+    openapi::document_idempotency_key(&mut spec);
     let spec_json = Arc::new(spec.clone());
     let trust_forwarded = state.trust_forwarded_for;
     Router::new()
@@ -131,6 +133,10 @@ pub fn router(state: AppState, max_body_bytes: usize, pages: Router) -> Router {
             }),
         )
         .merge(docs_router(spec))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::idempotent_posts,
+        ))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
         .merge(pages)
@@ -171,8 +177,14 @@ fn cors(origins: Vec<HeaderValue>) -> tower_http::cors::CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             request_id.clone(),
+            HeaderName::from_static(idempotency::HEADER),
         ])
-        .expose_headers([header::LOCATION, header::RETRY_AFTER, request_id])
+        .expose_headers([
+            header::LOCATION,
+            header::RETRY_AFTER,
+            request_id,
+            HeaderName::from_static(idempotency::REPLAYED),
+        ])
         .max_age(Duration::from_secs(600))
 }
 

@@ -52,6 +52,41 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Adds the optional `Idempotency-Key` header to every POST operation the
+/// middleware honours (all but the token endpoints), see
+/// [`crate::idempotency`].
+pub fn document_idempotency_key(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        if path.starts_with("/api/v1/auth/") {
+            continue;
+        }
+        let Some(post) = item.post.as_mut() else {
+            continue;
+        };
+        let parameter = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Makes a retry safe: the same key with the same request within 24 hours \
+                 returns the first response (`Idempotent-Replayed: true`) without running it \
+                 again; with a different request it is a 422 `idempotency_key_reused`, and \
+                 while the first is still running a 409 `idempotency_key_in_use`.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255))
+                    .pattern(Some("^[!-~]+$")),
+            ))
+            .build();
+        post.parameters.get_or_insert_with(Vec::new).push(parameter);
+    }
+}
+
 /// Every route with its documentation: the API under `/api/v1`, probes at
 /// the root where load balancers expect them.
 pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {

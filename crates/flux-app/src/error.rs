@@ -42,6 +42,10 @@ pub enum Kind {
     NoCostAsOf,
     /// An outside service (the mail server) failed; nothing was changed.
     MailFailed,
+    /// An `Idempotency-Key` already answered a different request.
+    IdempotencyKeyReused,
+    /// A request with the same `Idempotency-Key` is still running.
+    IdempotencyKeyInUse,
     /// The work could not finish now (a forecast over its time budget);
     /// trying again later may succeed.
     Busy,

@@ -40,6 +40,7 @@ pub mod costing;
 mod error;
 pub mod forecasts;
 pub mod hours;
+pub mod idempotency;
 pub mod members;
 pub mod menu;
 pub mod purchasing;

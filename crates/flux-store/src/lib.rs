@@ -14,6 +14,7 @@
 pub mod costing;
 pub mod forecasts;
 pub mod hours;
+pub mod idempotency;
 pub mod jobs;
 pub mod members;
 pub mod menu;

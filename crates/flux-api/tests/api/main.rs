@@ -8,6 +8,7 @@ mod costing;
 mod errors;
 mod forecast;
 mod hardening;
+mod idempotency;
 mod import_quality;
 mod locale_defaults;
 mod menu;
