@@ -48,6 +48,7 @@ pub enum Code {
     MailFailed,
     IdempotencyKeyReused,
     IdempotencyKeyInUse,
+    InvitationUnusable,
     Internal,
 }
 
@@ -86,6 +87,7 @@ impl Code {
             Code::MailFailed => "mail_failed",
             Code::IdempotencyKeyReused => "idempotency_key_reused",
             Code::IdempotencyKeyInUse => "idempotency_key_in_use",
+            Code::InvitationUnusable => "invitation_unusable",
             Code::Internal => "internal_error",
         }
     }
@@ -118,6 +120,7 @@ impl Code {
             | Code::DuplicateUpload
             | Code::InUse
             | Code::IdempotencyKeyInUse => StatusCode::CONFLICT,
+            Code::InvitationUnusable => StatusCode::GONE,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -255,6 +258,7 @@ impl From<flux_app::Kind> for Code {
             Kind::MailFailed => Code::MailFailed,
             Kind::IdempotencyKeyReused => Code::IdempotencyKeyReused,
             Kind::IdempotencyKeyInUse => Code::IdempotencyKeyInUse,
+            Kind::InvitationUnusable => Code::InvitationUnusable,
             Kind::Busy => Code::NotReady,
         }
     }

@@ -51,6 +51,9 @@ pub struct ServerConfig {
     /// their pages. Empty, the default: no CORS headers at all, so only
     /// same-origin pages (the dashboard) and non-browser clients can.
     pub cors_allowed_origins: Vec<HeaderValue>,
+    /// The address people reach the server at (`https://flux.example`),
+    /// for links in e-mails (invitations). Unset, e-mails give the path.
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -78,6 +81,7 @@ impl ServerConfig {
             max_upload_bytes: 256 * 1024 * 1024,
             cors_allowed_origins: Vec::new(),
             mailer: None,
+            public_url: None,
         }
     }
 }
@@ -90,6 +94,7 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     pub max_upload_bytes: u64,
     pub mailer: Option<flux_app::purchasing::mail::Mailer>,
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -248,6 +253,7 @@ impl Application {
             trust_forwarded_for: config.trust_forwarded_for,
             max_upload_bytes: config.max_upload_bytes as u64,
             mailer: config.mailer.clone(),
+            public_url: config.public_url.clone(),
         };
         let mut router = router(state, config.max_body_bytes, pages);
         if !config.cors_allowed_origins.is_empty() {

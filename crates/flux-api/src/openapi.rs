@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    auth, costing, forecast, health, hours, ingredients, members, menu, purchasing, recipes,
-    restaurants, sales, settings, uploads,
+    auth, costing, forecast, health, hours, ingredients, invitations, members, menu, purchasing,
+    recipes, restaurants, sales, settings, uploads,
 };
 use crate::AppState;
 
@@ -99,7 +99,10 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
     let restaurants = OpenApiRouter::new()
         .routes(routes!(restaurants::create, restaurants::list))
         .routes(routes!(restaurants::get, restaurants::update))
-        .routes(routes!(members::list, members::add))
+        .routes(routes!(members::list))
+        .routes(routes!(invitations::create, invitations::list))
+        .routes(routes!(invitations::resend))
+        .routes(routes!(invitations::revoke))
         .routes(routes!(members::change_role, members::remove))
         .routes(routes!(settings::get, settings::put))
         .routes(routes!(hours::get, hours::set))
@@ -162,6 +165,10 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes));
     let v1 = OpenApiRouter::new()
         .nest("/auth", auth)
+        .nest(
+            "/invitations",
+            OpenApiRouter::new().routes(routes!(invitations::accept)),
+        )
         .nest("/restaurants", restaurants.merge(uploads));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -42,6 +42,8 @@ pub enum Kind {
     NoCostAsOf,
     /// An outside service (the mail server) failed; nothing was changed.
     MailFailed,
+    /// An invitation link that was used, withdrawn or has expired.
+    InvitationUnusable,
     /// An `Idempotency-Key` already answered a different request.
     IdempotencyKeyReused,
     /// A request with the same `Idempotency-Key` is still running.

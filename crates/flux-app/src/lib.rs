@@ -41,6 +41,7 @@ mod error;
 pub mod forecasts;
 pub mod hours;
 pub mod idempotency;
+pub mod invitations;
 pub mod members;
 pub mod menu;
 pub mod purchasing;

@@ -15,6 +15,7 @@ pub mod costing;
 pub mod forecasts;
 pub mod hours;
 pub mod idempotency;
+pub mod invitations;
 pub mod jobs;
 pub mod members;
 pub mod menu;

@@ -103,13 +103,17 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub cors_allowed_origins: Vec<String>,
-    /// SMTP server for e-mailing purchase orders, e.g.
+    /// SMTP server for e-mailing purchase orders and invitations, e.g.
     /// smtps://user:pass@mail.example:465 (default: no e-mail).
     #[arg(long, env = "FLUX_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// Sender address of those e-mails, e.g. "Bistro <orders@bistro.example>".
     #[arg(long, env = "FLUX_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// The address people open Flux at, e.g. https://flux.example, for the
+    /// links in invitation e-mails (default: the e-mail gives the path).
+    #[arg(long, env = "FLUX_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

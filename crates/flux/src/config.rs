@@ -23,6 +23,7 @@ struct FileConfig {
     cors_allowed_origins: Option<Vec<String>>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +39,8 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    /// Where people reach the server, for links in e-mails.
+    pub public_url: Option<String>,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -50,7 +53,7 @@ impl Config {
             None if Path::new("flux.toml").exists() => read_file(Path::new("flux.toml"))?,
             None => FileConfig::default(),
         };
-        let (addr, jwt, trust, smtp_url, smtp_from, cors) = match &cli.command {
+        let (addr, jwt, trust, smtp_url, smtp_from, cors, public_url) = match &cli.command {
             Command::Serve(s) | Command::Demo(s) => (
                 s.addr,
                 s.jwt_secret.clone(),
@@ -58,8 +61,9 @@ impl Config {
                 s.smtp_url.clone(),
                 s.smtp_from.clone(),
                 Some(s.cors_allowed_origins.clone()).filter(|o| !o.is_empty()),
+                s.public_url.clone(),
             ),
-            _ => (None, None, None, None, None, None),
+            _ => (None, None, None, None, None, None, None),
         };
         let data_dir = g
             .data_dir
@@ -81,6 +85,7 @@ impl Config {
             cors_allowed_origins: cors.or(file.cors_allowed_origins).unwrap_or_default(),
             smtp_url: smtp_url.or(file.smtp_url),
             smtp_from: smtp_from.or(file.smtp_from),
+            public_url: public_url.or(file.public_url),
         })
     }
 }

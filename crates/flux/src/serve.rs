@@ -34,6 +34,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let mut server = ServerConfig::new(config.addr, jwt_secret(config)?);
     server.trust_forwarded_for = config.trust_forwarded_for;
+    server.public_url = config.public_url.clone();
     server
         .allow_cors_origins(&config.cors_allowed_origins)
         .map_err(anyhow::Error::msg)?;

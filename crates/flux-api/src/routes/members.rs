@@ -1,5 +1,6 @@
 //! `/api/v1/restaurants/{id}/members`: who may use a restaurant, as what.
-//! Only owners manage members; a restaurant always keeps one owner.
+//! Only owners manage members; a restaurant always keeps one owner. People
+//! join by invitation only (`invitations.rs`).
 
 use axum::extract::RawPathParams;
 use axum::http::StatusCode;
@@ -39,15 +40,6 @@ pub struct MemberList {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewMember {
-    /// E-mail of an existing Flux account.
-    pub email: String,
-    /// owner, manager, chef or viewer.
-    pub role: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RoleChange {
     pub role: String,
 }
@@ -67,23 +59,6 @@ pub async fn list(mut t: Tenant) -> ApiResult<Json<MemberList>> {
         total: items.len(),
         items,
     }))
-}
-
-/// Add an existing user with a role (owners only).
-#[utoipa::path(post, path = "/{restaurant_id}/members", tag = "members",
-    params(("restaurant_id" = Uuid, Path)), request_body = NewMember,
-    responses((status = 201, body = Member), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = [])))]
-pub async fn add(mut t: Tenant, Json(b): Json<NewMember>) -> ApiResult<(StatusCode, Json<Member>)> {
-    t.require(Action::Administer)?;
-    let input = flux_app::members::NewMember {
-        email: b.email,
-        role: b.role,
-    };
-    let m = flux_app::members::add(&mut t.tx, t.restaurant_id, &input).await?;
-    t.commit().await?;
-    Ok((StatusCode::CREATED, Json(m.into())))
 }
 
 /// Change a member's role (owners only).

@@ -7,6 +7,7 @@ pub mod forecast;
 pub mod health;
 pub mod hours;
 pub mod ingredients;
+pub mod invitations;
 pub mod members;
 pub mod menu;
 pub mod purchasing;

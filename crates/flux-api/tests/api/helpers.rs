@@ -113,15 +113,26 @@ impl TestApp {
         body["id"].as_str().expect("id").to_string()
     }
 
+    /// Makes `member` a member the only way there is: `owner` invites
+    /// their e-mail and they accept the invitation.
     pub async fn add_member(&self, owner: &User, restaurant: &str, member: &User, role: &str) {
         let (status, body) = self
             .post(
-                &format!("/api/v1/restaurants/{restaurant}/members"),
+                &format!("/api/v1/restaurants/{restaurant}/invitations"),
                 owner,
                 json!({"email": member.email, "role": role}),
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "add member: {body}");
+        assert_eq!(status, StatusCode::CREATED, "invite member: {body}");
+        let token = body["token"].as_str().expect("token when not e-mailed");
+        let (status, body) = self
+            .post(
+                "/api/v1/invitations/accept",
+                member,
+                json!({"token": token}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "accept invitation: {body}");
     }
 
     pub async fn create_item(
@@ -221,4 +232,49 @@ pub fn assert_problem(status: StatusCode, body: &Value, want_status: u16, want_c
             .is_some_and(|t| t.ends_with(want_code)),
         "problem type; body: {body}"
     );
+}
+
+/// A minimal SMTP server that accepts one message and hands back what it
+/// received (envelope recipients and the raw message).
+pub async fn smtp_sink() -> (String, tokio::task::JoinHandle<(Vec<String>, String)>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind sink");
+    let url = format!("smtp://{}", listener.local_addr().expect("addr"));
+    let handle = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.expect("a client");
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut rcpt = Vec::new();
+        let mut data = String::new();
+        write.write_all(b"220 sink ESMTP\r\n").await.expect("greet");
+        while let Ok(Some(line)) = lines.next_line().await {
+            let upper = line.to_ascii_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                b"250-sink\r\n250 OK\r\n"
+            } else if upper.starts_with("RCPT TO") {
+                rcpt.push(line.clone());
+                b"250 OK\r\n"
+            } else if upper == "DATA" {
+                write.write_all(b"354 go ahead\r\n").await.expect("354");
+                while let Ok(Some(l)) = lines.next_line().await {
+                    if l == "." {
+                        break;
+                    }
+                    data.push_str(&l);
+                    data.push('\n');
+                }
+                b"250 queued\r\n"
+            } else if upper == "QUIT" {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                break;
+            } else {
+                b"250 OK\r\n"
+            };
+            write.write_all(reply).await.expect("reply");
+        }
+        (rcpt, data)
+    });
+    (url, handle)
 }

@@ -10,6 +10,7 @@ mod forecast;
 mod hardening;
 mod idempotency;
 mod import_quality;
+mod invitations;
 mod locale_defaults;
 mod menu;
 mod openapi;

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, User};
+use crate::helpers::{assert_problem, smtp_sink, spawn_app, spawn_app_with, TestApp, User};
 
 fn dec(v: &Value) -> Decimal {
     match v {
@@ -511,51 +511,6 @@ async fn purchasing_is_tenant_isolated() {
         .get(&format!("{theirs}/purchasing/orders/{order}"), &chef)
         .await;
     assert_eq!(o["status"], "draft", "the other tenant could not send it");
-}
-
-/// A minimal SMTP server that accepts one message and hands back what it
-/// received (envelope recipients and the raw message).
-async fn smtp_sink() -> (String, tokio::task::JoinHandle<(Vec<String>, String)>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind sink");
-    let url = format!("smtp://{}", listener.local_addr().expect("addr"));
-    let handle = tokio::spawn(async move {
-        let (stream, _) = listener.accept().await.expect("a client");
-        let (read, mut write) = stream.into_split();
-        let mut lines = BufReader::new(read).lines();
-        let mut rcpt = Vec::new();
-        let mut data = String::new();
-        write.write_all(b"220 sink ESMTP\r\n").await.expect("greet");
-        while let Ok(Some(line)) = lines.next_line().await {
-            let upper = line.to_ascii_uppercase();
-            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                b"250-sink\r\n250 OK\r\n"
-            } else if upper.starts_with("RCPT TO") {
-                rcpt.push(line.clone());
-                b"250 OK\r\n"
-            } else if upper == "DATA" {
-                write.write_all(b"354 go ahead\r\n").await.expect("354");
-                while let Ok(Some(l)) = lines.next_line().await {
-                    if l == "." {
-                        break;
-                    }
-                    data.push_str(&l);
-                    data.push('\n');
-                }
-                b"250 queued\r\n"
-            } else if upper == "QUIT" {
-                let _ = write.write_all(b"221 bye\r\n").await;
-                break;
-            } else {
-                b"250 OK\r\n"
-            };
-            write.write_all(reply).await.expect("reply");
-        }
-        (rcpt, data)
-    });
-    (url, handle)
 }
 
 #[tokio::test]

@@ -114,14 +114,31 @@ async fn viewers_cannot_write_and_only_owners_manage_members_and_settings() {
         .await;
     assert_problem(s, &b, 403, "forbidden");
     let other = app.register("other@example.com").await;
+    // Managers invite, but only owners invite owners; chefs invite nobody.
     let (s, b) = app
         .post(
-            &format!("/api/v1/restaurants/{r}/members"),
+            &format!("/api/v1/restaurants/{r}/invitations"),
+            &manager,
+            json!({"email": other.email, "role": "owner"}),
+        )
+        .await;
+    assert_problem(s, &b, 403, "forbidden");
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/invitations"),
+            &chef,
+            json!({"email": other.email, "role": "viewer"}),
+        )
+        .await;
+    assert_problem(s, &b, 403, "forbidden");
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/invitations"),
             &manager,
             json!({"email": other.email, "role": "chef"}),
         )
         .await;
-    assert_problem(s, &b, 403, "forbidden");
+    assert_eq!(s, StatusCode::CREATED, "{b}");
     // Managers manage opening hours; chefs do not.
     let hours =
         json!({"days": [{"day_of_week": 0, "ranges": [{"open": "12:00", "close": "16:00"}]}]});
@@ -262,11 +279,11 @@ async fn operating_hours_round_trip_and_bad_schedules_are_rejected() {
 }
 
 #[tokio::test]
-async fn adding_a_member_reports_a_bad_role_and_a_bad_email_together() {
+async fn inviting_reports_a_bad_role_and_a_bad_email_together() {
     let app = spawn_app().await;
     let owner = app.register("owner@example.com").await;
     let r = app.create_restaurant(&owner, "Bistro").await;
-    let path = format!("/api/v1/restaurants/{r}/members");
+    let path = format!("/api/v1/restaurants/{r}/invitations");
     let (s, b) = app
         .post(
             &path,
@@ -290,13 +307,14 @@ async fn adding_a_member_reports_a_bad_role_and_a_bad_email_together() {
             json!({"email": "nobody@example.com", "role": "chef"}),
         )
         .await;
-    assert_problem(s, &b, 422, "validation_failed");
-    assert_eq!(b["errors"][0]["code"], "unknown_user");
+    // Whether an account exists is never told: nobody@ has none.
+    assert_eq!(s, StatusCode::CREATED, "{b}");
 
     let (s, b) = app
         .post(&path, &owner, json!({"email": owner.email, "role": "chef"}))
         .await;
     assert_problem(s, &b, 409, "conflict");
+    assert_eq!(b["errors"][0]["code"], "already_member", "{b}");
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ async fn snapshot(app: &TestApp, b: &User, rb: &str) -> Vec<Value> {
         "",
         "/menu/items",
         "/members",
+        "/invitations",
         "/settings",
         "/operating-hours",
     ] {
@@ -59,8 +60,13 @@ async fn a_member_of_one_restaurant_cannot_touch_another_through_any_endpoint() 
         ),
         (
             Method::POST,
-            format!("/api/v1/restaurants/{rb}/members"),
+            format!("/api/v1/restaurants/{rb}/invitations"),
             Some(json!({"email": "a@example.com", "role": "owner"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/restaurants/{rb}/invitations"),
+            None,
         ),
         (
             Method::PATCH,

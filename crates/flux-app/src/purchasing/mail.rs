@@ -1,4 +1,5 @@
-//! E-mailing a purchase order to its supplier, when SMTP is configured.
+//! E-mailing a purchase order to its supplier (and invitation links, see
+//! `crate::invitations`), when SMTP is configured.
 //!
 //! Optional by design: without SMTP settings, "send" marks the order sent
 //! and the operator sends the CSV or the printed page themselves. With
@@ -55,6 +56,24 @@ impl Mailer {
             .parse::<Mailbox>()
             .map_err(|_| MailError::From(from.to_owned()))?;
         Ok(Mailer { transport, from })
+    }
+
+    /// Sends a plain-text message (an invitation link).
+    pub async fn send_plain(&self, to: &str, subject: &str, text: &str) -> Result<(), MailError> {
+        let to_box = to
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::To(to.to_owned()))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to_box)
+            .subject(subject)
+            .body(text.to_owned())
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        self.transport
+            .send(message)
+            .await
+            .map_err(|e| MailError::Send(e.to_string()))?;
+        Ok(())
     }
 
     /// Sends `order` to `to` on behalf of `restaurant`.

@@ -99,10 +99,11 @@ fn auth_form(csrf: &str, signup: bool, s: &FormState<'_>) -> Markup {
                 }))
                 button.btn.btn-primary.btn-block type="submit" { (button) }
             }
+            @let carry = s.next.map(|n| format!("?next={}", crate::format::url_encode(n))).unwrap_or_default();
             @if signup {
-                p.switch { "Already have an account? " a href="/login" { "Log in" } }
+                p.switch { "Already have an account? " a href=(format!("/login{carry}")) { "Log in" } }
             } @else {
-                p.switch { "New to Flux? " a href="/signup" { "Create an account" } }
+                p.switch { "New to Flux? " a href=(format!("/signup{carry}")) { "Create an account" } }
             }
         }
     }
@@ -129,11 +130,22 @@ pub async fn login_page(visit: Visit, Query(q): Query<NextQuery>) -> Response {
     .into_response()
 }
 
-pub async fn signup_page(visit: Visit) -> Response {
+pub async fn signup_page(visit: Visit, Query(q): Query<NextQuery>) -> Response {
     if visit.session.user_id.is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(safe_next(q.next.as_deref())).into_response();
     }
-    render("Sign up", &visit.csrf, true, &FormState::default()).into_response()
+    // An invitee arrives here from the invitation link and goes back to it.
+    let next = q.next.as_deref().filter(|n| safe_next(Some(n)) != "/");
+    render(
+        "Sign up",
+        &visit.csrf,
+        true,
+        &FormState {
+            next,
+            ..Default::default()
+        },
+    )
+    .into_response()
 }
 
 /// Signs the browser in as the user the tokens were issued to, ending the
@@ -228,7 +240,13 @@ pub async fn signup(
     CsrfForm(f): CsrfForm<Credentials>,
 ) -> WebResult {
     match auth::register(state.pool(), state.tokens(), &f.email, &f.password).await {
-        Ok(issued) => start_session(&state, &visit, issued, "/app").await,
+        Ok(issued) => {
+            let next = match safe_next(f.next.as_deref()) {
+                "/" => "/app",
+                next => next,
+            };
+            start_session(&state, &visit, issued, next).await
+        }
         Err(AppError::Rejected { errors, detail, .. }) => {
             let find = |name: &str| {
                 errors
@@ -239,6 +257,7 @@ pub async fn signup(
             };
             let mut s = FormState {
                 email: f.email.trim(),
+                next: f.next.as_deref().filter(|n| safe_next(Some(n)) != "/"),
                 email_error: find("email"),
                 password_error: find("password"),
                 ..Default::default()

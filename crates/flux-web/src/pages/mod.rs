@@ -11,6 +11,7 @@ mod auth;
 mod forecast;
 mod health;
 mod ingredients;
+mod invitations;
 mod menu;
 mod overview;
 mod profitability;
@@ -43,6 +44,10 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/app", get(restaurants::list))
         .route("/app/restaurants", post(restaurants::create))
         .route("/app/restaurants/new", get(restaurants::new_page))
+        .route(
+            "/app/invitations/{token}",
+            get(invitations::show).post(invitations::accept),
+        )
         .route("/app/assets/app.css", get(layout::css))
         .route("/app/assets/app.js", get(layout::js))
         .route("/app/r/{rid}", get(overview::page))

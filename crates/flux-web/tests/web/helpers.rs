@@ -223,25 +223,49 @@ pub fn recent_sales_csv() -> String {
 }
 
 impl TestApp {
-    /// Makes `member` (who must have an account) a member of `rid` with
-    /// `role`, through the same use case the API's members route calls
-    /// (the dashboard has no members page yet).
-    pub async fn add_member(&self, owner: &str, rid: &str, member: &str, role: &str) {
+    /// Invites `email` into `rid` as `role` on behalf of `owner`, through
+    /// the use case the API calls, and returns the link's token.
+    pub async fn invite(&self, owner: &str, rid: &str, email: &str, role: &str) -> String {
         let rid: uuid::Uuid = rid.parse().expect("restaurant id");
-        let owner_id = flux_app::accounts::user_id_by_email(&self.pool, owner)
-            .await
-            .expect("look up owner")
-            .expect("owner account");
+        let owner_id = self.user_id(owner).await;
         let mut tx = flux_store::tenant::begin(&self.pool, owner_id, rid)
             .await
             .expect("tenant");
-        let input = flux_app::members::NewMember {
-            email: member.to_string(),
+        let input = flux_app::invitations::NewInvitation {
+            email: email.to_string(),
             role: role.to_string(),
         };
-        flux_app::members::add(&mut tx, rid, &input)
-            .await
-            .expect("add member");
+        let delivery = flux_app::invitations::Delivery {
+            mailer: None,
+            public_url: None,
+        };
+        let issued = flux_app::invitations::invite(
+            &mut tx,
+            rid,
+            (owner_id, flux_domain::role::Role::Owner),
+            &input,
+            delivery,
+        )
+        .await
+        .expect("invite");
         tx.commit().await.expect("commit");
+        issued.token
+    }
+
+    async fn user_id(&self, email: &str) -> uuid::Uuid {
+        flux_app::accounts::user_id_by_email(&self.pool, email)
+            .await
+            .expect("look up user")
+            .expect("account")
+    }
+
+    /// Makes `member` (who must have an account) a member of `rid` with
+    /// `role` the only way there is: an invitation from `owner`, accepted
+    /// by `member`.
+    pub async fn add_member(&self, owner: &str, rid: &str, member: &str, role: &str) {
+        let token = self.invite(owner, rid, member, role).await;
+        flux_app::invitations::accept(&self.pool, self.user_id(member).await, &token)
+            .await
+            .expect("accept");
     }
 }

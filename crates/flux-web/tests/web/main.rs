@@ -6,6 +6,7 @@ mod app_layer;
 mod forecast;
 mod hardening;
 mod helpers;
+mod invitations;
 mod locale_pages;
 mod pages;
 mod purchasing_app;
