@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    auth, costing, forecast, health, hours, ingredients, invitations, members, menu, purchasing,
-    recipes, restaurants, sales, settings, uploads,
+    audit, auth, costing, forecast, health, hours, ingredients, invitations, members, menu,
+    purchasing, recipes, restaurants, sales, settings, uploads,
 };
 use crate::AppState;
 
@@ -100,6 +100,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(restaurants::create, restaurants::list))
         .routes(routes!(restaurants::get, restaurants::update))
         .routes(routes!(members::list))
+        .routes(routes!(audit::list))
         .routes(routes!(invitations::create, invitations::list))
         .routes(routes!(invitations::resend))
         .routes(routes!(invitations::revoke))

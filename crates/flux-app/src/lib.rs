@@ -36,6 +36,7 @@
 //! entry point: [`uploads::import`] (a sales file) and the forecast run.
 
 pub mod accounts;
+pub mod audit;
 pub mod costing;
 mod error;
 pub mod forecasts;

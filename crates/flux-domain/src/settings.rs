@@ -29,6 +29,8 @@ pub struct Settings {
     pub forecast_horizon_days: u16,
     /// Public-holiday calendar used by the forecaster (ISO 3166 alpha-2).
     pub holiday_country: Option<String>,
+    /// Days the audit log keeps its entries (30 days to 10 years).
+    pub audit_retention_days: u16,
 }
 
 impl Default for Settings {
@@ -40,6 +42,7 @@ impl Default for Settings {
             service_level: 0.9,
             forecast_horizon_days: 14,
             holiday_country: None,
+            audit_retention_days: 365,
         }
     }
 }
@@ -92,6 +95,10 @@ impl Settings {
                     .clone()
                     .map_or(Value::Null, Value::from),
             ),
+            (
+                "audit_retention_days",
+                Value::from(self.audit_retention_days),
+            ),
         ]
     }
 
@@ -107,6 +114,9 @@ impl Settings {
                 self.forecast_horizon_days = integer_in(key, value, 1, 90)? as u16
             }
             "holiday_country" => self.holiday_country = country(key, value)?,
+            "audit_retention_days" => {
+                self.audit_retention_days = integer_in(key, value, 30, 3650)? as u16
+            }
             _ => {
                 return Err(FieldError::new(
                     truncate_key(key),
@@ -119,13 +129,14 @@ impl Settings {
     }
 }
 
-const KNOWN: [&str; 6] = [
+const KNOWN: [&str; 7] = [
     "waste_factor_enabled",
     "forecast_confidence_threshold",
     "day_cutoff_hour",
     "service_level",
     "forecast_horizon_days",
     "holiday_country",
+    "audit_retention_days",
 ];
 
 fn truncate_key(key: &str) -> String {

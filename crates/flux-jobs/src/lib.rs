@@ -133,6 +133,12 @@ impl Worker {
             }
             kinds::NIGHTLY => {
                 let result = forecast(&self.pool, rid, Trigger::Nightly).await;
+                // Housekeeping rides on the nightly run; a failure is
+                // logged and retried tomorrow, never a reason to redo the
+                // forecast.
+                if let Err(e) = flux_app::audit::sweep(&self.pool, rid).await {
+                    tracing::warn!(restaurant_id = %rid, error = %e, "audit sweep failed");
+                }
                 // Schedule the next night whatever happened tonight.
                 schedule_nightly(&self.pool, rid)
                     .await

@@ -11,6 +11,7 @@
 //!   filter. Queries still filter by `restaurant_id`: it is what lets the
 //!   planner (and Citus) route them.
 
+pub mod audit;
 pub mod costing;
 pub mod forecasts;
 pub mod hours;

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource. Handlers stay thin: extract,
 //! authorise, call a service or the SQL layer, shape the response.
 
+pub mod audit;
 pub mod auth;
 pub mod costing;
 pub mod forecast;

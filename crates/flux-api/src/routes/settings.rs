@@ -23,6 +23,8 @@ pub struct SettingsDoc {
     forecast_horizon_days: u16,
     /// ES, GB, US, FR, DE or null
     holiday_country: Option<String>,
+    /// 30–3650: days the audit log keeps its entries.
+    audit_retention_days: u16,
 }
 
 /// All settings, with defaults for those never set.

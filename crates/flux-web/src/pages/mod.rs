@@ -7,6 +7,7 @@
 //! restaurant. Forms post back to the URL that rendered them and redirect
 //! after success (so reloading never re-submits).
 
+mod audit;
 mod auth;
 mod forecast;
 mod health;
@@ -75,6 +76,7 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         )
         .route("/app/r/{rid}/settings/hours", post(settings::save_hours))
         .route("/app/r/{rid}/health", get(health::page))
+        .route("/app/r/{rid}/audit", get(audit::page))
         .route(
             "/app/r/{rid}/ingredients",
             get(ingredients::list).post(ingredients::create),

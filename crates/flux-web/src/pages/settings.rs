@@ -70,7 +70,12 @@ async fn render(
         .hours
         .unwrap_or_else(|| (hours_pairs(&week), Vec::new()));
     let body = html! {
-        div.page-head { h1 { "Settings" } }
+        div.page-head {
+            h1 { "Settings" }
+            @if t.can(Action::Administer) {
+                a.btn href=(t.href("/audit")) { "Audit log" }
+            }
+        }
         (profile_form(&t, &profile, &profile_errors))
         (hours_form(&t, &hours, &hours_errors))
         (settings_form(&t, &settings, &settings_errors))
@@ -178,6 +183,9 @@ pub struct SettingsForm {
     forecast_horizon_days: String,
     #[serde(default)]
     holiday_country: String,
+    /// Left out of the form (an older page): unchanged.
+    #[serde(default)]
+    audit_retention_days: String,
 }
 
 impl SettingsForm {
@@ -189,6 +197,7 @@ impl SettingsForm {
             service_level: s.service_level.to_string(),
             forecast_horizon_days: s.forecast_horizon_days.to_string(),
             holiday_country: s.holiday_country.clone().unwrap_or_default(),
+            audit_retention_days: s.audit_retention_days.to_string(),
         }
     }
 
@@ -210,7 +219,11 @@ impl SettingsForm {
             ("day_cutoff_hour", &self.day_cutoff_hour, true),
             ("service_level", &self.service_level, false),
             ("forecast_horizon_days", &self.forecast_horizon_days, true),
+            ("audit_retention_days", &self.audit_retention_days, true),
         ] {
+            if key == "audit_retention_days" && raw.trim().is_empty() {
+                continue;
+            }
             let number = parse_decimal(raw).and_then(|d| {
                 if whole {
                     i64::try_from(d)
@@ -296,6 +309,8 @@ fn settings_form(t: &TenantPage, v: &SettingsForm, errors: &[FieldError]) -> Mar
                         "0.5–0.999: how rarely you accept running out.", &v.service_level, errors, "0.001"))
                     (number_field("forecast_confidence_threshold", "Confidence threshold",
                         "0–1. Forecasts below it are flagged.", &v.forecast_confidence_threshold, errors, "0.01"))
+                    (number_field("audit_retention_days", "Keep the audit log (days)",
+                        "30–3650. Older entries are deleted nightly.", &v.audit_retention_days, errors, "1"))
                 }
                 (field("holiday_country", "Public holidays", Some("Whose public holidays the forecaster takes into account."), country_e.as_deref(), html! {
                     select #holiday_country name="holiday_country"
@@ -531,8 +546,13 @@ mod tests {
             service_level: "0.95".into(),
             forecast_horizon_days: "14".into(),
             holiday_country: "es".into(),
+            audit_retention_days: String::new(),
         };
         let (patch, errors) = f.to_patch();
+        assert!(
+            !patch.contains_key("audit_retention_days"),
+            "a form without the field leaves it unchanged"
+        );
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "day_cutoff_hour");
         let s = Settings::default().apply_patch(&patch).expect("valid");

@@ -3,6 +3,7 @@
 //! the way a browser without JavaScript would use it.
 
 mod app_layer;
+mod audit;
 mod forecast;
 mod hardening;
 mod helpers;
