@@ -49,6 +49,9 @@ pub enum Code {
     IdempotencyKeyReused,
     IdempotencyKeyInUse,
     InvitationUnusable,
+    /// The server ran out of disk space (or hit a file size limit) while
+    /// receiving or storing; nothing was stored.
+    InsufficientStorage,
     Internal,
 }
 
@@ -88,6 +91,7 @@ impl Code {
             Code::IdempotencyKeyReused => "idempotency_key_reused",
             Code::IdempotencyKeyInUse => "idempotency_key_in_use",
             Code::InvitationUnusable => "invitation_unusable",
+            Code::InsufficientStorage => "insufficient_storage",
             Code::Internal => "internal_error",
         }
     }
@@ -121,6 +125,7 @@ impl Code {
             | Code::InUse
             | Code::IdempotencyKeyInUse => StatusCode::CONFLICT,
             Code::InvitationUnusable => StatusCode::GONE,
+            Code::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -224,6 +229,61 @@ impl From<Invalid> for ApiError {
     }
 }
 
+/// What a client is told to wait while the database is unavailable.
+const DATABASE_RETRY_SECS: u64 = 5;
+
+/// Whether a failure is the database being unreachable or shutting down
+/// (a restart, a failover) rather than a fault: the request may simply be
+/// retried, so it is a 503 with `Retry-After`, not a 500.
+fn database_unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .is_some_and(|e| match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                // 57P: operator intervention (shutdown, starting up);
+                // 08: connection exception.
+                sqlx::Error::Database(db) => db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+                _ => false,
+            })
+    })
+}
+
+/// Whether PostgreSQL refused a write for lack of disk space (SQLSTATE
+/// 53100); the statement and its transaction were rolled back.
+fn database_disk_full(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<sqlx::Error>().is_some_and(
+            |e| matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("53100")),
+        )
+    })
+}
+
+/// A local file write (spooling an upload) that failed for lack of room
+/// is a 507 naming the cause; any other I/O failure is internal.
+pub fn storage_error(e: std::io::Error) -> ApiError {
+    use std::io::ErrorKind;
+    // ENOSPC, EFBIG (a file size limit), EDQUOT.
+    let full = matches!(
+        e.kind(),
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded
+    ) || matches!(e.raw_os_error(), Some(28 | 27 | 122));
+    if full {
+        tracing::error!(error = %e, "no room to spool an upload");
+        ApiError::new(
+            Code::InsufficientStorage,
+            "the server has no room to receive this file; nothing was stored",
+        )
+    } else {
+        ApiError::Internal(e.into())
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         ApiError::Internal(e.into())
@@ -315,6 +375,26 @@ impl IntoResponse for ApiError {
                 retry_after_secs,
                 extensions,
             } => (code, detail, errors, retry_after_secs, extensions),
+            ApiError::Internal(e) if database_disk_full(&e) => {
+                tracing::error!(error = format!("{e:#}"), "database out of disk space");
+                (
+                    Code::InsufficientStorage,
+                    "the server is out of disk space; nothing was stored".to_string(),
+                    Vec::new(),
+                    None,
+                    Default::default(),
+                )
+            }
+            ApiError::Internal(e) if database_unavailable(&e) => {
+                tracing::warn!(error = format!("{e:#}"), "database unavailable");
+                (
+                    Code::NotReady,
+                    "the database is unavailable; try again shortly".to_string(),
+                    Vec::new(),
+                    Some(DATABASE_RETRY_SECS),
+                    Default::default(),
+                )
+            }
             ApiError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
                 (

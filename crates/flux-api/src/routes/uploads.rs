@@ -18,7 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, Code, Problem};
+use crate::error::{storage_error, ApiError, ApiResult, Code, Problem};
 use crate::extract::{
     is_forbidden_char, path_uuid, reject_control_chars, reject_control_chars_in_json, Json, Query,
     Tenant,
@@ -70,8 +70,7 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
                 .filter(|c| !is_forbidden_char(*c))
                 .take(200)
                 .collect::<String>();
-            let mut tmp =
-                tempfile::NamedTempFile::new().map_err(|e| ApiError::Internal(e.into()))?;
+            let mut tmp = tempfile::NamedTempFile::new().map_err(storage_error)?;
             let mut written = 0u64;
             let mut field = field;
             loop {
@@ -84,8 +83,7 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
                                 format!("files are limited to {max_bytes} bytes"),
                             ));
                         }
-                        tmp.write_all(&bytes)
-                            .map_err(|e| ApiError::Internal(e.into()))?;
+                        tmp.write_all(&bytes).map_err(storage_error)?;
                     }
                     Ok(None) => break,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -102,7 +100,7 @@ async fn read_upload(mut mp: Multipart, max_bytes: u64) -> ApiResult<Upload> {
                     }
                 }
             }
-            tmp.flush().map_err(|e| ApiError::Internal(e.into()))?;
+            tmp.flush().map_err(storage_error)?;
             if written == 0 {
                 return Err(ApiError::new(Code::EmptyFile, "the file is empty"));
             }

@@ -6,6 +6,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod costing;
+mod disk_full;
 mod errors;
 mod forecast;
 mod hardening;
