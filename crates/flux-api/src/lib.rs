@@ -126,6 +126,7 @@ impl AppState {
 pub fn router(state: AppState, max_body_bytes: usize, pages: Router) -> Router {
     let (api, mut spec) = openapi::api_router(state.max_upload_bytes as usize).split_for_parts();
     openapi::document_idempotency_key(&mut spec);
+    openapi::document_problems(&mut spec);
     let spec_json = Arc::new(spec.clone());
     let trust_forwarded = state.trust_forwarded_for;
     Router::new()

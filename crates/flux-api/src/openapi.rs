@@ -84,6 +84,102 @@ pub fn document_idempotency_key(openapi: &mut utoipa::openapi::OpenApi) {
             ))
             .build();
         post.parameters.get_or_insert_with(Vec::new).push(parameter);
+        post.responses
+            .responses
+            .entry("409".to_string())
+            .or_insert_with(|| {
+                utoipa::openapi::RefOr::T(
+                    utoipa::openapi::ResponseBuilder::new()
+                        .description("A request with the same `Idempotency-Key` is still running")
+                        .content(
+                            "application/problem+json",
+                            utoipa::openapi::ContentBuilder::new()
+                                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
+    }
+}
+
+/// Documents the failures every operation can answer, on top of the ones
+/// its handler lists, and gives every problem response its real media
+/// type (`application/problem+json`). Written once here rather than on
+/// each handler because they come from shared layers: the extractors (400
+/// malformed query or body, 415, 422 control characters), authentication
+/// (401), the body limit (413), the database being unavailable (503) and
+/// no room for an upload (507).
+pub fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const PROBLEM: &str = "application/problem+json";
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    PROBLEM,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            for response in op.responses.responses.values_mut() {
+                if let RefOr::T(r) = response {
+                    if let Some(content) = r.content.shift_remove("application/json") {
+                        let is_problem = matches!(&content.schema, Some(RefOr::Ref(re)) if re.ref_location.ends_with("/Problem"));
+                        let key = if is_problem {
+                            PROBLEM
+                        } else {
+                            "application/json"
+                        };
+                        r.content.insert(key.to_string(), content);
+                    }
+                }
+            }
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut common = vec![
+                ("400", "Malformed query parameters or body"),
+                ("422", "Invalid input, named field by field"),
+                (
+                    "503",
+                    "The database is unavailable; retry after `Retry-After`",
+                ),
+            ];
+            if secured {
+                common.push(("401", "Missing, invalid or expired access token"));
+            }
+            if op.request_body.is_some() {
+                common.push(("413", "The body is too large"));
+                common.push(("415", "Unsupported content type"));
+            }
+            if path.contains("/data/uploads") || path.ends_with("/ingredients/import") {
+                common.push(("507", "No room to receive the file; nothing was stored"));
+            }
+            if path.contains('{') {
+                common.push(("404", "No such resource (or another tenant's)"));
+            }
+            if secured && op.request_body.is_some() {
+                common.push(("403", "Your role does not allow this"));
+            }
+            for (status, description) in common {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(description));
+            }
+        }
     }
 }
 
