@@ -44,3 +44,16 @@ pub async fn by_id(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<User
     .fetch_optional(conn)
     .await?)
 }
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(conn: &mut PgConnection, user_id: Uuid, hash: &str) -> Result<bool> {
+    Ok(
+        sqlx::query("update users set password_hash = $2 where user_id = $1")
+            .bind(user_id)
+            .bind(hash)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}

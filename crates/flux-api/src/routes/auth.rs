@@ -102,6 +102,36 @@ pub async fn refresh(
     ))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 8 characters.
+    pub new_password: String,
+}
+
+/// Change the password. Every refresh token and dashboard session of the
+/// account ends; the reply is a fresh pair for this client.
+#[utoipa::path(post, path = "/password", tag = "auth", request_body = PasswordChange,
+    responses((status = 200, body = TokenPair), (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    user: AuthUser,
+    Json(b): Json<PasswordChange>,
+) -> ApiResult<Json<TokenPair>> {
+    let issued = auth::change_password(
+        &s.pool,
+        &s.tokens,
+        user.user_id,
+        &b.current_password,
+        &b.new_password,
+    )
+    .await?;
+    Ok(Json(issued.into()))
+}
+
 /// Log out: revoke refresh tokens. Access tokens expire on their own shortly.
 #[utoipa::path(post, path = "/logout", tag = "auth", request_body(content = LogoutRequest, description = "optional"),
     responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]

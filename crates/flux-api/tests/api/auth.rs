@@ -251,3 +251,90 @@ async fn missing_garbage_forged_and_expired_tokens_are_refused() {
         .await;
     assert_problem(s, &b, 401, "token_expired");
 }
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_login() {
+    let app = crate::helpers::spawn_app().await;
+    let user = app.register("chef@example.com").await;
+    let uid = flux_app::accounts::user_id_by_email(&app.pool, "chef@example.com")
+        .await
+        .expect("lookup")
+        .expect("user");
+    let dashboard = flux_app::accounts::sessions::start(&app.pool, uid)
+        .await
+        .expect("session");
+    let change = |current: &str, new: &str| serde_json::json!({"current_password": current, "new_password": new});
+
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/password",
+            &user,
+            change("wrong password", "a new long password"),
+        )
+        .await;
+    crate::helpers::assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "current_password", "{b}");
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/password",
+            &user,
+            change(crate::helpers::PASSWORD, "short"),
+        )
+        .await;
+    crate::helpers::assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "new_password", "{b}");
+
+    let (s, fresh) = app
+        .post(
+            "/api/v1/auth/password",
+            &user,
+            change(crate::helpers::PASSWORD, "a new long password"),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{fresh}");
+    // The old refresh token and the dashboard session are dead.
+    let (s, b) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(serde_json::json!({"refresh_token": user.refresh})),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::UNAUTHORIZED, "{b}");
+    assert_eq!(
+        flux_app::accounts::sessions::check(&app.pool, &dashboard.secret)
+            .await
+            .expect("check"),
+        None
+    );
+    // The new pair works; the old password does not, the new one does.
+    let (s, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(serde_json::json!({"refresh_token": fresh["refresh_token"]})),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK);
+    let login = |pw: &str| serde_json::json!({"email": "chef@example.com", "password": pw});
+    let (s, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(login(crate::helpers::PASSWORD)),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::UNAUTHORIZED);
+    let (s, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(login("a new long password")),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK);
+}

@@ -129,6 +129,68 @@ pub async fn login(
     Ok(issued)
 }
 
+/// Changes the password of `user_id`, who proves they know the current
+/// one (a wrong guess counts against the account's login throttle, so a
+/// stolen access token cannot be used to find the password). Every
+/// refresh token and dashboard session of the account ends, wherever it
+/// was, and the caller gets a fresh pair to stay logged in here. Access
+/// tokens already issued live out their 15 minutes (see the README).
+pub async fn change_password(
+    pool: &PgPool,
+    keys: &TokenKeys,
+    user_id: Uuid,
+    current: &str,
+    new: &str,
+) -> Result<Issued, AppError> {
+    let mut conn = pool.acquire().await?;
+    let user = users::by_id(&mut conn, user_id)
+        .await?
+        .ok_or_else(|| AppError::new(Kind::InvalidToken, "unknown user"))?;
+    let key = format!("email:{}", user.email);
+    if let Some(until) = throttle::locked_until(&mut conn, &key).await? {
+        let secs = (until - Utc::now()).num_seconds().max(1) as u64;
+        return Err(AppError::too_many(secs));
+    }
+    if !password::verify(current.to_string(), Some(user.password_hash.clone())).await? {
+        throttle::record_failure(
+            &mut conn,
+            &key,
+            MAX_ACCOUNT_FAILURES,
+            WINDOW_SECS,
+            LOCK_SECS,
+        )
+        .await?;
+        return Err(AppError::field(
+            Kind::Validation,
+            "current_password",
+            "wrong_password",
+            "is not the account's current password",
+        ));
+    }
+    drop(conn);
+    // The rule names its field `password`; here it is the new one.
+    check_password(new).map_err(|flux_domain::Invalid(errors)| {
+        flux_domain::Invalid(
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    e.field = "new_password".into();
+                    e
+                })
+                .collect(),
+        )
+    })?;
+    let hash = password::hash(new.to_string()).await?;
+    let mut tx = pool.begin().await?;
+    users::set_password_hash(&mut tx, user_id, &hash).await?;
+    let tokens = flux_store::tokens::revoke_all_for_user(&mut tx, user_id).await?;
+    let sessions = flux_store::sessions::delete_all_for_user(&mut tx, user_id).await?;
+    let issued = issue(&mut tx, keys, user_id, Uuid::now_v7()).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, tokens, sessions, "password changed; other logins ended");
+    Ok(issued)
+}
+
 /// Exchanges a refresh token for a new pair. A token may be used once;
 /// presenting a used one again revokes its whole family (it was stolen, or
 /// the legitimate client will fail next and log in again).
