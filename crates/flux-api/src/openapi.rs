@@ -192,6 +192,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::change_password))
+        .routes(routes!(auth::export))
         .routes(routes!(auth::me));
     let restaurants = OpenApiRouter::new()
         .routes(routes!(restaurants::create, restaurants::list))

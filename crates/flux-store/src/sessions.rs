@@ -80,3 +80,17 @@ pub async fn set_expiry(
             > 0,
     )
 }
+
+/// When each of a user's live sessions started and ends (for their data
+/// export; the hashes stay here).
+pub async fn list_for_user(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    Ok(sqlx::query_as(
+        "select created_at, expires_at from sessions where user_id = $1 order by created_at",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}

@@ -73,3 +73,22 @@ pub async fn revoke_all_for_user(conn: &mut PgConnection, user_id: Uuid) -> Resu
     .await?
     .rows_affected())
 }
+
+/// A refresh token's history without its hash (for the user's data export).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRecord {
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn list_for_user(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<TokenRecord>> {
+    Ok(sqlx::query_as(
+        "select created_at, expires_at, used_at, revoked_at from refresh_tokens
+         where user_id = $1 order by created_at",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}

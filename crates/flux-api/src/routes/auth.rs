@@ -132,6 +132,31 @@ pub async fn change_password(
     Ok(Json(issued.into()))
 }
 
+/// Everything Flux holds about you as a person (account, memberships,
+/// logins, the changes you made), as a zip of JSON files.
+#[utoipa::path(get, path = "/me/export", tag = "auth",
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn export(
+    State(s): State<AppState>,
+    user: AuthUser,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let export = flux_app::accounts::export::export(&s.pool, user.user_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", export.filename),
+            ),
+        ],
+        export.zip,
+    )
+        .into_response())
+}
+
 /// Log out: revoke refresh tokens. Access tokens expire on their own shortly.
 #[utoipa::path(post, path = "/logout", tag = "auth", request_body(content = LogoutRequest, description = "optional"),
     responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]

@@ -338,3 +338,71 @@ async fn changing_the_password_ends_every_other_login() {
         .await;
     assert_eq!(s, reqwest::StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_user_downloads_all_of_their_own_data_as_json_in_a_zip() {
+    use std::io::Read;
+    let app = crate::helpers::spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let other = app.register("other@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    app.create_item(&owner, &r, "Paella", "Mains", 14.0).await;
+    let theirs = app.create_restaurant(&other, "Elsewhere").await;
+    app.create_item(&other, &theirs, "Secret dish", "Mains", 9.0)
+        .await;
+
+    let resp = app
+        .req(
+            reqwest::Method::GET,
+            "/api/v1/auth/me/export",
+            Some(&owner.access),
+        )
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(resp.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/zip")
+    );
+    assert!(resp
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment; filename=\"flux-data-")));
+    let bytes = resp.bytes().await.expect("body");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .expect(name)
+            .read_to_string(&mut text)
+            .expect("read");
+        text
+    };
+    let account: serde_json::Value = serde_json::from_str(&read("account.json")).expect("json");
+    assert_eq!(account["email"], "owner@example.com");
+    let memberships: serde_json::Value =
+        serde_json::from_str(&read("memberships.json")).expect("json");
+    assert_eq!(memberships[0]["restaurant"], "Bistro");
+    assert_eq!(memberships[0]["role"], "owner");
+    assert_eq!(memberships.as_array().map(Vec::len), Some(1));
+    let changes = read("changes.json");
+    assert!(changes.contains("Paella"), "their own edits");
+    assert!(!changes.contains("Secret dish"), "nobody else's");
+    let logins = read("logins.json");
+    let all = format!(
+        "{account}{memberships}{changes}{logins}{}",
+        read("README.txt")
+    );
+    assert!(
+        !all.contains("argon2") && !all.contains("token_hash") && !all.contains(&owner.refresh),
+        "no secrets"
+    );
+    let (s, _) = app
+        .call(reqwest::Method::GET, "/api/v1/auth/me/export", None, None)
+        .await;
+    assert_eq!(s, reqwest::StatusCode::UNAUTHORIZED);
+}

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::{AppError, Kind};
 
+pub mod export;
 pub mod password;
 pub mod sessions;
 pub mod tokens;
