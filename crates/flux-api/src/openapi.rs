@@ -193,6 +193,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::change_password))
         .routes(routes!(auth::export))
+        .routes(routes!(auth::erase))
         .routes(routes!(auth::me));
     let restaurants = OpenApiRouter::new()
         .routes(routes!(restaurants::create, restaurants::list))

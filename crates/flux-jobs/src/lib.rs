@@ -116,6 +116,18 @@ impl Worker {
     }
 
     async fn execute(&self, job: &Job) -> Result<(), String> {
+        if job.kind == kinds::ERASE_ACCOUNT {
+            let user_id = job
+                .payload
+                .get("user_id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .ok_or_else(|| format!("job payload has no user_id: {}", job.payload))?;
+            return flux_app::accounts::erasure::erase_due(&self.pool, user_id)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+        }
         let rid = job
             .payload
             .get("restaurant_id")

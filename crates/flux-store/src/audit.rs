@@ -90,3 +90,20 @@ pub async fn age_all(conn: &mut PgConnection, restaurant_id: Uuid, days: i32) ->
     .await?
     .rows_affected())
 }
+
+/// Replaces an erased person's address in the log's copies of invitation
+/// rows with a placeholder; returns how many entries changed.
+pub async fn scrub_email(conn: &mut PgConnection, restaurant_id: Uuid, email: &str) -> Result<u64> {
+    Ok(sqlx::query(
+        "update audit_log set
+             before = case when before->>'email' = $2 then jsonb_set(before, '{email}', '\"erased\"') else before end,
+             after = case when after->>'email' = $2 then jsonb_set(after, '{email}', '\"erased\"') else after end
+         where restaurant_id = $1 and entity = 'invitations'
+           and (before->>'email' = $2 or after->>'email' = $2)",
+    )
+    .bind(restaurant_id)
+    .bind(email)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

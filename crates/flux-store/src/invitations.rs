@@ -181,3 +181,17 @@ pub async fn set_expiry(
     .rows_affected()
         > 0)
 }
+
+/// Replaces an erased person's address on the restaurant's invitations to
+/// them with a placeholder unique to each invitation; returns how many.
+pub async fn scrub_email(conn: &mut PgConnection, restaurant_id: Uuid, email: &str) -> Result<u64> {
+    Ok(sqlx::query(
+        "update invitations set email = 'erased-' || invitation_id
+         where restaurant_id = $1 and email = $2",
+    )
+    .bind(restaurant_id)
+    .bind(email)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

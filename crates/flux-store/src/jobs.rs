@@ -102,6 +102,9 @@ pub mod kinds {
     /// The nightly forecast; reschedules itself for the next night.
     /// Payload: `{"restaurant_id"}`.
     pub const NIGHTLY: &str = "nightly_forecast";
+    /// Erase an account whose grace period has passed. Payload:
+    /// `{"user_id"}`.
+    pub const ERASE_ACCOUNT: &str = "erase_account";
 }
 
 /// Queues a re-forecast of a restaurant (deduplicated while queued, so ten
@@ -135,4 +138,16 @@ pub async fn enqueue_nightly(
         run_at,
     )
     .await
+}
+
+/// Makes the queued job with `dedupe_key` due now (tests and operators).
+pub async fn bring_forward(conn: &mut PgConnection, dedupe_key: &str) -> Result<bool> {
+    Ok(
+        sqlx::query("update jobs set run_at = now() where dedupe_key = $1 and status = 'queued'")
+            .bind(dedupe_key)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
 }

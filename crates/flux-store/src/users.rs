@@ -57,3 +57,43 @@ pub async fn set_password_hash(conn: &mut PgConnection, user_id: Uuid, hash: &st
             > 0,
     )
 }
+
+/// Schedules (or with `None` cancels) the account's erasure; returns the
+/// value it replaced.
+pub async fn set_erase_after(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar(
+        "with old as (select erase_after from users where user_id = $1 for update)
+         update users set erase_after = $2 where user_id = $1
+         returning (select erase_after from old)",
+    )
+    .bind(user_id)
+    .bind(at)
+    .fetch_optional(conn)
+    .await?
+    .flatten())
+}
+
+/// When the account is due to be erased, if it is.
+pub async fn erase_after(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<DateTime<Utc>>> {
+    Ok(
+        sqlx::query_scalar("select erase_after from users where user_id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Deletes the account; its sessions, tokens and keys cascade.
+pub async fn delete(conn: &mut PgConnection, user_id: Uuid) -> Result<bool> {
+    Ok(sqlx::query("delete from users where user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        > 0)
+}

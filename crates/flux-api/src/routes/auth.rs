@@ -157,6 +157,37 @@ pub async fn export(
         .into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErasureRequest {
+    /// The account's current password.
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErasureScheduled {
+    /// When the account will be erased; logging in before then cancels it.
+    pub erase_after: DateTime<Utc>,
+}
+
+/// Erase my account (GDPR): every login ends now, and the account with
+/// its memberships is erased after a 30-day grace period unless you log
+/// in again. Refused (409 `last_owner`) while you are the only owner of a
+/// restaurant.
+#[utoipa::path(post, path = "/me/erase", tag = "auth", request_body = ErasureRequest,
+    responses((status = 202, body = ErasureScheduled), (status = 401, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn erase(
+    State(s): State<AppState>,
+    user: AuthUser,
+    Json(b): Json<ErasureRequest>,
+) -> ApiResult<(StatusCode, Json<ErasureScheduled>)> {
+    let erase_after =
+        flux_app::accounts::erasure::request(&s.pool, user.user_id, &b.password).await?;
+    Ok((StatusCode::ACCEPTED, Json(ErasureScheduled { erase_after })))
+}
+
 /// Log out: revoke refresh tokens. Access tokens expire on their own shortly.
 #[utoipa::path(post, path = "/logout", tag = "auth", request_body(content = LogoutRequest, description = "optional"),
     responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]

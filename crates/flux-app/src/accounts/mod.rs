@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::{AppError, Kind};
 
+pub mod erasure;
 pub mod export;
 pub mod password;
 pub mod sessions;
@@ -123,6 +124,8 @@ pub async fn login(
     };
     throttle::clear(&mut conn, &keys_to_check[0]).await?;
     drop(conn);
+    // Logging in during the grace period keeps the account.
+    erasure::cancel(pool, user.user_id).await?;
 
     let mut tx = pool.begin().await?;
     let issued = issue(&mut tx, keys, user.user_id, Uuid::now_v7()).await?;

@@ -1,0 +1,153 @@
+//! Erasing an account (GDPR): every login ends at once, logging in during
+//! the 30-day grace period cancels it, and afterwards the account, its
+//! memberships and its address in the audit log are gone while the
+//! restaurant's data stays. The only owner of a restaurant cannot leave it
+//! orphaned.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_app, PASSWORD};
+
+async fn user_id(app: &crate::helpers::TestApp, email: &str) -> uuid::Uuid {
+    flux_app::accounts::user_id_by_email(&app.pool, email)
+        .await
+        .expect("lookup")
+        .expect("user")
+}
+
+#[tokio::test]
+async fn erasure_ends_logins_waits_out_the_grace_period_then_forgets_the_person() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let chef = app.register("chef@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    app.add_member(&owner, &r, &chef, "chef").await;
+    app.create_item(&chef, &r, "Paella", "Mains", 14.0).await;
+    let chef_id = user_id(&app, "chef@example.com").await;
+
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/me/erase",
+            &owner,
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_problem(s, &b, 409, "last_owner");
+    assert!(
+        b["detail"].as_str().is_some_and(|d| d.contains("Bistro")),
+        "{b}"
+    );
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/me/erase",
+            &chef,
+            json!({"password": "not it"}),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/me/erase",
+            &chef,
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    let at: chrono::DateTime<chrono::Utc> = b["erase_after"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("erase_after");
+    assert!(at > chrono::Utc::now() + chrono::Duration::days(29), "{at}");
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": chef.refresh})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "every login ended");
+    let worker = flux_jobs::Worker::new(app.pool.clone());
+    assert!(
+        worker.run_once().await.expect("worker").is_none(),
+        "nothing due before the grace period ends"
+    );
+
+    flux_app::accounts::erasure::make_due(&app.pool, chef_id)
+        .await
+        .expect("due");
+    let ran = worker.run_once().await.expect("worker").expect("a job");
+    assert!(
+        matches!(ran, flux_jobs::Outcome::Done { ref kind, .. } if kind == "erase_account"),
+        "{ran:?}"
+    );
+
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "chef@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the account is gone");
+    let (_, members) = app
+        .get(&format!("/api/v1/restaurants/{r}/members"), &owner)
+        .await;
+    assert_eq!(members["total"], 1, "{members}");
+    let (_, items) = app
+        .get(&format!("/api/v1/restaurants/{r}/menu/items"), &owner)
+        .await;
+    assert_eq!(items["total"], 1, "the restaurant keeps its data: {items}");
+    let (_, log) = app
+        .get(&format!("/api/v1/restaurants/{r}/audit?limit=200"), &owner)
+        .await;
+    assert!(
+        !log.to_string().contains("chef@example.com"),
+        "the address is gone from the log: {log}"
+    );
+    // The same address may sign up afresh, as a new person.
+    app.register("chef@example.com").await;
+}
+
+#[tokio::test]
+async fn erasure_is_cancelled_by_logging_in_during_the_grace_period() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let viewer = app.register("viewer@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    app.add_member(&owner, &r, &viewer, "viewer").await;
+    let (s, _) = app
+        .post(
+            "/api/v1/auth/me/erase",
+            &viewer,
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "viewer@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let id = user_id(&app, "viewer@example.com").await;
+    flux_app::accounts::erasure::make_due(&app.pool, id)
+        .await
+        .expect("due");
+    let worker = flux_jobs::Worker::new(app.pool.clone());
+    worker
+        .run_once()
+        .await
+        .expect("worker")
+        .expect("the job runs");
+    let (_, members) = app
+        .get(&format!("/api/v1/restaurants/{r}/members"), &owner)
+        .await;
+    assert_eq!(members["total"], 2, "still a member: {members}");
+}
