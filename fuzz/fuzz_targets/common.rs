@@ -78,7 +78,10 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// A one-sheet `.xlsx` whose cells are `rows`: numbers as numeric cells,
+/// A one-sheet `.xlsx` whose cells are `rows` (the importer's tests have
+/// the same writer; this crate is built apart from the workspace, with
+/// sanitizer flags, and cannot reach test helpers, so it keeps its own,
+/// which also escapes arbitrary text): numbers as numeric cells,
 /// `date:SERIAL` as a date-formatted serial, everything else inline text.
 pub fn workbook(rows: &[Vec<String>]) -> Vec<u8> {
     let mut sheet = String::from(

@@ -17,7 +17,10 @@
 //! work). The token endpoints (`/api/v1/auth/...`) ignore the header:
 //! their replies carry credentials, which are never stored in clear.
 //! Requests without a valid token are passed on untouched (they fail
-//! authentication anyway).
+//! authentication anyway). A replay does not run the handler, so it does
+//! not repeat its checks either: someone removed from a restaurant can
+//! still replay, for the rest of the 24 hours, a response they were
+//! already given, and nothing more.
 //!
 //! The request body is fingerprinted while the handler reads it, never
 //! buffered, so uploads of hundreds of megabytes stay streamed. Multipart

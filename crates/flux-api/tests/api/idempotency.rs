@@ -20,6 +20,17 @@ async fn post_with_key(app: &TestApp, user: &User, path: &str, key: &str, body: 
         .expect("request")
 }
 
+/// [`post_with_key`], read as status and JSON body.
+async fn post_json_with_key(
+    app: &TestApp,
+    user: &User,
+    path: &str,
+    key: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    json_of(post_with_key(app, user, path, key, body).await).await
+}
+
 fn replayed(resp: &Response) -> bool {
     resp.headers()
         .get("idempotent-replayed")
@@ -96,40 +107,31 @@ async fn idempotency_a_retried_create_returns_the_first_response_and_creates_onc
 async fn idempotency_the_same_key_on_a_different_request_is_a_422_and_runs_nothing() {
     let app = spawn_app().await;
     let owner = app.register("owner@example.com").await;
-    let (s, b) = json_of(
-        post_with_key(
-            &app,
-            &owner,
-            "/api/v1/restaurants",
-            KEY,
-            json!({"name": "Bistro"}),
-        )
-        .await,
+    let (s, b) = post_json_with_key(
+        &app,
+        &owner,
+        "/api/v1/restaurants",
+        KEY,
+        json!({"name": "Bistro"}),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    let (s, b) = json_of(
-        post_with_key(
-            &app,
-            &owner,
-            "/api/v1/restaurants",
-            KEY,
-            json!({"name": "Other"}),
-        )
-        .await,
+    let (s, b) = post_json_with_key(
+        &app,
+        &owner,
+        "/api/v1/restaurants",
+        KEY,
+        json!({"name": "Other"}),
     )
     .await;
     assert_problem(s, &b, 422, "idempotency_key_reused");
     // Another path with the key is another request too.
-    let (s, b) = json_of(
-        post_with_key(
-            &app,
-            &owner,
-            "/api/v1/restaurants?x=1",
-            KEY,
-            json!({"name": "Bistro"}),
-        )
-        .await,
+    let (s, b) = post_json_with_key(
+        &app,
+        &owner,
+        "/api/v1/restaurants?x=1",
+        KEY,
+        json!({"name": "Bistro"}),
     )
     .await;
     assert_problem(s, &b, 422, "idempotency_key_reused");
@@ -231,15 +233,12 @@ async fn idempotency_a_key_still_in_use_is_a_409_with_retry_after() {
     )
     .await
     .expect("age"));
-    let (s, b) = json_of(
-        post_with_key(
-            &app,
-            &owner,
-            "/api/v1/restaurants",
-            KEY,
-            json!({"name": "Bistro"}),
-        )
-        .await,
+    let (s, b) = post_json_with_key(
+        &app,
+        &owner,
+        "/api/v1/restaurants",
+        KEY,
+        json!({"name": "Bistro"}),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
@@ -250,15 +249,12 @@ async fn idempotency_keys_expire_after_a_day_and_belong_to_their_user() {
     let app = spawn_app().await;
     let owner = app.register("owner@example.com").await;
     let other = app.register("other@example.com").await;
-    let (s, _) = json_of(
-        post_with_key(
-            &app,
-            &owner,
-            "/api/v1/restaurants",
-            KEY,
-            json!({"name": "Bistro"}),
-        )
-        .await,
+    let (s, _) = post_json_with_key(
+        &app,
+        &owner,
+        "/api/v1/restaurants",
+        KEY,
+        json!({"name": "Bistro"}),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED);
@@ -308,15 +304,12 @@ async fn idempotency_keys_expire_after_a_day_and_belong_to_their_user() {
 async fn idempotency_client_errors_are_replayed_and_bad_keys_are_named() {
     let app = spawn_app().await;
     let owner = app.register("owner@example.com").await;
-    let (s1, b1) = json_of(
-        post_with_key(
-            &app,
-            &owner,
-            "/api/v1/restaurants",
-            KEY,
-            json!({"name": ""}),
-        )
-        .await,
+    let (s1, b1) = post_json_with_key(
+        &app,
+        &owner,
+        "/api/v1/restaurants",
+        KEY,
+        json!({"name": ""}),
     )
     .await;
     assert_problem(s1, &b1, 422, "validation_failed");
@@ -333,15 +326,12 @@ async fn idempotency_client_errors_are_replayed_and_bad_keys_are_named() {
     assert_eq!((s2, b2), (s1, b1));
 
     for bad in ["has space", &"k".repeat(256)] {
-        let (s, b) = json_of(
-            post_with_key(
-                &app,
-                &owner,
-                "/api/v1/restaurants",
-                bad,
-                json!({"name": "Bistro"}),
-            )
-            .await,
+        let (s, b) = post_json_with_key(
+            &app,
+            &owner,
+            "/api/v1/restaurants",
+            bad,
+            json!({"name": "Bistro"}),
         )
         .await;
         assert_problem(s, &b, 422, "validation_failed");

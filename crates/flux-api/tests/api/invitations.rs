@@ -287,3 +287,58 @@ async fn invitations_members_are_no_longer_added_directly() {
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(member_emails(&app, &owner, &r).await, ["owner@example.com"]);
 }
+
+#[tokio::test]
+async fn invitations_of_another_restaurant_cannot_be_seen_resent_or_revoked() {
+    let app = spawn_app().await;
+    let a = app.register("a@example.com").await;
+    let b = app.register("b@example.com").await;
+    let ra = app.create_restaurant(&a, "A's").await;
+    let rb = app.create_restaurant(&b, "B's").await;
+    let (_, issued) = invite(&app, &a, &ra, "chef@example.com", "chef").await;
+    let id = issued["invitation"]["id"].as_str().expect("id").to_string();
+    for base in [&ra, &rb] {
+        let (s, body) = app
+            .post(
+                &format!("/api/v1/restaurants/{base}/invitations/{id}/resend"),
+                &b,
+                json!(null),
+            )
+            .await;
+        assert_problem(s, &body, 404, "not_found");
+        let (s, body) = app
+            .call(
+                Method::DELETE,
+                &format!("/api/v1/restaurants/{base}/invitations/{id}"),
+                Some(&b.access),
+                None,
+            )
+            .await;
+        assert_problem(s, &body, 404, "not_found");
+    }
+    let (s, body) = app
+        .get(&format!("/api/v1/restaurants/{ra}/invitations"), &b)
+        .await;
+    assert_problem(s, &body, 404, "not_found");
+    assert_eq!(open_invitations(&app, &b, &rb).await["total"], 0);
+    // Hostile input is refused by name and stores nothing.
+    let (s, body) = invite(&app, &a, &ra, "x\u{0}@example.com", "chef").await;
+    assert_problem(s, &body, 422, "control_characters");
+    let (s, body) = invite(
+        &app,
+        &a,
+        &ra,
+        &format!("{}@example.com", "a".repeat(5000)),
+        "chef",
+    )
+    .await;
+    assert_problem(s, &body, 422, "validation_failed");
+    let listed = open_invitations(&app, &a, &ra).await;
+    assert_eq!(
+        listed["total"], 1,
+        "A's one invitation, untouched: {listed}"
+    );
+    let chef = app.register("chef@example.com").await;
+    let (s, body) = accept(&app, &chef, issued["token"].as_str().expect("token")).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+}

@@ -58,22 +58,31 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    /// Sends a plain-text message (an invitation link).
-    pub async fn send_plain(&self, to: &str, subject: &str, text: &str) -> Result<(), MailError> {
+    /// A message from the configured sender to `to`, still to be given
+    /// its subject and body.
+    fn message_to(&self, to: &str) -> Result<lettre::message::MessageBuilder, MailError> {
         let to_box = to
             .parse::<Mailbox>()
             .map_err(|_| MailError::To(to.to_owned()))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to_box)
-            .subject(subject)
-            .body(text.to_owned())
-            .map_err(|e| MailError::Build(e.to_string()))?;
+        Ok(Message::builder().from(self.from.clone()).to(to_box))
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), MailError> {
         self.transport
             .send(message)
             .await
             .map_err(|e| MailError::Send(e.to_string()))?;
         Ok(())
+    }
+
+    /// Sends a plain-text message (an invitation link).
+    pub async fn send_plain(&self, to: &str, subject: &str, text: &str) -> Result<(), MailError> {
+        let message = self
+            .message_to(to)?
+            .subject(subject)
+            .body(text.to_owned())
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        self.deliver(message).await
     }
 
     /// Sends `order` to `to` on behalf of `restaurant`.
@@ -83,9 +92,7 @@ impl Mailer {
         order: &Order,
         to: &str,
     ) -> Result<(), MailError> {
-        let to_box = to
-            .parse::<Mailbox>()
-            .map_err(|_| MailError::To(to.to_owned()))?;
+        let builder = self.message_to(to)?;
         let mut text = format!("Purchase order from {restaurant}\n");
         if let Some(d) = order.delivery_date {
             text.push_str(&format!("Delivery requested: {d}\n"));
@@ -107,9 +114,7 @@ impl Mailer {
         );
         let csv_type = ContentType::parse("text/csv; charset=utf-8")
             .map_err(|e| MailError::Build(e.to_string()))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to_box)
+        let message = builder
             .subject(subject)
             .multipart(
                 MultiPart::mixed()
@@ -120,10 +125,6 @@ impl Mailer {
                     ),
             )
             .map_err(|e| MailError::Build(e.to_string()))?;
-        self.transport
-            .send(message)
-            .await
-            .map_err(|e| MailError::Send(e.to_string()))?;
-        Ok(())
+        self.deliver(message).await
     }
 }
