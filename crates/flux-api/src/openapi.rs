@@ -198,6 +198,10 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
     let restaurants = OpenApiRouter::new()
         .routes(routes!(restaurants::create, restaurants::list))
         .routes(routes!(restaurants::get, restaurants::update))
+        .routes(routes!(
+            restaurants::request_deletion,
+            restaurants::cancel_deletion
+        ))
         .routes(routes!(members::list))
         .routes(routes!(audit::list))
         .routes(routes!(invitations::create, invitations::list))
@@ -218,6 +222,9 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::explanation))
         .routes(routes!(forecast::feedback, forecast::feedback_list))
         .routes(routes!(forecast::accuracy))
+        .routes(routes!(forecast::model_card))
+        .routes(routes!(forecast::override_set, forecast::override_list))
+        .routes(routes!(forecast::override_remove))
         .routes(routes!(ingredients::list, ingredients::create))
         .routes(routes!(
             ingredients::get,

@@ -34,7 +34,7 @@ impl Action {
 }
 
 /// The audited tables, as entries name them.
-pub const ENTITIES: [&str; 21] = [
+pub const ENTITIES: [&str; 22] = [
     "restaurants",
     "memberships",
     "invitations",
@@ -46,6 +46,7 @@ pub const ENTITIES: [&str; 21] = [
     "data_uploads",
     "forecast_runs",
     "forecast_feedback",
+    "forecast_overrides",
     "ingredients",
     "ingredient_costs",
     "recipes",

@@ -1,6 +1,9 @@
 //! Restaurants, the tenants: creating one with its owner, settings and
 //! nightly forecast; listing a user's restaurants; reading and changing a
 //! profile; and the rule that a restaurant always keeps an owner.
+//! Deleting one, with a grace period, is [`deletion`].
+
+pub mod deletion;
 
 use flux_domain::restaurant::Profile;
 use flux_domain::role::Role;

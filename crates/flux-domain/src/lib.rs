@@ -6,6 +6,7 @@
 //! isolation.
 
 pub mod email;
+pub mod forecast;
 pub mod hours;
 pub mod menu;
 pub mod restaurant;

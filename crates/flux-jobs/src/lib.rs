@@ -143,6 +143,12 @@ impl Worker {
                     .unwrap_or("api");
                 forecast(&self.pool, rid, Trigger::parse(trigger)).await
             }
+            kinds::DELETE_RESTAURANT => {
+                flux_app::restaurants::deletion::delete_due(&self.pool, rid)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
             kinds::NIGHTLY => {
                 let result = forecast(&self.pool, rid, Trigger::Nightly).await;
                 // Housekeeping rides on the nightly run; a failure is
@@ -171,7 +177,8 @@ async fn forecast(pool: &PgPool, rid: Uuid, trigger: Trigger) -> Result<(), Stri
         user_id: None,
     };
     match flux_app::forecasts::run(pool, rid, &opts).await {
-        Ok(_) | Err(DemandError::NoHistory) => Ok(()),
+        // A restaurant deleted meanwhile has nothing left to forecast.
+        Ok(_) | Err(DemandError::NoHistory | DemandError::NoRestaurant) => Ok(()),
         Err(e) => Err(e.to_string()),
     }
 }

@@ -469,8 +469,9 @@ pub async fn item_sales(
 }
 
 /// Forecast demand per menu item over a date range, from the newest
-/// completed forecast run: the sum of daily means and of daily p90s.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// completed forecast run with people's overrides applied: the sum of
+/// daily means and of daily p90s.
+#[derive(Debug, Clone)]
 pub struct ItemForecast {
     pub menu_item_id: Uuid,
     pub mean: f64,
@@ -483,18 +484,21 @@ pub async fn item_forecasts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ItemForecast>> {
-    Ok(sqlx::query_as(
-        "with run as (select forecast_run_id from forecast_runs
-                      where restaurant_id = $1 and status = 'completed'
-                      order by created_at desc limit 1)
-         select f.menu_item_id, sum(f.mean) as mean, sum(f.p90) as p90
-         from demand_forecasts f join run on run.forecast_run_id = f.forecast_run_id
-         where f.restaurant_id = $1 and f.forecast_date between $2 and $3
-         group by f.menu_item_id order by f.menu_item_id",
-    )
-    .bind(rid)
-    .bind(from)
-    .bind(to)
-    .fetch_all(conn)
-    .await?)
+    let days = crate::purchasing::forecast_days(conn, rid, from, to).await?;
+    // Days come ordered by dish, so each dish's days are adjacent.
+    let mut out: Vec<ItemForecast> = Vec::new();
+    for d in days {
+        match out.last_mut() {
+            Some(last) if last.menu_item_id == d.menu_item_id => {
+                last.mean += d.mean;
+                last.p90 += d.p90;
+            }
+            _ => out.push(ItemForecast {
+                menu_item_id: d.menu_item_id,
+                mean: d.mean,
+                p90: d.p90,
+            }),
+        }
+    }
+    Ok(out)
 }

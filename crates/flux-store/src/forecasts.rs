@@ -5,6 +5,8 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use flux_domain::forecast::Quantiles;
+
 use crate::Result;
 
 /// A dish with its daily sales, as the forecaster reads them.
@@ -230,6 +232,43 @@ pub struct StoredForecast {
     #[schema(schema_with = explanation_schema)]
     pub explanation: Value,
     pub logic_trigger: String,
+    /// The model's median, before any override.
+    pub model_p50: f64,
+    /// A person's override of this day's median, when there is one: the
+    /// quantiles above already follow it.
+    pub override_quantity: Option<f64>,
+    pub override_reason: Option<String>,
+}
+
+impl StoredForecast {
+    fn apply_override(&mut self) {
+        let Self {
+            mean,
+            p10,
+            p50,
+            p90,
+            p99,
+            override_quantity,
+            ..
+        } = self;
+        apply_override(*override_quantity, [mean, p10, p50, p90, p99]);
+    }
+}
+
+/// Sets mean, p10, p50, p90 and p99 (in that order) to what a person's
+/// override makes of them, when there is one.
+pub(crate) fn apply_override(target: Option<f64>, [mean, p10, p50, p90, p99]: [&mut f64; 5]) {
+    if let Some(target) = target {
+        let q = Quantiles {
+            mean: *mean,
+            p10: *p10,
+            p50: *p50,
+            p90: *p90,
+            p99: *p99,
+        }
+        .overridden(target);
+        (*mean, *p10, *p50, *p90, *p99) = (q.mean, q.p10, q.p50, q.p90, q.p99);
+    }
 }
 
 // The column holds the forecast engine's serialised explanation, a type
@@ -252,16 +291,19 @@ pub async fn latest(
         Some((n, d)) => (Some(n), Some(d)),
         None => (None, None),
     };
-    Ok(sqlx::query_as(
+    let mut rows: Vec<StoredForecast> = sqlx::query_as(
         "with run as (select forecast_run_id, model from forecast_runs
                       where restaurant_id = $1 and status = 'completed'
                       order by created_at desc limit 1)
          select f.forecast_run_id, f.menu_item_id, m.name as menu_item_name, f.forecast_date as date,
                 f.mean, f.p10, f.p50, f.p90, f.p99, f.confidence as confidence_score, run.model as model_name,
-                f.explanation, f.explanation_text as logic_trigger
+                f.explanation, f.explanation_text as logic_trigger, f.p50 as model_p50,
+                o.quantity::float8 as override_quantity, o.reason as override_reason
          from demand_forecasts f
          join run on run.forecast_run_id = f.forecast_run_id
          join menu_items m on m.restaurant_id = f.restaurant_id and m.menu_item_id = f.menu_item_id
+         left join forecast_overrides o on o.restaurant_id = f.restaurant_id and o.menu_item_id = f.menu_item_id
+                                       and o.forecast_date = f.forecast_date
          where f.restaurant_id = $1
            and ($2::uuid is null or f.menu_item_id = $2)
            and ($3::date is null or f.forecast_date >= $3)
@@ -278,7 +320,9 @@ pub async fn latest(
     .bind(after_date)
     .bind(limit)
     .fetch_all(conn)
-    .await?)
+    .await?;
+    rows.iter_mut().for_each(StoredForecast::apply_override);
+    Ok(rows)
 }
 
 pub async fn name_key_of(conn: &mut PgConnection, rid: Uuid, item: Uuid) -> Result<Option<String>> {
@@ -388,5 +432,168 @@ pub async fn forecast_vs_actual(
     .bind(today)
     .bind(item)
     .fetch_all(conn)
+    .await?)
+}
+
+/// A person's override of one dish-day's forecast.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct Override {
+    pub menu_item_id: Uuid,
+    pub menu_item_name: String,
+    pub forecast_date: NaiveDate,
+    /// The median the person set.
+    pub quantity: f64,
+    pub reason: String,
+    /// What the model's median was when the override was made (none when
+    /// no forecast covered the day yet).
+    pub model_p50: Option<f64>,
+    pub forecast_run_id: Option<Uuid>,
+    /// Who set it; none once that account is erased.
+    pub user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const OVERRIDE_COLUMNS: &str = "o.menu_item_id, m.name as menu_item_name, o.forecast_date, \
+     o.quantity::float8 as quantity, o.reason, o.model_p50, o.forecast_run_id, o.user_id, o.created_at, o.updated_at";
+
+/// What an override sets, and what the model said then.
+#[derive(Debug, Clone)]
+pub struct NewOverride<'a> {
+    pub menu_item_id: Uuid,
+    pub date: NaiveDate,
+    pub quantity: f64,
+    pub reason: &'a str,
+    pub model_p50: Option<f64>,
+    pub forecast_run_id: Option<Uuid>,
+    pub user_id: Uuid,
+}
+
+/// Sets (or replaces) the override of a dish-day.
+pub async fn upsert_override(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    o: &NewOverride<'_>,
+) -> Result<Override> {
+    Ok(sqlx::query_as(&format!(
+        "with o as (
+             insert into forecast_overrides (restaurant_id, menu_item_id, forecast_date, quantity, reason,
+                 model_p50, forecast_run_id, user_id)
+             values ($1, $2, $3, $4::float8, $5, $6, $7, $8)
+             on conflict (restaurant_id, menu_item_id, forecast_date) do update
+             set quantity = excluded.quantity, reason = excluded.reason, model_p50 = excluded.model_p50,
+                 forecast_run_id = excluded.forecast_run_id, user_id = excluded.user_id, updated_at = now()
+             returning *)
+         select {OVERRIDE_COLUMNS} from o
+         join menu_items m on m.restaurant_id = o.restaurant_id and m.menu_item_id = o.menu_item_id"
+    ))
+    .bind(rid)
+    .bind(o.menu_item_id)
+    .bind(o.date)
+    .bind(o.quantity)
+    .bind(o.reason)
+    .bind(o.model_p50)
+    .bind(o.forecast_run_id)
+    .bind(o.user_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Removes a dish-day's override; false when there was none.
+pub async fn delete_override(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    item: Uuid,
+    date: NaiveDate,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "delete from forecast_overrides where restaurant_id = $1 and menu_item_id = $2 and forecast_date = $3",
+    )
+    .bind(rid)
+    .bind(item)
+    .bind(date)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// Overrides by day then dish name, of one dish or all, in a date range.
+pub async fn list_overrides(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    item: Option<Uuid>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    limit: i64,
+) -> Result<Vec<Override>> {
+    Ok(sqlx::query_as(&format!(
+        "select {OVERRIDE_COLUMNS} from forecast_overrides o
+         join menu_items m on m.restaurant_id = o.restaurant_id and m.menu_item_id = o.menu_item_id
+         where o.restaurant_id = $1 and ($2::uuid is null or o.menu_item_id = $2)
+           and ($3::date is null or o.forecast_date >= $3) and ($4::date is null or o.forecast_date <= $4)
+         order by o.forecast_date, m.name_key limit $5"
+    ))
+    .bind(rid)
+    .bind(item)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Past overridden days with the model's median then and what was sold,
+/// for scoring people against the model.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OverrideOutcome {
+    pub quantity: f64,
+    pub model_p50: f64,
+    pub actual: f64,
+}
+
+pub async fn override_outcomes(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<OverrideOutcome>> {
+    Ok(sqlx::query_as(
+        "select o.quantity::float8 as quantity, o.model_p50, coalesce(d.quantity, 0)::float8 as actual
+         from forecast_overrides o
+         left join daily_item_sales d on d.restaurant_id = o.restaurant_id and d.menu_item_id = o.menu_item_id
+                                     and d.business_date = o.forecast_date
+         where o.restaurant_id = $1 and o.forecast_date < $2 and o.model_p50 is not null
+           and exists (select 1 from daily_item_sales a where a.restaurant_id = $1 and a.business_date = o.forecast_date)",
+    )
+    .bind(rid)
+    .bind(today)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// What the newest run was made from: the span and size of the history.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistorySpan {
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+    pub days: i64,
+    pub dishes: i64,
+    pub units: f64,
+}
+
+pub async fn history_span(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    before: NaiveDate,
+) -> Result<HistorySpan> {
+    Ok(sqlx::query_as(
+        "select min(business_date) as first, max(business_date) as last,
+                count(distinct business_date) as days, count(distinct menu_item_id) as dishes,
+                coalesce(sum(quantity), 0)::float8 as units
+         from daily_item_sales where restaurant_id = $1 and business_date < $2",
+    )
+    .bind(rid)
+    .bind(before)
+    .fetch_one(conn)
     .await?)
 }

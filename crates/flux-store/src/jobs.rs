@@ -105,6 +105,9 @@ pub mod kinds {
     /// Erase an account whose grace period has passed. Payload:
     /// `{"user_id"}`.
     pub const ERASE_ACCOUNT: &str = "erase_account";
+    /// Delete a restaurant whose grace period has passed. Payload:
+    /// `{"restaurant_id"}`.
+    pub const DELETE_RESTAURANT: &str = "delete_restaurant";
 }
 
 /// Queues a re-forecast of a restaurant (deduplicated while queued, so ten

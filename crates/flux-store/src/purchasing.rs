@@ -307,7 +307,8 @@ pub async fn dish_days(
     .await?)
 }
 
-/// One dish-day of the newest completed forecast run.
+/// One dish-day of the newest completed forecast run, with any override a
+/// person made applied (see `forecast_overrides`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ForecastDay {
     pub menu_item_id: Uuid,
@@ -317,6 +318,7 @@ pub struct ForecastDay {
     pub p50: f64,
     pub p90: f64,
     pub p99: f64,
+    pub override_quantity: Option<f64>,
 }
 
 pub async fn forecast_days(
@@ -325,12 +327,15 @@ pub async fn forecast_days(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ForecastDay>> {
-    Ok(sqlx::query_as(
+    let mut days: Vec<ForecastDay> = sqlx::query_as(
         "with run as (select forecast_run_id from forecast_runs
                       where restaurant_id = $1 and status = 'completed'
                       order by created_at desc limit 1)
-         select f.menu_item_id, f.forecast_date as date, f.mean, f.p10, f.p50, f.p90, f.p99
+         select f.menu_item_id, f.forecast_date as date, f.mean, f.p10, f.p50, f.p90, f.p99,
+                o.quantity::float8 as override_quantity
          from demand_forecasts f join run on run.forecast_run_id = f.forecast_run_id
+         left join forecast_overrides o on o.restaurant_id = f.restaurant_id and o.menu_item_id = f.menu_item_id
+                                       and o.forecast_date = f.forecast_date
          where f.restaurant_id = $1 and f.forecast_date between $2 and $3
          order by f.menu_item_id, f.forecast_date",
     )
@@ -338,7 +343,20 @@ pub async fn forecast_days(
     .bind(from)
     .bind(to)
     .fetch_all(conn)
-    .await?)
+    .await?;
+    for d in &mut days {
+        let ForecastDay {
+            mean,
+            p10,
+            p50,
+            p90,
+            p99,
+            override_quantity,
+            ..
+        } = d;
+        crate::forecasts::apply_override(*override_quantity, [mean, p10, p50, p90, p99]);
+    }
+    Ok(days)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -285,6 +285,10 @@ const FORM_LIMIT: usize = 64 * 1024;
 /// deserialised from the same body (it may ignore `csrf`).
 pub struct CsrfForm<T>(pub T);
 
+/// A form that carries nothing but its CSRF token (a button).
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
 impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
     type Rejection = WebError;
 

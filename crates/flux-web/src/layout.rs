@@ -244,6 +244,12 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "item-saved" => "Menu item saved.",
         "forecast-refreshed" => "Forecast refreshed from your latest sales.",
         "feedback-saved" => "Thank you: your feedback was saved.",
+        "override-saved" => {
+            "Override saved: prep, ordering and costing use your number for that day."
+        }
+        "override-removed" => "Override removed: the forecast applies again.",
+        "deletion-scheduled" => "Deletion scheduled. You can cancel it until then.",
+        "deletion-cancelled" => "Deletion cancelled: the restaurant stays.",
         _ => return None,
     })
 }

@@ -1,12 +1,12 @@
 //! `/api/v1/restaurants/{id}/forecast/*`: demand forecasts (seed shapes),
 //! runs, explanations, feedback and accuracy.
 
-use axum::extract::State;
+use axum::extract::{RawPathParams, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use flux_app::forecasts::accuracy::AccuracyReport;
 use flux_app::forecasts::stored::{self, Run, StoredForecast};
-use flux_app::forecasts::{feedback, RunOptions, Trigger};
+use flux_app::forecasts::{feedback, overrides, transparency, RunOptions, Trigger};
 use flux_domain::role::Action;
 use flux_domain::Invalid;
 use flux_forecast::{Explanation, ModelKind};
@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Json, Query, Tenant};
+use crate::extract::{path_uuid, Json, Query, Tenant};
 use crate::pagination::{encode, PageParams};
 use crate::AppState;
 
@@ -48,6 +48,12 @@ pub struct ForecastDay {
     /// Short human explanation, e.g. "Friday 1.4x, recent level 18/day".
     pub logic_trigger: String,
     pub explanation: Explanation,
+    /// The model's median; differs from `p50` when a person overrode it.
+    pub model_p50: f64,
+    /// A person's override of this day's median: the quantiles above
+    /// follow it.
+    pub override_quantity: Option<f64>,
+    pub override_reason: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -108,26 +114,32 @@ pub async fn create(
         },
     )
     .await?;
-    let model_name = outcome.run.model.clone();
+    let model_name = outcome.run.model.as_str();
     let forecasts = outcome
         .forecasts
-        .into_iter()
+        .iter()
         .filter(|(id, _, _)| item.is_none_or(|i| i == *id))
         .flat_map(|(id, name, f)| {
-            let model_name = model_name.clone();
-            f.days.into_iter().map(move |d| ForecastDay {
-                menu_item_id: id,
-                menu_item_name: name.clone(),
-                date: d.date,
-                mean: d.mean,
-                p10: d.p10,
-                p50: d.p50,
-                p90: d.p90,
-                p99: d.p99,
-                confidence_score: d.confidence,
-                model_name: model_name.clone(),
-                logic_trigger: d.explanation.to_string(),
-                explanation: d.explanation,
+            let outcome = &outcome;
+            f.days.iter().map(move |d| {
+                let (q, o) = outcome.effective(*id, d);
+                ForecastDay {
+                    menu_item_id: *id,
+                    menu_item_name: name.clone(),
+                    date: d.date,
+                    mean: q.mean,
+                    p10: q.p10,
+                    p50: q.p50,
+                    p90: q.p90,
+                    p99: q.p99,
+                    confidence_score: d.confidence,
+                    model_name: model_name.to_string(),
+                    logic_trigger: d.explanation.to_string(),
+                    explanation: d.explanation,
+                    model_p50: d.p50,
+                    override_quantity: o.map(|o| o.quantity),
+                    override_reason: o.map(|o| o.reason.clone()),
+                }
             })
         })
         .collect();
@@ -315,4 +327,107 @@ pub async fn accuracy(mut t: Tenant) -> ApiResult<Json<AccuracyReport>> {
     let report = stored::accuracy_report(&mut t.tx, t.restaurant_id).await?;
     t.commit().await?;
     Ok(Json(report))
+}
+
+/// The model card: what the forecasting model does, what of this
+/// restaurant's data it used, how accurate it has been here (a backtest on
+/// the restaurant's own history beside the seasonal-naive baseline, and
+/// stored forecasts against the sales that followed), how overrides did,
+/// and its limits.
+#[utoipa::path(get, path = "/{restaurant_id}/forecast/model", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 200, body = transparency::ModelCard), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn model_card(
+    State(s): State<AppState>,
+    t: Tenant,
+) -> ApiResult<Json<transparency::ModelCard>> {
+    let (rid, user) = (t.restaurant_id, t.user_id);
+    t.commit().await?;
+    Ok(Json(transparency::card(&s.pool, rid, user).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideBody {
+    pub menu_item_id: Uuid,
+    /// Today (in the restaurant's timezone) or later, at most 366 days ahead.
+    pub date: NaiveDate,
+    /// The expected quantity: it becomes the day's median (0–100000).
+    pub quantity: f64,
+    /// Why (1–500 characters), e.g. "party of 40 booked".
+    pub reason: String,
+}
+
+/// Override a dish's forecast for a day (replacing an earlier override of
+/// that day). Used by the prep list, purchasing, costing and every read
+/// of stored forecasts; logged in the audit log.
+#[utoipa::path(post, path = "/{restaurant_id}/forecast/overrides", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path)), request_body = OverrideBody,
+    responses((status = 201, body = overrides::Override), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn override_set(
+    mut t: Tenant,
+    Json(b): Json<OverrideBody>,
+) -> ApiResult<(StatusCode, Json<overrides::Override>)> {
+    t.require(Action::WriteData)?;
+    let input = overrides::OverrideInput {
+        menu_item_id: b.menu_item_id,
+        date: Some(b.date),
+        quantity: Some(b.quantity),
+        reason: b.reason,
+    };
+    let o = overrides::set(&mut t.tx, t.restaurant_id, t.user_id, &input).await?;
+    t.commit().await?;
+    Ok((StatusCode::CREATED, Json(o)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverrideQuery {
+    pub menu_item_id: Option<Uuid>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverrideList {
+    pub items: Vec<overrides::Override>,
+}
+
+/// Overrides by day then dish (at most 1000).
+#[utoipa::path(get, path = "/{restaurant_id}/forecast/overrides", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path), OverrideQuery),
+    responses((status = 200, body = OverrideList), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn override_list(
+    mut t: Tenant,
+    Query(q): Query<OverrideQuery>,
+) -> ApiResult<Json<OverrideList>> {
+    let filter = overrides::Filter {
+        item: q.menu_item_id,
+        from: q.from,
+        to: q.to,
+    };
+    let items = overrides::list(&mut t.tx, t.restaurant_id, &filter).await?;
+    t.commit().await?;
+    Ok(Json(OverrideList { items }))
+}
+
+/// Remove a dish-day's override: the model's forecast applies again.
+#[utoipa::path(delete, path = "/{restaurant_id}/forecast/overrides/{menu_item_id}/{date}", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path), ("menu_item_id" = Uuid, Path), ("date" = NaiveDate, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn override_remove(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
+    t.require(Action::WriteData)?;
+    let item = path_uuid(&params, "menu_item_id")?;
+    let date = params
+        .iter()
+        .find(|(k, _)| *k == "date")
+        .and_then(|(_, v)| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+        .ok_or_else(ApiError::not_found)?;
+    overrides::remove(&mut t.tx, t.restaurant_id, item, date).await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -26,6 +26,9 @@ pub struct Restaurant {
     pub role: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the restaurant and all its data will be deleted, if an owner
+    /// asked for it (see `POST .../deletion`).
+    pub delete_after: Option<DateTime<Utc>>,
 }
 
 impl Restaurant {
@@ -39,6 +42,7 @@ impl Restaurant {
             role: role.to_string(),
             created_at: r.created_at,
             updated_at: r.updated_at,
+            delete_after: r.delete_after,
         }
     }
 }
@@ -146,4 +150,51 @@ pub async fn update(mut t: Tenant, Json(b): Json<RestaurantPatch>) -> ApiResult<
     let role = t.role;
     t.commit().await?;
     Ok(Json(Restaurant::from_row(row, role.as_str())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeletionRequest {
+    /// The restaurant's name, typed again to confirm which one goes.
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeletionScheduled {
+    /// When the restaurant and everything it holds are deleted; an owner
+    /// can cancel until then.
+    pub delete_after: DateTime<Utc>,
+}
+
+/// Delete the restaurant and all its data (owners): scheduled 30 days on,
+/// cancellable until then. Members keep their accounts.
+#[utoipa::path(post, path = "/{restaurant_id}/deletion", tag = "restaurants",
+    params(("restaurant_id" = Uuid, Path)), request_body = DeletionRequest,
+    responses((status = 202, body = DeletionScheduled), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn request_deletion(
+    mut t: Tenant,
+    Json(b): Json<DeletionRequest>,
+) -> ApiResult<(StatusCode, Json<DeletionScheduled>)> {
+    t.require(Action::Administer)?;
+    let delete_after =
+        flux_app::restaurants::deletion::request(&mut t.tx, t.restaurant_id, &b.name).await?;
+    t.commit().await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(DeletionScheduled { delete_after }),
+    ))
+}
+
+/// Cancel a pending deletion (owners).
+#[utoipa::path(delete, path = "/{restaurant_id}/deletion", tag = "restaurants",
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn cancel_deletion(mut t: Tenant) -> ApiResult<StatusCode> {
+    t.require(Action::Administer)?;
+    flux_app::restaurants::deletion::cancel(&mut t.tx, t.restaurant_id).await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

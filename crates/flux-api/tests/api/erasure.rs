@@ -151,3 +151,73 @@ async fn erasure_is_cancelled_by_logging_in_during_the_grace_period() {
         .await;
     assert_eq!(members["total"], 2, "still a member: {members}");
 }
+
+#[tokio::test]
+async fn an_erasure_cancelled_and_asked_for_again_still_happens() {
+    let app = spawn_app().await;
+    let person = app.register("twice@example.com").await;
+    let id = user_id(&app, "twice@example.com").await;
+    let erase = |access: String| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::POST,
+                "/api/v1/auth/me/erase",
+                Some(&access),
+                Some(json!({"password": PASSWORD})),
+            )
+            .await
+        }
+    };
+    let (s, _) = erase(person.access.clone()).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (s, login) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "twice@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "logging in cancels: {login}");
+    let access = login["access_token"].as_str().expect("token").to_string();
+    let (s, _) = erase(access).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+
+    // The job of the first request comes due first and finds the second
+    // not due yet: it must leave a job for the second's time.
+    let mut tx = app.pool.begin().await.expect("tx");
+    flux_store::jobs::bring_forward(&mut tx, &format!("erase:{id}"))
+        .await
+        .expect("bring forward");
+    tx.commit().await.expect("commit");
+    let worker = flux_jobs::Worker::new(app.pool.clone());
+    worker
+        .run_once()
+        .await
+        .expect("worker")
+        .expect("the first job runs");
+    assert!(
+        flux_app::accounts::user_id_by_email(&app.pool, "twice@example.com")
+            .await
+            .expect("lookup")
+            .is_some(),
+        "not erased before its time"
+    );
+
+    flux_app::accounts::erasure::make_due(&app.pool, id)
+        .await
+        .expect("due");
+    worker
+        .run_once()
+        .await
+        .expect("worker")
+        .expect("the second job runs");
+    assert!(
+        flux_app::accounts::user_id_by_email(&app.pool, "twice@example.com")
+            .await
+            .expect("lookup")
+            .is_none(),
+        "erased at the second request's time"
+    );
+}

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::helpers::{assert_problem, spawn_app, TestApp, User};
 
 /// Ten weeks of sales up to yesterday: soup sells more at weekends.
-fn history() -> String {
+pub(crate) fn history() -> String {
     let today = Utc::now().date_naive();
     let mut csv = String::from("date,item,quantity,price\n");
     for back in (1..=70).rev() {
@@ -23,7 +23,7 @@ fn history() -> String {
     csv
 }
 
-async fn with_history() -> (TestApp, User, String) {
+pub(crate) async fn with_history() -> (TestApp, User, String) {
     let app = spawn_app().await;
     let user = app.register("chef@example.com").await;
     let r = app.create_restaurant(&user, "Bistro").await;

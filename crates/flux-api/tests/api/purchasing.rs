@@ -803,3 +803,46 @@ async fn a_stock_count_needs_an_item_and_quantities_that_are_not_negative() {
     let (_, inv) = app.get(&format!("{base}/inventory"), &chef).await;
     assert_eq!(inv["items"][0]["on_hand"], 3.0, "nothing was counted");
 }
+
+#[tokio::test]
+async fn an_override_of_the_forecast_changes_what_is_ordered() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+    let target = |rec: &Value| line(rec, "Tomatoes")["target"].as_f64().unwrap_or(0.0);
+    let url = format!("{base}/purchasing/recommendations?service_level=0.5");
+    let recommend = || app.get(&url, &chef);
+    let (_, before) = recommend().await;
+    assert!((target(&before) - 8.0).abs() < 1e-6, "{before}");
+
+    // A party tomorrow: 45 salads instead of 20 → (20 + 45) × 200 g.
+    let tomorrow = k.today + Duration::days(1);
+    let (s, o) = app
+        .post(
+            &format!("{base}/forecast/overrides"),
+            &chef,
+            json!({"menu_item_id": k.salad, "date": tomorrow, "quantity": 45, "reason": "wedding party"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    let (_, after) = recommend().await;
+    assert!((target(&after) - 13.0).abs() < 1e-6, "{after}");
+    assert_eq!(
+        line(&after, "Tomatoes")["packs"],
+        2,
+        "10 kg short: two 5 kg packs"
+    );
+
+    let (s, _) = app
+        .call(
+            Method::DELETE,
+            &format!("{base}/forecast/overrides/{}/{tomorrow}", k.salad),
+            Some(&chef.access),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, restored) = recommend().await;
+    assert!((target(&restored) - 8.0).abs() < 1e-6, "{restored}");
+}

@@ -9,7 +9,7 @@
 //! it leaves every restaurant, scrubs the address from the audit log's
 //! copies of invitations and deletes the account.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use flux_domain::role::Role;
 use flux_store::jobs::{self, kinds};
 use flux_store::PgPool;
@@ -62,21 +62,31 @@ pub async fn request(
             ),
         ));
     }
-    let at = Utc::now() + Duration::days(GRACE_DAYS);
+    // Microseconds, as PostgreSQL keeps it: the reply equals what is stored.
+    let at = (Utc::now() + Duration::days(GRACE_DAYS)).trunc_subsecs(6);
     flux_store::users::set_erase_after(&mut tx, user_id, Some(at)).await?;
     flux_store::tokens::revoke_all_for_user(&mut tx, user_id).await?;
     flux_store::sessions::delete_all_for_user(&mut tx, user_id).await?;
+    schedule(&mut tx, user_id, at).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, %at, "account erasure requested");
+    Ok(at)
+}
+
+async fn schedule(
+    conn: &mut flux_store::PgConnection,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
     jobs::enqueue(
-        &mut tx,
+        conn,
         kinds::ERASE_ACCOUNT,
         &serde_json::json!({"user_id": user_id}),
         Some(&format!("erase:{user_id}")),
         at,
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(%user_id, %at, "account erasure requested");
-    Ok(at)
+    Ok(())
 }
 
 /// Cancels a pending erasure (the person logged in again); `true` if one
@@ -96,8 +106,16 @@ pub async fn cancel(pool: &PgPool, user_id: Uuid) -> AppResult<bool> {
 pub async fn erase_due(pool: &PgPool, user_id: Uuid) -> AppResult<bool> {
     let mut tx = flux_store::tenant::begin_user(pool, user_id).await?;
     let due = flux_store::users::erase_after(&mut tx, user_id).await?;
-    if due.is_none_or(|at| at > Utc::now()) {
-        return Ok(false);
+    match due {
+        None => return Ok(false),
+        // Cancelled and asked for again: this job was queued for the
+        // first request, so queue one for the second.
+        Some(at) if at > Utc::now() => {
+            schedule(&mut tx, user_id, at).await?;
+            tx.commit().await?;
+            return Ok(false);
+        }
+        Some(_) => {}
     }
     let Some(user) = flux_store::users::by_id(&mut tx, user_id).await? else {
         return Ok(false);

@@ -103,19 +103,9 @@ pub async fn give(
     flux_store::menu::get(conn, restaurant_id, input.menu_item_id)
         .await?
         .ok_or_else(|| AppError::new(crate::Kind::NotFound, "no such menu item"))?;
-    let run = flux_store::forecasts::latest(
-        conn,
-        restaurant_id,
-        Some(input.menu_item_id),
-        Some(date),
-        Some(date),
-        None,
-        1,
-    )
-    .await?
-    .into_iter()
-    .next()
-    .map(|f| f.forecast_run_id);
+    let run = super::stored::day_of(conn, restaurant_id, input.menu_item_id, date)
+        .await?
+        .map(|f| f.forecast_run_id);
     Ok(flux_store::forecasts::insert_feedback(
         conn,
         restaurant_id,

@@ -14,13 +14,16 @@
 
 pub mod accuracy;
 pub mod feedback;
+pub mod overrides;
 pub mod stored;
+pub mod transparency;
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
+use flux_domain::forecast::Quantiles;
 use flux_forecast::assemble::{restaurant_from_daily, DailyTotal};
 use flux_forecast::{Country, ForecastError, ForecastRequest, Horizon, ItemForecast, ModelKind};
 use flux_store::forecasts::{ForecastRows, Run};
@@ -99,12 +102,56 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub struct Outcome {
     pub run: Run,
+    /// The model's forecasts, as the engine made them.
     pub forecasts: Vec<(Uuid, String, ItemForecast)>,
+    /// People's overrides of days in the run's horizon.
+    pub overrides: HashMap<(Uuid, NaiveDate), overrides::Override>,
 }
 
-pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome, DemandError> {
-    let started = Instant::now();
-    let actor = opts.user_id.unwrap_or(Uuid::nil());
+impl Outcome {
+    /// A day of a dish as Flux uses it: the model's quantiles, or what an
+    /// override makes of them, and the override.
+    pub fn effective(
+        &self,
+        item: Uuid,
+        day: &flux_forecast::DayForecast,
+    ) -> (Quantiles, Option<&overrides::Override>) {
+        let model = Quantiles {
+            mean: day.mean,
+            p10: day.p10,
+            p50: day.p50,
+            p90: day.p90,
+            p99: day.p99,
+        };
+        match self.overrides.get(&(item, day.date)) {
+            Some(o) => (model.overridden(o.quantity), Some(o)),
+            None => (model, None),
+        }
+    }
+}
+
+/// What a run (or a backtest) reads from the store, turned into the
+/// engine's input.
+pub(crate) struct Loaded {
+    pub as_of: NaiveDate,
+    pub horizon: Horizon,
+    /// ISO weekdays − 1 on which the restaurant is closed.
+    pub closed: HashSet<u32>,
+    /// Name, category and whether active, per menu item.
+    pub meta: HashMap<Uuid, (String, Option<String>, bool)>,
+    pub holiday_country: Option<String>,
+    pub engine_input: flux_forecast::Restaurant,
+}
+
+/// Reads the daily roll-up, the menu, the opening hours and the settings
+/// in one tenant transaction. Only active dishes are forecast.
+pub(crate) async fn load(
+    pool: &PgPool,
+    rid: Uuid,
+    actor: Uuid,
+    as_of: Option<NaiveDate>,
+    horizon: Option<u32>,
+) -> Result<Loaded, DemandError> {
     let mut tx = flux_store::tenant::begin(pool, actor, rid).await?;
     let restaurant = flux_store::restaurants::get(&mut tx, rid)
         .await?
@@ -121,13 +168,8 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     } else {
         (0..7u32).filter(|d| hours.is_closed(*d as usize)).collect()
     };
-    let as_of = opts
-        .as_of
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
-    let horizon = Horizon::new(
-        opts.horizon
-            .unwrap_or(u32::from(settings.forecast_horizon_days)),
-    )?;
+    let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
+    let horizon = Horizon::new(horizon.unwrap_or(u32::from(settings.forecast_horizon_days)))?;
     let items = flux_store::menu::list(
         &mut tx,
         rid,
@@ -172,6 +214,27 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
         .holiday_country
         .as_deref()
         .and_then(|c| Country::from_str(c).ok());
+    Ok(Loaded {
+        as_of,
+        horizon,
+        closed,
+        meta,
+        holiday_country: settings.holiday_country,
+        engine_input,
+    })
+}
+
+pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome, DemandError> {
+    let started = Instant::now();
+    let actor = opts.user_id.unwrap_or(Uuid::nil());
+    let Loaded {
+        as_of,
+        horizon,
+        closed,
+        meta,
+        holiday_country,
+        engine_input,
+    } = load(pool, rid, actor, opts.as_of, opts.horizon).await?;
     let mut request = ForecastRequest::new(as_of, horizon, opts.model);
     request.closed_days = (0..horizon.days())
         .map(|i| as_of + chrono::Days::new(u64::from(i)))
@@ -222,7 +285,7 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
         forecast_run_id: Uuid::now_v7(),
         model: opts.model.name().to_string(),
         model_version: env!("CARGO_PKG_VERSION").to_string(),
-        parameters: serde_json::json!({"horizon": horizon.days(), "country": settings.holiday_country, "closed_weekdays": closed}),
+        parameters: serde_json::json!({"horizon": horizon.days(), "country": holiday_country, "closed_weekdays": closed}),
         trigger: opts.trigger.as_str().to_string(),
         as_of,
         horizon_days: horizon.days() as i32,
@@ -239,10 +302,24 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     flux_store::forecasts::insert_forecasts(&mut tx, rid, run.forecast_run_id, &rows).await?;
     let store_ms = t.elapsed().as_millis() as i64;
     flux_store::forecasts::set_store_ms(&mut tx, rid, run.forecast_run_id, store_ms).await?;
+    let last_day = as_of + chrono::Days::new(u64::from(horizon.days().saturating_sub(1)));
+    let overrides = flux_store::forecasts::list_overrides(
+        &mut tx,
+        rid,
+        None,
+        Some(as_of),
+        Some(last_day),
+        i64::MAX,
+    )
+    .await?
+    .into_iter()
+    .map(|o| ((o.menu_item_id, o.forecast_date), o))
+    .collect();
     tx.commit().await?;
     tracing::info!(%rid, items = run.items, load_ms, engine_ms, store_ms, trigger = run.trigger, "forecast run stored");
     Ok(Outcome {
         run: Run { store_ms, ..run },
         forecasts,
+        overrides,
     })
 }

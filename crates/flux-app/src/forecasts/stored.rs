@@ -100,6 +100,25 @@ pub async fn latest_run(conn: &mut PgConnection, restaurant_id: Uuid) -> AppResu
         .find(|r| r.status == RunStatus::Completed))
 }
 
+/// The newest run's forecast of one dish and day, if there is one.
+pub async fn day_of(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    item: Uuid,
+    date: NaiveDate,
+) -> AppResult<Option<StoredForecast>> {
+    let filter = Filter {
+        item: Some(item),
+        from: Some(date),
+        to: Some(date),
+        after: None,
+    };
+    Ok(latest(conn, restaurant_id, &filter, 1)
+        .await?
+        .into_iter()
+        .next())
+}
+
 /// The newest forecast of one dish and day, or not found.
 pub async fn explanation(
     conn: &mut PgConnection,
@@ -107,16 +126,8 @@ pub async fn explanation(
     item: Uuid,
     date: NaiveDate,
 ) -> AppResult<StoredForecast> {
-    let filter = Filter {
-        item: Some(item),
-        from: Some(date),
-        to: Some(date),
-        after: None,
-    };
-    latest(conn, restaurant_id, &filter, 1)
+    day_of(conn, restaurant_id, item, date)
         .await?
-        .into_iter()
-        .next()
         .ok_or_else(|| AppError::new(Kind::NotFound, "no forecast for this dish and day"))
 }
 
@@ -182,6 +193,8 @@ pub struct DishView {
     /// How past forecasts did, once some can be scored.
     pub accuracy: Option<ItemAccuracy>,
     pub confidence_threshold: f64,
+    /// People's overrides of this dish from today on.
+    pub overrides: Vec<super::overrides::Override>,
 }
 
 /// One dish's forecasts, its last `history_days` of sales before them,
@@ -236,7 +249,18 @@ pub async fn dish_view(
         .items
         .into_iter()
         .find(|i| i.menu_item_id == item && i.metrics.days > 0);
+    let overrides = super::overrides::list(
+        conn,
+        restaurant_id,
+        &super::overrides::Filter {
+            item: Some(item),
+            from: Some(today),
+            to: None,
+        },
+    )
+    .await?;
     Ok(DishView {
+        overrides,
         run,
         forecasts,
         history,

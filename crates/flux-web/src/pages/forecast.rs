@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, Duration, NaiveDate};
 use flux_app::forecasts::feedback::{self, Feedback, FeedbackInput, Verdict};
+use flux_app::forecasts::overrides::{self, OverrideInput};
 use flux_app::forecasts::stored::{self, MenuItem, Run, StoredForecast};
 use flux_app::forecasts::{DemandError, RunOptions, Trigger};
 use flux_app::AppError;
@@ -169,7 +170,8 @@ fn run_note(t: &TenantPage, fmt: &Fmt, run: &Run) -> Markup {
         p.muted.small {
             "Forecast made " (fmt.datetime(run.created_at, t.restaurant.timezone))
             " from sales up to " (fmt.date(run.as_of - Duration::days(1)))
-            ", for " (fmt.int(i64::from(run.items))) " dish(es) over " (fmt.int(i64::from(run.horizon_days))) " days."
+            ", for " (fmt.int(i64::from(run.items))) " dish(es) over " (fmt.int(i64::from(run.horizon_days))) " days. "
+            a href=(t.href("/forecast/model")) { "How the forecast works" }
         }
     }
 }
@@ -306,10 +308,21 @@ async fn render_prep(
                                 td data-label="Dish" {
                                     a href=(t.href(&format!("/forecast/{}", f.menu_item_id))) { (f.menu_item_name) }
                                 }
-                                td.num.prep-qty data-label="Prep" { (units(&fmt, f.p50)) }
+                                td.num.prep-qty data-label="Prep" {
+                                    (units(&fmt, f.p50))
+                                    @if f.override_quantity.is_some() {
+                                        " " span.badge title=(format!("Model: {}", units(&fmt, f.model_p50))) { "Overridden" }
+                                    }
+                                }
                                 td.num data-label="Range" { (range(&fmt, f)) }
                                 td.num data-label="Confidence" { (confidence(&fmt, f, threshold)) }
-                                td.why data-label="Why" { (explain(&fmt, f)) }
+                                td.why data-label="Why" {
+                                    @if let Some(r) = &f.override_reason {
+                                        "Set by a person (model said " (units(&fmt, f.model_p50)) "): " (r)
+                                    } @else {
+                                        (explain(&fmt, f))
+                                    }
+                                }
                             }
                         }
                     }
@@ -426,6 +439,58 @@ fn form_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
         .collect()
 }
 
+/// The override form as typed.
+#[derive(Deserialize, Default)]
+pub struct OverrideForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl OverrideForm {
+    fn input(&self, menu_item_id: Uuid) -> OverrideInput {
+        OverrideInput {
+            menu_item_id,
+            date: parse_day(Some(&self.date)),
+            quantity: self.quantity.trim().replace(',', ".").parse::<f64>().ok(),
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// What the dish page's two forms hold when one comes back with errors.
+#[derive(Default)]
+struct Forms {
+    feedback: FeedbackForm,
+    feedback_errors: Vec<FieldError>,
+    override_form: OverrideForm,
+    override_errors: Vec<FieldError>,
+}
+
+/// The override use case's field errors, worded for the form.
+fn override_errors(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let message = match (e.field.as_str(), e.code) {
+                ("date", "in_the_past") => "Choose today or a later day.".to_string(),
+                ("date", _) => "Choose the day.".to_string(),
+                ("quantity", _) => format!(
+                    "Enter how many you expect to sell, from 0 to {}.",
+                    flux_domain::forecast::OVERRIDE_MAX
+                ),
+                ("reason", "required") => "Say why, so others know.".to_string(),
+                ("reason", _) => format!("The reason {}.", e.message),
+                _ => e.message.clone(),
+            };
+            FieldError { message, ..e }
+        })
+        .collect()
+}
+
 #[derive(Deserialize, Default)]
 pub struct DishQuery {
     done: Option<String>,
@@ -441,8 +506,7 @@ pub async fn dish(
         t,
         &item,
         notice_text(q.done.as_deref()),
-        &FeedbackForm::default(),
-        &[],
+        &Forms::default(),
         StatusCode::OK,
     )
     .await
@@ -459,15 +523,12 @@ pub async fn feedback(
     match feedback::give(&mut t.tx, t.restaurant_id, t.user_id, &input).await {
         Ok(_) => {}
         Err(AppError::Rejected { errors, .. }) if !errors.is_empty() => {
-            return render_dish(
-                t,
-                &item,
-                None,
-                &f,
-                &form_errors(errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let forms = Forms {
+                feedback: f,
+                feedback_errors: form_errors(errors),
+                ..Forms::default()
+            };
+            return render_dish(t, &item, None, &forms, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -479,14 +540,65 @@ pub async fn feedback(
     Ok(Redirect::to(&to).into_response())
 }
 
+/// Sets a dish-day's override from the dish page.
+pub async fn set_override(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<OverrideForm>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let item = load_item(&mut t, &params).await?;
+    let input = f.input(item.menu_item_id);
+    match overrides::set(&mut t.tx, t.restaurant_id, t.user_id, &input).await {
+        Ok(_) => {}
+        Err(AppError::Rejected { errors, .. }) if !errors.is_empty() => {
+            let forms = Forms {
+                override_form: f,
+                override_errors: override_errors(errors),
+                ..Forms::default()
+            };
+            return render_dish(t, &item, None, &forms, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let to = t.href(&format!(
+        "/forecast/{}?done=override-saved#overrides",
+        item.menu_item_id
+    ));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// Removes a dish-day's override: the model's forecast applies again.
+pub async fn remove_override(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(_): CsrfForm<crate::extract::Empty>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let item = load_item(&mut t, &params).await?;
+    let date = params
+        .iter()
+        .find(|(k, _)| *k == "date")
+        .and_then(|(_, v)| parse_day(Some(v)))
+        .ok_or(WebError::NotFound)?;
+    overrides::remove(&mut t.tx, t.restaurant_id, item.menu_item_id, date).await?;
+    let to = t.href(&format!(
+        "/forecast/{}?done=override-removed#overrides",
+        item.menu_item_id
+    ));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
 async fn render_dish(
     mut t: TenantPage,
     item: &MenuItem,
     notice: Option<&str>,
-    form: &FeedbackForm,
-    errors: &[FieldError],
+    forms: &Forms,
     status: StatusCode,
 ) -> WebResult {
+    let (form, errors) = (&forms.feedback, &forms.feedback_errors);
     let rid = t.restaurant_id;
     let id = item.menu_item_id;
     let today = today(&t);
@@ -498,6 +610,7 @@ async fn render_dish(
         members: who,
         accuracy,
         confidence_threshold: threshold,
+        overrides: dish_overrides,
     } = stored::dish_view(&mut t.tx, rid, id, today, HISTORY_DAYS, FEEDBACK_SHOWN).await?;
     let fmt = t.fmt();
 
@@ -607,10 +720,21 @@ async fn render_dish(
                         @for f in &forecasts {
                             tr {
                                 td data-label="Day" { (day_label(&fmt, f.date, today)) }
-                                td.num.prep-qty data-label="Prep" { (units(&fmt, f.p50)) }
+                                td.num.prep-qty data-label="Prep" {
+                                    (units(&fmt, f.p50))
+                                    @if f.override_quantity.is_some() {
+                                        " " span.badge title=(format!("Model: {}", units(&fmt, f.model_p50))) { "Overridden" }
+                                    }
+                                }
                                 td.num data-label="Range" { (range(&fmt, f)) }
                                 td.num data-label="Confidence" { (confidence(&fmt, f, threshold)) }
-                                td.why data-label="Why" { (explain(&fmt, f)) }
+                                td.why data-label="Why" {
+                                    @if let Some(r) = &f.override_reason {
+                                        "Set by a person (model said " (units(&fmt, f.model_p50)) "): " (r)
+                                    } @else {
+                                        (explain(&fmt, f))
+                                    }
+                                }
                             }
                         }
                     }
@@ -646,6 +770,7 @@ async fn render_dish(
                 }
             }
         }
+        (override_section(&t, &fmt, id, today, &forecasts, &dish_overrides, &forms.override_form, &forms.override_errors, can_write))
         section.card #feedback {
             h2 { "Feedback" }
             @if can_write {
@@ -692,6 +817,108 @@ async fn render_dish(
     let page = t.render(nav::FORECAST, &item.name, notice, body);
     t.commit().await?;
     Ok((status, page).into_response())
+}
+
+/// Overrides of this dish: the form and the ones in force.
+#[allow(clippy::too_many_arguments)]
+fn override_section(
+    t: &TenantPage,
+    fmt: &Fmt,
+    id: Uuid,
+    today: NaiveDate,
+    forecasts: &[StoredForecast],
+    current: &[overrides::Override],
+    form: &OverrideForm,
+    errors: &[FieldError],
+    can_write: bool,
+) -> Markup {
+    let message = |name: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.clone())
+    };
+    let (date_err, qty_err, reason_err) = (message("date"), message("quantity"), message("reason"));
+    let chosen = parse_day(Some(&form.date)).or_else(|| forecasts.first().map(|f| f.date));
+    html! {
+        section.card #overrides {
+            h2 { "Override the forecast" }
+            p.muted.small {
+                "When you know something the forecast cannot (a party booked, a street closed), set the day’s number here. "
+                "It replaces the forecast for prep, ordering and costing until you remove it, and is recorded in the audit log. "
+                a href=(t.href("/forecast/model")) { "How the forecast works" }
+            }
+            @if can_write {
+                form.override-form method="post" action=(t.href(&format!("/forecast/{id}/override"))) novalidate {
+                    (csrf_field(&t.csrf))
+                    @if !errors.is_empty() {
+                        p.alert role="alert" { "Please correct the fields marked below." }
+                    }
+                    (field("override-date", "Day", None, date_err.as_deref(), html! {
+                        @if forecasts.is_empty() {
+                            input #override-date type="date" name="date" min=(today.to_string()) value=(form.date)
+                                aria-invalid=[date_err.as_ref().map(|_| "true")]
+                                aria-describedby=[described_by("override-date", false, date_err.as_deref())];
+                        } @else {
+                            select #override-date name="date"
+                                aria-invalid=[date_err.as_ref().map(|_| "true")]
+                                aria-describedby=[described_by("override-date", false, date_err.as_deref())] {
+                                @for f in forecasts.iter().filter(|f| f.date >= today) {
+                                    option value=(f.date.to_string()) selected[Some(f.date) == chosen] {
+                                        (day_label(fmt, f.date, today)) " — forecast " (units(fmt, f.p50))
+                                    }
+                                }
+                            }
+                        }
+                    }))
+                    (field("override-quantity", "Expected to sell", None, qty_err.as_deref(), html! {
+                        input #override-quantity type="number" name="quantity" min="0" step="any" inputmode="decimal" value=(form.quantity)
+                            aria-invalid=[qty_err.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("override-quantity", false, qty_err.as_deref())];
+                    }))
+                    (field("override-reason", "Why", Some("E.g. “party of 40 booked”."), reason_err.as_deref(), html! {
+                        input #override-reason type="text" name="reason" maxlength="500" value=(form.reason)
+                            aria-invalid=[reason_err.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("override-reason", true, reason_err.as_deref())];
+                    }))
+                    div.actions { button.btn.btn-primary type="submit" { "Set override" } }
+                }
+            }
+            @if current.is_empty() {
+                p.muted { "No overrides of this dish." }
+            } @else {
+                table.table.stack.override-list {
+                    thead { tr {
+                        th scope="col" { "Day" }
+                        th.num scope="col" { "Set to" }
+                        th.num scope="col" { "Model said" }
+                        th scope="col" { "Why" }
+                        th scope="col" { "When" }
+                        @if can_write { th scope="col" { span.visually-hidden { "Actions" } } }
+                    } }
+                    tbody {
+                        @for o in current {
+                            tr {
+                                td data-label="Day" { (day_label(fmt, o.forecast_date, today)) }
+                                td.num data-label="Set to" { (units(fmt, o.quantity)) }
+                                td.num data-label="Model said" { (o.model_p50.map(|v| units(fmt, v)).unwrap_or_else(|| "–".into())) }
+                                td data-label="Why" { (o.reason) }
+                                td data-label="When" { (fmt.datetime(o.updated_at, t.restaurant.timezone)) }
+                                @if can_write {
+                                    td {
+                                        form method="post" action=(t.href(&format!("/forecast/{id}/override/{}/remove", o.forecast_date))) {
+                                            (csrf_field(&t.csrf))
+                                            button.btn type="submit" { "Remove" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn feedback_table(
@@ -783,6 +1010,9 @@ mod tests {
             model_name: "production".into(),
             explanation: stored,
             logic_trigger: "Friday 1.4x".into(),
+            model_p50: 1.0,
+            override_quantity: None,
+            override_reason: None,
         };
         let en = Fmt::new("en-GB", "GBP");
         assert!(explain(&en, &f).starts_with("Fridays sell 1.4×"));

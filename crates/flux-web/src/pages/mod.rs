@@ -10,6 +10,7 @@
 mod audit;
 mod auth;
 mod forecast;
+mod forecast_model;
 mod health;
 mod ingredients;
 mod invitations;
@@ -75,6 +76,14 @@ pub fn routes(state: &WebState) -> Router<WebState> {
             post(settings::save_profile),
         )
         .route("/app/r/{rid}/settings/hours", post(settings::save_hours))
+        .route(
+            "/app/r/{rid}/settings/delete",
+            post(settings::request_deletion),
+        )
+        .route(
+            "/app/r/{rid}/settings/delete/cancel",
+            post(settings::cancel_deletion),
+        )
         .route("/app/r/{rid}/health", get(health::page))
         .route("/app/r/{rid}/audit", get(audit::page))
         .route(
@@ -160,9 +169,18 @@ pub fn routes(state: &WebState) -> Router<WebState> {
             "/app/r/{rid}/forecast",
             get(forecast::prep).post(forecast::refresh),
         )
+        .route("/app/r/{rid}/forecast/model", get(forecast_model::page))
         .route(
             "/app/r/{rid}/forecast/{item_id}",
             get(forecast::dish).post(forecast::feedback),
+        )
+        .route(
+            "/app/r/{rid}/forecast/{item_id}/override",
+            post(forecast::set_override),
+        )
+        .route(
+            "/app/r/{rid}/forecast/{item_id}/override/{date}/remove",
+            post(forecast::remove_override),
         )
         // Unknown dashboard URLs get an HTML 404, not the API's JSON one.
         .route("/app/{*rest}", get(not_found))

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{WebError, WebResult};
-use crate::extract::{path_uuid, CsrfForm, TenantPage};
+use crate::extract::{path_uuid, CsrfForm, Empty, TenantPage};
 use crate::format::parse_decimal;
 use crate::layout::{csrf_field, empty_state, notice_text};
 use crate::nav;
@@ -132,9 +132,6 @@ pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebR
     t.commit().await?;
     Ok(page.into_response())
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn accept(mut t: TenantPage, CsrfForm(_): CsrfForm<Empty>) -> WebResult {
     t.require(Action::WriteData)?;

@@ -42,6 +42,7 @@ struct Shown {
     profile: Option<(ProfileForm, Vec<FieldError>)>,
     settings: Option<(SettingsForm, Vec<FieldError>)>,
     hours: Option<(Vec<Slot>, Vec<FieldError>)>,
+    deletion: Option<Vec<FieldError>>,
 }
 
 async fn render(
@@ -70,6 +71,12 @@ async fn render(
         .hours
         .unwrap_or_else(|| (hours_pairs(&week), Vec::new()));
     let body = html! {
+        @if let Some(at) = t.restaurant.delete_after {
+            p.alert role="alert" {
+                "This restaurant and all its data will be deleted on "
+                (t.fmt().datetime(at, t.restaurant.timezone)) ". An owner can cancel this below."
+            }
+        }
         div.page-head {
             h1 { "Settings" }
             @if t.can(Action::Administer) {
@@ -79,6 +86,9 @@ async fn render(
         (profile_form(&t, &profile, &profile_errors))
         (hours_form(&t, &hours, &hours_errors))
         (settings_form(&t, &settings, &settings_errors))
+        @if t.can(Action::Administer) {
+            (deletion_form(&t, shown.deletion.as_deref().unwrap_or_default()))
+        }
     };
     let page = t.render(nav::SETTINGS, "Settings", notice, body);
     t.commit().await?;
@@ -107,6 +117,79 @@ fn read_only_note(t: &TenantPage, action: Action, who: &str) -> Markup {
     html! {
         @if !t.can(action) { p.muted.small { "Only " (who) " can change these." } }
     }
+}
+
+// --- Deletion --------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct DeletionForm {
+    #[serde(default)]
+    name: String,
+}
+
+fn deletion_form(t: &TenantPage, errors: &[FieldError]) -> Markup {
+    let err = errors
+        .iter()
+        .find(|e| e.field == "name")
+        .map(|_| "Type the restaurant’s name exactly as it is shown above.".to_string());
+    html! {
+        section.card #delete-restaurant {
+            h2 { "Delete this restaurant" }
+            @match t.restaurant.delete_after {
+                Some(at) => {
+                    p { "Deletion is scheduled for " (t.fmt().datetime(at, t.restaurant.timezone)) "." }
+                    form method="post" action=(t.href("/settings/delete/cancel")) {
+                        (csrf_field(&t.csrf))
+                        button.btn.btn-primary type="submit" { "Keep this restaurant" }
+                    }
+                }
+                None => {
+                    p {
+                        "Deletes the restaurant and everything it holds (sales, forecasts, menu, recipes, stock, orders, the audit log) "
+                        "30 days from now; any owner can cancel until then. Members keep their accounts."
+                    }
+                    form method="post" action=(t.href("/settings/delete")) novalidate {
+                        (csrf_field(&t.csrf))
+                        (field("delete-name", "Type the restaurant’s name to confirm", None, err.as_deref(), html! {
+                            input #delete-name type="text" name="name" autocomplete="off"
+                                aria-invalid=[err.as_ref().map(|_| "true")]
+                                aria-describedby=[described_by("delete-name", false, err.as_deref())];
+                        }))
+                        button.btn.btn-danger type="submit" { "Delete restaurant" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn request_deletion(mut t: TenantPage, CsrfForm(f): CsrfForm<DeletionForm>) -> WebResult {
+    t.require(Action::Administer)?;
+    match flux_app::restaurants::deletion::request(&mut t.tx, t.restaurant_id, &f.name).await {
+        Ok(_) => {}
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let shown = Shown {
+                deletion: Some(errors),
+                ..Shown::default()
+            };
+            return render(t, StatusCode::UNPROCESSABLE_ENTITY, None, shown).await;
+        }
+    }
+    let to = t.href("/settings?done=deletion-scheduled#delete-restaurant");
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub async fn cancel_deletion(
+    mut t: TenantPage,
+    CsrfForm(_): CsrfForm<crate::extract::Empty>,
+) -> WebResult {
+    t.require(Action::Administer)?;
+    flux_app::restaurants::deletion::cancel(&mut t.tx, t.restaurant_id).await?;
+    let to = t.href("/settings?done=deletion-cancelled");
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
 }
 
 // --- Profile ---------------------------------------------------------------

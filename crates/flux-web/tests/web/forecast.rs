@@ -37,8 +37,14 @@ async fn refresh(v: &Visitor, rid: &str) -> String {
 /// The id of the first dish linked from a prep page.
 fn first_dish(body: &str, rid: &str) -> String {
     let marker = format!("/app/r/{rid}/forecast/");
-    let start = body.find(&marker).expect("a dish link") + marker.len();
-    body[start..start + 36].to_string()
+    body.match_indices(&marker)
+        .map(|(i, _)| &body[i + marker.len()..])
+        .find_map(|rest| {
+            rest.get(..36)
+                .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+        })
+        .expect("a dish link")
+        .to_string()
 }
 
 #[tokio::test]
@@ -255,4 +261,108 @@ async fn a_dish_page_shows_accuracy_once_past_forecasts_can_be_scored() {
         "{}",
         dish.body
     );
+}
+
+#[tokio::test]
+async fn an_override_set_on_the_dish_page_is_shown_used_and_removable() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "chef@example.com").await;
+    let prep = refresh(&v, &rid).await;
+    let dish = format!("/app/r/{rid}/forecast/{}", first_dish(&prep, &rid));
+    let action = format!("{dish}/override");
+    let page = v.get(&dish).await.body;
+    assert!(page.contains("Override the forecast") && page.contains("No overrides of this dish"));
+
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let forged = v
+        .post(
+            &action,
+            &[("date", &tomorrow), ("quantity", "5"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let bad = v
+        .submit(
+            &dish,
+            &action,
+            &[("date", &tomorrow), ("quantity", "-3"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("Enter how many you expect to sell"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("Say why, so others know."));
+    assert!(bad.body.contains(r#"value="-3""#), "what was typed is kept");
+
+    let saved = v
+        .submit(
+            &dish,
+            &action,
+            &[
+                ("date", &tomorrow),
+                ("quantity", "77"),
+                ("reason", "<i>Wedding</i> party"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let to = saved.location.expect("redirect");
+    assert!(to.contains("done=override-saved"), "{to}");
+    let shown = v.get(&to).await.body;
+    assert!(shown.contains("Overridden"), "{shown}");
+    assert!(shown.contains("&lt;i&gt;Wedding&lt;/i&gt; party") && !shown.contains("<i>Wedding"));
+    let prep_day = v
+        .get(&format!("/app/r/{rid}/forecast?date={tomorrow}"))
+        .await
+        .body;
+    assert!(
+        prep_day.contains("Overridden"),
+        "the prep list uses it: {prep_day}"
+    );
+    assert!(
+        prep_day.contains(">77<") || prep_day.contains(">77 <"),
+        "{prep_day}"
+    );
+
+    let remove = format!("{dish}/override/{tomorrow}/remove");
+    assert!(shown.contains(&remove), "a remove button");
+    let gone = v.submit(&dish, &remove, &[]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    let after = v.get(&gone.location.expect("redirect")).await.body;
+    assert!(after.contains("Override removed") && !after.contains("Overridden"));
+    assert!(after.contains("No overrides of this dish"));
+}
+
+#[tokio::test]
+async fn the_model_page_explains_the_forecast_with_this_restaurants_numbers() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "owner@example.com").await;
+    let prep = refresh(&v, &rid).await;
+    let path = format!("/app/r/{rid}/forecast/model");
+    assert!(prep.contains(&path), "linked from the prep page");
+    let page = v.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for part in [
+        "How the forecast works",
+        "What it does",
+        "What data it used",
+        "days with sales",
+        "How accurate it has been here",
+        "Its limits",
+        "People stay in control",
+        "weather",
+    ] {
+        assert!(page.body.contains(part), "{part}: {}", page.body);
+    }
+
+    let other = app.visitor();
+    other.sign_up("other@example.com").await;
+    let theirs = other.get(&path).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
 }

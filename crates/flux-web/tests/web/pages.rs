@@ -148,3 +148,39 @@ async fn menu_form_shows_errors_beside_the_fields() {
         "es-ES money format"
     );
 }
+
+#[tokio::test]
+async fn an_owner_schedules_and_cancels_the_restaurants_deletion_from_settings() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    let rid = v.create_restaurant("Casa Pepe").await;
+    let settings = format!("/app/r/{rid}/settings");
+    let page = v.get(&settings).await.body;
+    assert!(page.contains("Delete this restaurant"), "{page}");
+
+    let action = format!("{settings}/delete");
+    let forged = v.post(&action, &[("name", "Casa Pepe")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = v.submit(&settings, &action, &[("name", "Casa Pep")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("Type the restaurant’s name exactly"),
+        "{}",
+        wrong.body
+    );
+
+    let done = v.submit(&settings, &action, &[("name", "casa pepe")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let shown = v.get(&done.location.expect("redirect")).await.body;
+    assert!(shown.contains("Deletion scheduled"), "{shown}");
+    assert!(shown.contains("will be deleted on"));
+    assert!(shown.contains("Keep this restaurant"));
+
+    let kept = v
+        .submit(&settings, &format!("{settings}/delete/cancel"), &[])
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    let after = v.get(&kept.location.expect("redirect")).await.body;
+    assert!(after.contains("Deletion cancelled") && !after.contains("will be deleted on"));
+}
