@@ -239,6 +239,8 @@ async fn run_backtest(
         NamedModel::from(model),
         NamedModel::from(ModelKind::SeasonalNaive),
     ];
+    // On timeout the blocking task is left to finish on its own (it cannot
+    // be cancelled); the engine's searches are bounded, so it does finish.
     let job = tokio::task::spawn_blocking(move || backtest(&[input], &models, &cfg));
     let report = match tokio::time::timeout(BACKTEST_BUDGET, job).await {
         Err(_) => {
