@@ -194,7 +194,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(auth::change_password))
         .routes(routes!(auth::export))
         .routes(routes!(auth::erase))
-        .routes(routes!(auth::me));
+        .routes(routes!(auth::me, auth::change_me));
     let restaurants = OpenApiRouter::new()
         .routes(routes!(restaurants::create, restaurants::list))
         .routes(routes!(restaurants::get, restaurants::update))

@@ -47,6 +47,7 @@ pub mod members;
 pub mod menu;
 pub mod purchasing;
 pub mod restaurants;
+pub mod retention;
 pub mod sales;
 pub mod settings;
 pub mod tenancy;

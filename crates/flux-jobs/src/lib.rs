@@ -12,8 +12,10 @@
 //! system and schema of its own.
 //!
 //! Kinds: `forecast` (re-forecast a restaurant now: after imports, or on
-//! request) and `nightly_forecast` (02:00 in the restaurant's timezone; each
-//! run schedules the next).
+//! request), `nightly_forecast` (02:00 in the restaurant's timezone; each
+//! run schedules the next), `erase_account` and `delete_restaurant` (when
+//! a grace period ends) and `housekeeping` (03:00 UTC daily: retention of
+//! the data that belongs to no restaurant; queued when a worker starts).
 
 use std::future::Future;
 use std::time::Duration;
@@ -97,6 +99,10 @@ impl Worker {
     /// Works until `shutdown` resolves; a job in progress is finished first.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        if let Err(e) = flux_app::retention::schedule(&self.pool).await {
+            // The queue is down; the next nightly forecast queues it.
+            tracing::warn!(error = %e, "could not queue housekeeping");
+        }
         loop {
             let idle = match self.run_once().await {
                 Ok(Some(_)) => false,
@@ -116,6 +122,18 @@ impl Worker {
     }
 
     async fn execute(&self, job: &Job) -> Result<(), String> {
+        if job.kind == kinds::HOUSEKEEPING {
+            let result = flux_app::retention::sweep(&self.pool)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            // The next day's run is queued whatever happened today (this
+            // job is `running`, so the dedupe key is free).
+            flux_app::retention::schedule(&self.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            return result;
+        }
         if job.kind == kinds::ERASE_ACCOUNT {
             let user_id = job
                 .payload
@@ -156,6 +174,9 @@ impl Worker {
                 // forecast.
                 if let Err(e) = flux_app::audit::sweep(&self.pool, rid).await {
                     tracing::warn!(restaurant_id = %rid, error = %e, "audit sweep failed");
+                }
+                if let Err(e) = flux_app::retention::schedule(&self.pool).await {
+                    tracing::warn!(error = %e, "could not queue housekeeping");
                 }
                 // Schedule the next night whatever happened tonight.
                 schedule_nightly(&self.pool, rid)

@@ -182,11 +182,31 @@ pub async fn set_expiry(
         > 0)
 }
 
+/// The restaurants holding invitations sent to `email`, whoever sent them
+/// (the erasure job must find them to scrub the address). Sees only rows
+/// addressed to `email`, through the `invitation_by_invitee` policy.
+pub async fn restaurants_inviting(conn: &mut PgConnection, email: &str) -> Result<Vec<Uuid>> {
+    sqlx::query("select set_config('flux.invitee', $1, true)")
+        .bind(email)
+        .execute(&mut *conn)
+        .await?;
+    let ids = sqlx::query_scalar("select distinct restaurant_id from invitations where email = $1")
+        .bind(email)
+        .fetch_all(&mut *conn)
+        .await?;
+    sqlx::query("select set_config('flux.invitee', '', true)")
+        .execute(conn)
+        .await?;
+    Ok(ids)
+}
+
 /// Replaces an erased person's address on the restaurant's invitations to
-/// them with a placeholder unique to each invitation; returns how many.
+/// them with a placeholder unique to each invitation, withdrawing the ones
+/// still open (nobody can accept them now); returns how many.
 pub async fn scrub_email(conn: &mut PgConnection, restaurant_id: Uuid, email: &str) -> Result<u64> {
     Ok(sqlx::query(
-        "update invitations set email = 'erased-' || invitation_id
+        "update invitations set email = 'erased-' || invitation_id,
+             revoked_at = case when accepted_at is null then coalesce(revoked_at, now()) else revoked_at end
          where restaurant_id = $1 and email = $2",
     )
     .bind(restaurant_id)

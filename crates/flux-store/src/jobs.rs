@@ -108,6 +108,9 @@ pub mod kinds {
     /// Delete a restaurant whose grace period has passed. Payload:
     /// `{"restaurant_id"}`.
     pub const DELETE_RESTAURANT: &str = "delete_restaurant";
+    /// Daily deletion of expired logins, throttles, idempotency records
+    /// and old finished jobs; reschedules itself. Payload: `{}`.
+    pub const HOUSEKEEPING: &str = "housekeeping";
 }
 
 /// Queues a re-forecast of a restaurant (deduplicated while queued, so ten

@@ -23,6 +23,7 @@ pub mod menu;
 pub mod pool;
 pub mod purchasing;
 pub mod restaurants;
+pub mod retention;
 pub mod sales;
 pub mod sessions;
 pub mod settings;

@@ -58,6 +58,24 @@ pub async fn set_password_hash(conn: &mut PgConnection, user_id: Uuid, hash: &st
     )
 }
 
+/// Replaces a user's (normalised) address; [`StoreError::Conflict`] when
+/// another account has it.
+pub async fn set_email(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    email: &str,
+) -> Result<Option<User>> {
+    sqlx::query_as(
+        "update users set email = $2, updated_at = now() where user_id = $1
+         returning user_id, email, password_hash, created_at",
+    )
+    .bind(user_id)
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+    .map_err(StoreError::from_sqlx)
+}
+
 /// Schedules (or with `None` cancels) the account's erasure; returns the
 /// value it replaced.
 pub async fn set_erase_after(

@@ -99,6 +99,7 @@ pub fn page(title: &str, chrome: &Chrome<'_>, notice: Option<&str>, main: Markup
                     div.topbar-inner {
                         (brand())
                         (switcher(chrome))
+                        a.btn.btn-quiet.account-link href="/app/account" { "Account" }
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(chrome.csrf);
                             button.btn.btn-quiet type="submit" { "Log out" }
@@ -250,6 +251,8 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "override-removed" => "Override removed: the forecast applies again.",
         "deletion-scheduled" => "Deletion scheduled. You can cancel it until then.",
         "deletion-cancelled" => "Deletion cancelled: the restaurant stays.",
+        "email-changed" => "E-mail address saved: log in with it from now on.",
+        "password-changed" => "Password changed. Every other device was logged out.",
         _ => return None,
     })
 }

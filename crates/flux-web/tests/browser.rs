@@ -489,6 +489,11 @@ async fn journey(c: &Client, base: &str) {
     wait_for(c, "fieldset.hours").await;
     shot(c, "09-settings.png").await;
 
+    let account_url = format!("{base}/app/account");
+    click(c, "a.account-link").await;
+    wait_for(c, "#email-form").await;
+    shot(c, "31b-account.png").await;
+
     // The same pages on a phone.
     c.set_window_size(375, 812).await.expect("resize");
     for (url, name) in [
@@ -544,6 +549,7 @@ async fn journey(c: &Client, base: &str) {
         (&recipe_url, "#cogs", "24-mobile-recipe.png"),
         (&purchasing_url, ".subnav", "30-mobile-purchasing.png"),
         (&order_url, "table.order-lines", "31-mobile-order.png"),
+        (&account_url, "#erase-form", "32-mobile-account.png"),
     ] {
         c.goto(url).await.expect("open page");
         wait_for(c, ready).await;

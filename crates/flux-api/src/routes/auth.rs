@@ -176,7 +176,7 @@ pub struct ErasureScheduled {
 /// restaurant.
 #[utoipa::path(post, path = "/me/erase", tag = "auth", request_body = ErasureRequest,
     responses((status = 202, body = ErasureScheduled), (status = 401, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)),
+        (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)),
     security(("bearer" = [])))]
 pub async fn erase(
     State(s): State<AppState>,
@@ -211,10 +211,41 @@ pub async fn logout(
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn me(State(s): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
-    let u = auth::me(&s.pool, user.user_id).await?;
-    Ok(Json(Me {
-        id: u.user_id,
-        email: u.email,
-        created_at: u.created_at,
-    }))
+    Ok(Json(auth::me(&s.pool, user.user_id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeChange {
+    /// The corrected e-mail address (also the login name from now on).
+    #[schema(example = "owner@example.com")]
+    pub email: String,
+    /// The account's current password.
+    pub current_password: String,
+}
+
+/// Correct my account (GDPR rectification): change the e-mail address,
+/// proven with the current password (a wrong one counts against the
+/// login throttle). Other logins stay open.
+#[utoipa::path(patch, path = "/me", tag = "auth", request_body = MeChange,
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem), (status = 429, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn change_me(
+    State(s): State<AppState>,
+    user: AuthUser,
+    Json(b): Json<MeChange>,
+) -> ApiResult<Json<Me>> {
+    let u = auth::change_email(&s.pool, user.user_id, &b.current_password, &b.email).await?;
+    Ok(Json(u.into()))
+}
+
+impl From<auth::User> for Me {
+    fn from(u: auth::User) -> Self {
+        Me {
+            id: u.user_id,
+            email: u.email,
+            created_at: u.created_at,
+        }
+    }
 }

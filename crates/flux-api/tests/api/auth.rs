@@ -406,3 +406,59 @@ async fn a_user_downloads_all_of_their_own_data_as_json_in_a_zip() {
         .await;
     assert_eq!(s, reqwest::StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_user_corrects_their_e_mail_address_and_logs_in_with_the_new_one() {
+    let app = spawn_app().await;
+    let me = app.register("old@example.com").await;
+    app.register("taken@example.com").await;
+    let change = |body: serde_json::Value| {
+        let app = &app;
+        let access = me.access.clone();
+        async move {
+            app.call(Method::PATCH, "/api/v1/auth/me", Some(&access), Some(body))
+                .await
+        }
+    };
+
+    let (s, b) = change(json!({"email": "New@Example.com", "current_password": "wrong one"})).await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "current_password", "{b}");
+    let (s, b) = change(json!({"email": "not an address", "current_password": PASSWORD})).await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "email", "{b}");
+    let (s, b) = change(json!({"email": "TAKEN@example.com", "current_password": PASSWORD})).await;
+    assert_problem(s, &b, 409, "email_taken");
+    let (s, b) =
+        change(json!({"email": "a\u{0}b@example.com", "current_password": PASSWORD})).await;
+    assert!(s.is_client_error(), "{s} {b}");
+    let (_, unchanged) = app.get("/api/v1/auth/me", &me).await;
+    assert_eq!(
+        unchanged["email"], "old@example.com",
+        "refusals change nothing"
+    );
+
+    let (s, b) = change(json!({"email": "New@Example.com", "current_password": PASSWORD})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["email"], "new@example.com", "normalised");
+    let (_, shown) = app.get("/api/v1/auth/me", &me).await;
+    assert_eq!(shown["email"], "new@example.com", "this login stays open");
+
+    let login = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": PASSWORD})),
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(login("new@example.com").await, StatusCode::OK);
+    assert_eq!(login("old@example.com").await, StatusCode::UNAUTHORIZED);
+    // The old address is free again.
+    app.register("old@example.com").await;
+}

@@ -67,3 +67,60 @@ async fn disk_full_while_receiving_an_upload_is_a_507_and_stores_nothing() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
 }
+
+/// PostgreSQL out of disk space (SQLSTATE 53100) while writing. Filling
+/// the server's disk needs a filesystem of its own; instead a trigger in
+/// this test's database raises the very error the server raises when a
+/// write finds no room, so the real error travels the real path from the
+/// server through the store to the reply.
+#[tokio::test]
+async fn the_database_out_of_disk_space_is_a_507_and_the_write_is_rolled_back() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    let schema_owner = sqlx::PgPool::connect_with(app.owner_db.clone())
+        .await
+        .expect("connect as the owner");
+    for statement in [
+        "create function flux_test_disk_full() returns trigger language plpgsql as $$
+         begin raise exception 'could not extend file: No space left on device'
+             using errcode = 'disk_full'; end $$",
+        "create trigger flux_test_disk_full before insert on menu_items
+         for each row execute function flux_test_disk_full()",
+    ] {
+        sqlx::query(statement)
+            .execute(&schema_owner)
+            .await
+            .expect("test trigger");
+    }
+
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/menu/items"),
+            &owner,
+            serde_json::json!({"name": "Paella", "category": "Mains", "price": 14.0}),
+        )
+        .await;
+    assert_problem(s, &b, 507, "insufficient_storage");
+    assert!(
+        b["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("nothing was stored")),
+        "{b}"
+    );
+    sqlx::query("drop trigger flux_test_disk_full on menu_items")
+        .execute(&schema_owner)
+        .await
+        .expect("room again");
+    let (_, items) = app
+        .get(&format!("/api/v1/restaurants/{r}/menu/items"), &owner)
+        .await;
+    assert_eq!(items["total"], 0, "nothing stored: {items}");
+    let (_, log) = app
+        .get(&format!("/api/v1/restaurants/{r}/audit"), &owner)
+        .await;
+    assert!(
+        !log.to_string().contains("Paella"),
+        "no audit entry for a write that never happened: {log}"
+    );
+}

@@ -9,13 +9,6 @@ use serde_json::json;
 
 use crate::helpers::{assert_problem, spawn_app, PASSWORD};
 
-async fn user_id(app: &crate::helpers::TestApp, email: &str) -> uuid::Uuid {
-    flux_app::accounts::user_id_by_email(&app.pool, email)
-        .await
-        .expect("lookup")
-        .expect("user")
-}
-
 #[tokio::test]
 async fn erasure_ends_logins_waits_out_the_grace_period_then_forgets_the_person() {
     let app = spawn_app().await;
@@ -24,7 +17,7 @@ async fn erasure_ends_logins_waits_out_the_grace_period_then_forgets_the_person(
     let r = app.create_restaurant(&owner, "Bistro").await;
     app.add_member(&owner, &r, &chef, "chef").await;
     app.create_item(&chef, &r, "Paella", "Mains", 14.0).await;
-    let chef_id = user_id(&app, "chef@example.com").await;
+    let chef_id = app.user_id("chef@example.com").await;
 
     let (s, b) = app
         .post(
@@ -136,7 +129,7 @@ async fn erasure_is_cancelled_by_logging_in_during_the_grace_period() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let id = user_id(&app, "viewer@example.com").await;
+    let id = app.user_id("viewer@example.com").await;
     flux_app::accounts::erasure::make_due(&app.pool, id)
         .await
         .expect("due");
@@ -156,7 +149,7 @@ async fn erasure_is_cancelled_by_logging_in_during_the_grace_period() {
 async fn an_erasure_cancelled_and_asked_for_again_still_happens() {
     let app = spawn_app().await;
     let person = app.register("twice@example.com").await;
-    let id = user_id(&app, "twice@example.com").await;
+    let id = app.user_id("twice@example.com").await;
     let erase = |access: String| {
         let app = &app;
         async move {
@@ -220,4 +213,98 @@ async fn an_erasure_cancelled_and_asked_for_again_still_happens() {
             .is_none(),
         "erased at the second request's time"
     );
+}
+
+#[tokio::test]
+async fn erasure_scrubs_the_address_from_invitations_of_restaurants_never_joined() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let other = app.register("other@example.com").await;
+    let person = app.register("person@example.com").await;
+    let r = app.create_restaurant(&owner, "Bistro").await;
+    let elsewhere = app.create_restaurant(&other, "Elsewhere").await;
+    let untouched = app.create_restaurant(&other, "Untouched").await;
+    for (who, rid, email) in [
+        (&owner, &r, "person@example.com"),
+        (&other, &elsewhere, "person@example.com"),
+        (&other, &untouched, "someone@example.com"),
+    ] {
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/restaurants/{rid}/invitations"),
+                who,
+                json!({"email": email, "role": "chef"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    let id = app.user_id("person@example.com").await;
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/me/erase",
+            &person,
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    flux_app::accounts::erasure::make_due(&app.pool, id)
+        .await
+        .expect("due");
+    flux_jobs::Worker::new(app.pool.clone())
+        .run_once()
+        .await
+        .expect("worker")
+        .expect("a job");
+
+    for (who, rid) in [(&owner, &r), (&other, &elsewhere)] {
+        let (_, open) = app
+            .get(&format!("/api/v1/restaurants/{rid}/invitations"), who)
+            .await;
+        assert_eq!(open["total"], 0, "withdrawn with the address: {open}");
+        let (_, log) = app
+            .get(&format!("/api/v1/restaurants/{rid}/audit?limit=200"), who)
+            .await;
+        assert!(
+            !log.to_string().contains("person@example.com"),
+            "the address is gone from {rid}'s log: {log}"
+        );
+    }
+    let (_, open) = app
+        .get(
+            &format!("/api/v1/restaurants/{untouched}/invitations"),
+            &other,
+        )
+        .await;
+    assert_eq!(open["total"], 1, "other people's invitations stay: {open}");
+    assert_eq!(open["items"][0]["email"], "someone@example.com");
+}
+
+#[tokio::test]
+async fn wrong_passwords_for_erasure_count_against_the_login_throttle() {
+    let app = spawn_app().await;
+    let person = app.register("guess@example.com").await;
+    let mut last = StatusCode::OK;
+    for _ in 0..6 {
+        let (s, _) = app
+            .post(
+                "/api/v1/auth/me/erase",
+                &person,
+                json!({"password": "a wrong guess"}),
+            )
+            .await;
+        last = s;
+    }
+    assert_eq!(
+        last,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a stolen token cannot guess on"
+    );
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/me/erase",
+            &person,
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_problem(s, &b, 429, "too_many_attempts");
 }

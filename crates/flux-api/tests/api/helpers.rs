@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
 
     pub pool: flux_store::PgPool,
+    /// The database's owner, for tests that change the schema itself.
+    pub owner_db: sqlx::postgres::PgConnectOptions,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -46,6 +48,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
             .expect("client"),
 
         pool,
+        owner_db: db.owner.clone(),
     }
 }
 
@@ -86,6 +89,14 @@ impl TestApp {
     pub async fn post(&self, path: &str, user: &User, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, path, Some(&user.access), Some(body))
             .await
+    }
+
+    /// The account id of `email`.
+    pub async fn user_id(&self, email: &str) -> uuid::Uuid {
+        flux_app::accounts::user_id_by_email(&self.pool, email)
+            .await
+            .expect("lookup")
+            .expect("user")
     }
 
     pub async fn register(&self, email: &str) -> User {

@@ -21,6 +21,7 @@ mod overrides;
 mod purchasing;
 mod restaurant_deletion;
 mod restaurants;
+mod retention;
 mod rls;
 mod schema_fuzz;
 mod store_paths;

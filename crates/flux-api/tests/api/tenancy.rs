@@ -171,3 +171,101 @@ async fn a_member_of_one_restaurant_cannot_touch_another_through_any_endpoint() 
         .await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// A path of the OpenAPI document made concrete: the restaurant is `rb`,
+/// a dish id is B's dish, a date is a date, any other id a random one.
+fn concrete(template: &str, rb: &str, item_b: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let name = &rest[open + 1..close];
+        let value = match name {
+            "restaurant_id" => rb.to_string(),
+            n if n.contains("item") => item_b.to_string(),
+            n if n.contains("date") => "2025-01-06".to_string(),
+            _ => uuid::Uuid::now_v7().to_string(),
+        };
+        out.push_str(&value);
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every operation the OpenAPI document lists under a restaurant, tried by
+/// a member of another restaurant, by a visitor without a token and with a
+/// forged token: never a success, never a server error, and B's data as it
+/// was. The outsider gets 404 on every one, writes included (membership is
+/// checked before the body is read, so nothing tells that B's ids exist).
+#[tokio::test]
+async fn every_tenant_route_refuses_an_outsider_a_visitor_and_a_forged_token() {
+    let app = spawn_app().await;
+    let a = app.register("a@example.com").await;
+    let b = app.register("b@example.com").await;
+    app.create_restaurant(&a, "A's").await;
+    let rb = app.create_restaurant(&b, "B's").await;
+    let item_b = app
+        .create_item(&b, &rb, "Secret Sauce", "Mains", 20.0)
+        .await;
+    let before = snapshot(&app, &b, &rb).await;
+    let (s, spec) = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let paths = spec["paths"].as_object().expect("paths");
+
+    let forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged";
+    let mut routes = 0;
+    let mut probes = 0;
+    for (template, ops) in paths {
+        if !template.contains("{restaurant_id}") {
+            continue;
+        }
+        for method in ops.as_object().expect("operations").keys() {
+            let Ok(method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                continue;
+            };
+            if ![
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ]
+            .contains(&method)
+            {
+                continue;
+            }
+            routes += 1;
+            let path = concrete(template, &rb, &item_b);
+            let body = (method != Method::GET && method != Method::DELETE).then(|| json!({}));
+            for (who, token) in [
+                ("outsider", Some(a.access.as_str())),
+                ("visitor", None),
+                ("forged", Some(forged)),
+            ] {
+                probes += 1;
+                let (s, v) = app.call(method.clone(), &path, token, body.clone()).await;
+                let what = format!("{who}: {method} {path} -> {s} {v}");
+                assert!(s.is_client_error(), "{what}");
+                match who {
+                    "outsider" => assert_eq!(s, StatusCode::NOT_FOUND, "{what}"),
+                    _ => assert_eq!(s, StatusCode::UNAUTHORIZED, "{what}"),
+                }
+            }
+        }
+    }
+    assert!(routes >= 60, "only {routes} tenant operations found");
+    eprintln!("cross-tenant probe: {routes} operations x 3 callers = {probes} requests");
+    assert_eq!(
+        snapshot(&app, &b, &rb).await,
+        before,
+        "B's data must be unchanged"
+    );
+    let (_, items) = app
+        .get(&format!("/api/v1/restaurants/{rb}/menu/items"), &b)
+        .await;
+    assert_eq!(items["total"], 1, "B's dish is still there: {items}");
+}

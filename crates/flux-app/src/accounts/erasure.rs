@@ -6,8 +6,9 @@
 //! it), ends every login at once and schedules the erasure
 //! [`GRACE_DAYS`] on. Logging in before then cancels it ([`cancel`], called
 //! by login). [`erase_due`] runs as a job when the grace period is over:
-//! it leaves every restaurant, scrubs the address from the audit log's
-//! copies of invitations and deletes the account.
+//! it leaves every restaurant, deletes the account and scrubs the address
+//! from every invitation sent to it (in any restaurant, joined or not) and
+//! from the audit log's copies of them.
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use flux_domain::role::Role;
@@ -15,7 +16,6 @@ use flux_store::jobs::{self, kinds};
 use flux_store::PgPool;
 use uuid::Uuid;
 
-use super::password;
 use crate::{AppError, AppResult, Kind};
 
 /// Days between the request and the erasure.
@@ -27,23 +27,9 @@ pub async fn request(
     user_id: Uuid,
     current_password: &str,
 ) -> AppResult<DateTime<Utc>> {
+    // Throttled like a login: a stolen session must not find the password.
+    super::confirm_password(pool, user_id, current_password, "password").await?;
     let mut tx = flux_store::tenant::begin_user(pool, user_id).await?;
-    let user = flux_store::users::by_id(&mut tx, user_id)
-        .await?
-        .ok_or_else(|| AppError::new(Kind::InvalidToken, "unknown user"))?;
-    if !password::verify(
-        current_password.to_string(),
-        Some(user.password_hash.clone()),
-    )
-    .await?
-    {
-        return Err(AppError::field(
-            Kind::Validation,
-            "password",
-            "wrong_password",
-            "is not the account's current password",
-        ));
-    }
     let restaurants = flux_store::restaurants::list_for_user(&mut tx, user_id).await?;
     let mut sole = Vec::new();
     for r in restaurants.iter().filter(|r| r.role == Role::Owner) {
@@ -130,10 +116,18 @@ pub async fn erase_due(pool: &PgPool, user_id: Uuid) -> AppResult<bool> {
         flux_store::members::remove(&mut tx, rid, user_id).await?;
     }
     flux_store::users::delete(&mut tx, user_id).await?;
+    // Invitations to the address in restaurants the person never joined
+    // are personal data too.
+    let mut scrubbed = restaurants.clone();
+    for rid in flux_store::invitations::restaurants_inviting(&mut tx, &user.email).await? {
+        if !scrubbed.contains(&rid) {
+            scrubbed.push(rid);
+        }
+    }
     // Last, because the steps above write audit entries of their own
     // (invitations lose `accepted_by` with the account) that copy the
     // address.
-    for &rid in &restaurants {
+    for &rid in &scrubbed {
         flux_store::tenant::set_restaurant(&mut tx, rid).await?;
         flux_store::invitations::scrub_email(&mut tx, rid, &user.email).await?;
         flux_store::audit::scrub_email(&mut tx, rid, &user.email).await?;

@@ -21,6 +21,8 @@ use self::tokens::{hash_refresh_token, new_refresh_token, TokenKeys};
 const MAX_ACCOUNT_FAILURES: i32 = 5;
 const MAX_IP_FAILURES: i32 = 30;
 const WINDOW_SECS: i64 = 15 * 60;
+/// The failure window, for the housekeeping that deletes spent throttles.
+pub const THROTTLE_WINDOW_SECS: i64 = WINDOW_SECS;
 const LOCK_SECS: i64 = 15 * 60;
 
 /// A freshly issued token pair.
@@ -55,6 +57,19 @@ async fn issue(
     })
 }
 
+/// A unique-address violation as the field error the person can act on.
+fn email_taken(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => AppError::field(
+            Kind::EmailTaken,
+            "email",
+            "taken",
+            "an account with this e-mail already exists",
+        ),
+        other => other.into(),
+    }
+}
+
 pub async fn register(
     pool: &PgPool,
     keys: &TokenKeys,
@@ -67,15 +82,7 @@ pub async fn register(
     let mut tx = pool.begin().await?;
     let user = users::insert(&mut tx, email.as_str(), &hash)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::field(
-                Kind::EmailTaken,
-                "email",
-                "taken",
-                "an account with this e-mail already exists",
-            ),
-            other => other.into(),
-        })?;
+        .map_err(email_taken)?;
     let issued = issue(&mut tx, keys, user.user_id, Uuid::now_v7()).await?;
     tx.commit().await?;
     Ok(issued)
@@ -133,6 +140,70 @@ pub async fn login(
     Ok(issued)
 }
 
+/// The account of `user_id` if `given` is its current password. A wrong
+/// guess counts against the account's login throttle, so a stolen access
+/// token or session cannot be used to find the password; `field` names
+/// the password field in the error.
+pub(crate) async fn confirm_password(
+    pool: &PgPool,
+    user_id: Uuid,
+    given: &str,
+    field: &'static str,
+) -> Result<User, AppError> {
+    let mut conn = pool.acquire().await?;
+    let user = users::by_id(&mut conn, user_id)
+        .await?
+        .ok_or_else(|| AppError::new(Kind::InvalidToken, "unknown user"))?;
+    let key = format!("email:{}", user.email);
+    if let Some(until) = throttle::locked_until(&mut conn, &key).await? {
+        let secs = (until - Utc::now()).num_seconds().max(1) as u64;
+        return Err(AppError::too_many(secs));
+    }
+    if !password::verify(given.to_string(), Some(user.password_hash.clone())).await? {
+        throttle::record_failure(
+            &mut conn,
+            &key,
+            MAX_ACCOUNT_FAILURES,
+            WINDOW_SECS,
+            LOCK_SECS,
+        )
+        .await?;
+        return Err(AppError::field(
+            Kind::Validation,
+            field,
+            "wrong_password",
+            "is not the account's current password",
+        ));
+    }
+    Ok(user)
+}
+
+/// Corrects the account's e-mail address (GDPR rectification); the
+/// person proves they hold the account with its current password. The
+/// address is the login name, not a credential, so other logins stay
+/// open. Invitations already sent to the old address stay addressed to
+/// it: they were meant for whoever reads that mailbox.
+pub async fn change_email(
+    pool: &PgPool,
+    user_id: Uuid,
+    current_password: &str,
+    new_email: &str,
+) -> Result<User, AppError> {
+    let email = Email::parse(new_email)?;
+    let user = confirm_password(pool, user_id, current_password, "current_password").await?;
+    if user.email == email.as_str() {
+        return Ok(user);
+    }
+    let mut tx = pool.begin().await?;
+    let updated = users::set_email(&mut tx, user_id, email.as_str())
+        .await
+        .map_err(email_taken)?
+        .ok_or_else(|| AppError::new(Kind::InvalidToken, "the account no longer exists"))?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "account e-mail address changed");
+    Ok(updated)
+}
+
 /// Changes the password of `user_id`, who proves they know the current
 /// one (a wrong guess counts against the account's login throttle, so a
 /// stolen access token cannot be used to find the password). Every
@@ -146,32 +217,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<Issued, AppError> {
-    let mut conn = pool.acquire().await?;
-    let user = users::by_id(&mut conn, user_id)
-        .await?
-        .ok_or_else(|| AppError::new(Kind::InvalidToken, "unknown user"))?;
-    let key = format!("email:{}", user.email);
-    if let Some(until) = throttle::locked_until(&mut conn, &key).await? {
-        let secs = (until - Utc::now()).num_seconds().max(1) as u64;
-        return Err(AppError::too_many(secs));
-    }
-    if !password::verify(current.to_string(), Some(user.password_hash.clone())).await? {
-        throttle::record_failure(
-            &mut conn,
-            &key,
-            MAX_ACCOUNT_FAILURES,
-            WINDOW_SECS,
-            LOCK_SECS,
-        )
-        .await?;
-        return Err(AppError::field(
-            Kind::Validation,
-            "current_password",
-            "wrong_password",
-            "is not the account's current password",
-        ));
-    }
-    drop(conn);
+    confirm_password(pool, user_id, current, "current_password").await?;
     // The rule names its field `password`; here it is the new one.
     check_password(new).map_err(|flux_domain::Invalid(errors)| {
         flux_domain::Invalid(

@@ -150,7 +150,12 @@ pub async fn signup_page(visit: Visit, Query(q): Query<NextQuery>) -> Response {
 
 /// Signs the browser in as the user the tokens were issued to, ending the
 /// session it held before (if any) so no orphaned session stays live.
-async fn start_session(state: &WebState, visit: &Visit, issued: Issued, next: &str) -> WebResult {
+pub(crate) async fn start_session(
+    state: &WebState,
+    visit: &Visit,
+    issued: Issued,
+    next: &str,
+) -> WebResult {
     let user_id = state.tokens().verify_access(&issued.access_token)?;
     auth::logout(state.pool(), user_id, Some(&issued.refresh_token)).await?;
     if visit.session.user_id.is_some() {

@@ -2,11 +2,13 @@
 //! handlers; [`routes`] is the one table mapping URLs to them, so adding an
 //! area means a module, its routes here and an entry in [`crate::nav`].
 //!
-//! URL scheme: `/login`, `/signup`, `/logout` for accounts, `/app` for the
+//! URL scheme: `/login`, `/signup`, `/logout` for accounts, `/app/account`
+//! for the person's own account, `/app` for the
 //! restaurant list, and `/app/r/{rid}/...` for everything inside one
 //! restaurant. Forms post back to the URL that rendered them and redirect
 //! after success (so reloading never re-submits).
 
+mod account;
 mod audit;
 mod auth;
 mod forecast;
@@ -44,6 +46,11 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/logout", post(auth::logout))
         .route("/app", get(restaurants::list))
+        .route("/app/account", get(account::page))
+        .route("/app/account/email", post(account::change_email))
+        .route("/app/account/password", post(account::change_password))
+        .route("/app/account/export", get(account::export))
+        .route("/app/account/erase", post(account::erase))
         .route("/app/restaurants", post(restaurants::create))
         .route("/app/restaurants/new", get(restaurants::new_page))
         .route(

@@ -19,7 +19,10 @@ use crate::extract::{CsrfForm, SignedIn, Visit};
 use crate::layout::{self, csrf_field, described_by, field, Chrome};
 use crate::{nav, WebState};
 
-async fn my_restaurants(state: &WebState, user_id: Uuid) -> WebResult<Vec<RestaurantWithRole>> {
+pub(crate) async fn my_restaurants(
+    state: &WebState,
+    user_id: Uuid,
+) -> WebResult<Vec<RestaurantWithRole>> {
     let mut tx = flux_store::tenant::begin_user(state.pool(), user_id).await?;
     let rows = flux_app::restaurants::mine(&mut tx, user_id).await?;
     tx.commit().await?;

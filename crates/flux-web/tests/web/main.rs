@@ -2,6 +2,7 @@
 //! over a fresh database, driven by an HTTP client with a cookie store,
 //! the way a browser without JavaScript would use it.
 
+mod account;
 mod app_layer;
 mod audit;
 mod forecast;
