@@ -225,6 +225,8 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::model_card))
         .routes(routes!(forecast::override_set, forecast::override_list))
         .routes(routes!(forecast::override_remove))
+        .routes(routes!(forecast::stockout_mark, forecast::stockout_list))
+        .routes(routes!(forecast::stockout_unmark))
         .routes(routes!(ingredients::list, ingredients::create))
         .routes(routes!(
             ingredients::get,

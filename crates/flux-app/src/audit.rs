@@ -34,7 +34,7 @@ impl Action {
 }
 
 /// The audited tables, as entries name them.
-pub const ENTITIES: [&str; 22] = [
+pub const ENTITIES: [&str; 23] = [
     "restaurants",
     "memberships",
     "invitations",
@@ -47,6 +47,7 @@ pub const ENTITIES: [&str; 22] = [
     "forecast_runs",
     "forecast_feedback",
     "forecast_overrides",
+    "stockouts",
     "ingredients",
     "ingredient_costs",
     "recipes",

@@ -193,6 +193,7 @@ fn restaurant(cfg: &SyntheticConfig, r: usize) -> (Restaurant, Vec<Vec<f64>>) {
                 } else {
                     PromoShare::NONE
                 },
+                stockout: false,
             });
         }
         if q.is_empty() {

@@ -242,6 +242,10 @@ pub struct DayFlags {
     /// Share of the day under a promotion for this item.
     #[serde(default)]
     pub promo: PromoShare,
+    /// The item ran out (sold out, marked unavailable): the quantity sold
+    /// is a lower bound on the day's demand, not a measurement of it.
+    #[serde(default)]
+    pub stockout: bool,
 }
 
 impl DayFlags {
@@ -250,18 +254,21 @@ impl DayFlags {
         closed: false,
         missing: false,
         promo: PromoShare::NONE,
+        stockout: false,
     };
     /// A closed day.
     pub const CLOSED: Self = Self {
         closed: true,
         missing: false,
         promo: PromoShare::NONE,
+        stockout: false,
     };
     /// A day without data.
     pub const MISSING: Self = Self {
         closed: false,
         missing: true,
         promo: PromoShare::NONE,
+        stockout: false,
     };
 
     /// Whether the day's quantity can be used to learn demand.

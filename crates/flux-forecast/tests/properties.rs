@@ -17,6 +17,7 @@ fn flags() -> impl Strategy<Value = DayFlags> {
         } else {
             PromoShare::NONE
         },
+        stockout: k == 2 || k == 3,
     })
 }
 

@@ -13,7 +13,8 @@
 //!
 //! Kinds: `forecast` (re-forecast a restaurant now: after imports, or on
 //! request), `nightly_forecast` (02:00 in the restaurant's timezone; each
-//! run schedules the next), `erase_account` and `delete_restaurant` (when
+//! run schedules the next and records the trailing weeks' accuracy),
+//! `erase_account` and `delete_restaurant` (when
 //! a grace period ends) and `housekeeping` (03:00 UTC daily: retention of
 //! the data that belongs to no restaurant; queued when a worker starts).
 
@@ -172,6 +173,11 @@ impl Worker {
                 // Housekeeping rides on the nightly run; a failure is
                 // logged and retried tomorrow, never a reason to redo the
                 // forecast.
+                if result.is_ok() {
+                    if let Err(e) = flux_app::forecasts::accuracy::track(&self.pool, rid).await {
+                        tracing::warn!(restaurant_id = %rid, error = %e, "accuracy tracking failed");
+                    }
+                }
                 if let Err(e) = flux_app::audit::sweep(&self.pool, rid).await {
                     tracing::warn!(restaurant_id = %rid, error = %e, "audit sweep failed");
                 }

@@ -407,11 +407,13 @@ pub struct ForecastVsActual {
     pub actual: f64,
 }
 
-/// Past forecast days (of one dish, or all) with what was then sold.
+/// Past forecast days (of one dish, or all) with what was then sold, from
+/// `since` (or the first forecast) up to `today`.
 pub async fn forecast_vs_actual(
     conn: &mut PgConnection,
     rid: Uuid,
     item: Option<Uuid>,
+    since: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Vec<ForecastVsActual>> {
     Ok(sqlx::query_as(
@@ -425,12 +427,77 @@ pub async fn forecast_vs_actual(
                                      and d.business_date = f.forecast_date
          where f.restaurant_id = $1 and f.forecast_date < $2 and r.as_of <= f.forecast_date
            and ($3::uuid is null or f.menu_item_id = $3)
+           and ($4::date is null or f.forecast_date >= $4)
            and exists (select 1 from daily_item_sales a where a.restaurant_id = $1 and a.business_date = f.forecast_date)
          order by f.menu_item_id, f.forecast_date, r.created_at desc",
     )
     .bind(rid)
     .bind(today)
     .bind(item)
+    .bind(since)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A restaurant's forecast accuracy over a trailing window, as measured
+/// by one nightly run.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct AccuracySnapshot {
+    /// The restaurant's local day of the run.
+    pub measured_on: NaiveDate,
+    /// Days before `measured_on` whose forecasts were scored.
+    pub window_days: i16,
+    /// Dish-days scored (days with sales recorded).
+    pub dish_days: i32,
+    pub mae: f64,
+    pub mase: Option<f64>,
+    pub scaled_pinball: Option<f64>,
+    pub coverage_80: Option<f64>,
+    pub bias: Option<f64>,
+}
+
+/// Keeps a snapshot (the newest of the day wins).
+pub async fn record_accuracy(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    s: &AccuracySnapshot,
+) -> Result<()> {
+    sqlx::query(
+        "insert into forecast_accuracy_history
+             (restaurant_id, measured_on, window_days, dish_days, mae, mase, scaled_pinball, coverage_80, bias)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (restaurant_id, measured_on) do update set
+             window_days = excluded.window_days, dish_days = excluded.dish_days, mae = excluded.mae,
+             mase = excluded.mase, scaled_pinball = excluded.scaled_pinball,
+             coverage_80 = excluded.coverage_80, bias = excluded.bias, created_at = now()",
+    )
+    .bind(rid)
+    .bind(s.measured_on)
+    .bind(s.window_days)
+    .bind(s.dish_days)
+    .bind(s.mae)
+    .bind(s.mase)
+    .bind(s.scaled_pinball)
+    .bind(s.coverage_80)
+    .bind(s.bias)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The newest `limit` snapshots, newest first.
+pub async fn accuracy_history(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    limit: i64,
+) -> Result<Vec<AccuracySnapshot>> {
+    Ok(sqlx::query_as(
+        "select measured_on, window_days, dish_days, mae, mase, scaled_pinball, coverage_80, bias
+         from forecast_accuracy_history where restaurant_id = $1
+         order by measured_on desc limit $2",
+    )
+    .bind(rid)
+    .bind(limit)
     .fetch_all(conn)
     .await?)
 }

@@ -28,6 +28,7 @@ pub mod sales;
 pub mod sessions;
 pub mod settings;
 pub mod status;
+pub mod stockouts;
 pub mod tenant;
 pub mod throttle;
 pub mod tokens;

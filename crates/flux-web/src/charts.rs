@@ -48,6 +48,9 @@ pub struct ForecastChart<'a> {
     /// x label, p10, p50 and p90 of each forecast day, in order; drawn right
     /// after the history.
     pub forecast: &'a [(String, f64, f64, f64)],
+    /// The range (p10, p90) that was forecast for each history day, where
+    /// there was one; aligned with `history` (empty: none drawn).
+    pub past: &'a [Option<(f64, f64)>],
     /// Formats y-axis values.
     pub y_label: &'a dyn Fn(f64) -> String,
 }
@@ -181,6 +184,7 @@ pub fn forecast(c: &ForecastChart<'_>) -> Markup {
         .iter()
         .map(|(_, v)| *v)
         .chain(c.forecast.iter().map(|(_, _, p50, p90)| p50.max(*p90)))
+        .chain(c.past.iter().flatten().map(|(_, p90)| *p90))
         .fold(0.0, f64::max);
     let ticks = nice_ticks(max, 4);
     let top = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
@@ -217,6 +221,32 @@ pub fn forecast(c: &ForecastChart<'_>) -> Markup {
         d.push('Z');
         d
     });
+    // One closed shape per run of consecutive history days that had a
+    // forecast: a gap (no forecast that day) must not be bridged.
+    let mut past_bands: Vec<String> = Vec::new();
+    let mut run: Vec<(usize, f64, f64)> = Vec::new();
+    let mut close = |run: &mut Vec<(usize, f64, f64)>| {
+        if run.len() > 1 {
+            let mut d = String::new();
+            for (k, (i, _, p90)) in run.iter().enumerate() {
+                let cmd = if k == 0 { "M" } else { "L" };
+                d.push_str(&format!("{cmd}{} ", pt(*i, *p90)));
+            }
+            for (i, p10, _) in run.iter().rev() {
+                d.push_str(&format!("L{} ", pt(*i, *p10)));
+            }
+            d.push('Z');
+            past_bands.push(d);
+        }
+        run.clear();
+    };
+    for (i, band) in c.past.iter().take(hist_n).enumerate() {
+        match band {
+            Some((p10, p90)) => run.push((i, *p10, *p90)),
+            None => close(&mut run),
+        }
+    }
+    close(&mut run);
     // The divider sits halfway between the last actual and the first
     // forecast day.
     let divider = (hist_n > 0 && !c.forecast.is_empty())
@@ -237,6 +267,9 @@ pub fn forecast(c: &ForecastChart<'_>) -> Markup {
                     line x1=(LEFT) x2=(W - RIGHT) y1=(fmt_coord(y(*t))) y2=(fmt_coord(y(*t))) {}
                     text.axis x=(LEFT - 8.0) y=(fmt_coord(y(*t) + 4.0)) text-anchor="end" { ((c.y_label)(*t)) }
                 }
+            }
+            @for d in &past_bands {
+                path.band.band-past d=(d) {}
             }
             @if let Some(d) = band {
                 path.band d=(d) {}
@@ -508,10 +541,15 @@ mod tests {
             description: "d",
             history: &hist,
             forecast: &fc,
+            past: &[],
             y_label: &|v| format!("{v}"),
         })
         .into_string();
         assert!(svg.contains("<path class=\"band\""));
+        assert!(
+            !svg.contains("band-past"),
+            "no past forecasts, no past band"
+        );
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("class=\"line forecast\""));
         assert!(svg.contains("class=\"divider\""));
@@ -522,9 +560,38 @@ mod tests {
             description: "d",
             history: &[],
             forecast: &fc,
+            past: &[],
             y_label: &|v| format!("{v}"),
         })
         .into_string();
         assert!(alone.contains("class=\"band\"") && !alone.contains("divider"));
+    }
+
+    #[test]
+    fn past_forecasts_are_drawn_as_a_band_per_unbroken_run_of_days() {
+        let hist: Vec<_> = (0..6).map(|i| (format!("d{i}"), 5.0)).collect();
+        let past = [
+            Some((3.0, 7.0)),
+            Some((3.0, 8.0)),
+            None,
+            Some((2.0, 6.0)),
+            Some((2.0, 9.0)),
+            Some((1.0, 12.0)),
+        ];
+        let svg = forecast(&ForecastChart {
+            title: "t",
+            description: "d",
+            history: &hist,
+            forecast: &[],
+            past: &past,
+            y_label: &|v| format!("{v}"),
+        })
+        .into_string();
+        assert_eq!(svg.matches("class=\"band band-past\"").count(), 2, "{svg}");
+        // The axis reaches the highest past p90.
+        assert!(
+            svg.contains(">12<") || svg.contains(">15<") || svg.contains(">20<"),
+            "{svg}"
+        );
     }
 }

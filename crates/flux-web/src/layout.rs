@@ -249,6 +249,10 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
             "Override saved: prep, ordering and costing use your number for that day."
         }
         "override-removed" => "Override removed: the forecast applies again.",
+        "stockout-saved" => {
+            "Marked sold out: the next forecast reads that day’s sales as the least that was wanted."
+        }
+        "stockout-removed" => "Unmarked: that day counts as an ordinary day again.",
         "deletion-scheduled" => "Deletion scheduled. You can cancel it until then.",
         "deletion-cancelled" => "Deletion cancelled: the restaurant stays.",
         "email-changed" => "E-mail address saved: log in with it from now on.",

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use flux_app::forecasts::accuracy::AccuracyReport;
 use flux_app::forecasts::stored::{self, Run, StoredForecast};
-use flux_app::forecasts::{feedback, overrides, transparency, RunOptions, Trigger};
+use flux_app::forecasts::{feedback, overrides, stockouts, transparency, RunOptions, Trigger};
 use flux_domain::role::Action;
 use flux_domain::Invalid;
 use flux_forecast::{Explanation, ModelKind};
@@ -421,13 +421,99 @@ pub async fn override_list(
     security(("bearer" = [])))]
 pub async fn override_remove(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
     t.require(Action::WriteData)?;
-    let item = path_uuid(&params, "menu_item_id")?;
+    let (item, date) = item_and_date(&params)?;
+    overrides::remove(&mut t.tx, t.restaurant_id, item, date).await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockoutBody {
+    pub menu_item_id: Uuid,
+    /// The day the dish ran out: today (in the restaurant's timezone) or
+    /// earlier, at most 730 days ago.
+    pub date: NaiveDate,
+    /// Optional, up to 500 characters, e.g. "gone by 9 pm".
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Mark a day on which a dish sold out. Its sales that day become a lower
+/// bound on demand for every later forecast (censored demand), instead of
+/// a low day; logged in the audit log.
+#[utoipa::path(post, path = "/{restaurant_id}/forecast/stockouts", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path)), request_body = StockoutBody,
+    responses((status = 201, body = stockouts::Stockout), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn stockout_mark(
+    mut t: Tenant,
+    Json(b): Json<StockoutBody>,
+) -> ApiResult<(StatusCode, Json<stockouts::Stockout>)> {
+    t.require(Action::WriteData)?;
+    let input = stockouts::StockoutInput {
+        menu_item_id: b.menu_item_id,
+        date: Some(b.date),
+        note: b.note,
+    };
+    let m = stockouts::mark(&mut t.tx, t.restaurant_id, t.user_id, &input).await?;
+    t.commit().await?;
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StockoutQuery {
+    pub menu_item_id: Option<Uuid>,
+    /// First day (default: 8 weeks before `to`).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: today).
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StockoutList {
+    pub items: Vec<stockouts::StockoutDay>,
+}
+
+/// Sold-out days, marked by people or inferred from the times of sales
+/// (a dish whose sales stopped hours before the restaurant's), newest
+/// first (at most 1000).
+#[utoipa::path(get, path = "/{restaurant_id}/forecast/stockouts", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path), StockoutQuery),
+    responses((status = 200, body = StockoutList), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn stockout_list(
+    mut t: Tenant,
+    Query(q): Query<StockoutQuery>,
+) -> ApiResult<Json<StockoutList>> {
+    let items = stockouts::list(&mut t.tx, t.restaurant_id, q.menu_item_id, q.from, q.to).await?;
+    t.commit().await?;
+    Ok(Json(StockoutList { items }))
+}
+
+/// Unmark a sold-out day (an inferred one cannot be unmarked).
+#[utoipa::path(delete, path = "/{restaurant_id}/forecast/stockouts/{menu_item_id}/{date}", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path), ("menu_item_id" = Uuid, Path), ("date" = NaiveDate, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn stockout_unmark(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
+    t.require(Action::WriteData)?;
+    let (item, date) = item_and_date(&params)?;
+    stockouts::unmark(&mut t.tx, t.restaurant_id, item, date).await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `{menu_item_id}/{date}` of a dish-day path; a malformed one names
+/// no dish-day, so it is not found.
+fn item_and_date(params: &RawPathParams) -> ApiResult<(Uuid, NaiveDate)> {
+    let item = path_uuid(params, "menu_item_id")?;
     let date = params
         .iter()
         .find(|(k, _)| *k == "date")
         .and_then(|(_, v)| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
         .ok_or_else(ApiError::not_found)?;
-    overrides::remove(&mut t.tx, t.restaurant_id, item, date).await?;
-    t.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok((item, date))
 }

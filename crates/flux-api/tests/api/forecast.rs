@@ -394,3 +394,84 @@ async fn another_tenants_forecasts_are_not_found() {
         assert_problem(s, &b, 404, "not_found");
     }
 }
+
+async fn model_card(app: &TestApp, user: &User, r: &str) -> serde_json::Value {
+    let (s, card) = app
+        .get(&format!("/api/v1/restaurants/{r}/forecast/model"), user)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{card}");
+    card
+}
+
+#[tokio::test]
+async fn the_nightly_run_tracks_accuracy_over_time_on_the_model_card() {
+    let (app, user, r) = with_history().await;
+    let rid: uuid::Uuid = r.parse().expect("uuid");
+    assert_eq!(
+        model_card(&app, &user, &r).await["accuracy"]["tracked"],
+        json!([]),
+        "nothing tracked before a nightly run"
+    );
+    // Forecasts made three weeks ago for two weeks, so the nightly run has
+    // past forecast days with sales to score.
+    flux_app::forecasts::run(
+        &app.pool,
+        rid,
+        &flux_app::forecasts::RunOptions {
+            model: flux_forecast::ModelKind::Production,
+            horizon: Some(14),
+            as_of: Some(Utc::now().date_naive() - Duration::days(21)),
+            trigger: flux_app::forecasts::Trigger::Cli,
+            user_id: None,
+        },
+    )
+    .await
+    .expect("backdated run");
+    let mut tx = app.pool.begin().await.expect("tx");
+    flux_store::jobs::bring_forward(&mut tx, &format!("nightly:{rid}"))
+        .await
+        .expect("bring forward");
+    tx.commit().await.expect("commit");
+    let worker = flux_jobs::Worker::new(app.pool.clone());
+    let mut ran = Vec::new();
+    while let Some(outcome) = worker.run_once().await.expect("worker") {
+        ran.push(outcome);
+    }
+    assert!(
+        ran.iter().any(
+            |o| matches!(o, flux_jobs::Outcome::Done { kind, .. } if kind == "nightly_forecast")
+        ),
+        "{ran:?}"
+    );
+
+    let card = model_card(&app, &user, &r).await;
+    let tracked = card["accuracy"]["tracked"].as_array().expect("tracked");
+    assert_eq!(tracked.len(), 1, "one night, one snapshot: {card}");
+    let snap = &tracked[0];
+    assert_eq!(snap["window_days"], 28);
+    assert_eq!(snap["dish_days"], 28, "2 dishes × 14 scored days: {snap}");
+    // The snapshot is the live report over the same days.
+    let (_, acc) = app
+        .get(&format!("/api/v1/restaurants/{r}/forecast/accuracy"), &user)
+        .await;
+    for k in ["mae", "mase", "coverage_80"] {
+        let (a, b) = (
+            snap[k].as_f64().expect("tracked value"),
+            acc["restaurant"][k].as_f64().expect("live value"),
+        );
+        assert!((a - b).abs() < 1e-9, "{k}: {a} vs {b}");
+    }
+    // Another night on the same day replaces, never duplicates.
+    let again = flux_app::forecasts::accuracy::track(&app.pool, rid)
+        .await
+        .expect("track")
+        .expect("a snapshot");
+    assert_eq!(again.dish_days, 28);
+    let (_, card) = app
+        .get(&format!("/api/v1/restaurants/{r}/forecast/model"), &user)
+        .await;
+    assert_eq!(
+        card["accuracy"]["tracked"].as_array().map(Vec::len),
+        Some(1)
+    );
+}

@@ -24,6 +24,7 @@ mod restaurants;
 mod retention;
 mod rls;
 mod schema_fuzz;
+mod stockouts;
 mod store_paths;
 mod tenancy;
 mod undo;

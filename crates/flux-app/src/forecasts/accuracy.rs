@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
+use flux_store::forecasts::{AccuracySnapshot, ForecastVsActual};
+use flux_store::PgPool;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -131,7 +133,19 @@ pub async fn report_for(
     item: Option<Uuid>,
     today: NaiveDate,
 ) -> Result<AccuracyReport, flux_store::StoreError> {
-    let rows = flux_store::forecasts::forecast_vs_actual(conn, rid, item, today).await?;
+    let rows = flux_store::forecasts::forecast_vs_actual(conn, rid, item, None, today).await?;
+    report_from(conn, rid, item, rows).await
+}
+
+/// Scores `rows` (past forecast days of one dish, or all, as
+/// [`flux_store::forecasts::forecast_vs_actual`] returns them), each dish
+/// scaled by its sales history before its first scored day.
+pub async fn report_from(
+    conn: &mut flux_store::PgConnection,
+    rid: Uuid,
+    item: Option<Uuid>,
+    rows: Vec<ForecastVsActual>,
+) -> Result<AccuracyReport, flux_store::StoreError> {
     let first = rows.iter().map(|r| r.date).min();
     let history = match first {
         Some(f) => flux_store::forecasts::daily_sales(conn, rid, item, None, f).await?,
@@ -181,6 +195,73 @@ pub async fn report_for(
     })
 }
 
+/// Days of forecasts each nightly snapshot scores.
+pub const TRACK_WINDOW_DAYS: i64 = 28;
+
+/// The snapshot of `metrics` measured on `on`, if any day was scored.
+pub fn snapshot(on: NaiveDate, metrics: &Metrics) -> Option<AccuracySnapshot> {
+    (metrics.days > 0).then(|| AccuracySnapshot {
+        measured_on: on,
+        window_days: TRACK_WINDOW_DAYS as i16,
+        dish_days: i32::try_from(metrics.days).unwrap_or(i32::MAX),
+        mae: metrics.mae,
+        mase: metrics.mase,
+        scaled_pinball: metrics.scaled_pinball,
+        coverage_80: metrics.coverage_80,
+        bias: metrics.bias,
+    })
+}
+
+/// Scores the restaurant's forecasts of the last [`TRACK_WINDOW_DAYS`]
+/// against what was sold and keeps the result for today (the nightly run
+/// calls this, so accuracy is tracked over time). `None` when no
+/// forecast day of the window has sales yet.
+pub async fn track(pool: &PgPool, rid: Uuid) -> crate::AppResult<Option<AccuracySnapshot>> {
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), rid).await?;
+    let Some(r) = flux_store::restaurants::get(&mut tx, rid).await? else {
+        return Ok(None);
+    };
+    let today = r.timezone.today();
+    let since = today - Duration::days(TRACK_WINDOW_DAYS);
+    let rows =
+        flux_store::forecasts::forecast_vs_actual(&mut tx, rid, None, Some(since), today).await?;
+    let report = report_from(&mut tx, rid, None, rows).await?;
+    let snap = snapshot(today, &report.restaurant);
+    if let Some(s) = &snap {
+        flux_store::forecasts::record_accuracy(&mut tx, rid, s).await?;
+    }
+    tx.commit().await?;
+    Ok(snap)
+}
+
+/// The restaurant's tracked accuracy, newest first: the newest snapshot
+/// of each of the last `weeks` weeks that have one.
+pub async fn history(
+    conn: &mut flux_store::PgConnection,
+    rid: Uuid,
+    weeks: usize,
+) -> Result<Vec<AccuracySnapshot>, flux_store::StoreError> {
+    let rows = flux_store::forecasts::accuracy_history(conn, rid, (weeks as i64) * 7).await?;
+    Ok(weekly(rows, weeks))
+}
+
+/// The newest snapshot of each ISO week, newest first, at most `weeks`.
+fn weekly(rows: Vec<AccuracySnapshot>, weeks: usize) -> Vec<AccuracySnapshot> {
+    use chrono::Datelike;
+    let mut out: Vec<AccuracySnapshot> = Vec::new();
+    for r in rows {
+        let week = r.measured_on.iso_week();
+        if out.last().is_some_and(|l| l.measured_on.iso_week() == week) {
+            continue;
+        }
+        if out.len() == weeks {
+            break;
+        }
+        out.push(r);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +304,35 @@ mod tests {
             .collect();
         assert_eq!(weekly_naive_mae(&hist), Some(2.0));
         assert_eq!(weekly_naive_mae(&hist[..5]), None);
+    }
+
+    #[test]
+    fn tracked_accuracy_keeps_the_newest_snapshot_of_each_week() {
+        let snap = |d: &str| AccuracySnapshot {
+            measured_on: d.parse().expect("date"),
+            window_days: 28,
+            dish_days: 10,
+            mae: 1.0,
+            mase: None,
+            scaled_pinball: None,
+            coverage_80: None,
+            bias: None,
+        };
+        // Newest first, as stored rows come: Wed and Mon of one week, a
+        // Sunday of the week before, then a week further back.
+        let rows = vec![
+            snap("2026-03-11"),
+            snap("2026-03-09"),
+            snap("2026-03-08"),
+            snap("2026-03-01"),
+        ];
+        let days: Vec<String> = weekly(rows.clone(), 5)
+            .iter()
+            .map(|s| s.measured_on.to_string())
+            .collect();
+        assert_eq!(days, ["2026-03-11", "2026-03-08", "2026-03-01"]);
+        assert_eq!(weekly(rows, 2).len(), 2);
+        let none = Metrics::default();
+        assert!(snapshot("2026-03-11".parse().expect("date"), &none).is_none());
     }
 }

@@ -15,6 +15,7 @@
 pub mod accuracy;
 pub mod feedback;
 pub mod overrides;
+pub mod stockouts;
 pub mod stored;
 pub mod transparency;
 
@@ -140,7 +141,45 @@ pub(crate) struct Loaded {
     /// Name, category and whether active, per menu item.
     pub meta: HashMap<Uuid, (String, Option<String>, bool)>,
     pub holiday_country: Option<String>,
+    /// Dish-days read as sold out (lower bounds on demand).
+    pub stockout_days: usize,
     pub engine_input: flux_forecast::Restaurant,
+}
+
+/// Flags the sold-out days of `sold_out` in the engine's input (series are
+/// keyed by menu item id); returns how many history days were flagged.
+fn mark_sold_out(
+    input: &mut flux_forecast::Restaurant,
+    sold_out: &HashSet<(Uuid, NaiveDate)>,
+) -> usize {
+    if sold_out.is_empty() {
+        return 0;
+    }
+    let mut by_item: HashMap<Uuid, Vec<NaiveDate>> = HashMap::new();
+    for (item, date) in sold_out {
+        by_item.entry(*item).or_default().push(*date);
+    }
+    let mut flagged = 0;
+    for s in &mut input.series {
+        let Some(dates) = Uuid::parse_str(&s.item)
+            .ok()
+            .and_then(|id| by_item.get(&id))
+        else {
+            continue;
+        };
+        let n = s.quantities.len();
+        if s.flags.is_empty() {
+            s.flags = vec![flux_forecast::DayFlags::OPEN; n];
+        }
+        for d in dates {
+            let i = (*d - s.start).num_days();
+            if let Some(f) = usize::try_from(i).ok().and_then(|i| s.flags.get_mut(i)) {
+                f.stockout = true;
+                flagged += 1;
+            }
+        }
+    }
+    flagged
 }
 
 /// Reads the daily roll-up, the menu, the opening hours and the settings
@@ -181,6 +220,7 @@ pub(crate) async fn load(
     .await?
     .0;
     let series = flux_store::forecasts::daily_series(&mut tx, rid, as_of).await?;
+    let sold_out = stockouts::for_forecast(&mut tx, rid, as_of).await?;
     tx.commit().await?;
     if series.is_empty() {
         return Err(DemandError::NoHistory);
@@ -210,6 +250,7 @@ pub(crate) async fn load(
         }
     }
     let mut engine_input = restaurant_from_daily(totals, &closed, Some(as_of));
+    let stockout_days = mark_sold_out(&mut engine_input, &sold_out);
     engine_input.country = settings
         .holiday_country
         .as_deref()
@@ -220,6 +261,7 @@ pub(crate) async fn load(
         closed,
         meta,
         holiday_country: settings.holiday_country,
+        stockout_days,
         engine_input,
     })
 }
@@ -233,6 +275,7 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
         closed,
         meta,
         holiday_country,
+        stockout_days,
         engine_input,
     } = load(pool, rid, actor, opts.as_of, opts.horizon).await?;
     let mut request = ForecastRequest::new(as_of, horizon, opts.model);
@@ -285,7 +328,7 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
         forecast_run_id: Uuid::now_v7(),
         model: opts.model.name().to_string(),
         model_version: env!("CARGO_PKG_VERSION").to_string(),
-        parameters: serde_json::json!({"horizon": horizon.days(), "country": holiday_country, "closed_weekdays": closed}),
+        parameters: serde_json::json!({"horizon": horizon.days(), "country": holiday_country, "closed_weekdays": closed, "stockout_days": stockout_days}),
         trigger: opts.trigger.as_str().to_string(),
         as_of,
         horizon_days: horizon.days() as i32,

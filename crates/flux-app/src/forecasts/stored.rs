@@ -179,6 +179,12 @@ pub async fn prep(
     })
 }
 
+/// A past forecast day of a dish with what was then sold.
+pub use flux_store::forecasts::ForecastVsActual as PastDay;
+
+/// Days back a dish's page shows past forecasts against sales.
+pub const PAST_DAYS_SHOWN: i64 = 28;
+
 /// What one dish's page shows.
 #[derive(Debug, Clone)]
 pub struct DishView {
@@ -192,6 +198,11 @@ pub struct DishView {
     pub members: HashMap<Uuid, String>,
     /// How past forecasts did, once some can be scored.
     pub accuracy: Option<ItemAccuracy>,
+    /// The last [`PAST_DAYS_SHOWN`] days with sales: what was forecast for
+    /// each (the newest run before it) and what was sold, oldest first.
+    pub past: Vec<PastDay>,
+    /// Sold-out days of the last eight weeks, marked or inferred.
+    pub sold_out: Vec<super::stockouts::StockoutDay>,
     pub confidence_threshold: f64,
     /// People's overrides of this dish from today on.
     pub overrides: Vec<super::overrides::Override>,
@@ -244,7 +255,16 @@ pub async fn dish_view(
         .into_iter()
         .map(|m| (m.user_id, m.email))
         .collect();
-    let accuracy = accuracy::report_for(conn, restaurant_id, Some(item), today)
+    let scored =
+        flux_store::forecasts::forecast_vs_actual(conn, restaurant_id, Some(item), None, today)
+            .await?;
+    let recent_from = today - Duration::days(PAST_DAYS_SHOWN);
+    let past = scored
+        .iter()
+        .filter(|r| r.date >= recent_from)
+        .cloned()
+        .collect();
+    let accuracy = accuracy::report_from(conn, restaurant_id, Some(item), scored)
         .await?
         .items
         .into_iter()
@@ -259,7 +279,10 @@ pub async fn dish_view(
         },
     )
     .await?;
+    let sold_out = super::stockouts::list(conn, restaurant_id, Some(item), None, None).await?;
     Ok(DishView {
+        past,
+        sold_out,
         overrides,
         run,
         forecasts,

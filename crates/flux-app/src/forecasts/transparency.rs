@@ -29,6 +29,8 @@ use crate::{AppError, AppResult};
 /// weeks, one week at a time, as the restaurant plans.
 pub const BACKTEST_ORIGINS: usize = 4;
 pub const BACKTEST_HORIZON_DAYS: u32 = 7;
+/// Weeks of tracked accuracy the card shows.
+pub const TRACKED_WEEKS: usize = 12;
 /// The backtest gives up after this long (a restaurant takes well under a
 /// second); the card then says so instead of waiting.
 pub const BACKTEST_BUDGET: Duration = Duration::from_secs(20);
@@ -75,6 +77,9 @@ pub struct DataUsed {
     pub holiday_country: Option<String>,
     /// Weekdays the opening hours mark closed (forecast as zero).
     pub closed_weekdays: Vec<String>,
+    /// Dish-days read as sold out (marked, or inferred from the times of
+    /// sales): their sales are taken as the least that was wanted.
+    pub sold_out_days: usize,
     /// The newest run: first forecast day, when and why it ran.
     pub run_as_of: Option<NaiveDate>,
     pub run_at: Option<DateTime<Utc>>,
@@ -144,6 +149,10 @@ pub struct Accuracy {
     pub backtest_note: Option<String>,
     /// Stored forecasts against the sales that followed.
     pub live: Metrics,
+    /// Accuracy tracked by the nightly runs, each over the
+    /// [`super::accuracy::TRACK_WINDOW_DAYS`] days before it: the newest
+    /// snapshot of each of the last [`TRACKED_WEEKS`] weeks, newest first.
+    pub tracked: Vec<flux_store::forecasts::AccuracySnapshot>,
     /// Overrides against the model, once overridden days have passed.
     pub overrides: Option<OverrideScore>,
 }
@@ -181,8 +190,9 @@ const NOT_USED: [&str; 5] = [
 const LIMITS: [&str; 6] = [
     "It only knows the past: a new competitor, roadworks or a booked party are invisible to it \
      until they show in sales. Override the forecast for such days.",
-    "Sold-out days count as low demand: when a dish ran out, the true demand was higher than \
-     what was sold, and the forecast learns the lower number.",
+    "A sold-out day is only known as one when someone marks it (dish page or API) or when timed \
+     sales show the dish stopping hours before the rest of the restaurant; then its sales count \
+     as the least that was wanted. An unmarked sell-out still counts as low demand.",
     "New dishes start from their category's pattern and need about a month of sales before the \
      forecast rests on their own history.",
     "The range is honest on average, not every day: about 1 day in 5 falls outside p10–p90 by \
@@ -292,6 +302,7 @@ pub async fn card(pool: &PgPool, restaurant_id: Uuid, user_id: Uuid) -> AppResul
         .await?
         .restaurant;
     let outcomes = flux_store::forecasts::override_outcomes(&mut tx, restaurant_id, today).await?;
+    let tracked = super::accuracy::history(&mut tx, restaurant_id, TRACKED_WEEKS).await?;
     tx.commit().await?;
 
     let model = run
@@ -312,6 +323,7 @@ pub async fn card(pool: &PgPool, restaurant_id: Uuid, user_id: Uuid) -> AppResul
                     short,
                     l.closed.clone(),
                     l.holiday_country.clone(),
+                    l.stockout_days,
                 );
                 match run_backtest(l.engine_input, model).await {
                     Ok(b) => (Some(facts), Some(b), None),
@@ -321,8 +333,8 @@ pub async fn card(pool: &PgPool, restaurant_id: Uuid, user_id: Uuid) -> AppResul
             Err(DemandError::NoHistory) => (None, None, Some("no sales imported yet".to_string())),
             Err(e) => return Err(e.into()),
         };
-    let (dishes_forecast, dishes_with_short_history, closed, holiday_country) =
-        loaded.unwrap_or((0, 0, HashSet::new(), None));
+    let (dishes_forecast, dishes_with_short_history, closed, holiday_country, sold_out_days) =
+        loaded.unwrap_or((0, 0, HashSet::new(), None, 0));
     let mut closed: Vec<u32> = closed.into_iter().collect();
     closed.sort_unstable();
     Ok(ModelCard {
@@ -342,6 +354,7 @@ pub async fn card(pool: &PgPool, restaurant_id: Uuid, user_id: Uuid) -> AppResul
             dishes_forecast,
             dishes_with_short_history,
             holiday_country,
+            sold_out_days,
             closed_weekdays: closed.into_iter().map(weekday_name).collect(),
             run_as_of: run.as_ref().map(|r| r.as_of),
             run_at: run.as_ref().map(|r| r.created_at),
@@ -352,6 +365,7 @@ pub async fn card(pool: &PgPool, restaurant_id: Uuid, user_id: Uuid) -> AppResul
             backtest,
             backtest_note,
             live,
+            tracked,
             overrides: override_score(&outcomes),
         },
         limits: LIMITS.iter().map(|s| s.to_string()).collect(),

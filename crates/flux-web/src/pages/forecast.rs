@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, Duration, NaiveDate};
 use flux_app::forecasts::feedback::{self, Feedback, FeedbackInput, Verdict};
 use flux_app::forecasts::overrides::{self, OverrideInput};
+use flux_app::forecasts::stockouts::{self, StockoutDay, StockoutInput, StockoutSource};
 use flux_app::forecasts::stored::{self, MenuItem, Run, StoredForecast};
 use flux_app::forecasts::{DemandError, RunOptions, Trigger};
 use flux_app::AppError;
@@ -190,6 +191,50 @@ fn refresh_form(t: &TenantPage, day: NaiveDate) -> Markup {
 pub struct PrepQuery {
     date: Option<String>,
     done: Option<String>,
+}
+
+/// One week of a dish's past forecasts against its sales.
+struct PastWeek {
+    monday: NaiveDate,
+    forecast: f64,
+    sold: f64,
+    days: usize,
+    within: usize,
+    above: usize,
+    below: usize,
+}
+
+/// Past forecast days grouped by week (Monday first), newest week first.
+fn past_weeks(past: &[stored::PastDay]) -> Vec<PastWeek> {
+    let mut weeks: Vec<PastWeek> = Vec::new();
+    for p in past {
+        let monday = p.date - Duration::days(i64::from(p.date.weekday().num_days_from_monday()));
+        if weeks.last().is_none_or(|w| w.monday != monday) {
+            weeks.push(PastWeek {
+                monday,
+                forecast: 0.0,
+                sold: 0.0,
+                days: 0,
+                within: 0,
+                above: 0,
+                below: 0,
+            });
+        }
+        if let Some(w) = weeks.last_mut() {
+            w.forecast += p.p50;
+            w.sold += p.actual;
+            w.days += 1;
+            if p.actual > p.p90 {
+                w.above += 1;
+            } else if p.actual < p.p10 {
+                w.below += 1;
+            } else {
+                w.within += 1;
+            }
+        }
+    }
+    weeks.reverse();
+    weeks
 }
 
 pub async fn prep(t: TenantPage, Query(q): Query<PrepQuery>) -> WebResult {
@@ -468,6 +513,7 @@ struct Forms {
     feedback_errors: Vec<FieldError>,
     override_form: OverrideForm,
     override_errors: Vec<FieldError>,
+    stockout_errors: Vec<FieldError>,
 }
 
 /// The override use case's field errors, worded for the form.
@@ -569,6 +615,165 @@ pub async fn set_override(
     Ok(Redirect::to(&to).into_response())
 }
 
+/// The sold-out form: which day, and an optional note.
+#[derive(Deserialize, Default)]
+pub struct StockoutForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Marks a day on which the dish sold out.
+pub async fn mark_stockout(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<StockoutForm>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let item = load_item(&mut t, &params).await?;
+    let input = StockoutInput {
+        menu_item_id: item.menu_item_id,
+        date: parse_day(Some(&f.date)),
+        note: f.note,
+    };
+    match stockouts::mark(&mut t.tx, t.restaurant_id, t.user_id, &input).await {
+        Ok(_) => {}
+        Err(AppError::Rejected { errors, .. }) if !errors.is_empty() => {
+            let forms = Forms {
+                stockout_errors: errors,
+                ..Forms::default()
+            };
+            return render_dish(t, &item, None, &forms, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let to = t.href(&format!(
+        "/forecast/{}?done=stockout-saved#stockouts",
+        item.menu_item_id
+    ));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// Unmarks a sold-out day.
+pub async fn unmark_stockout(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(_): CsrfForm<crate::extract::Empty>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let item = load_item(&mut t, &params).await?;
+    let date = path_day(&params)?;
+    stockouts::unmark(&mut t.tx, t.restaurant_id, item.menu_item_id, date).await?;
+    let to = t.href(&format!(
+        "/forecast/{}?done=stockout-removed#stockouts",
+        item.menu_item_id
+    ));
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// The `{date}` of a dish-day path; a malformed one names no day.
+fn path_day(params: &RawPathParams) -> Result<NaiveDate, WebError> {
+    params
+        .iter()
+        .find(|(k, _)| *k == "date")
+        .and_then(|(_, v)| parse_day(Some(v)))
+        .ok_or(WebError::NotFound)
+}
+
+/// Days a dish sold out: a form to mark one (today or the two weeks
+/// before) and the last weeks' days, marked or inferred.
+fn stockout_section(
+    t: &TenantPage,
+    fmt: &Fmt,
+    id: Uuid,
+    today: NaiveDate,
+    days: &[StockoutDay],
+    errors: &[FieldError],
+    can_write: bool,
+) -> Markup {
+    let date_err = errors
+        .iter()
+        .find(|e| e.field == "date")
+        .map(|_| "Choose today or one of the last two weeks.".to_string());
+    let note_err = errors
+        .iter()
+        .find(|e| e.field == "note")
+        .map(|_| "Keep the note to 500 characters of plain text.".to_string());
+    html! {
+        section.card #stockouts {
+            h2 { "Sold out" }
+            p.muted.small {
+                "On a day this dish ran out, it would have sold more than it did. Mark such days and the forecast "
+                "reads their sales as the least that was wanted, not as a quiet day. Days when its sales stopped "
+                "hours before the rest of the restaurant’s are found in timed sales on their own."
+            }
+            @if can_write {
+                form.stockout-form method="post" action=(t.href(&format!("/forecast/{id}/stockout"))) novalidate {
+                    (csrf_field(&t.csrf))
+                    @if !errors.is_empty() {
+                        p.alert role="alert" { "Please correct the fields marked below." }
+                    }
+                    (field("stockout-date", "Day it ran out", None, date_err.as_deref(), html! {
+                        select #stockout-date name="date"
+                            aria-invalid=[date_err.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("stockout-date", false, date_err.as_deref())] {
+                            @for back in 0..14 {
+                                @let d = today - Duration::days(back);
+                                option value=(d.to_string()) selected[back == 1] { (day_label(fmt, d, today)) }
+                            }
+                        }
+                    }))
+                    (field("stockout-note", "Note (optional)", Some("E.g. “gone by 9 pm”."), note_err.as_deref(), html! {
+                        input #stockout-note type="text" name="note" maxlength="500"
+                            aria-invalid=[note_err.as_ref().map(|_| "true")]
+                            aria-describedby=[described_by("stockout-note", true, note_err.as_deref())];
+                    }))
+                    div.actions { button.btn.btn-primary type="submit" { "Mark sold out" } }
+                }
+            }
+            @if days.is_empty() {
+                p.muted { "No sold-out days in the last eight weeks." }
+            } @else {
+                table.table.stack.stockout-list {
+                    thead { tr {
+                        th scope="col" { "Day" }
+                        th scope="col" { "How we know" }
+                        th scope="col" { "Note" }
+                        @if can_write { th scope="col" { span.visually-hidden { "Actions" } } }
+                    } }
+                    tbody {
+                        @for d in days {
+                            tr {
+                                td data-label="Day" { (day_label(fmt, d.date, today)) }
+                                td data-label="How we know" {
+                                    @match d.source {
+                                        StockoutSource::Marked => { "Marked" }
+                                        StockoutSource::Inferred => { "From the sales times" }
+                                    }
+                                }
+                                td data-label="Note" { (d.note.as_deref().unwrap_or("")) }
+                                @if can_write {
+                                    td {
+                                        @if d.source == StockoutSource::Marked {
+                                            form method="post" action=(t.href(&format!("/forecast/{id}/stockout/{}/remove", d.date))) {
+                                                (csrf_field(&t.csrf))
+                                                button.btn.btn-quiet type="submit" { "Unmark" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Removes a dish-day's override: the model's forecast applies again.
 pub async fn remove_override(
     mut t: TenantPage,
@@ -577,11 +782,7 @@ pub async fn remove_override(
 ) -> WebResult {
     t.require(Action::WriteData)?;
     let item = load_item(&mut t, &params).await?;
-    let date = params
-        .iter()
-        .find(|(k, _)| *k == "date")
-        .and_then(|(_, v)| parse_day(Some(v)))
-        .ok_or(WebError::NotFound)?;
+    let date = path_day(&params)?;
     overrides::remove(&mut t.tx, t.restaurant_id, item.menu_item_id, date).await?;
     let to = t.href(&format!(
         "/forecast/{}?done=override-removed#overrides",
@@ -609,6 +810,8 @@ async fn render_dish(
         feedback,
         members: who,
         accuracy,
+        past,
+        sold_out,
         confidence_threshold: threshold,
         overrides: dish_overrides,
     } = stored::dish_view(&mut t.tx, rid, id, today, HISTORY_DAYS, FEEDBACK_SHOWN).await?;
@@ -622,6 +825,13 @@ async fn render_dish(
         .iter()
         .map(|f| (fmt.date_short(f.date), f.p10, f.p50, f.p90))
         .collect();
+    let forecast_of: HashMap<NaiveDate, (f64, f64)> =
+        past.iter().map(|p| (p.date, (p.p10, p.p90))).collect();
+    let past_bands: Vec<Option<(f64, f64)>> = history
+        .iter()
+        .map(|(d, _)| forecast_of.get(d).copied())
+        .collect();
+    let weeks = past_weeks(&past);
     let y_label = |v: f64| fmt.compact(v);
     let description = format!(
         "Daily portions of {} sold over the last {} days, then the forecast median with its 10th–90th percentile range shaded.",
@@ -676,12 +886,16 @@ async fn render_dish(
                     span.key.key-actual aria-hidden="true" {} "Portions sold "
                     span.key.key-forecast aria-hidden="true" {} "Forecast (median) "
                     span.key.key-band aria-hidden="true" {} "Likely range (10th–90th percentile)"
+                    @if !past.is_empty() {
+                        " " span.key.key-past aria-hidden="true" {} "Range that was forecast for past days"
+                    }
                 }
                 (charts::forecast(&ForecastChart {
                     title: &format!("{}: sales and forecast", item.name),
                     description: &description,
                     history: &hist_points,
                     forecast: &fc_points,
+                    past: &past_bands,
                     y_label: &y_label,
                 }))
                 @if !history.is_empty() {
@@ -768,9 +982,56 @@ async fn render_dish(
                         span.kpi-sub { "below 1 beats repeating last week’s sales" }
                     }
                 }
+                @if !weeks.is_empty() {
+                    h3 { "The last weeks" }
+                    table.table.stack.past-weeks {
+                        thead { tr {
+                            th scope="col" { "Week of" }
+                            th.num scope="col" { "Forecast" }
+                            th.num scope="col" { "Sold" }
+                            th.num scope="col" { "Days within the range" }
+                        } }
+                        tbody {
+                            @for w in &weeks {
+                                tr {
+                                    td data-label="Week of" { (fmt.date(w.monday)) }
+                                    td.num data-label="Forecast" { (units(&fmt, w.forecast)) }
+                                    td.num data-label="Sold" { (units(&fmt, w.sold)) }
+                                    td.num data-label="Days within the range" {
+                                        (w.within) " of " (w.days)
+                                        @if w.above > 0 { ", " (w.above) " above" }
+                                        @if w.below > 0 { ", " (w.below) " below" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    details.chart-data {
+                        summary { "Show each day" }
+                        table.table {
+                            thead { tr {
+                                th scope="col" { "Date" }
+                                th.num scope="col" { "Forecast" }
+                                th.num scope="col" { "Range" }
+                                th.num scope="col" { "Sold" }
+                            } }
+                            tbody {
+                                @for p in past.iter().rev() {
+                                    tr {
+                                        td { (fmt.date(p.date)) }
+                                        td.num { (units(&fmt, p.p50)) }
+                                        td.num { (units(&fmt, p.p10)) "–" (units(&fmt, p.p90)) }
+                                        td.num { (units(&fmt, p.actual)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         (override_section(&t, &fmt, id, today, &forecasts, &dish_overrides, &forms.override_form, &forms.override_errors, can_write))
+        (stockout_section(&t, &fmt, id, today, &sold_out, &forms.stockout_errors, can_write))
         section.card #feedback {
             h2 { "Feedback" }
             @if can_write {

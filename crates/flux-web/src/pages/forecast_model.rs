@@ -80,6 +80,32 @@ fn accuracy(fmt: &Fmt, card: &ModelCard) -> Markup {
                     "."
                 }
             }
+            h3 { "Accuracy over time" }
+            @if a.tracked.is_empty() {
+                p.muted { "Each nightly run scores the last four weeks of forecasts; the first score appears after a night with past forecast days to score." }
+            } @else {
+                p.muted.small { "Each row: the forecasts of the four weeks before that day, scored by that night’s run." }
+                table.table.stack.tracked {
+                    thead { tr {
+                        th scope="col" { "Measured" }
+                        th.num scope="col" { "Dish-days" }
+                        th.num scope="col" { "Average miss" }
+                        th.num scope="col" { "Within the range" }
+                        th.num scope="col" { "Against last week" }
+                    } }
+                    tbody {
+                        @for s in &a.tracked {
+                            tr {
+                                td data-label="Measured" { (fmt.date(s.measured_on)) }
+                                td.num data-label="Dish-days" { (fmt.int(i64::from(s.dish_days))) }
+                                td.num data-label="Average miss" { (fmt.num(s.mae, 1)) }
+                                td.num data-label="Within the range" { (s.coverage_80.map(|c| fmt.percent(c, 0)).unwrap_or_else(|| "–".into())) }
+                                td.num data-label="Against last week" { (s.mase.map(|v| fmt.num(v, 2)).unwrap_or_else(|| "–".into())) }
+                            }
+                        }
+                    }
+                }
+            }
             h3 { "Overrides against the model" }
             @match &a.overrides {
                 None => { p.muted { "No overridden day has passed with sales recorded yet." } }

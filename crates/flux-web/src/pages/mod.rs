@@ -189,6 +189,14 @@ pub fn routes(state: &WebState) -> Router<WebState> {
             "/app/r/{rid}/forecast/{item_id}/override/{date}/remove",
             post(forecast::remove_override),
         )
+        .route(
+            "/app/r/{rid}/forecast/{item_id}/stockout",
+            post(forecast::mark_stockout),
+        )
+        .route(
+            "/app/r/{rid}/forecast/{item_id}/stockout/{date}/remove",
+            post(forecast::unmark_stockout),
+        )
         // Unknown dashboard URLs get an HTML 404, not the API's JSON one.
         .route("/app/{*rest}", get(not_found))
 }

@@ -261,6 +261,31 @@ async fn a_dish_page_shows_accuracy_once_past_forecasts_can_be_scored() {
         "{}",
         dish.body
     );
+    // The last weeks: what was forecast for each past day against what
+    // was sold, drawn behind the sales and counted per week.
+    assert!(
+        dish.body.contains(r#"class="band band-past""#),
+        "{}",
+        dish.body
+    );
+    let table_start = dish.body.find("past-weeks").expect("the weeks table");
+    let table = &dish.body[table_start..];
+    let table = &table[..table.find("</table>").expect("table end")];
+    let mut scored = 0;
+    for cell in table.split("data-label=\"Days within the range\">").skip(1) {
+        let text = &cell[..cell.find("</td>").expect("cell end")];
+        let total: usize = text
+            .split(" of ")
+            .nth(1)
+            .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .expect("N of M");
+        scored += total;
+    }
+    assert_eq!(
+        scored, 14,
+        "every past day of the run is counted once: {table}"
+    );
 }
 
 #[tokio::test]
@@ -336,6 +361,52 @@ async fn an_override_set_on_the_dish_page_is_shown_used_and_removable() {
     let after = v.get(&gone.location.expect("redirect")).await.body;
     assert!(after.contains("Override removed") && !after.contains("Overridden"));
     assert!(after.contains("No overrides of this dish"));
+}
+
+#[tokio::test]
+async fn a_sold_out_day_marked_on_the_dish_page_is_listed_and_can_be_unmarked() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "chef@example.com").await;
+    let prep = refresh(&v, &rid).await;
+    let dish = format!("/app/r/{rid}/forecast/{}", first_dish(&prep, &rid));
+    let action = format!("{dish}/stockout");
+    let page = v.get(&dish).await.body;
+    assert!(page.contains("Sold out") && page.contains("No sold-out days in the last eight weeks"));
+
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let forged = v.post(&action, &[("date", &yesterday)]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let bad = v
+        .submit(&dish, &action, &[("date", "not a day"), ("note", "")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad
+        .body
+        .contains("Choose today or one of the last two weeks."));
+
+    let saved = v
+        .submit(
+            &dish,
+            &action,
+            &[("date", &yesterday), ("note", "<b>gone</b> by 9")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let to = saved.location.expect("redirect");
+    assert!(to.contains("done=stockout-saved"), "{to}");
+    let shown = v.get(&to).await.body;
+    assert!(shown.contains("Marked sold out"), "{shown}");
+    assert!(shown.contains("&lt;b&gt;gone&lt;/b&gt; by 9") && !shown.contains("<b>gone"));
+
+    let remove = format!("{dish}/stockout/{yesterday}/remove");
+    assert!(shown.contains(&remove), "an unmark button");
+    let gone = v.submit(&dish, &remove, &[]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    let after = v.get(&gone.location.expect("redirect")).await.body;
+    assert!(
+        after.contains("Unmarked") && after.contains("No sold-out days in the last eight weeks")
+    );
 }
 
 #[tokio::test]

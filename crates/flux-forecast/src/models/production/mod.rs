@@ -22,7 +22,10 @@
 //!   intervals stay honest as history grows.
 //!
 //! Quantiles are exact NB quantiles; closed days are exactly zero; closed
-//! and missing days never enter any estimate.
+//! and missing days never enter any estimate. A sold-out day's sales are a
+//! lower bound (censored demand): the level learns `E[Y | Y ≥ sold]` under
+//! the item's NB for that day, and the day enters no weekday profile,
+//! effect or residual.
 
 mod fit;
 
