@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    audit, auth, costing, forecast, health, hours, ingredients, invitations, members, menu,
+    audit, auth, costing, events, forecast, health, hours, ingredients, invitations, members, menu,
     purchasing, recipes, restaurants, sales, settings, uploads,
 };
 use crate::AppState;
@@ -227,6 +227,8 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::override_remove))
         .routes(routes!(forecast::stockout_mark, forecast::stockout_list))
         .routes(routes!(forecast::stockout_unmark))
+        .routes(routes!(events::create, events::list))
+        .routes(routes!(events::delete))
         .routes(routes!(ingredients::list, ingredients::create))
         .routes(routes!(
             ingredients::get,

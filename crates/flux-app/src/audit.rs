@@ -34,7 +34,7 @@ impl Action {
 }
 
 /// The audited tables, as entries name them.
-pub const ENTITIES: [&str; 23] = [
+pub const ENTITIES: [&str; 24] = [
     "restaurants",
     "memberships",
     "invitations",
@@ -48,6 +48,7 @@ pub const ENTITIES: [&str; 23] = [
     "forecast_feedback",
     "forecast_overrides",
     "stockouts",
+    "restaurant_events",
     "ingredients",
     "ingredient_costs",
     "recipes",

@@ -39,6 +39,7 @@ pub mod accounts;
 pub mod audit;
 pub mod costing;
 mod error;
+pub mod events;
 pub mod forecasts;
 pub mod hours;
 pub mod idempotency;
@@ -54,3 +55,17 @@ pub mod tenancy;
 pub mod uploads;
 
 pub use error::{AppError, AppResult, Kind};
+
+/// A `from`–`to` period of days as given by a caller: `from` must not come
+/// after `to`.
+pub(crate) fn check_period(from: chrono::NaiveDate, to: chrono::NaiveDate) -> AppResult<()> {
+    if from > to {
+        return Err(AppError::field(
+            Kind::Validation,
+            "from",
+            "after_to",
+            "must not be after `to`",
+        ));
+    }
+    Ok(())
+}

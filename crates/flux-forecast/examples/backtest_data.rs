@@ -8,6 +8,8 @@
 //! cargo run -p flux-forecast --release --example backtest_data -j 1 -- --json
 //! ```
 //!
+//! `--without-events` drops every data set's special days (Kieler Woche,
+//! Recruit's holidays), to measure what the event calendar is worth.
 //! `--tune` also scores a small grid of production hyper-parameters on
 //! tuning origins that end before the evaluation origins start, so the
 //! choice of defaults never sees the evaluation windows.
@@ -323,6 +325,7 @@ fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().collect();
     let json = args.iter().any(|a| a == "--json");
     let tune = args.iter().any(|a| a == "--tune");
+    let without_events = args.iter().any(|a| a == "--without-events");
     let dir = std::env::var_os("FLUX_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -337,7 +340,14 @@ fn main() -> Res<()> {
     ];
     for (name, load, horizon) in loaders {
         match load(&dir) {
-            Ok(r) => sets.push((name, r, horizon, 8)),
+            Ok(mut r) => {
+                if without_events {
+                    for x in &mut r {
+                        x.special_days.clear();
+                    }
+                }
+                sets.push((name, r, horizon, 8))
+            }
             Err(e) => eprintln!("skipping {name}: {e} (looked in {})", dir.display()),
         }
     }

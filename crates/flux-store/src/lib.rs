@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod costing;
+pub mod events;
 pub mod forecasts;
 pub mod hours;
 pub mod idempotency;

@@ -253,6 +253,8 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
             "Marked sold out: the next forecast reads that day’s sales as the least that was wanted."
         }
         "stockout-removed" => "Unmarked: that day counts as an ordinary day again.",
+        "event-added" => "Event added: the next forecast takes it into account.",
+        "event-removed" => "Event removed.",
         "deletion-scheduled" => "Deletion scheduled. You can cancel it until then.",
         "deletion-cancelled" => "Deletion cancelled: the restaurant stays.",
         "email-changed" => "E-mail address saved: log in with it from now on.",

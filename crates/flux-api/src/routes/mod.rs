@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod costing;
+pub mod events;
 pub mod forecast;
 pub mod health;
 pub mod hours;

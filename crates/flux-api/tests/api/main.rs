@@ -9,6 +9,7 @@ mod costing;
 mod disk_full;
 mod erasure;
 mod errors;
+mod events;
 mod forecast;
 mod hardening;
 mod idempotency;

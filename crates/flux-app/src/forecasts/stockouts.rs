@@ -169,14 +169,7 @@ pub async fn list(
     let today = restaurant.timezone.today();
     let to = to.unwrap_or(today);
     let from = from.unwrap_or(to - Duration::days(55));
-    if from > to {
-        return Err(AppError::field(
-            Kind::Validation,
-            "from",
-            "after_to",
-            "must not be after `to`",
-        ));
-    }
+    crate::check_period(from, to)?;
     let marked =
         flux_store::stockouts::list(conn, restaurant_id, item, from, to, MAX_LISTED as i64).await?;
     let seen: HashSet<(Uuid, NaiveDate)> = marked

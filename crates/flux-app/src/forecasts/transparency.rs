@@ -168,7 +168,7 @@ const HOW_IT_WORKS: [&str; 6] = [
     "Weekday pattern: how each weekday compares with an average day, from the dish itself, \
      pooled with its category and the whole restaurant when the dish has little history.",
     "Holidays and special days: the effect of each public holiday (when a country is set) and \
-     of the restaurant's own special days, learnt from past ones across all dishes.",
+     of the restaurant's own events (its Events calendar), each learnt from its earlier occurrences across all dishes.",
     "Promotions: the lift of planned promotions, learnt from past promoted sales.",
     "Uncertainty: a negative binomial distribution whose spread is estimated from the dish's \
      own forecast errors one and seven days ahead, wider while the dish has little history.",
@@ -181,7 +181,7 @@ const EXPLANATION: &str = "Every forecast day is stored with its parts: the week
 
 const NOT_USED: [&str; 5] = [
     "weather",
-    "local events the restaurant has not entered as special days",
+    "local events the restaurant has not entered in its Events calendar",
     "prices and price changes",
     "reservations and bookings",
     "any personal data about guests or staff",

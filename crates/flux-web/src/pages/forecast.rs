@@ -93,14 +93,18 @@ fn change(fmt: &Fmt, m: f32) -> String {
 /// The forecast's reasons as a sentence, with the restaurant's number
 /// formats. Falls back to the engine's short text when the stored
 /// structure is not one this version understands.
-fn explain(fmt: &Fmt, f: &StoredForecast) -> String {
+/// Names of the restaurant's events per day, for naming their effect.
+type EventNames = HashMap<NaiveDate, String>;
+
+fn explain(fmt: &Fmt, f: &StoredForecast, events: &EventNames) -> String {
     match serde_json::from_value::<Explanation>(f.explanation.clone()) {
-        Ok(e) => words(fmt, &e),
+        Ok(e) => words(fmt, &e, events.get(&f.date).map(String::as_str)),
         Err(_) => f.logic_trigger.clone(),
     }
 }
 
-fn words(fmt: &Fmt, e: &Explanation) -> String {
+/// `event`: the name of the day's event, which the special-day effect is.
+fn words(fmt: &Fmt, e: &Explanation, event: Option<&str>) -> String {
     let day = WEEKDAY_NAMES[e.weekday.num_days_from_monday() as usize];
     if e.closed {
         return format!("Closed on {day}s: nothing to prep.");
@@ -118,7 +122,7 @@ fn words(fmt: &Fmt, e: &Explanation) -> String {
     ));
     for (what, effect) in [
         ("public holiday", e.holiday_effect),
-        ("special day", e.special_day_effect),
+        (event.unwrap_or("special day"), e.special_day_effect),
         ("promotion", e.promo_effect),
     ] {
         if let Some(m) = effect {
@@ -173,6 +177,8 @@ fn run_note(t: &TenantPage, fmt: &Fmt, run: &Run) -> Markup {
             " from sales up to " (fmt.date(run.as_of - Duration::days(1)))
             ", for " (fmt.int(i64::from(run.items))) " dish(es) over " (fmt.int(i64::from(run.horizon_days))) " days. "
             a href=(t.href("/forecast/model")) { "How the forecast works" }
+            " · "
+            a href=(t.href("/forecast/events")) { "Events" }
         }
     }
 }
@@ -258,6 +264,7 @@ async fn render_prep(
         has_sales,
         confidence_threshold: threshold,
     } = stored::prep(&mut t.tx, rid, day).await?;
+    let event_names = flux_app::events::names_by_day(&mut t.tx, rid, day, day).await?;
     let fmt = t.fmt();
     let title = if day == today + Duration::days(1) {
         "Tomorrow’s prep".to_string()
@@ -365,7 +372,7 @@ async fn render_prep(
                                     @if let Some(r) = &f.override_reason {
                                         "Set by a person (model said " (units(&fmt, f.model_p50)) "): " (r)
                                     } @else {
-                                        (explain(&fmt, f))
+                                        (explain(&fmt, f, &event_names))
                                     }
                                 }
                             }
@@ -815,6 +822,12 @@ async fn render_dish(
         confidence_threshold: threshold,
         overrides: dish_overrides,
     } = stored::dish_view(&mut t.tx, rid, id, today, HISTORY_DAYS, FEEDBACK_SHOWN).await?;
+    let event_names = match (forecasts.first(), forecasts.last()) {
+        (Some(first), Some(last)) => {
+            flux_app::events::names_by_day(&mut t.tx, rid, first.date, last.date).await?
+        }
+        _ => EventNames::new(),
+    };
     let fmt = t.fmt();
 
     let hist_points: Vec<(String, f64)> = history
@@ -946,7 +959,7 @@ async fn render_dish(
                                     @if let Some(r) = &f.override_reason {
                                         "Set by a person (model said " (units(&fmt, f.model_p50)) "): " (r)
                                     } @else {
-                                        (explain(&fmt, f))
+                                        (explain(&fmt, f, &event_names))
                                     }
                                 }
                             }
@@ -1240,16 +1253,27 @@ mod tests {
     fn explanations_read_as_a_sentence_in_the_locale() {
         let es = Fmt::new("es-ES", "EUR");
         assert_eq!(
-            words(&es, &explanation()),
+            words(&es, &explanation(), None),
             "Fridays sell 1,4× an average day; recent demand is about 18 a day; \
              public holiday +20\u{a0}%; promotion −10\u{a0}%; short history: partly based on its category."
         );
+        let market = Explanation {
+            holiday_effect: None,
+            special_day_effect: Some(1.5),
+            promo_effect: None,
+            ..explanation()
+        };
+        assert!(
+            words(&es, &market, Some("Street market")).contains("Street market +50\u{a0}%"),
+            "an event's effect carries its name"
+        );
+        assert!(words(&es, &market, None).contains("special day +50\u{a0}%"));
         let closed = Explanation {
             closed: true,
             ..explanation()
         };
         assert_eq!(
-            words(&Fmt::new("en", "USD"), &closed),
+            words(&Fmt::new("en", "USD"), &closed, None),
             "Closed on Fridays: nothing to prep."
         );
     }
@@ -1276,10 +1300,11 @@ mod tests {
             override_reason: None,
         };
         let en = Fmt::new("en-GB", "GBP");
-        assert!(explain(&en, &f).starts_with("Fridays sell 1.4×"));
+        let none = EventNames::new();
+        assert!(explain(&en, &f, &none).starts_with("Fridays sell 1.4×"));
         assert_eq!(range(&en, &f), "0–2.5");
         f.explanation = serde_json::json!({"unknown": true});
-        assert_eq!(explain(&en, &f), "Friday 1.4x");
+        assert_eq!(explain(&en, &f, &none), "Friday 1.4x");
         let flagged = confidence(&en, &f, 0.7).into_string();
         assert!(flagged.contains("50%") && flagged.contains("Low"));
         assert!(!confidence(&en, &f, 0.4).into_string().contains("Low"));

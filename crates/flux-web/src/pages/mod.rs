@@ -11,6 +11,7 @@
 mod account;
 mod audit;
 mod auth;
+mod events;
 mod forecast;
 mod forecast_model;
 mod health;
@@ -177,6 +178,14 @@ pub fn routes(state: &WebState) -> Router<WebState> {
             get(forecast::prep).post(forecast::refresh),
         )
         .route("/app/r/{rid}/forecast/model", get(forecast_model::page))
+        .route(
+            "/app/r/{rid}/forecast/events",
+            get(events::page).post(events::create),
+        )
+        .route(
+            "/app/r/{rid}/forecast/events/{event_id}/delete",
+            post(events::delete),
+        )
         .route(
             "/app/r/{rid}/forecast/{item_id}",
             get(forecast::dish).post(forecast::feedback),

@@ -410,6 +410,60 @@ async fn a_sold_out_day_marked_on_the_dish_page_is_listed_and_can_be_unmarked() 
 }
 
 #[tokio::test]
+async fn events_are_added_listed_and_removed_on_their_page() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "chef@example.com").await;
+    let prep = refresh(&v, &rid).await;
+    let page = format!("/app/r/{rid}/forecast/events");
+    assert!(
+        prep.contains(&format!(r#"href="{page}""#)),
+        "linked from the prep page"
+    );
+    let empty = v.get(&page).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No events yet."));
+
+    let day = (chrono::Utc::now().date_naive() + chrono::Duration::days(5)).to_string();
+    let bad = v
+        .submit(
+            &page,
+            &page,
+            &[("name", ""), ("starts_on", &day), ("ends_on", "x")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("Please correct the fields marked below."));
+    let added = v
+        .submit(
+            &page,
+            &page,
+            &[
+                ("name", "<b>Fair</b>"),
+                ("starts_on", &day),
+                ("ends_on", &day),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let shown = v.get(&added.location.expect("redirect")).await.body;
+    assert!(shown.contains("Event added"));
+    assert!(shown.contains("&lt;b&gt;Fair&lt;/b&gt;") && !shown.contains("<b>Fair"));
+    assert!(shown.contains("Coming"));
+
+    let remove = shown
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/delete"))
+        .expect("a remove button")
+        .to_string();
+    let gone = v.submit(&page, &remove, &[]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    let after = v.get(&gone.location.expect("redirect")).await.body;
+    assert!(after.contains("Event removed") && after.contains("No events yet."));
+}
+
+#[tokio::test]
 async fn the_model_page_explains_the_forecast_with_this_restaurants_numbers() {
     let app = spawn_app().await;
     let v = app.visitor();
