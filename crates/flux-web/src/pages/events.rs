@@ -38,11 +38,18 @@ fn parse_day(raw: &str) -> Option<NaiveDate> {
 }
 
 fn form(t: &TenantPage, v: &EventForm, errors: &[FieldError]) -> Markup {
+    // The use case's codes, worded for the form.
     let message = |name: &str| {
-        errors
-            .iter()
-            .find(|e| e.field == name)
-            .map(|e| format!("This {}.", e.message))
+        errors.iter().find(|e| e.field == name).map(|e| {
+            match (name, e.code) {
+                ("name", _) => "Give the event a name, up to 100 characters of plain text.",
+                ("ends_on", "before_start") => "The last day must not be before the first.",
+                ("ends_on", "too_long") => "An event lasts at most 31 days.",
+                (_, "out_of_range") => "Choose a day within five years back and two years ahead.",
+                _ => "Choose the day.",
+            }
+            .to_string()
+        })
     };
     let (name_e, start_e, end_e) = (message("name"), message("starts_on"), message("ends_on"));
     html! {

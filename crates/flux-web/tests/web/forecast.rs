@@ -434,6 +434,11 @@ async fn events_are_added_listed_and_removed_on_their_page() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("Please correct the fields marked below."));
+    assert!(bad.body.contains("Give the event a name"), "{}", bad.body);
+    assert!(
+        bad.body.contains("Choose the day."),
+        "the unreadable last day"
+    );
     let added = v
         .submit(
             &page,
