@@ -24,6 +24,10 @@ pub const YEARS_BACK: i64 = 5;
 pub const YEARS_AHEAD: i64 = 2;
 /// Most events one call lists.
 pub const MAX_LISTED: i64 = 1000;
+/// Most events a restaurant keeps: every forecast reads all their days,
+/// so the calendar must stay bounded (a festival a week for five years is
+/// still far below it).
+pub const MAX_EVENTS: i64 = 2000;
 
 /// An event as submitted; a date is `None` when it was missing or not a
 /// date.
@@ -100,6 +104,12 @@ pub async fn create(
     input: &EventInput,
 ) -> AppResult<Event> {
     let (name, starts_on, ends_on) = validate(input, today(conn, restaurant_id).await?)?;
+    if flux_store::events::count(conn, restaurant_id).await? >= MAX_EVENTS {
+        return Err(AppError::new(
+            Kind::Conflict,
+            format!("a restaurant keeps at most {MAX_EVENTS} events; remove old ones first"),
+        ));
+    }
     Ok(flux_store::events::insert(conn, restaurant_id, &name, starts_on, ends_on, user_id).await?)
 }
 

@@ -63,6 +63,16 @@ pub async fn list(
     .await?)
 }
 
+/// How many events the restaurant has.
+pub async fn count(conn: &mut PgConnection, rid: Uuid) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("select count(*) from restaurant_events where restaurant_id = $1")
+            .bind(rid)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 /// Deletes an event; `false` when there is none with that id.
 pub async fn delete(conn: &mut PgConnection, rid: Uuid, event_id: Uuid) -> Result<bool> {
     Ok(

@@ -25,11 +25,12 @@ pub struct EventBody {
 }
 
 /// Add an event (a festival, a home match, the street market). Every day
-/// of it is a special day for the forecast; logged in the audit log.
+/// of it is a special day for the forecast; logged in the audit log. A
+/// restaurant keeps at most 2000 events (409 beyond).
 #[utoipa::path(post, path = "/{restaurant_id}/events", tag = "forecast",
     params(("restaurant_id" = Uuid, Path)), request_body = EventBody,
     responses((status = 201, body = Event), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     mut t: Tenant,

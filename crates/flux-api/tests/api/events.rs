@@ -179,6 +179,21 @@ async fn events_are_validated_and_belong_to_their_restaurant() {
     assert_problem(s, &b, 403, "forbidden");
     let (_, list) = app.get(&url, &chef).await;
     assert_eq!(list["items"], json!([]), "nothing was stored here");
+    // The period asked for: in order, and real dates.
+    let (s, b) = app
+        .get(&format!("{url}?from=2026-05-02&to=2026-05-01"), &chef)
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "from", "{b}");
+    for q in [
+        "from=2026-13-01",
+        "to=yesterday",
+        "from=%00",
+        "to=99999999-01-01",
+    ] {
+        let (s, b) = app.get(&format!("{url}?{q}"), &chef).await;
+        assert!(s.is_client_error(), "{q}: {s} {b}");
+    }
     let (_, theirs_list) = app
         .get(&format!("/api/v1/restaurants/{theirs}/events"), &other)
         .await;

@@ -154,6 +154,25 @@ async fn a_sold_out_day_is_a_day_that_has_come_of_this_restaurants_dish() {
     assert_problem(s, &b, 403, "forbidden");
     let (_, list) = app.get(&url, &chef).await;
     assert_eq!(list["items"], json!([]), "nothing was stored");
+    let (s, b) = app
+        .get(&format!("{url}?from=2026-05-02&to=2026-05-01"), &chef)
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    for q in [
+        "from=2026-02-30",
+        "menu_item_id=not-a-uuid",
+        "to=%00",
+        "from=99999999-01-01",
+    ] {
+        let (s, b) = app.get(&format!("{url}?{q}"), &chef).await;
+        assert!(s.is_client_error(), "{q}: {s} {b}");
+    }
+    // Another restaurant's dish id lists nothing of theirs.
+    let (s, b) = app
+        .get(&format!("{url}?menu_item_id={their_item}"), &chef)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["items"], json!([]));
 }
 
 /// Three weeks of timed sales: Paella and Wine sell from noon to ten at

@@ -92,9 +92,7 @@ pub async fn set(
         .await?
         .ok_or_else(AppError::not_found)?;
     let (date, quantity, reason) = validate(input, restaurant.timezone.today())?;
-    flux_store::menu::get(conn, restaurant_id, input.menu_item_id)
-        .await?
-        .ok_or_else(|| AppError::new(Kind::NotFound, "no such menu item"))?;
+    super::stored::dish(conn, restaurant_id, input.menu_item_id).await?;
     let current = super::stored::day_of(conn, restaurant_id, input.menu_item_id, date).await?;
     Ok(flux_store::forecasts::upsert_override(
         conn,

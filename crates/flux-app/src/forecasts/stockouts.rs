@@ -97,9 +97,7 @@ pub async fn mark(
         .await?
         .ok_or_else(AppError::not_found)?;
     let (date, note) = validate(input, restaurant.timezone.today())?;
-    flux_store::menu::get(conn, restaurant_id, input.menu_item_id)
-        .await?
-        .ok_or_else(|| AppError::new(Kind::NotFound, "no such menu item"))?;
+    super::stored::dish(conn, restaurant_id, input.menu_item_id).await?;
     Ok(flux_store::stockouts::upsert(
         conn,
         restaurant_id,
@@ -194,24 +192,33 @@ pub async fn list(
         &INFER_RULE,
     )
     .await?;
-    if !inferred.is_empty() {
-        let names: HashMap<Uuid, String> = flux_store::menu::list(
-            conn,
-            restaurant_id,
-            &flux_store::menu::ListQuery {
-                limit: 100_000,
-                ..Default::default()
-            },
-        )
-        .await?
-        .0
+    // Only the asked-for dish, and not the days already listed as marked.
+    let inferred: Vec<(Uuid, NaiveDate)> = inferred
         .into_iter()
-        .map(|m| (m.menu_item_id, m.name))
+        .filter(|(id, date)| item.is_none_or(|i| i == *id) && !seen.contains(&(*id, *date)))
         .collect();
-        for (id, date) in inferred {
-            if item.is_some_and(|i| i != id) || seen.contains(&(id, date)) {
-                continue;
+    if !inferred.is_empty() {
+        // One dish's page needs one name, not the whole menu's.
+        let names: HashMap<Uuid, String> = match item {
+            Some(id) => {
+                let dish = super::stored::dish(conn, restaurant_id, id).await?;
+                HashMap::from([(dish.menu_item_id, dish.name)])
             }
+            None => flux_store::menu::list(
+                conn,
+                restaurant_id,
+                &flux_store::menu::ListQuery {
+                    limit: 100_000,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .0
+            .into_iter()
+            .map(|m| (m.menu_item_id, m.name))
+            .collect(),
+        };
+        for (id, date) in inferred {
             days.push(StockoutDay {
                 menu_item_id: id,
                 menu_item_name: names.get(&id).cloned().unwrap_or_default(),
