@@ -9,11 +9,14 @@
 //! ```
 //!
 //! `--without-events` drops every data set's special days (Kieler Woche,
-//! Recruit's holidays), to measure what the event calendar is worth.
+//! Recruit's holidays), to measure what the event calendar is worth;
+//! `--without-weather` drops Kiel's weather likewise. The weather used is
+//! what was observed, as if the forecast of it had been perfect: an upper
+//! bound of what weather forecasts can add.
 //! `--tune` also scores a small grid of production hyper-parameters on
 //! tuning origins that end before the evaluation origins start, so the
 //! choice of defaults never sees the evaluation windows.
-//! `FLUX_DATA_DIR` overrides where the data is looked for.
+//! `--only NAME` runs one data set. `FLUX_DATA_DIR` overrides where the data is looked for.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::error::Error;
@@ -23,8 +26,8 @@ use chrono::{Days, NaiveDate};
 use flux_forecast::backtest::{backtest, BacktestConfig, BacktestReport, NamedModel};
 use flux_forecast::synthetic::{generate, SyntheticConfig};
 use flux_forecast::{
-    Country, DayFlags, HalfLife, Horizon, ItemSeries, Model, ModelKind, ProductionParams,
-    Restaurant, SpecialDay,
+    forecast_restaurant, Country, DayFlags, ForecastRequest, HalfLife, Horizon, ItemSeries, Model,
+    ModelKind, ProductionParams, Restaurant, SpecialDay, WeatherDay,
 };
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -100,6 +103,7 @@ fn bread_basket(dir: &Path) -> Res<Vec<Restaurant>> {
         series: series_from_daily(&daily, None, end, &flag),
         special_days: vec![],
         country: Some(Country::Gb),
+        weather: vec![],
     }])
 }
 
@@ -174,6 +178,7 @@ fn recruit(dir: &Path) -> Res<Vec<Restaurant>> {
             }],
             special_days: holidays.clone(),
             country: None,
+            weather: vec![],
         });
     }
     Ok(out)
@@ -212,7 +217,27 @@ fn kiel(dir: &Path) -> Res<Vec<Restaurant>> {
         series: series_from_daily(&daily, None, end, &flag),
         special_days,
         country: Some(Country::De),
+        weather: kiel_weather(&base)?,
     }])
+}
+
+/// Kiel's weather file: daily mean temperature and the day's WMO
+/// present-weather code, not millimetres of rain. Codes 50–99 (drizzle,
+/// rain, snow, showers, thunderstorms at the station) make a wet day,
+/// stated as 1 mm, the engine's threshold; lower codes a dry one; a
+/// missing code leaves the day's rain unknown.
+fn kiel_weather(base: &Path) -> Res<Vec<WeatherDay>> {
+    let mut out = Vec::new();
+    for rec in csv::Reader::from_path(base.join("wetter.csv"))?.records() {
+        let rec = rec?;
+        let code: Option<u32> = rec.get(4).and_then(|c| c.trim().parse().ok());
+        out.push(WeatherDay {
+            date: date(&rec[0], "%Y-%m-%d")?,
+            temperature_c: rec.get(2).and_then(|t| t.trim().parse().ok()),
+            precipitation_mm: code.map(|c| if c >= 50 { 1.0 } else { 0.0 }),
+        });
+    }
+    Ok(out)
 }
 
 fn coffee(dir: &Path) -> Res<Vec<Restaurant>> {
@@ -242,6 +267,7 @@ fn coffee(dir: &Path) -> Res<Vec<Restaurant>> {
         series: series_from_daily(&daily, None, end, &flag),
         special_days: vec![],
         country: None,
+        weather: vec![],
     }])
 }
 
@@ -321,11 +347,48 @@ fn tuning_grid() -> Vec<NamedModel> {
     out
 }
 
+/// `--explain`: for each data set, the production forecast from its last
+/// 28 days' origin, one line per item and day whose explanation names an
+/// event or the weather: what an operator would read.
+/// `--as-of DATE` moves the origin.
+fn explain_effects(sets: &[(&str, Vec<Restaurant>, u32, usize)], at: Option<NaiveDate>) -> Res<()> {
+    for (name, restaurants, _, _) in sets {
+        let Some(r) = restaurants.first() else {
+            continue;
+        };
+        let end = r
+            .series
+            .iter()
+            .filter_map(|s| s.date(s.quantities.len()))
+            .max()
+            .ok_or("no series")?;
+        let as_of = match at {
+            Some(d) => d,
+            None => end.checked_sub_days(Days::new(28)).ok_or("date")?,
+        };
+        let request = ForecastRequest::new(as_of, Horizon::new(28)?, ModelKind::Production);
+        println!("\n## {name}: explanations from {as_of}");
+        for f in forecast_restaurant(r, &request)? {
+            for d in &f.days {
+                let e = &d.explanation;
+                if e.rain_effect.is_some()
+                    || e.temperature_band.is_some()
+                    || e.special_day_effect.is_some()
+                {
+                    println!("{} {}: {e}", f.item, d.date);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().collect();
     let json = args.iter().any(|a| a == "--json");
     let tune = args.iter().any(|a| a == "--tune");
     let without_events = args.iter().any(|a| a == "--without-events");
+    let without_weather = args.iter().any(|a| a == "--without-weather");
     let dir = std::env::var_os("FLUX_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -338,12 +401,23 @@ fn main() -> Res<()> {
         ("kiel-bakery", kiel, 14),
         ("coffee-vending-ukraine", coffee, 14),
     ];
+    // `--only NAME` runs one data set (and skips the synthetic one).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
     for (name, load, horizon) in loaders {
+        if only.is_some_and(|o| o != name) {
+            continue;
+        }
         match load(&dir) {
             Ok(mut r) => {
-                if without_events {
-                    for x in &mut r {
+                for x in &mut r {
+                    if without_events {
                         x.special_days.clear();
+                    }
+                    if without_weather {
+                        x.weather.clear();
                     }
                 }
                 sets.push((name, r, horizon, 8))
@@ -351,8 +425,19 @@ fn main() -> Res<()> {
             Err(e) => eprintln!("skipping {name}: {e} (looked in {})", dir.display()),
         }
     }
-    sets.push(("synthetic", synthetic(), 14, 8));
+    if only.is_none() {
+        sets.push(("synthetic", synthetic(), 14, 8));
+    }
 
+    if args.iter().any(|a| a == "--explain") {
+        let at = args
+            .iter()
+            .position(|a| a == "--as-of")
+            .and_then(|i| args.get(i + 1))
+            .map(|d| date(d, "%Y-%m-%d"))
+            .transpose()?;
+        return explain_effects(&sets, at);
+    }
     let models: Vec<NamedModel> = ModelKind::ALL.into_iter().map(NamedModel::from).collect();
     let mut reports = Vec::new();
     for (name, restaurants, horizon, origins) in &sets {

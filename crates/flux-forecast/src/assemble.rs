@@ -62,6 +62,7 @@ pub fn restaurant_from_daily(
             series: Vec::new(),
             special_days: Vec::new(),
             country: None,
+            weather: Vec::new(),
         };
     };
     let end = until.unwrap_or(last + chrono::Days::new(1));
@@ -99,6 +100,7 @@ pub fn restaurant_from_daily(
         series,
         special_days: Vec::new(),
         country: None,
+        weather: Vec::new(),
     }
 }
 

@@ -147,6 +147,106 @@ impl Calendar {
     }
 }
 
+/// Weather classes: each day with weather is in at most one of dry / wet
+/// and one of cold / mild / warm. The production model learns a
+/// multiplier per class (see `models::production`).
+pub(crate) const DRY: usize = 0;
+pub(crate) const WET: usize = 1;
+pub(crate) const COLD: usize = 2;
+pub(crate) const MILD: usize = 3;
+pub(crate) const WARM: usize = 4;
+/// Number of weather classes.
+pub(crate) const WEATHER_CLASSES: usize = 5;
+
+/// A day with at least this much precipitation is wet: the usual
+/// climatological threshold for a "rain day", below which the ground
+/// hardly gets wet.
+const WET_MM: f32 = 1.0;
+/// A day this much warmer (colder) than the mean of the days before it
+/// is warm (cold).
+pub const BAND_DEGREES: f32 = 3.0;
+/// Days whose mean temperature is the yardstick of the next one.
+const TEMPERATURE_WINDOW: usize = 28;
+/// The yardstick needs this many days with a temperature.
+const TEMPERATURE_MIN_DAYS: u32 = 7;
+/// No class.
+const NONE: u8 = u8::MAX;
+
+/// A restaurant's weather classes over a contiguous range of day numbers
+/// (empty when the restaurant gave no weather, so it costs nothing then).
+#[derive(Debug, Default)]
+pub(crate) struct WeatherCal {
+    first: i32,
+    /// Per day: rain class, temperature class (or [`NONE`]).
+    classes: Vec<[u8; 2]>,
+}
+
+impl WeatherCal {
+    fn build(r: &Restaurant, first: i32, end: i32) -> Self {
+        if r.weather.is_empty() {
+            return Self::default();
+        }
+        let len = (end - first).max(0) as usize;
+        let mut rain = vec![None; len];
+        let mut temp: Vec<Option<f32>> = vec![None; len];
+        for w in &r.weather {
+            let i = day_num(w.date) - first;
+            if i < 0 || i as usize >= len {
+                continue;
+            }
+            let i = i as usize;
+            rain[i] = w.precipitation_mm.filter(|p| p.is_finite() && *p >= 0.0);
+            temp[i] = w.temperature_c.filter(|t| t.is_finite());
+        }
+        let mut classes = vec![[NONE; 2]; len];
+        // Sliding sum of the temperatures of the TEMPERATURE_WINDOW days
+        // before day i.
+        let (mut sum, mut n) = (0.0f64, 0u32);
+        for i in 0..len {
+            if i >= TEMPERATURE_WINDOW {
+                if let Some(t) = temp[i - TEMPERATURE_WINDOW] {
+                    sum -= f64::from(t);
+                    n -= 1;
+                }
+            }
+            let c = &mut classes[i];
+            if let Some(p) = rain[i] {
+                c[0] = if p >= WET_MM { WET } else { DRY } as u8;
+            }
+            if let (Some(t), true) = (temp[i], n >= TEMPERATURE_MIN_DAYS) {
+                let anomaly = f64::from(t) - sum / f64::from(n);
+                c[1] = if anomaly >= f64::from(BAND_DEGREES) {
+                    WARM
+                } else if anomaly <= -f64::from(BAND_DEGREES) {
+                    COLD
+                } else {
+                    MILD
+                } as u8;
+            }
+            if let Some(t) = temp[i] {
+                sum += f64::from(t);
+                n += 1;
+            }
+        }
+        Self { first, classes }
+    }
+
+    /// The weather classes of day number `day`, unknown ones `None`.
+    #[inline]
+    pub(crate) fn classes(&self, day: i32) -> [Option<usize>; 2] {
+        let i = day - self.first;
+        match (i >= 0).then(|| self.classes.get(i as usize)).flatten() {
+            Some(c) => c.map(|x| (x != NONE).then_some(usize::from(x))),
+            None => [None; 2],
+        }
+    }
+
+    /// Whether any day has weather.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.classes.is_empty()
+    }
+}
+
 /// One item's history strictly before the forecast origin.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ItemView<'a> {
@@ -198,6 +298,7 @@ pub(crate) struct Job<'a> {
     pub as_of: i32,
     pub horizon: usize,
     pub calendar: Calendar,
+    pub weather: WeatherCal,
     /// Per horizon day: planned closure.
     pub closed: Vec<bool>,
     pub items: Vec<ItemView<'a>>,
@@ -220,6 +321,7 @@ impl<'a> Job<'a> {
             .min(as_of);
         let end = as_of + horizon as i32;
         let calendar = Calendar::build(restaurant, first, end);
+        let weather = WeatherCal::build(restaurant, first, end);
         let dates = (0..horizon)
             .map(|h| {
                 request
@@ -245,6 +347,7 @@ impl<'a> Job<'a> {
             as_of,
             horizon,
             calendar,
+            weather,
             closed,
             items,
             dates,

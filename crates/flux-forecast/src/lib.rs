@@ -19,6 +19,7 @@
 //!     series: vec![ItemSeries::new("burger", Some("mains".into()), start, sales)],
 //!     special_days: vec![],
 //!     country: None,
+//!     weather: vec![],
 //! };
 //! let as_of = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
 //! let request = ForecastRequest::new(as_of, Horizon::new(7).unwrap(), ModelKind::Production);
@@ -42,8 +43,8 @@ pub use engine::{forecast_batch, forecast_restaurant, forecast_with, BatchJob};
 pub use error::{ForecastError, Result};
 pub use models::production::HalfLife;
 pub use models::{Model, ProductionParams, SeedParams};
-pub use output::{ColdStartTier, DayForecast, Explanation, ItemForecast};
+pub use output::{ColdStartTier, DayForecast, Explanation, ItemForecast, TemperatureBand};
 pub use types::{
     Country, DayFlags, ForecastRequest, Horizon, ItemSeries, ModelKind, PlannedPromo, PromoShare,
-    Restaurant, SpecialDay,
+    Restaurant, SpecialDay, WeatherDay,
 };

@@ -36,6 +36,29 @@ impl ColdStartTier {
     }
 }
 
+/// How a day's temperature compares with the four weeks before it. The
+/// level already follows the seasons, so what moves demand beyond it is a
+/// day warmer or colder than the recent ones (see `docs/forecasting.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum TemperatureBand {
+    /// At least 3 °C below the mean of the 28 days before.
+    Cold,
+    /// At least 3 °C above it.
+    Warm,
+}
+
+impl TemperatureBand {
+    /// The word used in explanations.
+    pub fn word(self) -> &'static str {
+        match self {
+            TemperatureBand::Cold => "cold",
+            TemperatureBand::Warm => "warm",
+        }
+    }
+}
+
 /// The parts a day's forecast is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 pub struct Explanation {
@@ -56,6 +79,16 @@ pub struct Explanation {
     /// Multiplier for a planned promotion, when there is one.
     #[serde(default)]
     pub promo_effect: Option<f32>,
+    /// Multiplier for rain, when the day is forecast wet (against a dry
+    /// day, which the recent level then means).
+    #[serde(default)]
+    pub rain_effect: Option<f32>,
+    /// Whether the day is forecast warmer or colder than the weeks before.
+    #[serde(default)]
+    pub temperature_band: Option<TemperatureBand>,
+    /// Multiplier for that temperature, when the band is set.
+    #[serde(default)]
+    pub temperature_effect: Option<f32>,
     /// The restaurant is closed: the forecast is exactly zero.
     #[serde(default)]
     pub closed: bool,
@@ -103,6 +136,10 @@ impl fmt::Display for Explanation {
         write_effect(f, "holiday", self.holiday_effect)?;
         write_effect(f, "special day", self.special_day_effect)?;
         write_effect(f, "promo", self.promo_effect)?;
+        write_effect(f, "rain", self.rain_effect)?;
+        if let Some(band) = self.temperature_band {
+            write_effect(f, band.word(), self.temperature_effect)?;
+        }
         match self.cold_start {
             ColdStartTier::CategoryPrior => f.write_str(", new item: category prior"),
             ColdStartTier::Blend => f.write_str(", short history: blended with category"),
@@ -133,6 +170,12 @@ struct ExplanationJson {
     special_day_effect: Option<f32>,
     /// Multiplier for a planned promotion, when there is one.
     promo_effect: Option<f32>,
+    /// Multiplier for rain, when the day is forecast wet.
+    rain_effect: Option<f32>,
+    /// Whether the day is forecast warmer or colder than the weeks before.
+    temperature_band: Option<TemperatureBand>,
+    /// Multiplier for that temperature, when the band is set.
+    temperature_effect: Option<f32>,
     /// The restaurant is closed: the forecast is exactly zero.
     closed: bool,
     /// How much item history stands behind the forecast.
@@ -151,6 +194,9 @@ impl Serialize for Explanation {
             holiday_effect: self.holiday_effect,
             special_day_effect: self.special_day_effect,
             promo_effect: self.promo_effect,
+            rain_effect: self.rain_effect,
+            temperature_band: self.temperature_band,
+            temperature_effect: self.temperature_effect,
             closed: self.closed,
             cold_start: self.cold_start,
             text: self.to_string(),

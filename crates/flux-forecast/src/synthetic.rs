@@ -215,6 +215,7 @@ fn restaurant(cfg: &SyntheticConfig, r: usize) -> (Restaurant, Vec<Vec<f64>>) {
             series,
             special_days,
             country,
+            weather: Vec::new(),
         },
         truth,
     )

@@ -364,6 +364,20 @@ pub struct SpecialDay {
     pub label: Option<String>,
 }
 
+/// One day's weather where the restaurant is: observed for past days,
+/// forecast for coming ones. Either measure may be unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WeatherDay {
+    /// The (local) day.
+    pub date: NaiveDate,
+    /// Mean air temperature over the day, degrees Celsius.
+    #[serde(default)]
+    pub temperature_c: Option<f32>,
+    /// Total precipitation (rain, snow as water), millimetres.
+    #[serde(default)]
+    pub precipitation_mm: Option<f32>,
+}
+
 /// Everything known about one restaurant's past.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restaurant {
@@ -375,6 +389,10 @@ pub struct Restaurant {
     /// Country whose national public holidays apply.
     #[serde(default)]
     pub country: Option<Country>,
+    /// Daily weather, past and forecast; days without an entry have no
+    /// weather effect.
+    #[serde(default)]
+    pub weather: Vec<WeatherDay>,
 }
 
 impl Restaurant {

@@ -27,6 +27,7 @@ fn restaurant(series: Vec<ItemSeries>) -> Restaurant {
         series,
         special_days: vec![],
         country: Some(Country::Es),
+        weather: Vec::new(),
     }
 }
 

@@ -23,6 +23,7 @@ fn restaurant(series: Vec<ItemSeries>) -> Restaurant {
         series,
         special_days: vec![],
         country: None,
+        weather: Vec::new(),
     }
 }
 
@@ -220,6 +221,7 @@ fn holiday_effects_are_estimated_from_history() {
         series: vec![ItemSeries::new("a", None, start(), q)],
         special_days: vec![],
         country: Some(Country::Gb),
+        weather: Vec::new(),
     };
     // 2027-03-26 is Good Friday; origin a week earlier.
     let req = ForecastRequest::new(
@@ -272,6 +274,7 @@ fn special_days_and_promotions_lift_the_forecast() {
         series: vec![s],
         special_days,
         country: None,
+        weather: Vec::new(),
     };
     let mut req = request(n as u64, 7, ModelKind::Production);
     req.promotions.push(PlannedPromo {
@@ -467,6 +470,7 @@ fn each_public_holiday_gets_its_own_shrunk_effect() {
         series: vec![ItemSeries::new("a", None, start(), q)],
         special_days: vec![],
         country: Some(Country::De),
+        weather: Vec::new(),
     };
     let req = ForecastRequest::new(
         date(2028, 12, 20),

@@ -50,7 +50,7 @@ proptest! {
         let n = q.len() as u64;
         let mut s = ItemSeries::new("x", Some("c".into()), start, q);
         s.flags = f;
-        let r = Restaurant { series: vec![s], special_days: vec![], country: Some(flux_forecast::Country::Fr) };
+        let r = Restaurant { series: vec![s], special_days: vec![], country: Some(flux_forecast::Country::Fr), weather: vec![] };
         let as_of = start.checked_add_days(Days::new(n + offset)).expect("in range");
         let mut req = ForecastRequest::new(as_of, Horizon::new(horizon).expect("1..30 is a valid horizon"), model);
         req.closed_days.push(as_of);

@@ -88,6 +88,7 @@ fn seed_forecast_is_reproducible_and_reseasonalised() {
         series: vec![ItemSeries::new("soup", None, start, q)],
         special_days: vec![],
         country: None,
+        weather: Vec::new(),
     };
     let as_of = NaiveDate::from_ymd_opt(2025, 3, 17).expect("date"); // Monday
     let req = ForecastRequest::new(as_of, Horizon::new(7).expect("h"), ModelKind::Seed);

@@ -70,6 +70,7 @@ fn sold_out_often(seed: u64) -> (Restaurant, NaiveDate, Vec<Vec<f64>>, f64) {
         series,
         special_days: vec![],
         country: None,
+        weather: Vec::new(),
     };
     (restaurant, as_of, truth, out as f64 / all as f64)
 }
@@ -143,6 +144,7 @@ fn a_dish_that_always_sells_out_still_gets_a_finite_ordered_forecast() {
         series: vec![s],
         special_days: vec![],
         country: None,
+        weather: Vec::new(),
     };
     let req = ForecastRequest::new(
         start + Days::new(n as u64),

@@ -25,7 +25,7 @@ use flux_app::forecasts::{DemandError, RunOptions, Trigger};
 use flux_app::AppError;
 use flux_domain::role::Action;
 use flux_domain::FieldError;
-use flux_forecast::{ColdStartTier, Explanation, ModelKind};
+use flux_forecast::{ColdStartTier, Explanation, ModelKind, TemperatureBand};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -124,6 +124,16 @@ fn words(fmt: &Fmt, e: &Explanation, event: Option<&str>) -> String {
         ("public holiday", e.holiday_effect),
         (event.unwrap_or("special day"), e.special_day_effect),
         ("promotion", e.promo_effect),
+        ("rain", e.rain_effect),
+        (
+            match e.temperature_band {
+                Some(TemperatureBand::Warm) => "a warmer day than of late",
+                Some(TemperatureBand::Cold) => "a colder day than of late",
+                None => "",
+            },
+            e.temperature_effect
+                .filter(|_| e.temperature_band.is_some()),
+        ),
     ] {
         if let Some(m) = effect {
             parts.push(format!("{what} {}", change(fmt, m)));
@@ -1244,6 +1254,9 @@ mod tests {
             holiday_effect: Some(1.2),
             special_day_effect: None,
             promo_effect: Some(0.9),
+            rain_effect: None,
+            temperature_band: None,
+            temperature_effect: None,
             closed: false,
             cold_start: ColdStartTier::Blend,
         }
@@ -1261,6 +1274,9 @@ mod tests {
             holiday_effect: None,
             special_day_effect: Some(1.5),
             promo_effect: None,
+            rain_effect: None,
+            temperature_band: None,
+            temperature_effect: None,
             ..explanation()
         };
         assert!(

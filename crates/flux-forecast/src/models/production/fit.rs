@@ -4,7 +4,7 @@
 //! that the restaurant-level pooling needs.
 
 use super::{DEFAULT_PHI, PHI_RANGE};
-use crate::context::{dow, DayKind, ItemView, Job};
+use crate::context::{dow, DayKind, ItemView, Job, WEATHER_CLASSES};
 use crate::nb::NegBin;
 
 /// Evidence for an item's weekday profile: recency-weighted sums of
@@ -144,6 +144,9 @@ pub(crate) struct LevelFit {
     pub promo: [f64; 3],
     /// Sold-out days among the usable ones.
     pub stockouts: usize,
+    /// Per weather class (`context::DRY`…`WARM`), over ordinary days
+    /// after the burn-in: Σ y, Σ expected, day count.
+    pub weather: [[f64; 3]; WEATHER_CLASSES],
 }
 
 impl LevelFit {
@@ -211,6 +214,7 @@ pub(crate) fn level_filter(
     // the leads of RESIDUAL_LAGS (NaN = unknown).
     let mut ring = [f64::NAN; 8];
     let (mut a, mut b) = (0.0f64, 0.0f64);
+    let weather_empty = job.weather.is_empty();
     for i in start..item.len {
         a *= delta;
         b *= delta;
@@ -274,7 +278,19 @@ pub(crate) fn level_filter(
                         }
                     }
                 }
-                a += clip(y, level * s, fit.usable);
+                let y_level = clip(y, level * s, fit.usable);
+                // Weather days still teach the level: they are most days,
+                // and the level then means the recent mix of weather,
+                // which is what each class's ratio is measured against.
+                if fit.usable > RESIDUAL_BURN_IN && level.is_finite() && !weather_empty {
+                    for c in job.weather.classes(day).into_iter().flatten() {
+                        let st = &mut fit.weather[c];
+                        st[0] += y_level;
+                        st[1] += level * s;
+                        st[2] += 1.0;
+                    }
+                }
+                a += y_level;
                 b += s;
             }
         }

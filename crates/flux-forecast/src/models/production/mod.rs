@@ -39,10 +39,13 @@ use self::fit::{
     HALF_LIFE_CANDIDATES, RESIDUAL_LAGS,
 };
 use super::{ItemPrediction, Predictive, QUANTILES};
-use crate::context::{dow, weekday_of, ClassGroup, DayKind, ItemView, Job};
+use crate::context::{
+    dow, weekday_of, ClassGroup, DayKind, ItemView, Job, COLD, DRY, MILD, WARM, WEATHER_CLASSES,
+    WET,
+};
 use crate::error::Result;
 use crate::nb::NegBin;
-use crate::output::{ColdStartTier, DayForecast, Explanation, ItemForecast};
+use crate::output::{ColdStartTier, DayForecast, Explanation, ItemForecast, TemperatureBand};
 use crate::types::ModelKind;
 
 /// Hyper-parameters of the production model. Defaults were chosen by
@@ -65,6 +68,10 @@ pub struct ProductionParams {
     /// Days of residuals the restaurant's overdispersion is worth in an
     /// item's estimate.
     pub dispersion_prior_days: f64,
+    /// Days of evidence the "weather does not matter" prior is worth, at
+    /// the restaurant and again at each item (shrunk toward the
+    /// restaurant's effect).
+    pub weather_prior_days: f64,
     /// Older history is ignored.
     pub max_history_days: usize,
 }
@@ -78,6 +85,7 @@ impl Default for ProductionParams {
             level_prior_days: 3.0,
             effect_prior_days: 2.0,
             dispersion_prior_days: 14.0,
+            weather_prior_days: 28.0,
             max_history_days: 730,
         }
     }
@@ -109,9 +117,16 @@ const PHI_RANGE: (f64, f64) = (0.01, 3.0);
 /// φ when nothing in the restaurant has residuals yet.
 const DEFAULT_PHI: f64 = 0.15;
 
+/// A weather class's effect is learnt only once the restaurant has seen
+/// this many days of it: fewer say more about the days than the weather.
+const WEATHER_MIN_DAYS: f64 = 28.0;
+
 /// Restaurant-wide quantities pooled over items.
 struct Pooled {
     effects: Vec<f64>,
+    /// Per weather class: the restaurant's multiplier against the recent
+    /// mix of weather, `None` while it has too few days of the class.
+    weather: [Option<f64>; WEATHER_CLASSES],
     promo_beta: f64,
     /// Overdispersion at each of [`RESIDUAL_LAGS`].
     phi: [f64; 2],
@@ -163,6 +178,39 @@ fn pool_effects(fits: &[LevelFit], groups: &[ClassGroup], k: f64) -> Vec<f64> {
             )
         })
         .collect()
+}
+
+/// `(Σy + k·prior·Σμ/n) / (Σμ + k·Σμ/n)`: a class's ratio of sales to
+/// expectation with `k` days of `prior` mixed in, each pseudo-day worth
+/// the class's average expectation.
+fn shrunk_ratio(t: &[f64; 3], prior: f64, k: f64) -> f64 {
+    if t[1] <= 0.0 || t[2] <= 0.0 {
+        return prior;
+    }
+    let per_day = t[1] / t[2];
+    ((t[0] + k * prior * per_day) / (t[1] + k * per_day)).clamp(0.2, 5.0)
+}
+
+/// The restaurant's weather multipliers (see [`Pooled::weather`]). Days,
+/// not item-days, decide whether a class has been seen enough.
+fn pool_weather(fits: &[LevelFit], k: f64) -> [Option<f64>; WEATHER_CLASSES] {
+    let mut tot = [[0.0; 3]; WEATHER_CLASSES];
+    let mut days = [0.0f64; WEATHER_CLASSES];
+    for f in fits {
+        for c in 0..WEATHER_CLASSES {
+            tot[c][0] += f.weather[c][0];
+            tot[c][1] += f.weather[c][1];
+            tot[c][2] += f.weather[c][2];
+            days[c] = days[c].max(f.weather[c][2]);
+        }
+    }
+    std::array::from_fn(|c| {
+        (days[c] >= WEATHER_MIN_DAYS).then(|| {
+            // The pooled count is item-days; shrink by days.
+            let t = [tot[c][0], tot[c][1], days[c]];
+            shrunk_ratio(&t, 1.0, k)
+        })
+    })
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -271,8 +319,10 @@ pub(crate) fn run(
         }
     }
     let phi = res.map(|r| r.phi(DEFAULT_PHI, 0.0, PHI_RANGE));
+    let weather = pool_weather(&fits, p.weather_prior_days);
     let pooled = Pooled {
         effects,
+        weather,
         promo_beta,
         phi,
     };
@@ -402,6 +452,10 @@ fn forecast_item(
     let data_weight = f.usable as f64 / (f.usable as f64 + 14.0);
     let confidence = (data_weight / (1.0 + inv_size.sqrt())) as f32;
     let promos = job.promo_plan(&item.series.item);
+    // The item's weather multipliers, shrunk toward the restaurant's.
+    let weather: [Option<f64>; WEATHER_CLASSES] = std::array::from_fn(|c| {
+        pooled.weather[c].map(|rest| shrunk_ratio(&f.weather[c], rest, p.weather_prior_days))
+    });
     let mut days = Vec::with_capacity(job.horizon);
     let mut predictive = Vec::with_capacity(if want_predictive { job.horizon } else { 0 });
     let mut q = [0.0; 4];
@@ -416,10 +470,35 @@ fn forecast_item(
             DayKind::Special(c) => spec = pooled.effects.get(usize::from(c)).copied(),
         }
         let promo = (promo_share > 0.0).then(|| 1.0 + pooled.promo_beta * f64::from(promo_share));
+        // The level means the recent mix of weather. With a day's weather
+        // known, the dry (mild) day becomes the reference the level is
+        // restated in, and rain (warmth, cold) an effect against it.
+        let [rain_class, temp_class] = job.weather.classes(day);
+        let mut day_level = level;
+        let mut rain = None;
+        if let (Some(c), Some(dry), Some(wet)) = (rain_class, weather[DRY], weather[WET]) {
+            day_level *= dry;
+            rain = (c == WET).then_some(wet / dry);
+        }
+        let mut band = None;
+        if let (Some(c), Some(mild)) = (temp_class, weather[MILD]) {
+            day_level *= mild;
+            band = match c {
+                WARM => weather[WARM].map(|w| (TemperatureBand::Warm, w / mild)),
+                COLD => weather[COLD].map(|w| (TemperatureBand::Cold, w / mild)),
+                _ => None,
+            };
+        }
         let mean = if closed {
             0.0
         } else {
-            level * s[d] * hol.unwrap_or(1.0) * spec.unwrap_or(1.0) * promo.unwrap_or(1.0)
+            day_level
+                * s[d]
+                * hol.unwrap_or(1.0)
+                * spec.unwrap_or(1.0)
+                * promo.unwrap_or(1.0)
+                * rain.unwrap_or(1.0)
+                * band.map_or(1.0, |b| b.1)
         };
         let nb = NegBin::new(mean, 1.0 / inv_size_at(h as f64 + 1.0));
         if closed {
@@ -439,10 +518,13 @@ fn forecast_item(
                 model: ModelKind::Production,
                 weekday: weekday_of(d),
                 weekday_multiplier: s[d] as f32,
-                recent_level: level as f32,
+                recent_level: day_level as f32,
                 holiday_effect: hol.map(|x| x as f32),
                 special_day_effect: spec.map(|x| x as f32),
                 promo_effect: promo.map(|x| x as f32),
+                rain_effect: rain.map(|x| x as f32),
+                temperature_band: band.map(|b| b.0),
+                temperature_effect: band.map(|b| b.1 as f32),
                 closed,
                 cold_start: tier,
             },
