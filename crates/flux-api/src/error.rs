@@ -46,6 +46,7 @@ pub enum Code {
     RecipeCycle,
     NoCostAsOf,
     MailFailed,
+    WeatherFailed,
     IdempotencyKeyReused,
     IdempotencyKeyInUse,
     InvitationUnusable,
@@ -88,6 +89,7 @@ impl Code {
             Code::RecipeCycle => "recipe_cycle",
             Code::NoCostAsOf => "no_cost_as_of",
             Code::MailFailed => "mail_failed",
+            Code::WeatherFailed => "weather_provider_failed",
             Code::IdempotencyKeyReused => "idempotency_key_reused",
             Code::IdempotencyKeyInUse => "idempotency_key_in_use",
             Code::InvitationUnusable => "invitation_unusable",
@@ -130,7 +132,7 @@ impl Code {
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Code::NotReady => StatusCode::SERVICE_UNAVAILABLE,
-            Code::MailFailed => StatusCode::BAD_GATEWAY,
+            Code::MailFailed | Code::WeatherFailed => StatusCode::BAD_GATEWAY,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -316,6 +318,7 @@ impl From<flux_app::Kind> for Code {
             Kind::RecipeCycle => Code::RecipeCycle,
             Kind::NoCostAsOf => Code::NoCostAsOf,
             Kind::MailFailed => Code::MailFailed,
+            Kind::WeatherFailed => Code::WeatherFailed,
             Kind::IdempotencyKeyReused => Code::IdempotencyKeyReused,
             Kind::IdempotencyKeyInUse => Code::IdempotencyKeyInUse,
             Kind::InvitationUnusable => Code::InvitationUnusable,

@@ -54,6 +54,8 @@ pub struct ServerConfig {
     /// The address people reach the server at (`https://flux.example`),
     /// for links in e-mails (invitations). Unset, e-mails give the path.
     pub public_url: Option<String>,
+    /// Where restaurants' weather is fetched from; `None`: imports only.
+    pub weather: Option<flux_app::weather::Provider>,
 }
 
 impl ServerConfig {
@@ -82,6 +84,7 @@ impl ServerConfig {
             cors_allowed_origins: Vec::new(),
             mailer: None,
             public_url: None,
+            weather: None,
         }
     }
 }
@@ -95,6 +98,7 @@ pub struct AppState {
     pub max_upload_bytes: u64,
     pub mailer: Option<flux_app::purchasing::mail::Mailer>,
     pub public_url: Option<String>,
+    pub weather: Option<flux_app::weather::Provider>,
 }
 
 impl AppState {
@@ -255,6 +259,7 @@ impl Application {
             max_upload_bytes: config.max_upload_bytes as u64,
             mailer: config.mailer.clone(),
             public_url: config.public_url.clone(),
+            weather: config.weather.clone(),
         };
         let mut router = router(state, config.max_body_bytes, pages);
         if !config.cors_allowed_origins.is_empty() {

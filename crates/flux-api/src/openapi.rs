@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use crate::routes::{
     audit, auth, costing, events, forecast, health, hours, ingredients, invitations, members, menu,
-    purchasing, recipes, restaurants, sales, settings, uploads,
+    purchasing, recipes, restaurants, sales, settings, uploads, weather,
 };
 use crate::AppState;
 
@@ -229,6 +229,9 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::stockout_unmark))
         .routes(routes!(events::create, events::list))
         .routes(routes!(events::delete))
+        .routes(routes!(weather::list, weather::clear))
+        .routes(routes!(weather::import))
+        .routes(routes!(weather::refresh))
         .routes(routes!(ingredients::list, ingredients::create))
         .routes(routes!(
             ingredients::get,

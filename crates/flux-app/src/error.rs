@@ -42,6 +42,9 @@ pub enum Kind {
     NoCostAsOf,
     /// An outside service (the mail server) failed; nothing was changed.
     MailFailed,
+    /// The weather provider failed or answered nonsense; nothing was
+    /// changed.
+    WeatherFailed,
     /// An invitation link that was used, withdrawn or has expired.
     InvitationUnusable,
     /// An `Idempotency-Key` already answered a different request.

@@ -26,14 +26,17 @@
 //! - [`costing`]: ingredients and prices, recipes, COGS, explosion,
 //!   profitability and menu engineering, the dish library;
 //! - [`purchasing`]: suppliers and offers, stock, the morning order
-//!   recommendation, purchase orders, the prep list.
+//!   recommendation, purchase orders, the prep list;
+//! - [`events`] and [`weather`]: the restaurant's calendar and its daily
+//!   weather (provider and file import), both inputs of the forecast.
 //!
 //! **Transactions.** A use case takes the caller's tenant transaction
 //! (`&mut PgConnection`, opened with `flux_store::tenant::begin`) and never
 //! commits it: the adapter commits once the whole request succeeded, so a
 //! failure anywhere leaves nothing behind. The long-running runs own their
 //! transactions and take the pool instead, each through one documented
-//! entry point: [`uploads::import`] (a sales file) and the forecast run.
+//! entry point: [`uploads::import`] (a sales file), the forecast run and
+//! [`weather::refresh`] (no transaction is held while the provider answers).
 
 pub mod accounts;
 pub mod audit;
@@ -53,6 +56,7 @@ pub mod sales;
 pub mod settings;
 pub mod tenancy;
 pub mod uploads;
+pub mod weather;
 
 pub use error::{AppError, AppResult, Kind};
 

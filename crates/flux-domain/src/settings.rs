@@ -31,6 +31,10 @@ pub struct Settings {
     pub holiday_country: Option<String>,
     /// Days the audit log keeps its entries (30 days to 10 years).
     pub audit_retention_days: u16,
+    /// Where the restaurant is (WGS84 degrees), for its weather; both or
+    /// neither are needed.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 impl Default for Settings {
@@ -43,6 +47,8 @@ impl Default for Settings {
             forecast_horizon_days: 14,
             holiday_country: None,
             audit_retention_days: 365,
+            latitude: None,
+            longitude: None,
         }
     }
 }
@@ -99,6 +105,8 @@ impl Settings {
                 "audit_retention_days",
                 Value::from(self.audit_retention_days),
             ),
+            ("latitude", self.latitude.map_or(Value::Null, Value::from)),
+            ("longitude", self.longitude.map_or(Value::Null, Value::from)),
         ]
     }
 
@@ -117,6 +125,8 @@ impl Settings {
             "audit_retention_days" => {
                 self.audit_retention_days = integer_in(key, value, 30, 3650)? as u16
             }
+            "latitude" => self.latitude = optional_number_in(key, value, -90.0, 90.0)?,
+            "longitude" => self.longitude = optional_number_in(key, value, -180.0, 180.0)?,
             _ => {
                 return Err(FieldError::new(
                     truncate_key(key),
@@ -129,7 +139,7 @@ impl Settings {
     }
 }
 
-const KNOWN: [&str; 7] = [
+const KNOWN: [&str; 9] = [
     "waste_factor_enabled",
     "forecast_confidence_threshold",
     "day_cutoff_hour",
@@ -137,6 +147,8 @@ const KNOWN: [&str; 7] = [
     "forecast_horizon_days",
     "holiday_country",
     "audit_retention_days",
+    "latitude",
+    "longitude",
 ];
 
 fn truncate_key(key: &str) -> String {
@@ -160,6 +172,13 @@ fn number_in(key: &str, v: &Value, lo: f64, hi: f64) -> Result<f64, FieldError> 
         ));
     }
     Ok(n)
+}
+
+fn optional_number_in(key: &str, v: &Value, lo: f64, hi: f64) -> Result<Option<f64>, FieldError> {
+    match v {
+        Value::Null => Ok(None),
+        v => number_in(key, v, lo, hi).map(Some),
+    }
 }
 
 fn integer_in(key: &str, v: &Value, lo: i64, hi: i64) -> Result<i64, FieldError> {
@@ -246,6 +265,8 @@ mod tests {
         let s = Settings {
             service_level: 0.95,
             holiday_country: Some("ES".into()),
+            latitude: Some(54.32),
+            longitude: Some(10.13),
             ..Settings::default()
         };
         let pairs = s.to_pairs();

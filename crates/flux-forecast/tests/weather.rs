@@ -38,7 +38,8 @@ fn weather(rng: &mut ChaCha8Rng, start: NaiveDate, days: u64) -> Vec<WeatherDay>
     (0..days)
         .map(|i| {
             let date = start + Days::new(i);
-            let season = 10.0 - 8.0 * (f64::from(date.ordinal()) / 365.0 * 6.283).cos() as f32;
+            let season = 10.0
+                - 8.0 * (f64::from(date.ordinal()) / 365.0 * std::f64::consts::TAU).cos() as f32;
             if rng.gen_bool(0.25) {
                 spell = rng.gen_range(-7.0..7.0);
             }

@@ -56,11 +56,22 @@ pub fn backoff_secs(attempt: i32) -> i64 {
 #[derive(Clone)]
 pub struct Worker {
     pool: PgPool,
+    weather: Option<flux_app::weather::Provider>,
 }
 
 impl Worker {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            weather: None,
+        }
+    }
+
+    /// The weather provider the nightly run refreshes each located
+    /// restaurant's weather from before it forecasts.
+    pub fn weather(mut self, provider: Option<flux_app::weather::Provider>) -> Self {
+        self.weather = provider;
+        self
     }
 
     /// Claims and runs one due job, if any.
@@ -169,6 +180,15 @@ impl Worker {
                     .map_err(|e| e.to_string())
             }
             kinds::NIGHTLY => {
+                // Stale weather is better than no forecast: a provider
+                // failure is logged, and the forecast uses what is stored.
+                if let Some(provider) = &self.weather {
+                    if let Err(e) =
+                        flux_app::weather::refresh_nightly(&self.pool, rid, provider).await
+                    {
+                        tracing::warn!(restaurant_id = %rid, error = %e, "weather refresh failed");
+                    }
+                }
                 let result = forecast(&self.pool, rid, Trigger::Nightly).await;
                 // Housekeeping rides on the nightly run; a failure is
                 // logged and retried tomorrow, never a reason to redo the

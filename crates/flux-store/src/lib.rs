@@ -35,6 +35,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod uploads;
 pub mod users;
+pub mod weather;
 
 pub use pool::{connect_app, migrate, MIGRATOR};
 pub use sqlx::{PgConnection, PgPool, Postgres, Transaction};

@@ -49,6 +49,7 @@ pub struct WebState {
     max_upload_bytes: u64,
     trust_forwarded_for: bool,
     mailer: Option<flux_app::purchasing::mail::Mailer>,
+    weather: Option<flux_app::weather::Provider>,
 }
 
 impl WebState {
@@ -66,6 +67,7 @@ impl WebState {
             max_upload_bytes,
             trust_forwarded_for: false,
             mailer: None,
+            weather: None,
         }
     }
 
@@ -84,6 +86,16 @@ impl WebState {
 
     pub(crate) fn mail(&self) -> Option<&flux_app::purchasing::mail::Mailer> {
         self.mailer.as_ref()
+    }
+
+    /// Fetch restaurants' weather from this provider ("Fetch now").
+    pub fn weather(mut self, provider: Option<flux_app::weather::Provider>) -> Self {
+        self.weather = provider;
+        self
+    }
+
+    pub(crate) fn weather_provider(&self) -> Option<&flux_app::weather::Provider> {
+        self.weather.as_ref()
     }
 
     pub(crate) fn pool(&self) -> &PgPool {

@@ -114,6 +114,18 @@ pub struct ServeArgs {
     /// links in invitation e-mails (default: the e-mail gives the path).
     #[arg(long, env = "FLUX_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Weather provider (Open-Meteo's API or a self-hosted instance) that
+    /// restaurants with a location get their weather from; `off` turns
+    /// fetching off (imports still work). Default: the public service.
+    #[arg(long, env = "FLUX_WEATHER_URL")]
+    pub weather_url: Option<String>,
+    /// The provider's historical archive (default: the public one, or the
+    /// weather URL when that is set).
+    #[arg(long, env = "FLUX_WEATHER_ARCHIVE_URL")]
+    pub weather_archive_url: Option<String>,
+    /// API key of a commercial plan, sent as `apikey`.
+    #[arg(long, env = "FLUX_WEATHER_KEY", hide_env_values = true)]
+    pub weather_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,9 @@ struct FileConfig {
     smtp_url: Option<String>,
     smtp_from: Option<String>,
     public_url: Option<String>,
+    weather_url: Option<String>,
+    weather_archive_url: Option<String>,
+    weather_key: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +44,10 @@ pub struct Config {
     pub smtp_from: Option<String>,
     /// Where people reach the server, for links in e-mails.
     pub public_url: Option<String>,
+    /// Weather provider base URL, `None` when turned off.
+    pub weather_url: Option<String>,
+    pub weather_archive_url: Option<String>,
+    pub weather_key: Option<String>,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -65,6 +72,29 @@ impl Config {
             ),
             _ => (None, None, None, None, None, None, None),
         };
+        let (weather_url, weather_archive_url, weather_key) = match &cli.command {
+            Command::Serve(s) | Command::Demo(s) => (
+                s.weather_url.clone(),
+                s.weather_archive_url.clone(),
+                s.weather_key.clone(),
+            ),
+            _ => (None, None, None),
+        };
+        let weather_url = weather_url.or(file.weather_url);
+        let weather_archive_url = weather_archive_url.or(file.weather_archive_url);
+        let (weather_url, weather_archive_url) = match weather_url.as_deref().map(str::trim) {
+            Some("off" | "") => (None, None),
+            Some(u) => (
+                Some(u.to_string()),
+                Some(weather_archive_url.unwrap_or_else(|| u.to_string())),
+            ),
+            None => (
+                Some(flux_app::weather::provider::DEFAULT_FORECAST_URL.to_string()),
+                Some(weather_archive_url.unwrap_or_else(|| {
+                    flux_app::weather::provider::DEFAULT_ARCHIVE_URL.to_string()
+                })),
+            ),
+        };
         let data_dir = g
             .data_dir
             .clone()
@@ -86,6 +116,9 @@ impl Config {
             smtp_url: smtp_url.or(file.smtp_url),
             smtp_from: smtp_from.or(file.smtp_from),
             public_url: public_url.or(file.public_url),
+            weather_url,
+            weather_archive_url,
+            weather_key: weather_key.or(file.weather_key),
         })
     }
 }

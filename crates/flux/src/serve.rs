@@ -47,6 +47,14 @@ pub async fn serve(
             "--smtp-url needs --smtp-from (FLUX_SMTP_FROM): the address orders are sent from"
         ),
     };
+    server.weather = match (&config.weather_url, &config.weather_archive_url) {
+        (Some(url), Some(archive)) => Some(
+            flux_app::weather::Provider::new(url, archive, config.weather_key.clone())
+                .map_err(anyhow::Error::msg)
+                .context("weather provider settings")?,
+        ),
+        _ => None,
+    };
     let pages = flux_web::router(
         flux_web::WebState::new(
             pool.clone(),
@@ -54,7 +62,8 @@ pub async fn serve(
             server.max_upload_bytes as u64,
         )
         .trust_forwarded_for(server.trust_forwarded_for)
-        .mailer(server.mailer.clone()),
+        .mailer(server.mailer.clone())
+        .weather(server.weather.clone()),
     );
     let app = Application::build_with_pages(&server, pool.clone(), pages)
         .await
@@ -64,8 +73,11 @@ pub async fn serve(
     println!("Flux is running at http://{addr}  (API docs: http://{addr}/docs)");
     // One signal stops both the HTTP server and the job worker.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker =
-        tokio::spawn(flux_jobs::Worker::new(pool.clone()).run_until(stopped(stop_rx.clone())));
+    let worker = tokio::spawn(
+        flux_jobs::Worker::new(pool.clone())
+            .weather(server.weather.clone())
+            .run_until(stopped(stop_rx.clone())),
+    );
     let server = tokio::spawn(app.run_until(stopped(stop_rx)));
     shutdown_signal().await;
     let _ = stop_tx.send(true);

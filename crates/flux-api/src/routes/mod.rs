@@ -18,6 +18,7 @@ pub mod restaurants;
 pub mod sales;
 pub mod settings;
 pub mod uploads;
+pub mod weather;
 
 use chrono::NaiveDate;
 

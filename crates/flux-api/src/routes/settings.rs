@@ -25,6 +25,10 @@ pub struct SettingsDoc {
     holiday_country: Option<String>,
     /// 30–3650: days the audit log keeps its entries.
     audit_retention_days: u16,
+    /// −90–90 or null: where the restaurant is, for its weather.
+    latitude: Option<f64>,
+    /// −180–180 or null.
+    longitude: Option<f64>,
 }
 
 /// All settings, with defaults for those never set.

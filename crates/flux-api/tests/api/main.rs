@@ -30,3 +30,4 @@ mod store_paths;
 mod tenancy;
 mod undo;
 mod uploads;
+mod weather;

@@ -222,6 +222,7 @@ pub(crate) async fn load(
     let series = flux_store::forecasts::daily_series(&mut tx, rid, as_of).await?;
     let sold_out = stockouts::for_forecast(&mut tx, rid, as_of).await?;
     let special_days = crate::events::special_days(&mut tx, rid, as_of, horizon.days()).await?;
+    let weather = crate::weather::for_forecast(&mut tx, rid, as_of, horizon.days()).await?;
     tx.commit().await?;
     if series.is_empty() {
         return Err(DemandError::NoHistory);
@@ -253,6 +254,7 @@ pub(crate) async fn load(
     let mut engine_input = restaurant_from_daily(totals, &closed, Some(as_of));
     let stockout_days = mark_sold_out(&mut engine_input, &sold_out);
     engine_input.special_days = special_days;
+    engine_input.weather = weather;
     engine_input.country = settings
         .holiday_country
         .as_deref()

@@ -189,6 +189,8 @@ fn run_note(t: &TenantPage, fmt: &Fmt, run: &Run) -> Markup {
             a href=(t.href("/forecast/model")) { "How the forecast works" }
             " · "
             a href=(t.href("/forecast/events")) { "Events" }
+            " · "
+            a href=(t.href("/forecast/weather")) { "Weather" }
         }
     }
 }

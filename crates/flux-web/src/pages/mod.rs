@@ -25,6 +25,7 @@ mod recipes;
 mod restaurants;
 mod settings;
 mod uploads;
+mod weather;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -185,6 +186,15 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route(
             "/app/r/{rid}/forecast/events/{event_id}/delete",
             post(events::delete),
+        )
+        .route("/app/r/{rid}/forecast/weather", get(weather::page))
+        .route(
+            "/app/r/{rid}/forecast/weather/import",
+            post(weather::import),
+        )
+        .route(
+            "/app/r/{rid}/forecast/weather/refresh",
+            post(weather::refresh),
         )
         .route(
             "/app/r/{rid}/forecast/{item_id}",

@@ -269,6 +269,9 @@ pub struct SettingsForm {
     /// Left out of the form (an older page): unchanged.
     #[serde(default)]
     audit_retention_days: String,
+    /// Blank clears; left out of the form: unchanged.
+    latitude: Option<String>,
+    longitude: Option<String>,
 }
 
 impl SettingsForm {
@@ -281,6 +284,8 @@ impl SettingsForm {
             forecast_horizon_days: s.forecast_horizon_days.to_string(),
             holiday_country: s.holiday_country.clone().unwrap_or_default(),
             audit_retention_days: s.audit_retention_days.to_string(),
+            latitude: Some(s.latitude.map(|x| x.to_string()).unwrap_or_default()),
+            longitude: Some(s.longitude.map(|x| x.to_string()).unwrap_or_default()),
         }
     }
 
@@ -330,6 +335,21 @@ impl SettingsForm {
                         "must be a number"
                     },
                 )),
+            }
+        }
+        for (key, raw) in [("latitude", &self.latitude), ("longitude", &self.longitude)] {
+            let Some(raw) = raw.as_deref().map(str::trim) else {
+                continue;
+            };
+            if raw.is_empty() {
+                patch.insert(key.into(), Value::Null);
+                continue;
+            }
+            match parse_decimal(raw).and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d)) {
+                Some(v) => {
+                    patch.insert(key.into(), Value::from(v));
+                }
+                None => errors.push(FieldError::new(key, "invalid_type", "must be a number")),
             }
         }
         let country = self.holiday_country.trim();
@@ -394,6 +414,11 @@ fn settings_form(t: &TenantPage, v: &SettingsForm, errors: &[FieldError]) -> Mar
                         "0–1. Forecasts below it are flagged.", &v.forecast_confidence_threshold, errors, "0.01"))
                     (number_field("audit_retention_days", "Keep the audit log (days)",
                         "30–3650. Older entries are deleted nightly.", &v.audit_retention_days, errors, "1"))
+                    (number_field("latitude", "Latitude",
+                        "Where the restaurant is, for its weather: −90 to 90, e.g. 54.32. Blank: no weather.",
+                        v.latitude.as_deref().unwrap_or_default(), errors, "any"))
+                    (number_field("longitude", "Longitude",
+                        "−180 to 180, e.g. 10.13.", v.longitude.as_deref().unwrap_or_default(), errors, "any"))
                 }
                 (field("holiday_country", "Public holidays", Some("Whose public holidays the forecaster takes into account."), country_e.as_deref(), html! {
                     select #holiday_country name="holiday_country"
@@ -630,10 +655,12 @@ mod tests {
             forecast_horizon_days: "14".into(),
             holiday_country: "es".into(),
             audit_retention_days: String::new(),
+            latitude: Some("54,32".into()),
+            longitude: None,
         };
         let (patch, errors) = f.to_patch();
         assert!(
-            !patch.contains_key("audit_retention_days"),
+            !patch.contains_key("audit_retention_days") && !patch.contains_key("longitude"),
             "a form without the field leaves it unchanged"
         );
         assert_eq!(errors.len(), 1);
@@ -642,5 +669,6 @@ mod tests {
         assert_eq!(s.holiday_country.as_deref(), Some("ES"));
         assert!(!s.waste_factor_enabled);
         assert!((s.forecast_confidence_threshold - 0.8).abs() < 1e-9);
+        assert_eq!(s.latitude, Some(54.32));
     }
 }

@@ -496,3 +496,109 @@ async fn the_model_page_explains_the_forecast_with_this_restaurants_numbers() {
     let theirs = other.get(&path).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
 }
+
+/// Posts a weather file through the page's multipart form.
+async fn import_weather(
+    v: &Visitor,
+    rid: &str,
+    csrf: Option<&str>,
+    csv: &str,
+) -> crate::helpers::Page {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(t) = csrf {
+        form = form.text("csrf", t.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("weather.csv"),
+    );
+    crate::helpers::page_of(
+        v.http
+            .post(format!("{}/app/r/{rid}/forecast/weather/import", v.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("import"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn weather_is_imported_and_shown_on_its_page() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    let rid = restaurant_with_sales(&v, "chef@example.com").await;
+    let prep = refresh(&v, &rid).await;
+    let page = format!("/app/r/{rid}/forecast/weather");
+    assert!(
+        prep.contains(&format!(r#"href="{page}""#)),
+        "linked from the prep page"
+    );
+    let empty = v.get(&page).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No location yet"), "{}", empty.body);
+    assert!(empty.body.contains("No weather stored for these days."));
+    let csrf = csrf_of(&empty.body);
+
+    let y = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+    let forged = import_weather(&v, &rid, None, "date,prcp\n2026-01-01,1\n").await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "no CSRF token, no import"
+    );
+    let bad = import_weather(
+        &v,
+        &rid,
+        Some(&csrf),
+        &format!("date,tavg,prcp\n{y},<b>x</b>,1\n"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("line 2"), "names the line: {}", bad.body);
+    assert!(!bad.body.contains("<b>x</b>"), "hostile text is escaped");
+    let ok = import_weather(
+        &v,
+        &rid,
+        Some(&csrf),
+        &format!("date,tavg,prcp\n{y},7.5,3.2\n"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let shown = v.get(&ok.location.expect("redirect")).await.body;
+    assert!(shown.contains("Imported 1 day(s) of weather"), "{shown}");
+    assert!(
+        // A restaurant in Madrid: Spanish number formats.
+        shown.contains("7,5 °C") && shown.contains("3,2 mm") && shown.contains("Your file"),
+        "{}",
+        shown.split("<table").nth(1).unwrap_or(&shown)
+    );
+
+    // The location is a setting; with it the page says where the weather
+    // comes from (this server has no provider: imports only).
+    let settings = format!("/app/r/{rid}/settings");
+    let form = v.get(&settings).await.body;
+    let csrf = csrf_of(&form);
+    let saved = v
+        .post(
+            &settings,
+            &[
+                ("csrf", &csrf),
+                ("forecast_confidence_threshold", "0.7"),
+                ("day_cutoff_hour", "4"),
+                ("service_level", "0.9"),
+                ("forecast_horizon_days", "14"),
+                ("holiday_country", ""),
+                ("latitude", "54.3233"),
+                ("longitude", "10.1228"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let located = v.get(&page).await.body;
+    assert!(
+        located.contains("This server fetches no weather"),
+        "{located}"
+    );
+    assert!(!located.contains("Fetch now"));
+}

@@ -73,7 +73,7 @@ impl TestApp {
     }
 }
 
-async fn page_of(resp: reqwest::Response) -> Page {
+pub async fn page_of(resp: reqwest::Response) -> Page {
     let status = resp.status();
     let location = resp
         .headers()
