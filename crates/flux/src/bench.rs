@@ -117,6 +117,27 @@ pub struct ForecastArgs {
     /// Forecast horizon in days.
     #[arg(long, default_value_t = 28)]
     pub horizon: u32,
+    /// Also time the production model with daily weather for every
+    /// restaurant (history and horizon), in the same run.
+    #[arg(long)]
+    pub weather: bool,
+}
+
+/// Synthetic weather for a bench restaurant: a seasonal temperature with
+/// day-to-day noise and a wet day in three, from a cheap deterministic
+/// hash (the values only need to exercise the weather classes).
+fn bench_weather(start: NaiveDate, days: usize, salt: u64) -> Vec<flux_forecast::WeatherDay> {
+    (0..days)
+        .map(|i| {
+            let h = (i as u64 ^ salt).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            let season = (i as f32 / 365.0 * std::f32::consts::TAU).cos();
+            flux_forecast::WeatherDay {
+                date: start + Days::new(i as u64),
+                temperature_c: Some(10.0 - 8.0 * season + (h % 9) as f32 - 4.0),
+                precipitation_mm: Some(if h % 3 == 0 { 4.0 } else { 0.0 }),
+            }
+        })
+        .collect()
 }
 
 pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
@@ -445,7 +466,7 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).context("date")?;
     let as_of = start + Days::new(a.days as u64);
 
-    let timed = |model: ModelKind, series: usize| -> anyhow::Result<(f64, usize)> {
+    let timed = |model: ModelKind, series: usize, weather: bool| -> anyhow::Result<(f64, usize)> {
         let restaurants = series.div_ceil(items);
         let b = bar(restaurants as u64 * items as u64, model.name());
         let mut secs = 0.0;
@@ -453,13 +474,19 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
         let mut chunk = 0u64;
         while done < restaurants {
             let n = chunk_restaurants.min(restaurants - done);
-            let data = generate(&SyntheticConfig {
+            let mut data = generate(&SyntheticConfig {
                 restaurants: n,
                 items_per_restaurant: items,
                 days: a.days,
                 start,
                 seed: 1000 + chunk,
             });
+            if weather {
+                // Generated outside the timed part, like the sales.
+                for (k, r) in data.restaurants.iter_mut().enumerate() {
+                    r.weather = bench_weather(start, a.days + a.horizon as usize, k as u64);
+                }
+            }
             let req = ForecastRequest::new(as_of, horizon, model);
             let jobs: Vec<BatchJob<'_>> = data
                 .restaurants
@@ -482,8 +509,13 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
         b.finish_and_clear();
         Ok((secs, restaurants * items))
     };
-    let (p_secs, p_series) = timed(ModelKind::Production, a.series)?;
-    let (s_secs, s_series) = timed(ModelKind::Seed, a.seed_series)?;
+    let (p_secs, p_series) = timed(ModelKind::Production, a.series, false)?;
+    let with_weather = if a.weather {
+        Some(timed(ModelKind::Production, a.series, true)?)
+    } else {
+        None
+    };
+    let (s_secs, s_series) = timed(ModelKind::Seed, a.seed_series, false)?;
     let p_rate = p_series as f64 / p_secs;
     let s_rate = s_series as f64 / s_secs;
     println!();
@@ -491,9 +523,19 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
     println!("| model | series | seconds | series/s |");
     println!("|---|---:|---:|---:|");
     println!("| production | {p_series} | {p_secs:.2} | {p_rate:.0} |");
+    if let Some((w_secs, w_series)) = with_weather {
+        let w_rate = w_series as f64 / w_secs;
+        println!("| production + weather | {w_series} | {w_secs:.2} | {w_rate:.0} |");
+    }
     println!("| seed | {s_series} | {s_secs:.2} | {s_rate:.0} |");
     println!();
     println!("production / seed throughput = {:.1}x", p_rate / s_rate);
+    if let Some((w_secs, w_series)) = with_weather {
+        println!(
+            "production with weather / without = {:.2}x throughput",
+            (w_series as f64 / w_secs) / p_rate
+        );
+    }
     if let Some(mib) = peak_rss_mib() {
         println!("peak memory of this process: {mib:.0} MiB");
     }
