@@ -134,7 +134,7 @@ fn bench_weather(start: NaiveDate, days: usize, salt: u64) -> Vec<flux_forecast:
             flux_forecast::WeatherDay {
                 date: start + Days::new(i as u64),
                 temperature_c: Some(10.0 - 8.0 * season + (h % 9) as f32 - 4.0),
-                precipitation_mm: Some(if h % 3 == 0 { 4.0 } else { 0.0 }),
+                precipitation_mm: Some(if h.is_multiple_of(3) { 4.0 } else { 0.0 }),
             }
         })
         .collect()
