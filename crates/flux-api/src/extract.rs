@@ -23,6 +23,27 @@ use crate::AppState;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
+/// A raw request body (a file sent as `text/csv`) whose rejections are
+/// problem documents: 413 past the body limit, 400 when it broke off.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Body)
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(Code::PayloadTooLarge, "the request body is too large")
+                } else {
+                    ApiError::new(Code::InvalidBody, r.body_text())
+                }
+            })
+    }
+}
+
 impl<T, S> FromRequest<S> for Json<T>
 where
     T: DeserializeOwned,
@@ -37,13 +58,7 @@ where
                 "expected `Content-Type: application/json`",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(Code::PayloadTooLarge, "the request body is too large")
-            } else {
-                ApiError::new(Code::InvalidBody, r.body_text())
-            }
-        })?;
+        let Body(bytes) = Body::from_request(req, state).await?;
         // Parsing into `T` first keeps serde's messages (with line and
         // column) for malformed bodies.
         let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;

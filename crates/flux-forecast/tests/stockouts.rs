@@ -6,12 +6,12 @@
 //! be sold.
 
 use chrono::{Datelike, Days, NaiveDate};
+use flux_forecast::synthetic::sample_nb;
 use flux_forecast::{
     forecast_restaurant, DayFlags, ForecastRequest, Horizon, ItemSeries, ModelKind, Restaurant,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Gamma, Poisson};
 
 const WEEKLY: [f64; 7] = [1.0, 0.95, 1.0, 1.05, 1.2, 1.4, 0.9];
 const DAYS: u64 = 182;
@@ -19,12 +19,7 @@ const HORIZON: u32 = 14;
 const SIZE: f64 = 15.0;
 
 fn demand(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
-    let lambda = Gamma::new(SIZE, mean / SIZE)
-        .map(|g| g.sample(rng))
-        .unwrap_or(mean);
-    Poisson::new(lambda.max(1e-9))
-        .map(|p| p.sample(rng))
-        .unwrap_or(0.0)
+    sample_nb(rng, mean, SIZE)
 }
 
 /// The restaurant as sold (sales capped by the day's stock, sold-out days

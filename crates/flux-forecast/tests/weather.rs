@@ -6,13 +6,13 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use flux_forecast::backtest::{backtest, BacktestConfig, NamedModel};
+use flux_forecast::synthetic::sample_nb;
 use flux_forecast::{
     forecast_restaurant, ForecastRequest, Horizon, ItemSeries, Model, ModelKind, Restaurant,
     TemperatureBand, WeatherDay,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Gamma, Poisson};
 
 const WEEKLY: [f64; 7] = [0.9, 0.9, 1.0, 1.0, 1.2, 1.3, 0.7];
 const DAYS: u64 = 420;
@@ -22,12 +22,7 @@ const WARM: f64 = 1.15;
 const SIZE: f64 = 20.0;
 
 fn draw(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
-    let lambda = Gamma::new(SIZE, mean / SIZE)
-        .map(|g| g.sample(rng))
-        .unwrap_or(mean);
-    Poisson::new(lambda.max(1e-9))
-        .map(|p| p.sample(rng))
-        .unwrap_or(0.0)
+    sample_nb(rng, mean, SIZE)
 }
 
 /// Weather over the history and the horizon: a seasonal temperature with

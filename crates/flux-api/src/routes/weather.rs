@@ -3,7 +3,6 @@
 //! provider (with the restaurant's latitude and longitude in its
 //! settings) or imported from a CSV file.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
@@ -13,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult, Code, Problem};
-use crate::extract::{Json, Query, Tenant};
+use crate::extract::{Body, Json, Query, Tenant};
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -55,7 +54,7 @@ pub async fn list(mut t: Tenant, Query(q): Query<WeatherQuery>) -> ApiResult<Jso
     responses((status = 201, body = Report), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn import(mut t: Tenant, body: Bytes) -> ApiResult<(StatusCode, Json<Report>)> {
+pub async fn import(mut t: Tenant, Body(body): Body) -> ApiResult<(StatusCode, Json<Report>)> {
     t.require(Action::WriteData)?;
     let report = weather::import(&mut t.tx, t.restaurant_id, &body).await?;
     t.commit().await?;

@@ -427,6 +427,15 @@ async fn bad_weather_files_are_refused_line_by_line_and_store_nothing() {
     assert_eq!(fields, ["line 3", "line 4", "line 5"], "{b}");
     let (s, b) = import(&app, &chef, &r, "item,qty\nsoup,3\n").await;
     assert_problem(s, &b, 422, "unrecognised_layout");
+    // NUL bytes and a number no f32 holds are bad lines, not crashes.
+    let hostile = format!("date,tavg,prcp\n{}\u{0},1,1\n{},1e40,0\n", d(3), d(2));
+    let (s, b) = import(&app, &chef, &r, &hostile).await;
+    assert_problem(s, &b, 422, "rows_rejected");
+    assert_eq!(b["errors"].as_array().map(Vec::len), Some(2), "{b}");
+    // A body past the JSON limit (1 MiB) is refused before it is read.
+    let huge = format!("date,prcp\n{}", "x".repeat(2 << 20));
+    let (s, b) = import(&app, &chef, &r, &huge).await;
+    assert_problem(s, &b, 413, "payload_too_large");
     let (s, b) = import(&app, &chef, &r, "").await;
     assert_problem(s, &b, 422, "empty_file");
     let far = format!("date,prcp\n{},1\n", today + Duration::days(400));

@@ -103,7 +103,7 @@ async fn render(
                     } }
                     tbody {
                         @for d in &days {
-                            tr.today[d.date == today] {
+                            tr class=[(d.date == today).then_some("today")] {
                                 td data-label="Day" { (fmt.date(d.date)) @if d.date > today { " (forecast)" } }
                                 td.num data-label="Temperature" {
                                     @match d.temperature_c { Some(c) => { (fmt.num(f64::from(c), 1)) " °C" } None => "–" }
