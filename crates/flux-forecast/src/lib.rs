@@ -33,6 +33,7 @@ pub mod calendar;
 mod context;
 mod engine;
 pub mod error;
+pub mod hierarchy;
 pub mod models;
 pub mod nb;
 pub mod output;
@@ -41,6 +42,7 @@ pub mod types;
 
 pub use engine::{forecast_batch, forecast_restaurant, forecast_with, BatchJob};
 pub use error::{ForecastError, Result};
+pub use hierarchy::{forecast_hierarchy, HierarchyForecast};
 pub use models::production::HalfLife;
 pub use models::{Model, ProductionParams, SeedParams};
 pub use output::{ColdStartTier, DayForecast, Explanation, ItemForecast, TemperatureBand};

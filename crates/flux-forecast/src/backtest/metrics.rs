@@ -42,6 +42,10 @@ pub struct ModelScore {
     /// Pinball loss averaged over p10/p50/p90 and days, same scaling and
     /// averaging as MASE.
     pub scaled_pinball: f64,
+    /// Weighted quantile loss: twice the pinball loss summed over days
+    /// and series, averaged over p10/p50/p90, divided by the sum of the
+    /// actuals. Busy series weigh by their volume, unlike MASE.
+    pub wql: f64,
     /// Share of days with p10 ≤ actual ≤ p90, on items selling ≥ the
     /// configured mean per day (None when there are none).
     pub coverage_80: Option<f64>,
@@ -68,6 +72,8 @@ pub(crate) struct Accumulator {
     pub covered: usize,
     pub coverage_days: usize,
     pub expected_covered: f64,
+    pub expected_days: usize,
+    pub pinball_sum: f64,
     pub pit: [usize; 10],
     pub err_sum: f64,
     pub actual_sum: f64,
@@ -82,6 +88,8 @@ impl Accumulator {
         self.covered += o.covered;
         self.coverage_days += o.coverage_days;
         self.expected_covered += o.expected_covered;
+        self.expected_days += o.expected_days;
+        self.pinball_sum += o.pinball_sum;
         for (a, b) in self.pit.iter_mut().zip(o.pit) {
             *a += b;
         }
@@ -125,10 +133,15 @@ impl Accumulator {
             evaluated_days: self.days,
             mase: per_series(self.mase_sum),
             scaled_pinball: per_series(self.spl_sum),
+            wql: if self.actual_sum > 0.0 {
+                2.0 * self.pinball_sum / self.actual_sum
+            } else {
+                f64::NAN
+            },
             coverage_80: (self.coverage_days > 0)
                 .then(|| self.covered as f64 / self.coverage_days as f64),
-            expected_coverage_80: (self.coverage_days > 0)
-                .then(|| self.expected_covered / self.coverage_days as f64),
+            expected_coverage_80: (self.expected_days > 0)
+                .then(|| self.expected_covered / self.expected_days as f64),
             coverage_days: self.coverage_days,
             pit,
             bias: if self.actual_sum > 0.0 {

@@ -88,6 +88,82 @@ pub(crate) enum Predictive {
 }
 
 impl Predictive {
+    /// Expected value.
+    pub(crate) fn mean(&self) -> f64 {
+        match self {
+            Predictive::Zero => 0.0,
+            Predictive::NegBin(nb) => nb.mean(),
+            Predictive::ScaledNegBin { base, scale } => base.mean() * scale,
+            Predictive::Empirical { center, errors } => {
+                if errors.is_empty() {
+                    center.max(0.0)
+                } else {
+                    errors.iter().map(|e| (center + e).max(0.0)).sum::<f64>() / errors.len() as f64
+                }
+            }
+        }
+    }
+
+    /// Variance.
+    pub(crate) fn variance(&self) -> f64 {
+        match self {
+            Predictive::Zero => 0.0,
+            Predictive::NegBin(nb) => nb.variance(),
+            Predictive::ScaledNegBin { base, scale } => base.variance() * scale * scale,
+            Predictive::Empirical { center, errors } => {
+                if errors.is_empty() {
+                    return 0.0;
+                }
+                let m = self.mean();
+                errors
+                    .iter()
+                    .map(|e| ((center + e).max(0.0) - m).powi(2))
+                    .sum::<f64>()
+                    / errors.len() as f64
+            }
+        }
+    }
+
+    /// The same shape of distribution moved to a new mean (as reported in
+    /// the forecast): a negative binomial keeps its size (its dispersion),
+    /// an empirical one shifts.
+    pub(crate) fn with_mean(&self, mean: f64) -> Predictive {
+        let mean = mean.max(0.0);
+        match self {
+            Predictive::Zero => Predictive::Zero,
+            Predictive::NegBin(nb) => Predictive::NegBin(NegBin::new(mean, nb.size())),
+            Predictive::ScaledNegBin { base, scale } if *scale > 0.0 => Predictive::ScaledNegBin {
+                base: NegBin::new(mean / scale, base.size()),
+                scale: *scale,
+            },
+            Predictive::ScaledNegBin { .. } => Predictive::Zero,
+            // The seasonal-naive model reports its centre as the mean.
+            Predictive::Empirical { errors, .. } => Predictive::Empirical {
+                center: mean,
+                errors: Arc::clone(errors),
+            },
+        }
+    }
+
+    /// Quantiles at `QUANTILES`, ascending.
+    pub(crate) fn quantiles(&self) -> [f64; 4] {
+        let mut q = [0.0; 4];
+        match self {
+            Predictive::Zero => {}
+            Predictive::NegBin(nb) => nb.quantiles(&QUANTILES, &mut q),
+            Predictive::ScaledNegBin { base, scale } => {
+                base.quantiles(&QUANTILES, &mut q);
+                q.iter_mut().for_each(|x| *x *= scale);
+            }
+            Predictive::Empirical { center, errors } => {
+                for (o, p) in q.iter_mut().zip(QUANTILES) {
+                    *o = (center + sorted_quantile(errors, p)).max(0.0);
+                }
+            }
+        }
+        q
+    }
+
     /// `(P(Y < y), P(Y ≤ y))`.
     pub(crate) fn cdf_pair(&self, y: f64) -> (f64, f64) {
         match self {

@@ -114,6 +114,15 @@ const ESTABLISHED_DAYS: usize = 14;
 /// Bounds of the overdispersion φ: below 0.01 intervals would be
 /// Poisson-thin; above 3 the data is more noise than signal.
 const PHI_RANGE: (f64, f64) = (0.01, 3.0);
+/// Established dishes needed to measure the spread of levels.
+const MIN_SPREAD_ITEMS: usize = 3;
+/// Squared coefficient of variation of a dish's level around the typical
+/// one when it cannot be measured: a log-scale standard deviation of 1
+/// (a dish as likely to sell a third as three times the typical).
+const DEFAULT_PRIOR_CV2: f64 = 1.718;
+/// Cap on that spread, so one odd dish does not make every new dish's
+/// interval meaningless.
+const MAX_PRIOR_CV2: f64 = 4.0;
 /// φ when nothing in the restaurant has residuals yet.
 const DEFAULT_PHI: f64 = 0.15;
 
@@ -343,12 +352,40 @@ pub(crate) fn run(
         )
     };
     let rest_level = established(None).unwrap_or(GLOBAL_LEVEL);
-    let mut cat_level: HashMap<Option<&str>, f64> = HashMap::new();
+    // How far a dish's level may lie from its category's typical one: the
+    // spread of established dishes' levels (on the log scale, as levels
+    // are skewed). A new dish's forecast rests on the typical level, and
+    // its interval must carry that spread, not just the noise of a day.
+    let spread = |cat: Option<Option<&str>>| {
+        let logs: Vec<f64> = job
+            .items
+            .iter()
+            .zip(&fits)
+            .filter(|(it, f)| {
+                f.usable >= ESTABLISHED_DAYS
+                    && cat.is_none_or(|c| it.series.category.as_deref() == c)
+            })
+            .filter_map(|(_, f)| f.level())
+            .filter(|l| *l > 0.0)
+            .map(f64::ln)
+            .collect();
+        (logs.len() >= MIN_SPREAD_ITEMS).then(|| {
+            let n = logs.len() as f64;
+            let m = logs.iter().sum::<f64>() / n;
+            let var = logs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+            (var.exp() - 1.0).min(MAX_PRIOR_CV2)
+        })
+    };
+    let rest_spread = spread(None).unwrap_or(DEFAULT_PRIOR_CV2);
+    let mut cat_level: HashMap<Option<&str>, (f64, f64)> = HashMap::new();
     for it in &job.items {
         let c = it.series.category.as_deref();
-        cat_level
-            .entry(c)
-            .or_insert_with(|| established(Some(c)).unwrap_or(rest_level));
+        cat_level.entry(c).or_insert_with(|| {
+            (
+                established(Some(c)).unwrap_or(rest_level),
+                spread(Some(c)).unwrap_or(rest_spread),
+            )
+        });
     }
 
     // 4. Forecasts.
@@ -360,7 +397,7 @@ pub(crate) fn run(
             let prior = cat_level
                 .get(&it.series.category.as_deref())
                 .copied()
-                .unwrap_or(rest_level);
+                .unwrap_or((rest_level, rest_spread));
             job.check_deadline()?;
             Ok(forecast_item(
                 p,
@@ -426,7 +463,7 @@ fn forecast_item(
     item: &ItemView<'_>,
     f: &LevelFit,
     s: &[f64; 7],
-    prior_level: f64,
+    (prior_level, prior_cv2): (f64, f64),
     pooled: &Pooled,
     want_predictive: bool,
 ) -> ItemPrediction {
@@ -439,7 +476,11 @@ fn forecast_item(
     // already inside residual-based φ once there are enough residuals;
     // before that it is added explicitly, fading as residuals accumulate.
     let n_res = f.residuals[1].n;
-    let level_var = (1.0 - n_res / (n_res + p.dispersion_prior_days)) / a.max(1e-6);
+    // The prior's share of the level carries the spread of levels among
+    // the category's dishes; it fades like the prior itself.
+    let prior_share = if b > 1e-12 { w0 / b } else { 1.0 };
+    let level_var = (1.0 - n_res / (n_res + p.dispersion_prior_days)) / a.max(1e-6)
+        + prior_share * prior_share * prior_cv2;
     // Dispersion by lead time: interpolated between the 1- and 7-day-ahead
     // estimates, flat beyond a week.
     let (l0, l1) = (RESIDUAL_LAGS[0] as f64, RESIDUAL_LAGS[1] as f64);
