@@ -219,6 +219,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(sales::health))
         .routes(routes!(forecast::create, forecast::list))
         .routes(routes!(forecast::runs))
+        .routes(routes!(forecast::totals))
         .routes(routes!(forecast::explanation))
         .routes(routes!(forecast::feedback, forecast::feedback_list))
         .routes(routes!(forecast::accuracy))

@@ -205,6 +205,89 @@ pub async fn insert_forecasts(
     .rows_affected())
 }
 
+/// Forecast days of a run's upper levels, column-wise for one insert.
+#[derive(Debug, Default)]
+pub struct TotalRows {
+    pub level: Vec<crate::status::TotalLevel>,
+    /// Category name; empty for the restaurant.
+    pub name: Vec<String>,
+    pub date: Vec<NaiveDate>,
+    pub mean: Vec<f64>,
+    pub p10: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p90: Vec<f64>,
+    pub p99: Vec<f64>,
+}
+
+pub async fn insert_totals(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    run_id: Uuid,
+    rows: &TotalRows,
+) -> Result<u64> {
+    let levels: Vec<&str> = rows.level.iter().map(|l| l.as_str()).collect();
+    Ok(sqlx::query(
+        "insert into forecast_totals (restaurant_id, forecast_run_id, level, name, forecast_date, mean, p10, p50,
+             p90, p99)
+         select $1, $2, * from unnest($3::text[], $4::text[], $5::date[], $6::float8[], $7::float8[],
+                                      $8::float8[], $9::float8[], $10::float8[])",
+    )
+    .bind(rid)
+    .bind(run_id)
+    .bind(&levels)
+    .bind(&rows.name)
+    .bind(&rows.date)
+    .bind(&rows.mean)
+    .bind(&rows.p10)
+    .bind(&rows.p50)
+    .bind(&rows.p90)
+    .bind(&rows.p99)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// One day of a stored upper-level forecast.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredTotal {
+    pub forecast_run_id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub level: crate::status::TotalLevel,
+    pub name: String,
+    pub date: NaiveDate,
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+}
+
+/// The newest completed run's upper levels between two days (inclusive),
+/// restaurant first, then categories by name, each by date.
+pub async fn latest_totals(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<StoredTotal>> {
+    Ok(sqlx::query_as(
+        "with run as (select forecast_run_id from forecast_runs
+                      where restaurant_id = $1 and status = 'completed'
+                      order by created_at desc limit 1)
+         select t.forecast_run_id, t.level, t.name, t.forecast_date as date, t.mean, t.p10, t.p50, t.p90, t.p99
+         from forecast_totals t join run using (forecast_run_id)
+         where t.restaurant_id = $1
+           and ($2::date is null or t.forecast_date >= $2)
+           and ($3::date is null or t.forecast_date <= $3)
+         order by t.level desc, t.name, t.forecast_date",
+    )
+    .bind(rid)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
 pub async fn list_runs(conn: &mut PgConnection, rid: Uuid, limit: i64) -> Result<Vec<Run>> {
     Ok(sqlx::query_as(&format!(
         "select {RUN_COLUMNS} from forecast_runs where restaurant_id = $1 order by created_at desc limit $2"

@@ -61,6 +61,16 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A level of a forecast run's hierarchy above the dishes.
+    TotalLevel, "forecast total level" {
+        /// The whole restaurant.
+        Restaurant => "restaurant",
+        /// One menu category.
+        Category => "category",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

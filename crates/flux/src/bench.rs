@@ -121,6 +121,19 @@ pub struct ForecastArgs {
     /// restaurant (history and horizon), in the same run.
     #[arg(long)]
     pub weather: bool,
+    /// Also time the production model over the whole hierarchy (dishes,
+    /// categories and restaurant total, reconciled), as `flux serve` runs
+    /// it, in the same run.
+    #[arg(long)]
+    pub hierarchy: bool,
+}
+
+/// What one timed pass of `flux bench forecast` runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pass {
+    Dishes,
+    Weather,
+    Hierarchy,
 }
 
 /// Synthetic weather for a bench restaurant: a seasonal temperature with
@@ -466,7 +479,7 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).context("date")?;
     let as_of = start + Days::new(a.days as u64);
 
-    let timed = |model: ModelKind, series: usize, weather: bool| -> anyhow::Result<(f64, usize)> {
+    let timed = |model: ModelKind, series: usize, pass: Pass| -> anyhow::Result<(f64, usize)> {
         let restaurants = series.div_ceil(items);
         let b = bar(restaurants as u64 * items as u64, model.name());
         let mut secs = 0.0;
@@ -481,7 +494,7 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
                 start,
                 seed: 1000 + chunk,
             });
-            if weather {
+            if pass == Pass::Weather {
                 // Generated outside the timed part, like the sales.
                 for (k, r) in data.restaurants.iter_mut().enumerate() {
                     r.weather = bench_weather(start, a.days + a.horizon as usize, k as u64);
@@ -497,11 +510,25 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
                 })
                 .collect();
             let t = Instant::now();
-            let out = forecast_batch(&jobs);
-            secs += t.elapsed().as_secs_f64();
-            let failed = out.iter().filter(|r| r.is_err()).count();
+            let failed = if pass == Pass::Hierarchy {
+                use rayon::prelude::*;
+                let m = flux_forecast::Model::from_kind(model);
+                let out: Vec<_> = jobs
+                    .par_iter()
+                    .map(|j| flux_forecast::forecast_hierarchy(&m, j.restaurant, j.request))
+                    .collect();
+                secs += t.elapsed().as_secs_f64();
+                let failed = out.iter().filter(|r| r.is_err()).count();
+                std::hint::black_box(out);
+                failed
+            } else {
+                let out = forecast_batch(&jobs);
+                secs += t.elapsed().as_secs_f64();
+                let failed = out.iter().filter(|r| r.is_err()).count();
+                std::hint::black_box(out);
+                failed
+            };
             anyhow::ensure!(failed == 0, "{failed} restaurants failed to forecast");
-            std::hint::black_box(out);
             done += n;
             chunk += 1;
             b.set_position((done * items) as u64);
@@ -509,13 +536,18 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
         b.finish_and_clear();
         Ok((secs, restaurants * items))
     };
-    let (p_secs, p_series) = timed(ModelKind::Production, a.series, false)?;
+    let (p_secs, p_series) = timed(ModelKind::Production, a.series, Pass::Dishes)?;
     let with_weather = if a.weather {
-        Some(timed(ModelKind::Production, a.series, true)?)
+        Some(timed(ModelKind::Production, a.series, Pass::Weather)?)
     } else {
         None
     };
-    let (s_secs, s_series) = timed(ModelKind::Seed, a.seed_series, false)?;
+    let hierarchy = if a.hierarchy {
+        Some(timed(ModelKind::Production, a.series, Pass::Hierarchy)?)
+    } else {
+        None
+    };
+    let (s_secs, s_series) = timed(ModelKind::Seed, a.seed_series, Pass::Dishes)?;
     let p_rate = p_series as f64 / p_secs;
     let s_rate = s_series as f64 / s_secs;
     println!();
@@ -527,6 +559,10 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
         let w_rate = w_series as f64 / w_secs;
         println!("| production + weather | {w_series} | {w_secs:.2} | {w_rate:.0} |");
     }
+    if let Some((h_secs, h_series)) = hierarchy {
+        let h_rate = h_series as f64 / h_secs;
+        println!("| production, hierarchy reconciled | {h_series} | {h_secs:.2} | {h_rate:.0} |");
+    }
     println!("| seed | {s_series} | {s_secs:.2} | {s_rate:.0} |");
     println!();
     println!("production / seed throughput = {:.1}x", p_rate / s_rate);
@@ -534,6 +570,12 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
         println!(
             "production with weather / without = {:.2}x throughput",
             (w_series as f64 / w_secs) / p_rate
+        );
+    }
+    if let Some((h_secs, h_series)) = hierarchy {
+        println!(
+            "production over the hierarchy / dishes alone = {:.2}x throughput",
+            (h_series as f64 / h_secs) / p_rate
         );
     }
     if let Some(mib) = peak_rss_mib() {

@@ -202,6 +202,88 @@ pub async fn list(mut t: Tenant, Query(f): Query<ForecastFilter>) -> ApiResult<J
     }))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TotalsFilter {
+    /// First day (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive).
+    pub to: Option<NaiveDate>,
+}
+
+/// One day of the restaurant's or a category's total.
+#[derive(Serialize, ToSchema)]
+pub struct TotalDay {
+    pub date: NaiveDate,
+    /// The sum of the dishes' means (reconciled).
+    pub mean: f64,
+    /// Quantiles of the total's own distribution: they do not add up
+    /// over dishes.
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+}
+
+/// A category's total over the days asked for.
+#[derive(Serialize, ToSchema)]
+pub struct CategoryTotal {
+    pub category: String,
+    pub days: Vec<TotalDay>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TotalsResponse {
+    /// The run the totals belong to; absent before the first run.
+    pub forecast_run_id: Option<Uuid>,
+    /// The whole restaurant, by day.
+    pub restaurant: Vec<TotalDay>,
+    /// Categories with at least two dishes, by name.
+    pub categories: Vec<CategoryTotal>,
+}
+
+/// The newest run's restaurant and category totals. Each level is
+/// forecast on its own and the means reconciled, so dish means add up to
+/// category means and those to the restaurant's; an override of a dish
+/// does not change them.
+#[utoipa::path(get, path = "/{restaurant_id}/forecast/totals", tag = "forecast",
+    params(("restaurant_id" = Uuid, Path), TotalsFilter),
+    responses((status = 200, body = TotalsResponse), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn totals(
+    mut t: Tenant,
+    Query(f): Query<TotalsFilter>,
+) -> ApiResult<Json<TotalsResponse>> {
+    let rows = stored::totals(&mut t.tx, t.restaurant_id, f.from, f.to).await?;
+    t.commit().await?;
+    let mut out = TotalsResponse {
+        forecast_run_id: rows.first().map(|r| r.forecast_run_id),
+        restaurant: Vec::new(),
+        categories: Vec::new(),
+    };
+    for r in rows {
+        let day = TotalDay {
+            date: r.date,
+            mean: r.mean,
+            p10: r.p10,
+            p50: r.p50,
+            p90: r.p90,
+            p99: r.p99,
+        };
+        match r.level {
+            stored::TotalLevel::Restaurant => out.restaurant.push(day),
+            stored::TotalLevel::Category => match out.categories.last_mut() {
+                Some(c) if c.category == r.name => c.days.push(day),
+                _ => out.categories.push(CategoryTotal {
+                    category: r.name,
+                    days: vec![day],
+                }),
+            },
+        }
+    }
+    Ok(Json(out))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RunList {
     pub items: Vec<Run>,

@@ -372,6 +372,75 @@ async fn failing_jobs_are_retried_with_backoff_then_given_up() {
 }
 
 #[tokio::test]
+async fn the_restaurant_total_is_stored_and_equals_the_sum_of_its_dishes() {
+    let (app, user, r) = with_history().await;
+    let (s, body) = app
+        .get(&format!("/api/v1/restaurants/{r}/forecast/totals"), &user)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body["forecast_run_id"].is_null() && body["restaurant"] == json!([]));
+
+    let (s, run) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/forecast/demand"),
+            &user,
+            json!({"days_ahead": 7}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{run}");
+    let (s, totals) = app
+        .get(&format!("/api/v1/restaurants/{r}/forecast/totals"), &user)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{totals}");
+    assert_eq!(totals["forecast_run_id"], run["forecast_run_id"]);
+    let days = totals["restaurant"].as_array().expect("days");
+    assert_eq!(days.len(), 7);
+    // Soup and Cake have no category: the total is the only upper level.
+    assert_eq!(totals["categories"], json!([]));
+    let dishes = run["forecasts"].as_array().expect("forecasts");
+    for d in days {
+        let date = d["date"].as_str().expect("date");
+        let sum: f64 = dishes
+            .iter()
+            .filter(|f| f["date"] == date)
+            .filter_map(|f| f["mean"].as_f64())
+            .sum();
+        let mean = d["mean"].as_f64().expect("mean");
+        assert!(
+            (sum - mean).abs() < 1e-6 * mean.max(1.0),
+            "{date}: {sum} vs {mean}"
+        );
+        let q: Vec<f64> = ["p10", "p50", "p90", "p99"]
+            .iter()
+            .filter_map(|k| d[*k].as_f64())
+            .collect();
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "{d}");
+    }
+    let first = days[0]["date"].as_str().expect("date");
+    let (_, one) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/forecast/totals?from={first}&to={first}"),
+            &user,
+        )
+        .await;
+    assert_eq!(one["restaurant"].as_array().map(Vec::len), Some(1));
+    let (s, b) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/forecast/totals?from=2026-02-02&to=2026-02-01"),
+            &user,
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let (s, b) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/forecast/totals?from=yesterday"),
+            &user,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+}
+
+#[tokio::test]
 async fn another_tenants_forecasts_are_not_found() {
     let (app, _user, r) = with_history().await;
     let other = app.register("other@example.com").await;
@@ -380,6 +449,7 @@ async fn another_tenants_forecasts_are_not_found() {
         (Method::POST, "forecast/demand", Some(json!({}))),
         (Method::GET, "forecast/demand", None),
         (Method::GET, "forecast/runs", None),
+        (Method::GET, "forecast/totals", None),
         (Method::GET, "forecast/accuracy", None),
         (Method::GET, "forecast/feedback", None),
     ] {

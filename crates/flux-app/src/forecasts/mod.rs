@@ -291,8 +291,11 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
 
     let t = Instant::now();
     let request = request.with_deadline(t + ENGINE_TIME_BUDGET);
+    // Every level of the menu (dishes, categories, the restaurant) is
+    // forecast and reconciled, so dish means add up to the totals.
+    let model = flux_forecast::Model::from_kind(opts.model);
     let result = tokio::task::spawn_blocking(move || {
-        flux_forecast::forecast_restaurant(&engine_input, &request)
+        flux_forecast::forecast_hierarchy(&model, &engine_input, &request)
     })
     .await
     .map_err(|e| DemandError::Internal(e.to_string()))?
@@ -307,8 +310,9 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
 
     let t = Instant::now();
     let mut rows = ForecastRows::default();
-    let mut forecasts = Vec::with_capacity(result.len());
-    for f in result {
+    let totals = total_rows(&result);
+    let mut forecasts = Vec::with_capacity(result.items.len());
+    for f in result.items {
         let Ok(id) = Uuid::parse_str(&f.item) else {
             continue;
         };
@@ -347,6 +351,7 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     let mut tx = flux_store::tenant::begin(pool, actor, rid).await?;
     flux_store::forecasts::insert_run(&mut tx, rid, &run, opts.user_id).await?;
     flux_store::forecasts::insert_forecasts(&mut tx, rid, run.forecast_run_id, &rows).await?;
+    flux_store::forecasts::insert_totals(&mut tx, rid, run.forecast_run_id, &totals).await?;
     let store_ms = t.elapsed().as_millis() as i64;
     flux_store::forecasts::set_store_ms(&mut tx, rid, run.forecast_run_id, store_ms).await?;
     let last_day = as_of + chrono::Days::new(u64::from(horizon.days().saturating_sub(1)));
@@ -369,4 +374,28 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
         forecasts,
         overrides,
     })
+}
+
+/// The upper levels of a hierarchy forecast as rows to store.
+fn total_rows(h: &flux_forecast::HierarchyForecast) -> flux_store::forecasts::TotalRows {
+    use flux_store::status::TotalLevel;
+    let mut rows = flux_store::forecasts::TotalRows::default();
+    let levels = std::iter::once((TotalLevel::Restaurant, "", &h.total)).chain(
+        h.categories
+            .iter()
+            .map(|c| (TotalLevel::Category, c.item.as_str(), c)),
+    );
+    for (level, name, f) in levels {
+        for d in &f.days {
+            rows.level.push(level);
+            rows.name.push(name.to_owned());
+            rows.date.push(d.date);
+            rows.mean.push(d.mean);
+            rows.p10.push(d.p10);
+            rows.p50.push(d.p50);
+            rows.p90.push(d.p90);
+            rows.p99.push(d.p99);
+        }
+    }
+    rows
 }

@@ -16,9 +16,10 @@ use super::accuracy::{self, ItemAccuracy};
 use super::feedback::{self, Feedback};
 use crate::{AppError, AppResult, Kind};
 
+pub use flux_store::forecasts::StoredTotal;
 pub use flux_store::forecasts::{Run, StoredForecast};
 pub use flux_store::menu::MenuItem;
-pub use flux_store::status::RunStatus;
+pub use flux_store::status::{RunStatus, TotalLevel};
 
 /// Most stored rows one call returns; far above any real menu × horizon.
 pub const MAX_ROWS: i64 = 5000;
@@ -139,11 +140,36 @@ async fn settings(conn: &mut PgConnection, restaurant_id: Uuid) -> AppResult<Set
     ))
 }
 
+/// The newest completed run's restaurant and category totals between two
+/// days (inclusive; a run holds at most 90 days): restaurant first,
+/// then categories by name, each by date. Their means are the sums of the
+/// dishes' means as the model made them, before any override.
+pub async fn totals(
+    conn: &mut PgConnection,
+    restaurant_id: Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> AppResult<Vec<StoredTotal>> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(AppError::field(
+                Kind::Validation,
+                "to",
+                "before_from",
+                "must not be before from",
+            ));
+        }
+    }
+    Ok(flux_store::forecasts::latest_totals(conn, restaurant_id, from, to).await?)
+}
+
 /// What the prep page shows for one day.
 #[derive(Debug, Clone)]
 pub struct PrepView {
     pub run: Option<Run>,
     pub forecasts: Vec<StoredForecast>,
+    /// The restaurant total that day, when the run has one.
+    pub total: Option<StoredTotal>,
     pub has_sales: bool,
     pub confidence_threshold: f64,
 }
@@ -155,16 +181,20 @@ pub async fn prep(
     day: NaiveDate,
 ) -> AppResult<PrepView> {
     let run = latest_run(conn, restaurant_id).await?;
-    let forecasts = match run {
+    let (forecasts, total) = match run {
         Some(_) => {
             let filter = Filter {
                 from: Some(day),
                 to: Some(day),
                 ..Filter::default()
             };
-            latest(conn, restaurant_id, &filter, MAX_ROWS).await?
+            let total = totals(conn, restaurant_id, Some(day), Some(day))
+                .await?
+                .into_iter()
+                .find(|t| t.level == TotalLevel::Restaurant);
+            (latest(conn, restaurant_id, &filter, MAX_ROWS).await?, total)
         }
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
     let has_sales = flux_store::sales::sales_span(conn, restaurant_id)
         .await?
@@ -172,6 +202,7 @@ pub async fn prep(
     Ok(PrepView {
         run,
         forecasts,
+        total,
         has_sales,
         confidence_threshold: settings(conn, restaurant_id)
             .await?

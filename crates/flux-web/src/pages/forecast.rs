@@ -275,6 +275,7 @@ async fn render_prep(
         forecasts: rows,
         has_sales,
         confidence_threshold: threshold,
+        total: restaurant_total,
     } = stored::prep(&mut t.tx, rid, day).await?;
     let event_names = flux_app::events::names_by_day(&mut t.tx, rid, day, day).await?;
     let fmt = t.fmt();
@@ -344,6 +345,13 @@ async fn render_prep(
             div.kpis {
                 div.kpi { span.kpi-label { "Dishes" } span.kpi-value { (fmt.int(rows.len() as i64)) } }
                 div.kpi { span.kpi-label { "Portions to prep" } span.kpi-value { (units(&fmt, total)) } span.kpi-sub { "sum of the medians" } }
+                @if let Some(rt) = &restaurant_total {
+                    div.kpi.restaurant-total {
+                        span.kpi-label { "Whole restaurant" }
+                        span.kpi-value { (units(&fmt, rt.mean)) }
+                        span.kpi-sub { "expected in all; 8 days in 10 between " (units(&fmt, rt.p10)) " and " (units(&fmt, rt.p90)) }
+                    }
+                }
                 div.kpi {
                     span.kpi-label { "Low confidence" }
                     span.kpi-value { (fmt.int(low as i64)) }

@@ -97,6 +97,9 @@ async fn refreshing_forecasts_every_dish_for_tomorrow() {
         "explained in words"
     );
     assert!(prep.contains(r#"class="table stack prep""#));
+    // The restaurant total is forecast too, with its own range.
+    assert!(prep.contains("Whole restaurant"), "{prep}");
+    assert!(prep.contains("8 days in 10 between"));
 }
 
 #[tokio::test]
