@@ -89,6 +89,10 @@ pub struct Explanation {
     /// Multiplier for that temperature, when the band is set.
     #[serde(default)]
     pub temperature_effect: Option<f32>,
+    /// Multiplier for the season: how demand moved over the same weeks of
+    /// earlier years, when it moved by at least 1 %.
+    #[serde(default)]
+    pub season_effect: Option<f32>,
     /// The restaurant is closed: the forecast is exactly zero.
     #[serde(default)]
     pub closed: bool,
@@ -140,6 +144,7 @@ impl fmt::Display for Explanation {
         if let Some(band) = self.temperature_band {
             write_effect(f, band.word(), self.temperature_effect)?;
         }
+        write_effect(f, "season", self.season_effect)?;
         match self.cold_start {
             ColdStartTier::CategoryPrior => f.write_str(", new item: category prior"),
             ColdStartTier::Blend => f.write_str(", short history: blended with category"),
@@ -176,6 +181,8 @@ struct ExplanationJson {
     temperature_band: Option<TemperatureBand>,
     /// Multiplier for that temperature, when the band is set.
     temperature_effect: Option<f32>,
+    /// Multiplier for the season (the same weeks of earlier years).
+    season_effect: Option<f32>,
     /// The restaurant is closed: the forecast is exactly zero.
     closed: bool,
     /// How much item history stands behind the forecast.
@@ -197,6 +204,7 @@ impl Serialize for Explanation {
             rain_effect: self.rain_effect,
             temperature_band: self.temperature_band,
             temperature_effect: self.temperature_effect,
+            season_effect: self.season_effect,
             closed: self.closed,
             cold_start: self.cold_start,
             text: self.to_string(),

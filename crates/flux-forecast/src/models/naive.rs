@@ -111,6 +111,7 @@ fn forecast_item(job: &Job<'_>, item: &ItemView<'_>, want_predictive: bool) -> I
                 rain_effect: None,
                 temperature_band: None,
                 temperature_effect: None,
+                season_effect: None,
                 closed,
                 cold_start: tier,
             },

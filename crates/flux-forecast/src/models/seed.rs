@@ -298,6 +298,7 @@ fn forecast_item(
                 rain_effect: None,
                 temperature_band: None,
                 temperature_effect: None,
+                season_effect: None,
                 closed: job.closed[h],
                 cold_start: tier,
             },

@@ -134,6 +134,7 @@ fn words(fmt: &Fmt, e: &Explanation, event: Option<&str>) -> String {
             e.temperature_effect
                 .filter(|_| e.temperature_band.is_some()),
         ),
+        ("the season (as in earlier years)", e.season_effect),
     ] {
         if let Some(m) = effect {
             parts.push(format!("{what} {}", change(fmt, m)));
@@ -1267,6 +1268,7 @@ mod tests {
             rain_effect: None,
             temperature_band: None,
             temperature_effect: None,
+            season_effect: None,
             closed: false,
             cold_start: ColdStartTier::Blend,
         }
@@ -1287,6 +1289,7 @@ mod tests {
             rain_effect: None,
             temperature_band: None,
             temperature_effect: None,
+            season_effect: None,
             ..explanation()
         };
         assert!(

@@ -74,6 +74,8 @@ pub struct ProductionParams {
     pub weather_prior_days: f64,
     /// Older history is ignored.
     pub max_history_days: usize,
+    /// Follow the restaurant's seasonal ramp of earlier years.
+    pub yearly_ramp: bool,
 }
 
 impl Default for ProductionParams {
@@ -87,6 +89,7 @@ impl Default for ProductionParams {
             dispersion_prior_days: 14.0,
             weather_prior_days: 28.0,
             max_history_days: 730,
+            yearly_ramp: true,
         }
     }
 }
@@ -139,6 +142,82 @@ struct Pooled {
     promo_beta: f64,
     /// Overdispersion at each of [`RESIDUAL_LAGS`].
     phi: [f64; 2],
+    /// Per horizon day: how the restaurant's demand moved over the same
+    /// weeks of earlier years (see [`yearly_ramp`]); 1 without them.
+    ramp: Vec<f64>,
+}
+
+/// Fifty-two weeks: "the same day last year" on the same weekday.
+const YEAR: i32 = 364;
+/// Earlier years looked at for the seasonal ramp.
+const RAMP_YEARS: i32 = 3;
+/// Half-width in days of the window around the target day a year back,
+/// and the length of the window before the origin: whole weeks, so the
+/// weekday mix cancels.
+const RAMP_WINDOW: i32 = 14;
+/// Days at the start of each series left out of the ramp's windows.
+const RAMP_SETTLE_DAYS: i32 = 28;
+/// Usable, ordinary days each window needs.
+const RAMP_MIN_DAYS: usize = 10;
+
+/// The yearly seasonal ramp. The level follows seasons with its memory,
+/// so it lags a steady seasonal rise or fall (a beach bakery in spring).
+/// For each horizon day this is the ratio, in each earlier year with
+/// data, of the restaurant's demand in the weeks around that day to its
+/// demand in the weeks before the origin, averaged on the log scale over
+/// the years and shrunk toward 1 (one year counts half; more years
+/// count more). Restaurant-wide because one dish's year is too noisy;
+/// special days and holidays are left out of both windows.
+fn yearly_ramp(job: &Job<'_>) -> Vec<f64> {
+    let o = job.as_of;
+    // The restaurant's ordinary-day totals over every window, summed once:
+    // `None` where no dish has a usable day.
+    let lo = o - RAMP_YEARS * YEAR - RAMP_WINDOW;
+    let mut daily: Vec<Option<f64>> = vec![None; (o - lo).max(0) as usize];
+    for it in &job.items {
+        let from = (lo - it.first_day).max(RAMP_SETTLE_DAYS);
+        // A dish's first weeks are often its launch, not its season.
+        for i in from.max(0) as usize..it.len {
+            let day = it.first_day + i as i32;
+            if it.flag(i).usable() {
+                let slot = &mut daily[(day - lo) as usize];
+                *slot = Some(slot.unwrap_or(0.0) + it.y(i));
+            }
+        }
+    }
+    let window = |from: i32, to: i32| -> Option<f64> {
+        let (mut sum, mut n) = (0.0, 0usize);
+        for day in from.max(lo)..to.min(o) {
+            let Some(y) = daily[(day - lo) as usize] else {
+                continue;
+            };
+            if matches!(job.calendar.kind(day), DayKind::Normal) {
+                sum += y;
+                n += 1;
+            }
+        }
+        (n >= RAMP_MIN_DAYS && sum > 0.0).then(|| sum / n as f64)
+    };
+    let bases: Vec<(i32, f64)> = (1..=RAMP_YEARS)
+        .filter_map(|k| window(o - k * YEAR - RAMP_WINDOW, o - k * YEAR).map(|b| (k, b)))
+        .collect();
+    (0..job.horizon as i32)
+        .map(|h| {
+            let logs: Vec<f64> = bases
+                .iter()
+                .filter_map(|&(k, base)| {
+                    let t = o + h - k * YEAR;
+                    window(t - RAMP_WINDOW / 2, t + RAMP_WINDOW / 2).map(|a| (a / base).ln())
+                })
+                .collect();
+            if logs.is_empty() {
+                return 1.0;
+            }
+            let n = logs.len() as f64;
+            let mean = logs.iter().sum::<f64>() / n;
+            (mean * n / (n + 1.0)).clamp(-1.0, 1.0).exp()
+        })
+        .collect()
 }
 
 /// Effect multipliers per calendar class, shrunk class → group → none:
@@ -334,6 +413,11 @@ pub(crate) fn run(
         weather,
         promo_beta,
         phi,
+        ramp: if p.yearly_ramp {
+            yearly_ramp(job)
+        } else {
+            vec![1.0; job.horizon]
+        },
     };
     let established = |cat: Option<Option<&str>>| {
         median(
@@ -540,6 +624,7 @@ fn forecast_item(
                 * promo.unwrap_or(1.0)
                 * rain.unwrap_or(1.0)
                 * band.map_or(1.0, |b| b.1)
+                * pooled.ramp.get(h).copied().unwrap_or(1.0)
         };
         let nb = NegBin::new(mean, 1.0 / inv_size_at(h as f64 + 1.0));
         if closed {
@@ -566,6 +651,11 @@ fn forecast_item(
                 rain_effect: rain.map(|x| x as f32),
                 temperature_band: band.map(|b| b.0),
                 temperature_effect: band.map(|b| b.1 as f32),
+                season_effect: pooled
+                    .ramp
+                    .get(h)
+                    .filter(|r| (*r - 1.0).abs() >= 0.01)
+                    .map(|r| *r as f32),
                 closed,
                 cold_start: tier,
             },
