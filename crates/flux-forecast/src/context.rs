@@ -304,6 +304,10 @@ pub(crate) struct Job<'a> {
     pub items: Vec<ItemView<'a>>,
     /// Horizon dates.
     pub dates: Vec<NaiveDate>,
+    /// Whether models compute quantiles. A hierarchy run turns it off for
+    /// its base forecasts, whose means reconciliation moves anyway, and
+    /// computes them once from the reconciled distributions.
+    pub quantiles: bool,
 }
 
 impl<'a> Job<'a> {
@@ -351,6 +355,7 @@ impl<'a> Job<'a> {
             closed,
             items,
             dates,
+            quantiles: true,
         })
     }
 

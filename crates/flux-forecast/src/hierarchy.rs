@@ -153,15 +153,16 @@ pub fn forecast_hierarchy(
     request: &ForecastRequest,
 ) -> Result<HierarchyForecast> {
     let tree = Tree::build(restaurant);
-    let run = run(model, restaurant, &tree, request)?;
-    let mut upper: Vec<ItemForecast> = run.upper.into_iter().map(|p| p.forecast).collect();
+    let (mut items, mut upper) = base(model, restaurant, &tree, request, false)?;
+    reconcile(&tree, &mut items, &mut upper);
+    let mut upper: Vec<ItemForecast> = upper.into_iter().map(|p| p.forecast).collect();
     let total = upper.pop().unwrap_or_else(|| ItemForecast {
         item: TOTAL.to_owned(),
         category: None,
         days: Vec::new(),
     });
     Ok(HierarchyForecast {
-        items: run.items.into_iter().map(|p| p.forecast).collect(),
+        items: items.into_iter().map(|p| p.forecast).collect(),
         categories: upper,
         total,
     })
@@ -175,18 +176,34 @@ pub(crate) struct Run {
     pub upper: Vec<ItemPrediction>,
 }
 
-/// Runs the model on the dishes and on the upper levels, then reconciles.
+/// The model's own forecasts of the dishes and of the upper levels, with
+/// their distributions; quantiles only when `quantiles` (a backtest scores
+/// the base forecasts too; a forecast run does not need them).
+fn base(
+    model: &Model,
+    restaurant: &Restaurant,
+    tree: &Tree,
+    request: &ForecastRequest,
+    quantiles: bool,
+) -> Result<(Vec<ItemPrediction>, Vec<ItemPrediction>)> {
+    let mut job = Job::new(restaurant, request)?;
+    job.quantiles = quantiles;
+    let items = model.run(&job, true)?;
+    let mut upper_job = Job::new(&tree.upper, request)?;
+    upper_job.quantiles = quantiles;
+    Ok((items, model.run(&upper_job, true)?))
+}
+
+/// Both levels before and after reconciliation, for backtests.
 pub(crate) fn run(
     model: &Model,
     restaurant: &Restaurant,
     tree: &Tree,
     request: &ForecastRequest,
 ) -> Result<Run> {
-    let job = Job::new(restaurant, request)?;
-    let items_base = model.run(&job, true)?;
-    let upper_job = Job::new(&tree.upper, request)?;
-    let upper_base = model.run(&upper_job, true)?;
-    let (items, upper) = reconcile(tree, &items_base, &upper_base);
+    let (items_base, upper_base) = base(model, restaurant, tree, request, true)?;
+    let (mut items, mut upper) = (items_base.clone(), upper_base.clone());
+    reconcile(tree, &mut items, &mut upper);
     Ok(Run {
         items_base,
         upper_base,
@@ -219,15 +236,9 @@ fn share(diff: f64, var: f64, var_sum: f64) -> f64 {
 }
 
 /// The two-pass tree solution of the variance-weighted reconciliation,
-/// day by day; predictions without a distribution (none in practice) are
-/// left as they are.
-fn reconcile(
-    tree: &Tree,
-    items: &[ItemPrediction],
-    upper: &[ItemPrediction],
-) -> (Vec<ItemPrediction>, Vec<ItemPrediction>) {
-    let mut items_out = items.to_vec();
-    let mut upper_out = upper.to_vec();
+/// day by day, in place. Within a day every base value is read before any
+/// is written, so the base need not be copied.
+fn reconcile(tree: &Tree, items: &mut [ItemPrediction], upper: &mut [ItemPrediction]) {
     let root = tree.total_index();
     let n_cat = root;
     let horizon = upper.get(root).map_or(0, |p| p.predictive.len());
@@ -236,55 +247,52 @@ fn reconcile(
             .get(h)
             .map_or((0.0, 0.0), |d| (p.forecast.days[h].mean, d.variance()))
     };
+    let mut cat_sum = vec![(0.0, 0.0); n_cat];
+    let mut cat_est = vec![(0.0, 0.0); n_cat];
     for h in 0..horizon {
         // Up: each category's evidence about its own sum.
-        let mut cat_sum = vec![(0.0, 0.0); n_cat];
+        cat_sum.fill((0.0, 0.0));
+        let (mut s, mut w) = (0.0, 0.0);
         for (i, p) in items.iter().enumerate() {
-            if let Some(c) = tree.item_parent[i] {
-                let (m, v) = moments(p, h);
-                cat_sum[c].0 += m;
-                cat_sum[c].1 += v;
+            let (m, v) = moments(p, h);
+            match tree.item_parent[i] {
+                Some(c) => {
+                    cat_sum[c].0 += m;
+                    cat_sum[c].1 += v;
+                }
+                None => {
+                    s += m;
+                    w += v;
+                }
             }
         }
-        let cat_est: Vec<(f64, f64)> = (0..n_cat)
-            .map(|c| {
-                let (m, v) = moments(&upper[c], h);
-                combine(m, v, cat_sum[c].0, cat_sum[c].1)
-            })
-            .collect();
-        let (mut s, mut w) = cat_est
-            .iter()
-            .fold((0.0, 0.0), |(s, w), (m, v)| (s + m, w + v));
-        for (i, p) in items.iter().enumerate() {
-            if tree.item_parent[i].is_none() {
-                let (m, v) = moments(p, h);
-                s += m;
-                w += v;
-            }
+        for c in 0..n_cat {
+            let (m, v) = moments(&upper[c], h);
+            cat_est[c] = combine(m, v, cat_sum[c].0, cat_sum[c].1);
+            s += cat_est[c].0;
+            w += cat_est[c].1;
         }
         let (t, vt) = moments(&upper[root], h);
         let (total, _) = combine(t, vt, s, w);
         // Down: the total's difference to its children's sum, shared by
         // variance; then each category's to its dishes'.
         let diff = total - s;
-        let mut cat_final = vec![0.0; n_cat];
-        for (c, (m, v)) in cat_est.iter().enumerate() {
-            cat_final[c] = (m + share(diff, *v, w)).max(0.0);
+        for (c, p) in upper.iter_mut().take(n_cat).enumerate() {
+            let (m, v) = cat_est[c];
+            let new = (m + share(diff, v, w)).max(0.0);
+            cat_est[c].0 = new;
+            set_mean(p, h, new);
         }
-        for (i, p) in items.iter().enumerate() {
+        for (i, p) in items.iter_mut().enumerate() {
             let (m, v) = moments(p, h);
             let new = match tree.item_parent[i] {
                 None => m + share(diff, v, w),
-                Some(c) => m + share(cat_final[c] - cat_sum[c].0, v, cat_sum[c].1),
+                Some(c) => m + share(cat_est[c].0 - cat_sum[c].0, v, cat_sum[c].1),
             };
-            set_mean(&mut items_out[i], h, new);
+            set_mean(p, h, new);
         }
-        for (c, m) in cat_final.iter().enumerate() {
-            set_mean(&mut upper_out[c], h, *m);
-        }
-        set_mean(&mut upper_out[root], h, total);
+        set_mean(&mut upper[root], h, total);
     }
-    (items_out, upper_out)
 }
 
 /// Moves day `h` of a prediction to a new mean and recomputes its

@@ -629,7 +629,7 @@ fn forecast_item(
         let nb = NegBin::new(mean, 1.0 / inv_size_at(h as f64 + 1.0));
         if closed {
             q = [0.0; 4];
-        } else {
+        } else if job.quantiles {
             nb.quantiles(&QUANTILES, &mut q);
         }
         days.push(DayForecast {
