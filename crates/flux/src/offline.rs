@@ -226,8 +226,8 @@ pub fn run_backtest(args: BacktestArgs) -> anyhow::Result<()> {
             .unwrap_or_default(),
         report.horizon
     );
-    println!("| model | MASE | scaled pinball | coverage [p10,p90] (≥5/day) | PIT χ² (slow items) | bias |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| model | WQL | MASE | scaled pinball | coverage [p10,p90] (≥5/day) | PIT χ² (slow items) | bias |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for s in &report.scores {
         let cov = s.coverage_80.map_or("–".to_string(), |c| {
             format!("{c:.3} ({} days)", s.coverage_days)
@@ -237,8 +237,8 @@ pub fn run_backtest(args: BacktestArgs) -> anyhow::Result<()> {
             .as_ref()
             .map_or("–".to_string(), |p| format!("{:.1}", p.chi_square));
         println!(
-            "| {} | {:.3} | {:.3} | {cov} | {pit} | {:+.3} |",
-            s.model, s.mase, s.scaled_pinball, s.bias
+            "| {} | {:.4} | {:.3} | {:.3} | {cov} | {pit} | {:+.3} |",
+            s.model, s.wql, s.mase, s.scaled_pinball, s.bias
         );
     }
     Ok(())
