@@ -1,10 +1,10 @@
-//! Cross-cutting request handling: request ids, access logs, panics,
-//! transport security.
+//! Cross-cutting request handling: request ids, access logs, request
+//! metrics, panics, transport security.
 
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Response};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
@@ -35,17 +35,32 @@ pub async fn trace_request(mut req: Request, next: Next) -> Response<Body> {
 
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    // The route's template, never the raw path: one series per route
+    // whatever the ids in it (unmatched paths share one).
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_string();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status().as_u16();
+    let elapsed = started.elapsed();
     span.in_scope(|| {
         tracing::info!(
             status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = elapsed.as_millis() as u64,
             "request finished"
         )
     });
+    let labels = [
+        ("method", method.as_str().to_string()),
+        ("route", route),
+        ("status", status.to_string()),
+    ];
+    metrics::histogram!("flux_http_request_duration_seconds", &labels)
+        .record(elapsed.as_secs_f64());
     response.headers_mut().insert(REQUEST_ID, header);
     response
 }

@@ -28,7 +28,8 @@
 //! - [`purchasing`]: suppliers and offers, stock, the morning order
 //!   recommendation, purchase orders, the prep list;
 //! - [`events`] and [`weather`]: the restaurant's calendar and its daily
-//!   weather (provider and file import), both inputs of the forecast.
+//!   weather (provider and file import), both inputs of the forecast;
+//! - [`operations`]: what the metrics endpoint samples (job queue, pool).
 //!
 //! **Transactions.** A use case takes the caller's tenant transaction
 //! (`&mut PgConnection`, opened with `flux_store::tenant::begin`) and never
@@ -49,6 +50,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod members;
 pub mod menu;
+pub mod operations;
 pub mod purchasing;
 pub mod restaurants;
 pub mod retention;

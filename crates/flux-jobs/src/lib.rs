@@ -4,7 +4,9 @@
 //! number of server instances share them — a job is claimed with
 //! `FOR UPDATE SKIP LOCKED` under a time-limited lease, so it runs once, and
 //! a worker that dies mid-job lets the lease expire and another retries it.
-//! Failures are retried with exponential backoff.
+//! Failures are retried with exponential backoff. Idle workers wake on
+//! `LISTEN`/`NOTIFY` (see [`flux_store::jobs`]), and at shutdown a running
+//! job gets a bounded grace period before it is handed back to the queue.
 //!
 //! Why not a job crate: the queue we need is small (claim, lease, retry,
 //! dedupe) and must live in our own embedded migrations and run as our
@@ -18,16 +20,27 @@
 //! a grace period ends) and `housekeeping` (03:00 UTC daily: retention of
 //! the data that belongs to no restaurant; queued when a worker starts).
 
-use std::future::Future;
 use std::time::Duration;
 
 use flux_app::forecasts::{DemandError, RunOptions, Trigger};
 use flux_store::jobs::{self, kinds, Job};
 use flux_store::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 const LEASE_SECS: i64 = 600;
-const IDLE_POLL: Duration = Duration::from_secs(2);
+/// How long an idle worker sleeps at most without a notification: the
+/// safety net for a lost `NOTIFY` (a listener reconnecting) and for
+/// another instance's lease running out.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(60);
+/// How long a job in progress may go on after shutdown was asked for.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+/// Shortest sleep between claims, so a job another worker is claiming at
+/// this instant (invisible to `SKIP LOCKED`) does not make us spin.
+const MIN_NAP: Duration = Duration::from_millis(50);
+/// Pause after the queue itself failed (the database is down).
+const ERROR_PAUSE: Duration = Duration::from_secs(2);
 
 /// What happened to a claimed job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +70,15 @@ pub fn backoff_secs(attempt: i32) -> i64 {
 pub struct Worker {
     pool: PgPool,
     weather: Option<flux_app::weather::Provider>,
+    poll: Duration,
+    grace: Duration,
+}
+
+/// Whether the worker loop goes on after a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Continue,
+    Stop,
 }
 
 impl Worker {
@@ -64,7 +86,23 @@ impl Worker {
         Self {
             pool,
             weather: None,
+            poll: DEFAULT_POLL,
+            grace: DEFAULT_GRACE,
         }
+    }
+
+    /// The longest idle sleep without a notification (default 60 s).
+    pub fn poll(mut self, every: Duration) -> Self {
+        self.poll = every.max(MIN_NAP);
+        self
+    }
+
+    /// How long a running job may take to finish once shutdown is asked
+    /// for (default 30 s); after that it is stopped and handed back to the
+    /// queue for another instance.
+    pub fn grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
     }
 
     /// The weather provider the nightly run refreshes each located
@@ -79,13 +117,21 @@ impl Worker {
         let Some(job) = jobs::claim(&self.pool, LEASE_SECS).await? else {
             return Ok(None);
         };
+        self.settle(job).await.map(Some)
+    }
+
+    /// Runs a claimed job and records how it ended.
+    async fn settle(&self, job: Job) -> Result<Outcome, flux_store::StoreError> {
+        let started = std::time::Instant::now();
+        metrics::histogram!("flux_job_queue_wait_seconds", "kind" => job.kind.clone())
+            .record(job.waited_secs);
         let result = self.execute(&job).await;
-        Ok(Some(match result {
+        let outcome = match result {
             Ok(()) => {
                 jobs::complete(&self.pool, job.job_id).await?;
                 Outcome::Done {
                     job_id: job.job_id,
-                    kind: job.kind,
+                    kind: job.kind.clone(),
                 }
             }
             Err(error) => {
@@ -105,32 +151,131 @@ impl Worker {
                     }
                 }
             }
-        }))
+        };
+        let label = match outcome {
+            Outcome::Done { .. } => "done",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Failed { .. } => "failed",
+        };
+        metrics::histogram!("flux_job_duration_seconds", "kind" => job.kind, "outcome" => label)
+            .record(started.elapsed().as_secs_f64());
+        Ok(outcome)
     }
 
-    /// Works until `shutdown` resolves; a job in progress is finished first.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
+    /// Works until `stop` turns true (or its sender is dropped).
+    ///
+    /// Idle, the worker sleeps until the next job is due or a `NOTIFY`
+    /// says one was queued, whichever is first. Once stop is asked for it
+    /// claims nothing more; a job in progress gets the grace period to
+    /// finish, and is otherwise abandoned (its open transaction rolls back
+    /// when the connection goes) and released to the queue, due at once
+    /// and without counting the attempt, so another instance redoes it.
+    pub async fn run_until(self, mut stop: watch::Receiver<bool>) {
         if let Err(e) = flux_app::retention::schedule(&self.pool).await {
             // The queue is down; the next nightly forecast queues it.
             tracing::warn!(error = %e, "could not queue housekeeping");
         }
+        // Listening starts before the first claim, so a job queued in
+        // between still wakes us.
+        let mut listener = self.listen().await;
         loop {
-            let idle = match self.run_once().await {
-                Ok(Some(_)) => false,
-                Ok(None) => true,
+            if *stop.borrow() {
+                return;
+            }
+            match jobs::claim(&self.pool, LEASE_SECS).await {
+                Ok(Some(job)) => {
+                    if self.run_claimed(job, &mut stop).await == Next::Stop {
+                        return;
+                    }
+                }
+                Ok(None) => self.idle(&mut listener, &mut stop).await,
                 Err(e) => {
                     tracing::error!(error = %e, "job queue unavailable");
-                    true
-                }
-            };
-            if idle {
-                tokio::select! {
-                    _ = &mut shutdown => return,
-                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    tokio::select! {
+                        _ = stop_asked(&mut stop) => return,
+                        _ = tokio::time::sleep(ERROR_PAUSE) => {}
+                    }
                 }
             }
         }
+    }
+
+    async fn listen(&self) -> Option<PgListener> {
+        let attempt = async {
+            let mut l = PgListener::connect_with(&self.pool).await?;
+            l.listen(jobs::CHANNEL).await?;
+            Ok::<_, sqlx::Error>(l)
+        };
+        match attempt.await {
+            Ok(l) => Some(l),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot LISTEN for jobs; polling instead");
+                None
+            }
+        }
+    }
+
+    /// Sleeps until the next job is due, a notification, the poll interval
+    /// or stop, whichever comes first.
+    async fn idle(&self, listener: &mut Option<PgListener>, stop: &mut watch::Receiver<bool>) {
+        let nap = match jobs::next_wake(&self.pool).await {
+            Ok(Some(at)) => (at - chrono::Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(MIN_NAP, self.poll),
+            Ok(None) => self.poll,
+            Err(_) => ERROR_PAUSE,
+        };
+        let notified = async {
+            match listener.as_mut() {
+                Some(l) => {
+                    if let Err(e) = l.recv().await {
+                        // It reconnects on the next call; meanwhile the
+                        // sleep below still wakes us.
+                        tracing::warn!(error = %e, "job notifications interrupted");
+                        tokio::time::sleep(ERROR_PAUSE).await;
+                    }
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = stop_asked(stop) => {}
+            _ = notified => {}
+            _ = tokio::time::sleep(nap) => {}
+        }
+    }
+
+    async fn run_claimed(&self, job: Job, stop: &mut watch::Receiver<bool>) -> Next {
+        let (job_id, kind) = (job.job_id, job.kind.clone());
+        // Boxed so that it can be dropped, abandoning the job, before the
+        // hand-back below.
+        let mut work = Box::pin(self.settle(job));
+        tokio::select! {
+            settled = &mut work => {
+                if let Err(e) = settled {
+                    tracing::error!(%job_id, error = %e, "could not record the job's outcome");
+                }
+                return Next::Continue;
+            }
+            _ = stop_asked(stop) => {}
+        }
+        tracing::info!(%job_id, kind, grace_secs = self.grace.as_secs(), "shutting down: letting the job finish");
+        if tokio::time::timeout(self.grace, &mut work).await.is_ok() {
+            return Next::Stop;
+        }
+        // Dropping the future abandons its transactions: nothing of the
+        // job is committed.
+        drop(work);
+        match jobs::release(&self.pool, job_id).await {
+            Ok(_) => {
+                tracing::warn!(%job_id, kind, "job stopped at shutdown and handed back to the queue")
+            }
+            Err(e) => {
+                tracing::error!(%job_id, error = %e, "could not hand the job back; its lease will expire")
+            }
+        }
+        Next::Stop
     }
 
     async fn execute(&self, job: &Job) -> Result<(), String> {
@@ -213,6 +358,11 @@ impl Worker {
             other => Err(format!("unknown job kind {other:?}")),
         }
     }
+}
+
+/// Resolves once stop is asked for, or when nobody can ask any more.
+async fn stop_asked(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 async fn forecast(pool: &PgPool, rid: Uuid, trigger: Trigger) -> Result<(), String> {

@@ -1,4 +1,10 @@
 //! The durable job queue (see the `jobs` table in migration 0003).
+//!
+//! Workers sleep until a job is due instead of polling every few seconds:
+//! every enqueue and release sends `NOTIFY` on [`CHANNEL`] (delivered at
+//! commit, so a listener never wakes for a job it cannot see yet), and an
+//! idle worker sleeps until [`next_wake`] or a notification, whichever
+//! comes first.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -7,6 +13,9 @@ use uuid::Uuid;
 
 use crate::Result;
 
+/// The `LISTEN` channel a worker wakes on.
+pub const CHANNEL: &str = "flux_jobs";
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Job {
     pub job_id: Uuid,
@@ -14,6 +23,8 @@ pub struct Job {
     pub payload: Value,
     pub attempts: i32,
     pub max_attempts: i32,
+    /// How long the job had been due when it was claimed (queue latency).
+    pub waited_secs: f64,
 }
 
 /// Enqueues a job; with a `dedupe_key`, does nothing if an equal job is
@@ -25,7 +36,7 @@ pub async fn enqueue(
     dedupe_key: Option<&str>,
     run_at: DateTime<Utc>,
 ) -> Result<bool> {
-    Ok(sqlx::query(
+    let added = sqlx::query(
         "insert into jobs (job_id, kind, payload, dedupe_key, run_at) values ($1, $2, $3, $4, $5)
          on conflict (dedupe_key) where status = 'queued' do nothing",
     )
@@ -34,10 +45,25 @@ pub async fn enqueue(
     .bind(payload)
     .bind(dedupe_key)
     .bind(run_at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
-        == 1)
+        == 1;
+    if added {
+        notify(conn).await?;
+    }
+    Ok(added)
+}
+
+/// Wakes idle workers when the current transaction commits (at once
+/// outside one). A job due later still wakes them: each then recomputes
+/// when to wake next.
+async fn notify(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query("select pg_notify($1, '')")
+        .bind(CHANNEL)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Claims the next due job (or one whose worker's lease ran out), leasing
@@ -51,7 +77,8 @@ pub async fn claim(pool: &PgPool, lease_secs: i64) -> Result<Option<Job>> {
                          where (status = 'queued' and run_at <= now())
                             or (status = 'running' and locked_until < now())
                          order by run_at for update skip locked limit 1)
-         returning job_id, kind, payload, attempts, max_attempts",
+         returning job_id, kind, payload, attempts, max_attempts,
+                   greatest(extract(epoch from now() - run_at), 0)::float8 as waited_secs",
     )
     .bind(lease_secs as f64)
     .fetch_optional(pool)
@@ -83,6 +110,59 @@ pub async fn fail(pool: &PgPool, job: &Job, error: &str, retry_in_secs: i64) -> 
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Hands a claimed job back to the queue, due now, without counting the
+/// attempt: the worker is shutting down and stopped it before it ended.
+/// Its work ran in transactions that never committed, so another worker
+/// starts it afresh at once instead of waiting for the lease to expire.
+pub async fn release(pool: &PgPool, job_id: Uuid) -> Result<bool> {
+    let mut tx = pool.begin().await?;
+    let released = sqlx::query(
+        "update jobs set status = 'queued', attempts = greatest(attempts - 1, 0), run_at = now(),
+                locked_until = null, updated_at = now()
+         where job_id = $1 and status = 'running'",
+    )
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if released {
+        notify(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(released)
+}
+
+/// When the next job becomes claimable: the earliest queued `run_at` or
+/// running lease expiry; `None` when the queue is empty.
+pub async fn next_wake(pool: &PgPool) -> Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar(
+        "select min(case when status = 'queued' then run_at else locked_until end)
+         from jobs where status in ('queued', 'running')",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Jobs waiting per kind: due now (`queued`, `run_at` passed) and running.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Depth {
+    pub kind: String,
+    pub due: i64,
+    pub running: i64,
+}
+
+/// The queue's depth by kind, for metrics.
+pub async fn depth(pool: &PgPool) -> Result<Vec<Depth>> {
+    Ok(sqlx::query_as(
+        "select kind, count(*) filter (where status = 'queued' and run_at <= now()) as due,
+                count(*) filter (where status = 'running') as running
+         from jobs where status in ('queued', 'running') group by kind order by kind",
+    )
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Counts by status, for tests and operators.

@@ -126,6 +126,18 @@ pub struct ServeArgs {
     /// API key of a commercial plan, sent as `apikey`.
     #[arg(long, env = "FLUX_WEATHER_KEY", hide_env_values = true)]
     pub weather_key: Option<String>,
+    /// Serve Prometheus metrics at `/metrics` on this address, a listener
+    /// of its own (default: off). Keep it off the public network.
+    #[arg(long, env = "FLUX_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Seconds in-flight requests and a running job get to finish after
+    /// SIGTERM before they are stopped (the job goes back to the queue).
+    #[arg(long, env = "FLUX_SHUTDOWN_GRACE")]
+    pub shutdown_grace: Option<u64>,
+    /// Longest idle sleep of the job worker between looks at the queue, in
+    /// seconds; queued jobs wake it at once through LISTEN/NOTIFY.
+    #[arg(long, env = "FLUX_JOB_POLL")]
+    pub job_poll: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,11 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::cli::{Cli, Command, LogFormat};
+use crate::cli::{Cli, Command, LogFormat, ServeArgs};
 
 /// The optional `flux.toml`; every key mirrors a flag.
 #[derive(Debug, Default, Deserialize)]
@@ -27,6 +28,9 @@ struct FileConfig {
     weather_url: Option<String>,
     weather_archive_url: Option<String>,
     weather_key: Option<String>,
+    metrics_addr: Option<SocketAddr>,
+    shutdown_grace: Option<u64>,
+    job_poll: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +52,12 @@ pub struct Config {
     pub weather_url: Option<String>,
     pub weather_archive_url: Option<String>,
     pub weather_key: Option<String>,
+    /// Where `/metrics` is served; `None`: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
+    /// How long shutdown waits for requests and the running job.
+    pub shutdown_grace: Duration,
+    /// The job worker's longest idle sleep.
+    pub job_poll: Duration,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -60,25 +70,32 @@ impl Config {
             None if Path::new("flux.toml").exists() => read_file(Path::new("flux.toml"))?,
             None => FileConfig::default(),
         };
-        let (addr, jwt, trust, smtp_url, smtp_from, cors, public_url) = match &cli.command {
-            Command::Serve(s) | Command::Demo(s) => (
-                s.addr,
-                s.jwt_secret.clone(),
-                s.trust_forwarded_for,
-                s.smtp_url.clone(),
-                s.smtp_from.clone(),
-                Some(s.cors_allowed_origins.clone()).filter(|o| !o.is_empty()),
-                s.public_url.clone(),
-            ),
-            _ => (None, None, None, None, None, None, None),
+        // Server flags exist only on the commands that serve.
+        let serve = match &cli.command {
+            Command::Serve(s) | Command::Demo(s) => Some(s),
+            _ => None,
         };
-        let (weather_url, weather_archive_url, weather_key) = match &cli.command {
-            Command::Serve(s) | Command::Demo(s) => (
-                s.weather_url.clone(),
-                s.weather_archive_url.clone(),
-                s.weather_key.clone(),
-            ),
-            _ => (None, None, None),
+        let flag = |get: fn(&ServeArgs) -> Option<String>| serve.and_then(get);
+        let (addr, trust) = (
+            serve.and_then(|s| s.addr),
+            serve.and_then(|s| s.trust_forwarded_for),
+        );
+        let (jwt, smtp_url, smtp_from, public_url) = (
+            flag(|s| s.jwt_secret.clone()),
+            flag(|s| s.smtp_url.clone()),
+            flag(|s| s.smtp_from.clone()),
+            flag(|s| s.public_url.clone()),
+        );
+        let cors = serve
+            .map(|s| s.cors_allowed_origins.clone())
+            .filter(|o| !o.is_empty());
+        let (weather_url, weather_archive_url, weather_key) = (
+            flag(|s| s.weather_url.clone()),
+            flag(|s| s.weather_archive_url.clone()),
+            flag(|s| s.weather_key.clone()),
+        );
+        let seconds = |flag: Option<u64>, file: Option<u64>, default: u64| {
+            Duration::from_secs(flag.or(file).unwrap_or(default))
         };
         let weather_url = weather_url.or(file.weather_url);
         let weather_archive_url = weather_archive_url.or(file.weather_archive_url);
@@ -119,6 +136,17 @@ impl Config {
             weather_url,
             weather_archive_url,
             weather_key: weather_key.or(file.weather_key),
+            metrics_addr: serve.and_then(|s| s.metrics_addr).or(file.metrics_addr),
+            shutdown_grace: seconds(
+                serve.and_then(|s| s.shutdown_grace),
+                file.shutdown_grace,
+                flux_jobs::DEFAULT_GRACE.as_secs(),
+            ),
+            job_poll: seconds(
+                serve.and_then(|s| s.job_poll),
+                file.job_poll,
+                flux_jobs::DEFAULT_POLL.as_secs(),
+            ),
         })
     }
 }

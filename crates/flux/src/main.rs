@@ -8,6 +8,7 @@ mod costing;
 mod database;
 mod demo;
 mod import;
+mod metrics;
 mod offline;
 mod purchasing;
 mod serve;

@@ -1,4 +1,6 @@
-//! `flux serve`: migrate, then serve HTTP until SIGINT or SIGTERM.
+//! `flux serve`: migrate, then serve HTTP (and, when asked, metrics) and
+//! run the job worker until SIGINT or SIGTERM; then drain within the
+//! configured grace period.
 
 use std::time::Duration;
 
@@ -69,22 +71,63 @@ pub async fn serve(
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = app.local_addr()?;
+    // One signal stops the HTTP server, the metrics listener and the job
+    // worker together.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = match config.metrics_addr {
+        Some(metrics_addr) => {
+            let handle = crate::metrics::install()?;
+            let (bound, serving) = crate::metrics::listen(
+                metrics_addr,
+                handle,
+                pool.clone(),
+                stopped(stop_rx.clone()),
+            )
+            .await?;
+            tracing::info!(addr = %bound, "metrics at /metrics");
+            Some(tokio::spawn(serving))
+        }
+        None => None,
+    };
     tracing::info!(%addr, "flux is listening");
     println!("Flux is running at http://{addr}  (API docs: http://{addr}/docs)");
-    // One signal stops both the HTTP server and the job worker.
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(
         flux_jobs::Worker::new(pool.clone())
             .weather(server.weather.clone())
-            .run_until(stopped(stop_rx.clone())),
+            .poll(config.job_poll)
+            .grace(config.shutdown_grace)
+            .run_until(stop_rx.clone()),
     );
     let server = tokio::spawn(app.run_until(stopped(stop_rx)));
     shutdown_signal().await;
+    let grace = config.shutdown_grace;
+    tracing::info!(
+        grace_secs = grace.as_secs(),
+        "shutting down: finishing requests and the running job (a second signal stops at once)"
+    );
     let _ = stop_tx.send(true);
-    server.await??;
-    let _ = worker.await;
+    // The worker enforces the grace itself (then hands its job back);
+    // requests get the same bound, plus a moment for that hand-back.
+    let drained = async {
+        let deadline = tokio::time::Instant::now() + grace + Duration::from_secs(2);
+        match tokio::time::timeout_at(deadline, server).await {
+            Ok(served) => served??,
+            Err(_) => tracing::warn!("requests still running after the grace period; closing them"),
+        }
+        if tokio::time::timeout_at(deadline, worker).await.is_err() {
+            tracing::warn!("the job worker did not stop in time");
+        }
+        if let Some(metrics) = metrics {
+            let _ = tokio::time::timeout_at(deadline, metrics).await;
+        }
+        anyhow::Ok(())
+    };
+    tokio::select! {
+        done = drained => done?,
+        _ = shutdown_signal() => tracing::warn!("second signal: stopping now"),
+    }
     tracing::info!("shutting down");
-    tokio::time::timeout(Duration::from_secs(10), pool.close())
+    tokio::time::timeout(Duration::from_secs(5), pool.close())
         .await
         .ok();
     db.release()

@@ -2,116 +2,16 @@
 //! server killed (SIGKILL) in the middle of a forecast job. Each runs a
 //! real `flux serve` process over its own private PostgreSQL cluster.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use common::{
+    block_forecast_writes, call, create_restaurant, readyz, register, sales_csv, serve, upload,
+    wait_for_count, wait_ready, BLOCKED_FORECASTS,
+};
+use serde_json::json;
 use sqlx::ConnectOptions;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client")
-}
-
-/// Starts `flux serve` on `data_dir` and waits until it is ready.
-async fn serve(data_dir: &std::path::Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_flux"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn flux serve");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    wait_ready(&server, Duration::from_secs(90)).await;
-    server
-}
-
-async fn readyz(server: &Server) -> Option<u16> {
-    client()
-        .get(format!("{}/readyz", server.base))
-        .timeout(Duration::from_secs(5))
-        .send()
-        .await
-        .ok()
-        .map(|r| r.status().as_u16())
-}
-
-async fn wait_ready(server: &Server, within: Duration) {
-    let started = Instant::now();
-    while started.elapsed() < within {
-        if readyz(server).await == Some(200) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("flux serve not ready within {within:?}");
-}
-
-async fn call(
-    base: &str,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut rb = client().request(method, format!("{base}{path}"));
-    if let Some(t) = token {
-        rb = rb.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        rb = rb.json(&b);
-    }
-    match rb.send().await {
-        Ok(resp) => {
-            let status = resp.status().as_u16();
-            (status, resp.json().await.unwrap_or(Value::Null))
-        }
-        Err(_) => (0, Value::Null),
-    }
-}
-
-async fn register(server: &Server, email: &str) -> String {
-    let (s, b) = call(
-        &server.base,
-        reqwest::Method::POST,
-        "/api/v1/auth/register",
-        None,
-        Some(json!({"email": email, "password": "correct horse battery"})),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    b["access_token"].as_str().expect("token").to_string()
-}
 
 #[tokio::test]
 async fn postgres_restarted_under_load_the_server_recovers_and_readyz_says_so() {
@@ -228,16 +128,7 @@ async fn a_server_killed_mid_forecast_leaves_no_partial_run_and_the_job_is_retri
     let dir = tempfile::tempdir().expect("tempdir");
     let server = serve(dir.path()).await;
     let token = register(&server, "owner@example.com").await;
-    let (s, r) = call(
-        &server.base,
-        reqwest::Method::POST,
-        "/api/v1/restaurants",
-        Some(&token),
-        Some(json!({"name": "Bistro", "timezone": "UTC"})),
-    )
-    .await;
-    assert_eq!(s, 201, "{r}");
-    let rid = r["id"].as_str().expect("id").to_string();
+    let rid = create_restaurant(&server, &token, "Bistro").await;
 
     let cluster = flux_pg::Cluster::new(dir.path());
     let mut admin = cluster
@@ -247,65 +138,15 @@ async fn a_server_killed_mid_forecast_leaves_no_partial_run_and_the_job_is_retri
         .expect("admin connection");
     // Hold the forecast's final write: the job reads, computes, then waits
     // here, in the middle of its work, until the lock is released.
-    let mut blocker = cluster
-        .connect_options(flux_pg::ADMIN_ROLE, flux_pg::DATABASE)
-        .connect()
-        .await
-        .expect("blocker connection");
-    sqlx::query("begin")
-        .execute(&mut blocker)
-        .await
-        .expect("begin");
-    sqlx::query("lock table forecast_runs in share row exclusive mode")
-        .execute(&mut blocker)
-        .await
-        .expect("lock");
+    let mut blocker = block_forecast_writes(&cluster).await;
 
     // An upload queues a forecast job.
-    let mut csv = String::from("date,item,quantity\n");
-    let today = chrono::Utc::now().date_naive();
-    for back in 1..=120 {
-        let d = today - chrono::Duration::days(back);
-        csv.push_str(&format!(
-            "{d},Paella,{}\n{d},Tortilla,{}\n",
-            10 + back % 7,
-            5 + back % 3
-        ));
-    }
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("sales.csv"),
-    );
-    let resp = client()
-        .post(format!(
-            "{}/api/v1/restaurants/{rid}/data/uploads",
-            server.base
-        ))
-        .bearer_auth(&token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(resp.status().as_u16(), 201);
+    upload(&server, &token, &rid, sales_csv()).await;
 
-    let waiting = Instant::now();
-    loop {
-        let blocked: i64 = sqlx::query_scalar(
-            "select count(*) from pg_stat_activity
-             where wait_event_type = 'Lock' and query ilike 'insert into forecast_runs%'",
-        )
-        .fetch_one(&mut admin)
-        .await
-        .expect("activity");
-        if blocked > 0 {
-            break;
-        }
-        assert!(
-            waiting.elapsed() < Duration::from_secs(60),
-            "the forecast job never reached its write"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert!(
+        wait_for_count(&mut admin, BLOCKED_FORECASTS, 1, Duration::from_secs(60)).await,
+        "the forecast job never reached its write"
+    );
     let running: i64 = sqlx::query_scalar("select count(*) from jobs where status = 'running'")
         .fetch_one(&mut admin)
         .await

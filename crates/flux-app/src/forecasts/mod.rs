@@ -369,6 +369,9 @@ pub async fn run(pool: &PgPool, rid: Uuid, opts: &RunOptions) -> Result<Outcome,
     .collect();
     tx.commit().await?;
     tracing::info!(%rid, items = run.items, load_ms, engine_ms, store_ms, trigger = run.trigger, "forecast run stored");
+    metrics::histogram!("flux_forecast_run_seconds", "trigger" => opts.trigger.as_str())
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!("flux_forecast_series_total").increment(run.items as u64);
     Ok(Outcome {
         run: Run { store_ms, ..run },
         forecasts,

@@ -377,7 +377,16 @@ pub async fn import(
         )
         .await
         {
-            Ok(()) => return Ok(report),
+            Ok(()) => {
+                let secs = started.elapsed().as_secs_f64();
+                metrics::counter!("flux_import_rows_total").increment(report.rows_read);
+                metrics::histogram!("flux_import_seconds").record(secs);
+                if secs > 0.0 {
+                    metrics::histogram!("flux_import_rows_per_second")
+                        .record(report.rows_read as f64 / secs);
+                }
+                return Ok(report);
+            }
             Err(copy::StoreFailure::KeyClash) if direct_allowed => {
                 tracing::info!("plain insert met an existing key; retrying with skip-existing");
                 direct_allowed = false;

@@ -1,0 +1,262 @@
+//! Running Flux in production: several `flux serve` instances sharing one
+//! database and its job queue, shutdown on SIGTERM within the grace
+//! period, and the Prometheus endpoint. Each test runs real `flux serve`
+//! processes over a private PostgreSQL cluster.
+
+mod common;
+
+use std::process::ExitStatus;
+use std::time::{Duration, Instant};
+
+use common::{
+    block_forecast_writes, call, create_restaurant, free_port, register, sales_csv, serve,
+    serve_with, upload, wait_for_count, Server, BLOCKED_FORECASTS,
+};
+use sqlx::ConnectOptions;
+
+async fn admin(dir: &std::path::Path) -> sqlx::PgConnection {
+    flux_pg::Cluster::new(dir)
+        .connect_options(flux_pg::ADMIN_ROLE, flux_pg::DATABASE)
+        .connect()
+        .await
+        .expect("admin connection")
+}
+
+fn sigterm(server: &Server) {
+    let pid = nix::unistd::Pid::from_raw(server.child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
+}
+
+/// Waits for the process to exit on its own, up to `within`.
+async fn exited(server: &mut Server, within: Duration) -> Option<ExitStatus> {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            return Some(status);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+#[tokio::test]
+async fn sigterm_mid_forecast_stops_within_the_grace_and_hands_the_job_to_the_next_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = serve_with(dir.path(), &["--shutdown-grace", "2"]).await;
+    let token = register(&server, "owner@example.com").await;
+    let rid = create_restaurant(&server, &token, "Bistro").await;
+    let cluster = flux_pg::Cluster::new(dir.path());
+    // As a user of the cluster, the test keeps it running when the server
+    // leaves it.
+    let guard = cluster.attach().expect("attach");
+    let mut admin = admin(dir.path()).await;
+    let mut blocker = block_forecast_writes(&cluster).await;
+    upload(&server, &token, &rid, sales_csv()).await;
+    assert!(
+        wait_for_count(&mut admin, BLOCKED_FORECASTS, 1, Duration::from_secs(60)).await,
+        "the forecast job never reached its write"
+    );
+
+    // The job cannot finish (its write is blocked), so only the grace
+    // period can end it.
+    sigterm(&server);
+    let status = exited(&mut server, Duration::from_secs(30))
+        .await
+        .expect("flux serve stopped on SIGTERM although a job was running");
+    assert!(status.success(), "a clean exit: {status:?}");
+
+    let (state, attempts, due_now): (String, i32, bool) = sqlx::query_as(
+        "select status, attempts, run_at <= now() from jobs where kind = 'forecast'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("job");
+    assert_eq!(
+        (state.as_str(), attempts, due_now),
+        ("queued", 0, true),
+        "handed back, due at once, the interrupted attempt not counted"
+    );
+    sqlx::query("rollback")
+        .execute(&mut blocker)
+        .await
+        .expect("release the lock");
+    let runs: i64 = sqlx::query_scalar("select count(*) from forecast_runs")
+        .fetch_one(&mut admin)
+        .await
+        .expect("runs");
+    assert_eq!(runs, 0, "nothing of the stopped run was stored");
+
+    // The next server takes it at once: no lease to wait out.
+    let next = serve(dir.path()).await;
+    assert!(
+        wait_for_count(
+            &mut admin,
+            "select count(*) from jobs where kind = 'forecast' and status = 'done'",
+            1,
+            Duration::from_secs(60),
+        )
+        .await,
+        "the handed-back job was not run"
+    );
+    let (runs, attempts): (i64, i32) = sqlx::query_as(
+        "select (select count(*) from forecast_runs), (select attempts from jobs where kind = 'forecast')",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("runs");
+    assert_eq!((runs, attempts), (1, 1), "one run, one counted attempt");
+    drop(next);
+    drop(admin);
+    drop(guard);
+    let _ = cluster.stop();
+}
+
+/// Sums the samples of `name` whose labels include every `labels` pair.
+fn metric_sum(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let mut found = None;
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix(name) else {
+            continue;
+        };
+        if !(rest.starts_with('{') || rest.starts_with(' ')) {
+            continue; // another metric with this prefix
+        }
+        let (series, value) = rest.rsplit_once(' ').expect("a sample line");
+        if labels
+            .iter()
+            .all(|(k, v)| series.contains(&format!("{k}=\"{v}\"")))
+        {
+            *found.get_or_insert(0.0) += value.parse::<f64>().expect("a number");
+        }
+    }
+    found
+}
+
+async fn scrape(port: u16) -> String {
+    let resp = common::client()
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .expect("scrape");
+    assert_eq!(resp.status().as_u16(), 200);
+    resp.text().await.expect("metrics text")
+}
+
+#[tokio::test]
+async fn two_servers_share_the_queue_run_each_job_once_wake_on_notify_and_export_metrics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ports = [free_port(), free_port()];
+    // An hour between looks at the queue: only a notification can make
+    // them pick up the imports' jobs within the test.
+    let flags = |port: u16| {
+        vec![
+            "--job-poll".to_string(),
+            "3600".to_string(),
+            "--metrics-addr".to_string(),
+            format!("127.0.0.1:{port}"),
+        ]
+    };
+    let (fa, fb) = (flags(ports[0]), flags(ports[1]));
+    let a = serve_with(
+        dir.path(),
+        &fa.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await;
+    let b = serve_with(
+        dir.path(),
+        &fb.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await;
+    let servers = [&a, &b];
+    let token = register(&a, "owner@example.com").await;
+    let mut admin = admin(dir.path()).await;
+
+    const RESTAURANTS: usize = 6;
+    let mut rids = Vec::new();
+    for i in 0..RESTAURANTS {
+        // Alternate instances: they share tokens and data.
+        let server = servers[i % 2];
+        let rid = create_restaurant(server, &token, &format!("Bistro {i}")).await;
+        upload(server, &token, &rid, sales_csv()).await;
+        rids.push(rid);
+    }
+    assert!(
+        wait_for_count(
+            &mut admin,
+            "select count(*) from jobs where kind = 'forecast' and status = 'done'",
+            RESTAURANTS as i64,
+            Duration::from_secs(120),
+        )
+        .await,
+        "the import jobs were not all run"
+    );
+    let (runs, restaurants, max_attempts): (i64, i64, i32) = sqlx::query_as(
+        "select count(*), count(distinct restaurant_id),
+                (select max(attempts) from jobs where kind = 'forecast')
+         from forecast_runs",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("runs");
+    assert_eq!(
+        (runs, restaurants, max_attempts),
+        (RESTAURANTS as i64, RESTAURANTS as i64, 1),
+        "every job ran exactly once, on one of the two instances"
+    );
+
+    let texts = [scrape(ports[0]).await, scrape(ports[1]).await];
+    let sum = |name: &str, labels: &[(&str, &str)]| {
+        texts
+            .iter()
+            .filter_map(|t| metric_sum(t, name, labels))
+            .sum::<f64>()
+    };
+    assert_eq!(
+        sum(
+            "flux_job_duration_seconds_count",
+            &[("kind", "forecast"), ("outcome", "done")]
+        ),
+        RESTAURANTS as f64,
+        "the instances' job metrics add up to the jobs run"
+    );
+    assert_eq!(
+        sum("flux_forecast_run_seconds_count", &[("trigger", "import")]),
+        RESTAURANTS as f64
+    );
+    assert_eq!(
+        sum(
+            "flux_http_request_duration_seconds_count",
+            &[
+                ("method", "POST"),
+                ("route", "/api/v1/restaurants"),
+                ("status", "201")
+            ]
+        ),
+        RESTAURANTS as f64,
+        "requests are counted by route template and status"
+    );
+    assert!(
+        texts
+            .iter()
+            .all(|t| !rids.iter().any(|rid| t.contains(rid.as_str()))),
+        "no restaurant id (or any other path value) becomes a label"
+    );
+    for t in &texts {
+        assert_eq!(
+            metric_sum(t, "flux_jobs", &[("kind", "forecast"), ("state", "due")]),
+            Some(0.0),
+            "the queue is empty"
+        );
+        assert!(
+            metric_sum(t, "flux_db_pool_connections", &[("state", "open")]).unwrap_or(0.0) >= 1.0
+        );
+        assert!(metric_sum(t, "flux_import_rows_total", &[]).is_some());
+    }
+    let (s, _) = call(&a.base, reqwest::Method::GET, "/metrics", None, None).await;
+    assert_eq!(s, 404, "metrics are not on the public listener");
+
+    drop(a);
+    drop(b);
+    drop(admin);
+    let _ = flux_pg::Cluster::new(dir.path()).stop();
+}
