@@ -27,6 +27,28 @@ impl PgBinaries {
     pub fn postgres(&self) -> PathBuf {
         self.dir.join("postgres")
     }
+    /// The client tools of the same version, for backups: a dump is
+    /// restorable by the same or a newer `pg_restore` only.
+    pub fn pg_dump(&self) -> PathBuf {
+        self.client_tool("pg_dump")
+    }
+    pub fn pg_restore(&self) -> PathBuf {
+        self.client_tool("pg_restore")
+    }
+
+    /// Beside `postgres`, or beside the file it links to (a `PATH`
+    /// directory may hold links to just the server binaries), or on `PATH`.
+    fn client_tool(&self, name: &str) -> PathBuf {
+        let linked = std::fs::canonicalize(self.postgres())
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        [Some(self.dir.clone()), linked]
+            .into_iter()
+            .flatten()
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| PathBuf::from(name))
+    }
 }
 
 /// Finds the newest PostgreSQL server binaries on this machine.

@@ -150,6 +150,28 @@ pub enum DbCommand {
     Start,
     /// Stop the private cluster.
     Stop,
+    /// Write a consistent backup of the database (pg_dump, custom format)
+    /// while Flux keeps running.
+    Backup(BackupArgs),
+    /// Replace the database with a backup, in one transaction. Stop every
+    /// `flux serve` first.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write it (default: <data-dir>/backups/flux-<UTC time>.dump).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `flux db backup`.
+    pub file: PathBuf,
+    /// Confirm that the current data is to be replaced.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {

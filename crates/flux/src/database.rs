@@ -1,5 +1,6 @@
 //! Choosing the database: an external server from `DATABASE_URL`, or the
-//! private cluster in the data directory.
+//! private cluster in the data directory; and the `flux db` commands
+//! (status, start and stop, backup and restore).
 
 use std::str::FromStr;
 
@@ -8,7 +9,7 @@ use flux_pg::{ClientGuard, Cluster, ADMIN_ROLE, APP_ROLE, DATABASE};
 use flux_store::pool::AppRole;
 use sqlx::postgres::PgConnectOptions;
 
-use crate::cli::DbCommand;
+use crate::cli::{BackupArgs, DbCommand, RestoreArgs};
 use crate::config::Config;
 
 /// Connection options for the schema owner and the application role.
@@ -61,6 +62,11 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
 }
 
 pub async fn command(config: &Config, cmd: DbCommand) -> anyhow::Result<()> {
+    match cmd {
+        DbCommand::Backup(args) => return backup(config, args).await,
+        DbCommand::Restore(args) => return restore(config, args).await,
+        _ => {}
+    }
     if config.database_url.is_some() {
         anyhow::bail!(
             "DATABASE_URL is set: flux is using an external server, not its private cluster"
@@ -92,6 +98,166 @@ pub async fn command(config: &Config, cmd: DbCommand) -> anyhow::Result<()> {
                 println!("was not running");
             }
         }
+        DbCommand::Backup(_) | DbCommand::Restore(_) => unreachable!("handled above"),
     }
+    Ok(())
+}
+
+/// Runs a PostgreSQL client tool, failing with its own words.
+fn run_tool(tool: &std::path::Path, args: &[&std::ffi::OsStr]) -> anyhow::Result<()> {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run {}", tool.display()))?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "{} failed: {}",
+            tool.file_name().unwrap_or_default().to_string_lossy(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// `flux db backup`: pg_dump's custom format (compressed, restorable
+/// table by table), taken in one snapshot while Flux keeps serving. Works
+/// on the private cluster and on a `DATABASE_URL` server alike. The file
+/// appears only once complete.
+async fn backup(config: &Config, args: BackupArgs) -> anyhow::Result<()> {
+    let bins = flux_pg::find_binaries()?;
+    let (url, guard) = match &config.database_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let cluster = Cluster::new(&config.data_dir);
+            let guard = cluster.attach()?;
+            cluster.ensure_running().await?;
+            (cluster.psql_url(ADMIN_ROLE), Some(guard))
+        }
+    };
+    let output = match args.output {
+        Some(path) => path,
+        None => config.data_dir.join("backups").join(format!(
+            "flux-{}.dump",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        )),
+    };
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let partial = output.with_extension("partial");
+    let written = run_tool(
+        &bins.pg_dump(),
+        &[
+            "--format=custom".as_ref(),
+            "--file".as_ref(),
+            partial.as_os_str(),
+            "--dbname".as_ref(),
+            url.as_ref(),
+        ],
+    )
+    .and_then(|()| Ok(std::fs::rename(&partial, &output)?));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written?;
+    if let Some(guard) = guard {
+        guard.release_and_stop_if_last()?;
+    }
+    let size = std::fs::metadata(&output)?.len();
+    println!(
+        "backup written: {} ({:.1} MB)",
+        output.display(),
+        size as f64 / 1e6
+    );
+    Ok(())
+}
+
+/// `flux db restore`: loads the backup into a new database beside the
+/// live one, then swaps the two, so a failed or interrupted restore
+/// leaves the current data untouched; then migrates it to this version.
+/// Private cluster only: on an external server, restore with its own
+/// tools (the file is a plain pg_dump archive).
+async fn restore(config: &Config, args: RestoreArgs) -> anyhow::Result<()> {
+    if config.database_url.is_some() {
+        anyhow::bail!(
+            "DATABASE_URL is set: restore an external server with pg_restore (the backup is a pg_dump custom-format archive)"
+        );
+    }
+    if !args.file.is_file() {
+        anyhow::bail!("no backup at {}", args.file.display());
+    }
+    if !args.yes {
+        anyhow::bail!(
+            "this replaces all of the current data with {}; run again with --yes to go ahead",
+            args.file.display()
+        );
+    }
+    let bins = flux_pg::find_binaries()?;
+    let cluster = Cluster::new(&config.data_dir);
+    let guard = cluster.attach()?;
+    cluster.ensure_running().await?;
+    let mut admin = sqlx::ConnectOptions::connect(&cluster.connect_options(ADMIN_ROLE, "postgres"))
+        .await
+        .context("connecting to the private cluster")?;
+    const STAGING: &str = "flux_restoring";
+    const REPLACED: &str = "flux_replaced";
+    for db in [STAGING, REPLACED] {
+        sqlx::query(&format!("drop database if exists {db}"))
+            .execute(&mut admin)
+            .await?;
+    }
+    sqlx::query(&format!("create database {STAGING} owner {ADMIN_ROLE}"))
+        .execute(&mut admin)
+        .await?;
+    let staging_url = cluster.psql_url(ADMIN_ROLE).replacen(
+        &format!("///{DATABASE}?"),
+        &format!("///{STAGING}?"),
+        1,
+    );
+    let loaded = run_tool(
+        &bins.pg_restore(),
+        &[
+            "--exit-on-error".as_ref(),
+            "--single-transaction".as_ref(),
+            "--no-owner".as_ref(),
+            "--dbname".as_ref(),
+            staging_url.as_ref(),
+            args.file.as_os_str(),
+        ],
+    );
+    if let Err(e) = loaded {
+        let _ = sqlx::query(&format!("drop database if exists {STAGING}"))
+            .execute(&mut admin)
+            .await;
+        return Err(e.context("the backup could not be loaded; the current data is unchanged"));
+    }
+    let others: i64 = sqlx::query_scalar(
+        "select count(*) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+    )
+    .bind(DATABASE)
+    .fetch_one(&mut admin)
+    .await?;
+    if others > 0 {
+        let _ = sqlx::query(&format!("drop database if exists {STAGING}"))
+            .execute(&mut admin)
+            .await;
+        anyhow::bail!(
+            "{others} connection(s) are using the database (is flux serve running?); stop them and restore again; the current data is unchanged"
+        );
+    }
+    sqlx::query(&format!("alter database {DATABASE} rename to {REPLACED}"))
+        .execute(&mut admin)
+        .await?;
+    sqlx::query(&format!("alter database {STAGING} rename to {DATABASE}"))
+        .execute(&mut admin)
+        .await?;
+    sqlx::query(&format!("drop database {REPLACED}"))
+        .execute(&mut admin)
+        .await?;
+    flux_store::migrate(&cluster.connect_options(ADMIN_ROLE, DATABASE))
+        .await
+        .context("migrating the restored database")?;
+    guard.release_and_stop_if_last()?;
+    println!("restored {}", args.file.display());
     Ok(())
 }

@@ -14,7 +14,7 @@ use common::{
 };
 use sqlx::ConnectOptions;
 
-async fn admin(dir: &std::path::Path) -> sqlx::PgConnection {
+async fn admin_connection(dir: &std::path::Path) -> sqlx::PgConnection {
     flux_pg::Cluster::new(dir)
         .connect_options(flux_pg::ADMIN_ROLE, flux_pg::DATABASE)
         .connect()
@@ -49,7 +49,7 @@ async fn sigterm_mid_forecast_stops_within_the_grace_and_hands_the_job_to_the_ne
     // As a user of the cluster, the test keeps it running when the server
     // leaves it.
     let guard = cluster.attach().expect("attach");
-    let mut admin = admin(dir.path()).await;
+    let mut admin = admin_connection(dir.path()).await;
     let mut blocker = block_forecast_writes(&cluster).await;
     upload(&server, &token, &rid, sales_csv()).await;
     assert!(
@@ -169,7 +169,7 @@ async fn two_servers_share_the_queue_run_each_job_once_wake_on_notify_and_export
     .await;
     let servers = [&a, &b];
     let token = register(&a, "owner@example.com").await;
-    let mut admin = admin(dir.path()).await;
+    let mut admin = admin_connection(dir.path()).await;
 
     const RESTAURANTS: usize = 6;
     let mut rids = Vec::new();
@@ -259,4 +259,137 @@ async fn two_servers_share_the_queue_run_each_job_once_wake_on_notify_and_export
     drop(b);
     drop(admin);
     let _ = flux_pg::Cluster::new(dir.path()).stop();
+}
+
+/// Runs `flux --data-dir <dir> <args>`; returns success and what it said.
+fn flux(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flux"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run flux");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+const COUNTS: &str = "select (select count(*) from users), (select count(*) from restaurants),
+        (select count(*) from daily_item_sales), (select count(*) from demand_forecasts)";
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_exactly_and_a_refused_restore_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cluster = flux_pg::Cluster::new(dir.path());
+    let mut server = serve(dir.path()).await;
+    let guard = cluster.attach().expect("attach");
+    let token = register(&server, "owner@example.com").await;
+    let rid = create_restaurant(&server, &token, "Bistro").await;
+    upload(&server, &token, &rid, sales_csv()).await;
+    let mut admin = admin_connection(dir.path()).await;
+    assert!(
+        wait_for_count(
+            &mut admin,
+            "select count(*) from jobs where kind = 'forecast' and status = 'done'",
+            1,
+            Duration::from_secs(60)
+        )
+        .await
+    );
+    let before: (i64, i64, i64, i64) = sqlx::query_as(COUNTS)
+        .fetch_one(&mut admin)
+        .await
+        .expect("counts");
+    assert!(
+        before.2 > 0 && before.3 > 0,
+        "sales and forecasts: {before:?}"
+    );
+
+    let file = dir.path().join("nightly.dump");
+    let file_arg = file.to_str().expect("utf-8 path");
+    let (ok, said) = flux(dir.path(), &["db", "backup", "--output", file_arg]);
+    assert!(ok, "backup while serving: {said}");
+    assert!(said.contains("backup written"), "{said}");
+
+    create_restaurant(&server, &token, "After the backup").await;
+    let (ok, said) = flux(dir.path(), &["db", "restore", file_arg, "--yes"]);
+    assert!(
+        !ok && said.contains("flux serve running"),
+        "refused while serving: {said}"
+    );
+    let restaurants: i64 = sqlx::query_scalar("select count(*) from restaurants")
+        .fetch_one(&mut admin)
+        .await
+        .expect("count");
+    assert_eq!(
+        restaurants, 2,
+        "a refused restore leaves the data as it was"
+    );
+
+    sigterm(&server);
+    assert!(exited(&mut server, Duration::from_secs(30)).await.is_some());
+    drop(admin);
+    let (ok, said) = flux(dir.path(), &["db", "restore", file_arg]);
+    assert!(
+        !ok && said.contains("--yes"),
+        "asks for confirmation: {said}"
+    );
+    let (ok, said) = flux(dir.path(), &["db", "restore", file_arg, "--yes"]);
+    assert!(ok, "restore: {said}");
+
+    let mut admin = admin_connection(dir.path()).await;
+    let after: (i64, i64, i64, i64) = sqlx::query_as(COUNTS)
+        .fetch_one(&mut admin)
+        .await
+        .expect("counts");
+    assert_eq!(after, before, "exactly the data of the backup");
+    let forced: bool = sqlx::query_scalar(
+        "select relrowsecurity and relforcerowsecurity from pg_class where relname = 'daily_item_sales'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("rls");
+    assert!(forced, "row-level security came back with the tables");
+
+    // The application role works on the restored data: the same login
+    // sees the same restaurant.
+    let server = serve(dir.path()).await;
+    let (s, b) = call(
+        &server.base,
+        reqwest::Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(
+            serde_json::json!({"email": "owner@example.com", "password": "correct horse battery"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let token = b["access_token"].as_str().expect("token").to_string();
+    let (s, b) = call(
+        &server.base,
+        reqwest::Method::GET,
+        "/api/v1/restaurants",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let names: Vec<&str> = b["items"]
+        .as_array()
+        .or(b.as_array())
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Bistro"]);
+    drop(server);
+    drop(admin);
+    drop(guard);
+    let _ = cluster.stop();
 }
