@@ -124,14 +124,20 @@ fn run_tool(tool: &std::path::Path, args: &[&std::ffi::OsStr]) -> anyhow::Result
 /// on the private cluster and on a `DATABASE_URL` server alike. The file
 /// appears only once complete.
 async fn backup(config: &Config, args: BackupArgs) -> anyhow::Result<()> {
-    let bins = flux_pg::find_binaries()?;
-    let (url, guard) = match &config.database_url {
-        Some(url) => (url.clone(), None),
+    let (url, guard, pg_dump) = match &config.database_url {
+        // A client-only machine (the container image) has pg_dump on PATH
+        // and no server binaries.
+        Some(url) => (
+            url.clone(),
+            None,
+            flux_pg::find_binaries().map_or_else(|_| "pg_dump".into(), |b| b.pg_dump()),
+        ),
         None => {
             let cluster = Cluster::new(&config.data_dir);
             let guard = cluster.attach()?;
             cluster.ensure_running().await?;
-            (cluster.psql_url(ADMIN_ROLE), Some(guard))
+            let pg_dump = flux_pg::find_binaries()?.pg_dump();
+            (cluster.psql_url(ADMIN_ROLE), Some(guard), pg_dump)
         }
     };
     let output = match args.output {
@@ -146,7 +152,7 @@ async fn backup(config: &Config, args: BackupArgs) -> anyhow::Result<()> {
     }
     let partial = output.with_extension("partial");
     let written = run_tool(
-        &bins.pg_dump(),
+        &pg_dump,
         &[
             "--format=custom".as_ref(),
             "--file".as_ref(),
@@ -155,7 +161,12 @@ async fn backup(config: &Config, args: BackupArgs) -> anyhow::Result<()> {
             url.as_ref(),
         ],
     )
-    .and_then(|()| Ok(std::fs::rename(&partial, &output)?));
+    .and_then(|()| {
+        // Everything is in it, password hashes included: owner only.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))?;
+        Ok(std::fs::rename(&partial, &output)?)
+    });
     if written.is_err() {
         let _ = std::fs::remove_file(&partial);
     }

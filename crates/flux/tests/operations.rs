@@ -315,6 +315,12 @@ async fn a_backup_taken_while_serving_restores_exactly_and_a_refused_restore_cha
     let (ok, said) = flux(dir.path(), &["db", "backup", "--output", file_arg]);
     assert!(ok, "backup while serving: {said}");
     assert!(said.contains("backup written"), "{said}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file)
+        .expect("backup file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "a backup holds everything: owner only");
 
     create_restaurant(&server, &token, "After the backup").await;
     let (ok, said) = flux(dir.path(), &["db", "restore", file_arg, "--yes"]);
@@ -388,6 +394,48 @@ async fn a_backup_taken_while_serving_restores_exactly_and_a_refused_restore_cha
         .filter_map(|r| r["name"].as_str())
         .collect();
     assert_eq!(names, ["Bistro"]);
+    drop(server);
+    drop(admin);
+    drop(guard);
+    let _ = cluster.stop();
+}
+
+#[tokio::test]
+async fn an_external_database_owned_by_an_ordinary_role_migrates_and_serves() {
+    // A managed database's admin: owns the database, may create roles, is
+    // no superuser. Flux must still drop to the RLS role on every
+    // connection.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cluster = flux_pg::Cluster::new(dir.path());
+    let guard = cluster.attach().expect("attach");
+    cluster.ensure_running().await.expect("cluster");
+    let mut admin = cluster
+        .connect_options(flux_pg::ADMIN_ROLE, "postgres")
+        .connect()
+        .await
+        .expect("admin");
+    for sql in [
+        "create role ext_owner login createrole nosuperuser",
+        "create database ext owner ext_owner",
+    ] {
+        sqlx::query(sql).execute(&mut admin).await.expect(sql);
+    }
+    let url = format!(
+        "postgresql:///ext?host={}&user=ext_owner",
+        cluster.socket_dir().display()
+    );
+    let (ok, said) = flux(dir.path(), &["--database-url", &url, "migrate"]);
+    assert!(ok, "migrate as the owner: {said}");
+    let server = serve_with(dir.path(), &["--database-url", &url]).await;
+    let token = register(&server, "owner@example.com").await;
+    create_restaurant(&server, &token, "Bistro").await;
+    let (superuser, member): (bool, bool) = sqlx::query_as(
+        "select rolsuper, pg_has_role('ext_owner', 'flux_app', 'member') from pg_roles where rolname = 'ext_owner'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("roles");
+    assert_eq!((superuser, member), (false, true));
     drop(server);
     drop(admin);
     drop(guard);
