@@ -30,6 +30,10 @@ pub enum AppRole {
     SetRole,
 }
 
+/// How long a pooled connection may sit unused before it is pinged on
+/// checkout.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
 /// Opens the pool the server uses for every request.
 pub async fn connect_app(
     opts: PgConnectOptions,
@@ -39,6 +43,19 @@ pub async fn connect_app(
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        // A ping on every checkout is a round trip on every request. Only
+        // a connection that sat idle (where a server restart or a network
+        // drop may have broken it unnoticed) is checked; a busy one that
+        // breaks fails its request with a 503 and is closed.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_CHECK {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if role == AppRole::SetRole {

@@ -120,8 +120,10 @@ pub struct InferRule {
     pub min_days: i64,
 }
 
-/// Dish-days from `since` to before `before` that look sold out in the
-/// timed transaction lines (see [`InferRule`]); files without times infer
+/// Dish-days from `since` to before `before` that look sold out by the
+/// times of their sales (see [`InferRule`]): each dish-day's last timed
+/// sale is kept in the roll-up (`last_sale_at`, migration 0023) and the
+/// day's sold quantity is its roll-up total. Files without times infer
 /// nothing.
 pub async fn inferred(
     conn: &mut PgConnection,
@@ -131,17 +133,13 @@ pub async fn inferred(
     rule: &InferRule,
 ) -> Result<Vec<(Uuid, NaiveDate)>> {
     Ok(sqlx::query_as(
-        "with timed as (
-             select menu_item_id, business_date, occurred_at, quantity
-             from transaction_items
+        "with dish_days as (
+             select menu_item_id, business_date, last_sale_at as last_sale, quantity::float8 as sold
+             from daily_item_sales
              where restaurant_id = $1 and business_date >= $2 and business_date < $3
-               and occurred_at is not null
-         ), dish_days as (
-             select menu_item_id, business_date, max(occurred_at) as last_sale,
-                    coalesce(sum(quantity), 0)::float8 as sold
-             from timed group by menu_item_id, business_date
+               and last_sale_at is not null
          ), service as (
-             select business_date, max(occurred_at) as last_sale from timed group by business_date
+             select business_date, max(last_sale) as last_sale from dish_days group by business_date
          ), gaps as (
              select d.menu_item_id, d.business_date, d.sold,
                     extract(epoch from s.last_sale - d.last_sale)::float8 as gap

@@ -275,6 +275,7 @@ pub async fn merge_staging(
                                 else coalesce(d.revenue, 0) + coalesce(excluded.revenue, 0) end,
                  promo_quantity = d.promo_quantity + excluded.promo_quantity,
                  line_count = d.line_count + excluded.line_count,
+                 last_sale_at = greatest(d.last_sale_at, excluded.last_sale_at),
                  updated_at = now()",
             // An order may gain lines from a later file (a day exported
             // twice, the second time complete): its totals then grow with
@@ -301,12 +302,12 @@ pub async fn merge_staging(
     let daily_rows = match day_items {
         DayItemLines::Unique => {
             "select restaurant_id, business_date, menu_item_id, coalesce(quantity, 0), line_total,
-                    case when is_promo then coalesce(quantity, 0) else 0 end, 1
+                    case when is_promo then coalesce(quantity, 0) else 0 end, 1, occurred_at
              from staged_items where restaurant_id = $1"
         }
         DayItemLines::Repeated => {
             "select restaurant_id, business_date, menu_item_id, coalesce(sum(quantity), 0), sum(line_total),
-                    coalesce(sum(quantity) filter (where is_promo), 0), count(*)
+                    coalesce(sum(quantity) filter (where is_promo), 0), count(*), max(occurred_at)
              from staged_items where restaurant_id = $1
              group by restaurant_id, business_date, menu_item_id
              order by restaurant_id, business_date, menu_item_id"
@@ -314,7 +315,8 @@ pub async fn merge_staging(
     };
     sqlx::query(&format!(
         "insert into daily_item_sales as d
-             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
+             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count,
+              last_sale_at)
          {daily_rows}
          {daily_conflict}"
     ))
@@ -477,9 +479,11 @@ async fn recompute_touched(conn: &mut PgConnection, restaurant_id: Uuid) -> Resu
     .await?;
     sqlx::query(
         "insert into daily_item_sales
-             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)
+             (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count,
+              last_sale_at)
          select i.restaurant_id, i.business_date, i.menu_item_id, coalesce(sum(i.quantity), 0),
-                sum(i.line_total), coalesce(sum(i.quantity) filter (where i.is_promo), 0), count(*)
+                sum(i.line_total), coalesce(sum(i.quantity) filter (where i.is_promo), 0), count(*),
+                max(i.occurred_at)
          from transaction_items i
          join (select distinct business_date, menu_item_id from undo_touched) t
            on i.business_date = t.business_date and i.menu_item_id = t.menu_item_id

@@ -47,6 +47,8 @@ pub enum BenchCommand {
     Forecast(ForecastArgs),
     /// End to end from PostgreSQL: read history, forecast, store, for many restaurants.
     ForecastDb(ForecastDbArgs),
+    /// Requests per second and latency per API route, against `/healthz`.
+    Api(crate::bench_api::ApiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +161,7 @@ pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Ingest(a) => ingest(config, a).await,
         BenchCommand::Forecast(a) => forecast(a),
         BenchCommand::ForecastDb(a) => forecast_db(config, a).await,
+        BenchCommand::Api(a) => crate::bench_api::run(config, a).await,
     }
 }
 

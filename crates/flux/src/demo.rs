@@ -196,7 +196,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
 
 /// Creates the demo user, restaurant and history unless they exist, and
 /// refreshes the forecast either way. Returns the restaurant id.
-async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
+pub(crate) async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uuid> {
     let user = match flux_app::accounts::user_id_by_email(pool, DEMO_EMAIL).await? {
         Some(u) => u,
         None => {

@@ -2,6 +2,7 @@
 //! chosen command. Everything else lives in library crates.
 
 mod bench;
+mod bench_api;
 mod cli;
 mod config;
 mod costing;
@@ -14,6 +15,12 @@ mod purchasing;
 mod serve;
 
 use clap::Parser;
+
+// A request allocates and frees many small buffers (rows, JSON, headers)
+// across threads; glibc's allocator spent a tenth of the server's time in
+// them under load (`perf`, `flux bench api`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     // A `.env` next to where flux runs is honoured; real environment

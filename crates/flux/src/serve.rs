@@ -57,17 +57,7 @@ pub async fn serve(
         ),
         _ => None,
     };
-    let pages = flux_web::router(
-        flux_web::WebState::new(
-            pool.clone(),
-            &server.jwt_secret,
-            server.max_upload_bytes as u64,
-        )
-        .trust_forwarded_for(server.trust_forwarded_for)
-        .mailer(server.mailer.clone())
-        .weather(server.weather.clone()),
-    );
-    let app = Application::build_with_pages(&server, pool.clone(), pages)
+    let app = application(&server, &pool)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = app.local_addr()?;
@@ -131,6 +121,24 @@ pub async fn serve(
         .await
         .ok();
     db.release()
+}
+
+/// The API and the dashboard on one listener, bound but not yet serving.
+pub async fn application(
+    server: &ServerConfig,
+    pool: &flux_store::PgPool,
+) -> std::io::Result<Application> {
+    let pages = flux_web::router(
+        flux_web::WebState::new(
+            pool.clone(),
+            &server.jwt_secret,
+            server.max_upload_bytes as u64,
+        )
+        .trust_forwarded_for(server.trust_forwarded_for)
+        .mailer(server.mailer.clone())
+        .weather(server.weather.clone()),
+    );
+    Application::build_with_pages(server, pool.clone(), pages).await
 }
 
 /// The access-token secret: configured, or generated once and kept in the

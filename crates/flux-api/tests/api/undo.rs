@@ -71,6 +71,19 @@ async fn stored(app: &TestApp, r: &str) -> (Lines, Daily, Orders) {
     .fetch_all(&mut *tx)
     .await
     .expect("orders");
+    // The roll-up's last sale of each dish-day (what sold-out inference
+    // reads) is the latest time among the lines stored for it.
+    let stale: i64 = sqlx::query_scalar(
+        "select count(*) from daily_item_sales d
+         full join (select business_date, menu_item_id, max(occurred_at) as latest
+                    from transaction_items group by business_date, menu_item_id) t
+           using (business_date, menu_item_id)
+         where d.last_sale_at is distinct from t.latest",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .expect("last sales");
+    assert_eq!(stale, 0, "roll-up last sale times follow the stored lines");
     tx.commit().await.expect("commit");
     (
         lines,
