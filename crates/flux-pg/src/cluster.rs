@@ -30,6 +30,9 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Cluster {
     root: PathBuf,
     durable: bool,
+    /// Extra `-c name=value` server settings, for tests that need a
+    /// preloaded extension.
+    settings: Vec<String>,
 }
 
 /// Held while a process uses the cluster; see [`Cluster::attach`].
@@ -46,7 +49,15 @@ impl Cluster {
         Self {
             root: data_dir.join("pg"),
             durable: true,
+            settings: Vec::new(),
         }
+    }
+
+    /// Starts the server with `name = value` as well (when this call
+    /// starts it; a running server keeps its settings).
+    pub fn with_setting(mut self, name: &str, value: &str) -> Self {
+        self.settings.push(format!("{name}={value}"));
+        self
     }
 
     /// Trades durability for speed (no fsync): for throw-away test clusters only.
@@ -206,6 +217,7 @@ impl Cluster {
                 .map(String::from),
             );
         }
+        settings.extend(self.settings.iter().cloned());
         for s in settings {
             cmd.arg("-c").arg(s);
         }

@@ -29,7 +29,16 @@ pub async fn spawn_app() -> TestApp {
 /// A server whose configuration `configure` adjusts (e.g. an SMTP mailer).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let db = flux_testkit::fresh_db().await;
-    let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
+    spawn_app_on(db.app.clone(), db.owner.clone(), configure).await
+}
+
+/// A server over a database of the caller's (already migrated).
+pub async fn spawn_app_on(
+    app_db: sqlx::postgres::PgConnectOptions,
+    owner_db: sqlx::postgres::PgConnectOptions,
+    configure: impl FnOnce(&mut ServerConfig),
+) -> TestApp {
+    let pool = flux_store::connect_app(app_db, AppRole::Direct, 5)
         .await
         .expect("connect as flux_app");
     let mut config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), SECRET.to_vec());
@@ -48,7 +57,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
             .expect("client"),
 
         pool,
-        owner_db: db.owner.clone(),
+        owner_db,
     }
 }
 

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod costing;
 mod disk_full;
+mod distribution;
 mod erasure;
 mod errors;
 mod events;
