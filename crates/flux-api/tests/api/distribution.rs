@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 use serde_json::json;
-use sqlx::{ConnectOptions, Connection};
+use sqlx::ConnectOptions;
 
 use crate::helpers::spawn_app_on;
 
