@@ -5,8 +5,11 @@
 //! than [`FINISHED_JOB_DAYS`]. Restaurant data has its own rules: sales
 //! stay until the restaurant is deleted, the audit log follows the
 //! `audit_retention_days` setting (swept by each nightly forecast).
+//! Housekeeping also creates the coming months' partitions of the sales
+//! tables (migration 0024) and, only when the operator set a sales
+//! retention limit (`--sales-retention-months`), drops the months past it.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use flux_store::jobs::{self, kinds};
 use flux_store::retention::{sweep_batch, Swept};
 use flux_store::PgPool;
@@ -26,7 +29,7 @@ const DEDUPE_KEY: &str = "housekeeping";
 
 /// Deletes everything past its retention, batch after batch; returns the
 /// totals.
-pub async fn sweep(pool: &PgPool) -> AppResult<Swept> {
+pub async fn sweep(pool: &PgPool, sales_retention_months: Option<u32>) -> AppResult<Swept> {
     let mut total = Swept::default();
     loop {
         let mut tx = pool.begin().await?;
@@ -49,7 +52,56 @@ pub async fn sweep(pool: &PgPool) -> AppResult<Swept> {
         }
     }
     tracing::info!(?total, "housekeeping swept expired data");
+    let today = Utc::now().date_naive();
+    let created = ensure_coming_partitions(pool, today).await?;
+    if created > 0 {
+        tracing::info!(created, "sales partitions created for the coming months");
+    }
+    if let Some(months) = sales_retention_months {
+        let dropped = drop_expired_sales(pool, today, months).await?;
+        if dropped > 0 {
+            tracing::info!(
+                dropped,
+                months,
+                "sales partitions past the retention limit dropped"
+            );
+        }
+    }
     Ok(total)
+}
+
+/// Drops the months of sales that ended more than `months` whole months
+/// before `today`'s month: with 24, on any day of March 2027 everything
+/// before March 2025 goes. Returns how many partitions were dropped.
+pub async fn drop_expired_sales(
+    pool: &PgPool,
+    today: chrono::NaiveDate,
+    months: u32,
+) -> AppResult<i32> {
+    let this_month = today.with_day(1).unwrap_or(today);
+    let cutoff = this_month
+        .checked_sub_months(chrono::Months::new(months))
+        .unwrap_or(chrono::NaiveDate::MIN);
+    let mut tx = pool.begin().await?;
+    let dropped = flux_store::uploads::drop_partitions_before(&mut tx, cutoff).await?;
+    tx.commit().await?;
+    Ok(dropped)
+}
+
+/// Months ahead whose sales partitions housekeeping keeps ready.
+pub const PARTITION_MONTHS_AHEAD: u32 = 2;
+
+/// Creates the sales partitions of `today`'s month and the
+/// [`PARTITION_MONTHS_AHEAD`] after it, where missing (imports create the
+/// months of their own files). Returns how many were created.
+pub async fn ensure_coming_partitions(pool: &PgPool, today: chrono::NaiveDate) -> AppResult<i32> {
+    let until = today
+        .checked_add_months(chrono::Months::new(PARTITION_MONTHS_AHEAD))
+        .unwrap_or(today);
+    let mut tx = pool.begin().await?;
+    let created = flux_store::uploads::ensure_partitions(&mut tx, today, until).await?;
+    tx.commit().await?;
+    Ok(created)
 }
 
 /// The next run after `now`: today's [`HOUR_UTC`] if still ahead, else

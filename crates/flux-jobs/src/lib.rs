@@ -72,6 +72,7 @@ pub struct Worker {
     weather: Option<flux_app::weather::Provider>,
     poll: Duration,
     grace: Duration,
+    sales_retention_months: Option<u32>,
 }
 
 /// Whether the worker loop goes on after a job.
@@ -88,7 +89,16 @@ impl Worker {
             weather: None,
             poll: DEFAULT_POLL,
             grace: DEFAULT_GRACE,
+            sales_retention_months: None,
         }
+    }
+
+    /// Months of sales kept (whole months before the current one);
+    /// housekeeping drops older ones. `None` (the default) keeps sales
+    /// until their restaurant is deleted.
+    pub fn sales_retention_months(mut self, months: Option<u32>) -> Self {
+        self.sales_retention_months = months;
+        self
     }
 
     /// The longest idle sleep without a notification (default 60 s).
@@ -280,7 +290,7 @@ impl Worker {
 
     async fn execute(&self, job: &Job) -> Result<(), String> {
         if job.kind == kinds::HOUSEKEEPING {
-            let result = flux_app::retention::sweep(&self.pool)
+            let result = flux_app::retention::sweep(&self.pool, self.sales_retention_months)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string());

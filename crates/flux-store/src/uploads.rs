@@ -181,6 +181,35 @@ pub enum DayItemLines {
     Repeated,
 }
 
+/// Creates the monthly partitions of the sale lines and the daily roll-up
+/// covering `first` to `last` (migration 0024); returns how many were new.
+/// Run it in a short transaction of its own before the import's: creating
+/// a partition locks the parent table until commit.
+pub async fn ensure_partitions(
+    conn: &mut PgConnection,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<i32> {
+    Ok(
+        sqlx::query_scalar("select flux_ensure_sales_partitions($1, $2)")
+            .bind(first)
+            .bind(last)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Drops the sales partitions of months that ended on or before `cutoff`
+/// (every restaurant's sales of those months); returns how many.
+pub async fn drop_partitions_before(conn: &mut PgConnection, cutoff: NaiveDate) -> Result<i32> {
+    Ok(
+        sqlx::query_scalar("select flux_drop_sales_partitions_before($1)")
+            .bind(cutoff)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 /// Serialises imports and undos of one restaurant until the transaction
 /// ends. Both read "what is already stored" and act on it; two of them
 /// interleaved could each think the other's lines absent (a line then lost

@@ -640,6 +640,11 @@ async fn forecast_db_in(
         let n = if sql.contains("menu_items") { a.items } else { a.restaurants } as i64;
         sqlx::query(sql).bind(user).bind(n).execute(&mut owner).await?;
     }
+    sqlx::query("select flux_ensure_sales_partitions($1, $2)")
+        .bind(start)
+        .bind(end)
+        .execute(&mut owner)
+        .await?;
     // Weekly pattern, a per-dish level and noise; each day one row.
     sqlx::query(
         "insert into daily_item_sales (restaurant_id, business_date, menu_item_id, quantity, revenue, promo_quantity, line_count)

@@ -138,6 +138,11 @@ pub struct ServeArgs {
     /// seconds; queued jobs wake it at once through LISTEN/NOTIFY.
     #[arg(long, env = "FLUX_JOB_POLL")]
     pub job_poll: Option<u64>,
+    /// Keep this many whole months of sales before the current month and
+    /// drop older months nightly, for every restaurant (default: keep
+    /// sales until their restaurant is deleted).
+    #[arg(long, env = "FLUX_SALES_RETENTION_MONTHS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub sales_retention_months: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,7 @@ struct FileConfig {
     metrics_addr: Option<SocketAddr>,
     shutdown_grace: Option<u64>,
     job_poll: Option<u64>,
+    sales_retention_months: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +59,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// The job worker's longest idle sleep.
     pub job_poll: Duration,
+    /// Whole months of sales kept; `None`: all.
+    pub sales_retention_months: Option<u32>,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -147,6 +150,9 @@ impl Config {
                 file.job_poll,
                 flux_jobs::DEFAULT_POLL.as_secs(),
             ),
+            sales_retention_months: serve
+                .and_then(|s| s.sales_retention_months)
+                .or(file.sales_retention_months),
         })
     }
 }

@@ -86,6 +86,7 @@ pub async fn serve(
             .weather(server.weather.clone())
             .poll(config.job_poll)
             .grace(config.shutdown_grace)
+            .sales_retention_months(config.sales_retention_months)
             .run_until(stop_rx.clone()),
     );
     let server = tokio::spawn(app.run_until(stopped(stop_rx)));

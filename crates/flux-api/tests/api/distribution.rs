@@ -22,11 +22,14 @@ const FAN_OUT: [(&str, &str); 1] = [(
 )];
 
 /// Tables holding one restaurant's data: every public table with a
-/// `restaurant_id` column.
+/// `restaurant_id` column (partitioned ones once, not per month).
 async fn tenant_tables(conn: &mut sqlx::PgConnection) -> BTreeSet<String> {
+    // Partitions follow their parent (on Citus too), so only parents count.
     sqlx::query_scalar(
-        "select table_name::text from information_schema.columns
-         where table_schema = 'public' and column_name = 'restaurant_id'",
+        "select c.relname::text from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace
+         join pg_attribute a on a.attrelid = c.oid and a.attname = 'restaurant_id'
+         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition",
     )
     .fetch_all(conn)
     .await

@@ -20,6 +20,7 @@ mod locale_defaults;
 mod menu;
 mod openapi;
 mod overrides;
+mod partitions;
 mod purchasing;
 mod restaurant_deletion;
 mod restaurants;

@@ -345,6 +345,15 @@ pub async fn import(
         return Ok(report);
     }
 
+    // The months the file covers get their partitions first, committed
+    // at once: the import's own transaction then never holds the lock
+    // that creating one takes on the whole table.
+    if let (Some(first), Some(last)) = (scan.first_date, scan.last_date) {
+        let mut tx = pool.begin().await?;
+        flux_store::uploads::ensure_partitions(&mut tx, first, last).await?;
+        tx.commit().await?;
+    }
+
     // Pass 2, in one transaction with the upload record. A plain insert
     // that meets a key clash (possible only for very unusual files) is
     // retried skipping existing lines.
