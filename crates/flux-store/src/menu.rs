@@ -133,17 +133,31 @@ fn push_filters(qb: &mut QueryBuilder<'_, sqlx::Postgres>, restaurant_id: Uuid, 
     }
 }
 
+/// A page row with the total the filters match, counted in the same
+/// statement.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    item: MenuItem,
+    total: i64,
+}
+
 /// One page of items ordered by name key, and the total matching the filters.
+///
+/// The total rides on each row of the page (a scalar subquery, computed
+/// once): the menu list is one of the most requested routes, and a second
+/// statement was a round trip on every request. Only a page past the end,
+/// which has no row to carry it, counts separately.
 pub async fn list(
     conn: &mut PgConnection,
     restaurant_id: Uuid,
     q: &ListQuery,
 ) -> Result<(Vec<MenuItem>, i64)> {
-    let mut count = QueryBuilder::new("select count(*) from menu_items");
-    push_filters(&mut count, restaurant_id, q);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-
-    let mut page = QueryBuilder::new(format!("select {COLUMNS} from menu_items"));
+    let mut page = QueryBuilder::new(format!(
+        "select {COLUMNS}, (select count(*) from menu_items"
+    ));
+    push_filters(&mut page, restaurant_id, q);
+    page.push(") as total from menu_items");
     push_filters(&mut page, restaurant_id, q);
     if let Some((key, id)) = &q.after {
         page.push(" and (name_key, menu_item_id) > (")
@@ -154,8 +168,16 @@ pub async fn list(
     }
     page.push(" order by name_key, menu_item_id limit ")
         .push_bind(q.limit);
-    let items = page.build_query_as().fetch_all(&mut *conn).await?;
-    Ok((items, total))
+    let rows: Vec<Counted> = page.build_query_as().fetch_all(&mut *conn).await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None => {
+            let mut count = QueryBuilder::new("select count(*) from menu_items");
+            push_filters(&mut count, restaurant_id, q);
+            count.build_query_scalar().fetch_one(&mut *conn).await?
+        }
+    };
+    Ok((rows.into_iter().map(|r| r.item).collect(), total))
 }
 
 /// Every row of the table visible to the current transaction, with no
