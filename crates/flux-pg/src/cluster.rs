@@ -92,10 +92,73 @@ impl Cluster {
 
     /// A libpq URL for `psql`, for humans poking at the database.
     pub fn psql_url(&self, role: &str) -> String {
+        self.url_of(role, DATABASE)
+    }
+
+    /// A libpq URL for `role` on `database` (for the client tools).
+    pub fn url_of(&self, role: &str, database: &str) -> String {
         format!(
-            "postgresql:///{DATABASE}?host={}&user={role}",
+            "postgresql:///{database}?host={}&user={role}",
             self.socket_dir().display()
         )
+    }
+
+    /// Creates an empty database `name` beside the application's, dropping
+    /// a leftover of that name first (an earlier restore that failed).
+    pub async fn create_spare_database(&self, name: &str) -> Result<(), PgError> {
+        let mut conn = self
+            .connect_options(ADMIN_ROLE, "postgres")
+            .connect()
+            .await?;
+        sqlx::query(&format!("drop database if exists {name}"))
+            .execute(&mut conn)
+            .await?;
+        sqlx::query(&format!("create database {name} owner {ADMIN_ROLE}"))
+            .execute(&mut conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn drop_database(&self, name: &str) -> Result<(), PgError> {
+        let mut conn = self
+            .connect_options(ADMIN_ROLE, "postgres")
+            .connect()
+            .await?;
+        sqlx::query(&format!("drop database if exists {name}"))
+            .execute(&mut conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Makes the spare database `spare` the application's database and
+    /// drops the one it replaces. Refused with [`PgError::InUse`], changing
+    /// nothing, while anyone is connected to the application's database
+    /// (renaming it would fail half-way, and they would keep writing to
+    /// the old data).
+    pub async fn swap_in(&self, spare: &str) -> Result<(), PgError> {
+        const REPLACED: &str = "flux_replaced";
+        let mut conn = self
+            .connect_options(ADMIN_ROLE, "postgres")
+            .connect()
+            .await?;
+        let others: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        )
+        .bind(DATABASE)
+        .fetch_one(&mut conn)
+        .await?;
+        if others > 0 {
+            return Err(PgError::InUse(others));
+        }
+        for sql in [
+            format!("drop database if exists {REPLACED}"),
+            format!("alter database {DATABASE} rename to {REPLACED}"),
+            format!("alter database {spare} rename to {DATABASE}"),
+            format!("drop database {REPLACED}"),
+        ] {
+            sqlx::query(&sql).execute(&mut conn).await?;
+        }
+        Ok(())
     }
 
     /// The postmaster's pid if a server is running on this cluster.

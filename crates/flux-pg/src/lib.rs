@@ -54,7 +54,9 @@ pub enum PgError {
         #[source]
         source: std::io::Error,
     },
-    #[error("database error while bootstrapping the private cluster: {0}")]
+    #[error("{0} connection(s) are using the database (is flux serve running?); stop them and try again")]
+    InUse(i64),
+    #[error("database error in the private cluster: {0}")]
     Sql(#[from] sqlx::Error),
 }
 

@@ -64,6 +64,8 @@ pub struct Config {
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
+/// The longest grace period or poll interval accepted, in seconds.
+const MAX_SECONDS: u64 = 86_400;
 
 impl Config {
     pub fn load(cli: &Cli) -> anyhow::Result<Self> {
@@ -97,9 +99,20 @@ impl Config {
             flag(|s| s.weather_archive_url.clone()),
             flag(|s| s.weather_key.clone()),
         );
+        // A day at most: longer is surely a typo, and the deadlines built
+        // from these must not overflow.
         let seconds = |flag: Option<u64>, file: Option<u64>, default: u64| {
-            Duration::from_secs(flag.or(file).unwrap_or(default))
+            Duration::from_secs(flag.or(file).unwrap_or(default).min(MAX_SECONDS))
         };
+        let sales_retention_months = serve
+            .and_then(|s| s.sales_retention_months)
+            .or(file.sales_retention_months);
+        // The flag's parser refuses 0; the file is checked here: 0 would
+        // drop every month before the current one.
+        anyhow::ensure!(
+            sales_retention_months != Some(0),
+            "sales_retention_months must be at least 1 (leave it out to keep all sales)"
+        );
         let weather_url = weather_url.or(file.weather_url);
         let weather_archive_url = weather_archive_url.or(file.weather_archive_url);
         let (weather_url, weather_archive_url) = match weather_url.as_deref().map(str::trim) {
@@ -150,9 +163,7 @@ impl Config {
                 file.job_poll,
                 flux_jobs::DEFAULT_POLL.as_secs(),
             ),
-            sales_retention_months: serve
-                .and_then(|s| s.sales_retention_months)
-                .or(file.sales_retention_months),
+            sales_retention_months,
         })
     }
 }

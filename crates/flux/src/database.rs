@@ -207,24 +207,8 @@ async fn restore(config: &Config, args: RestoreArgs) -> anyhow::Result<()> {
     let cluster = Cluster::new(&config.data_dir);
     let guard = cluster.attach()?;
     cluster.ensure_running().await?;
-    let mut admin = sqlx::ConnectOptions::connect(&cluster.connect_options(ADMIN_ROLE, "postgres"))
-        .await
-        .context("connecting to the private cluster")?;
-    const STAGING: &str = "flux_restoring";
-    const REPLACED: &str = "flux_replaced";
-    for db in [STAGING, REPLACED] {
-        sqlx::query(&format!("drop database if exists {db}"))
-            .execute(&mut admin)
-            .await?;
-    }
-    sqlx::query(&format!("create database {STAGING} owner {ADMIN_ROLE}"))
-        .execute(&mut admin)
-        .await?;
-    let staging_url = cluster.psql_url(ADMIN_ROLE).replacen(
-        &format!("///{DATABASE}?"),
-        &format!("///{STAGING}?"),
-        1,
-    );
+    const SPARE: &str = "flux_restoring";
+    cluster.create_spare_database(SPARE).await?;
     let loaded = run_tool(
         &bins.pg_restore(),
         &[
@@ -232,39 +216,18 @@ async fn restore(config: &Config, args: RestoreArgs) -> anyhow::Result<()> {
             "--single-transaction".as_ref(),
             "--no-owner".as_ref(),
             "--dbname".as_ref(),
-            staging_url.as_ref(),
+            cluster.url_of(ADMIN_ROLE, SPARE).as_ref(),
             args.file.as_os_str(),
         ],
     );
-    if let Err(e) = loaded {
-        let _ = sqlx::query(&format!("drop database if exists {STAGING}"))
-            .execute(&mut admin)
-            .await;
-        return Err(e.context("the backup could not be loaded; the current data is unchanged"));
+    let swapped = match loaded {
+        Ok(()) => cluster.swap_in(SPARE).await.map_err(anyhow::Error::from),
+        Err(e) => Err(e.context("the backup could not be loaded")),
+    };
+    if let Err(e) = swapped {
+        let _ = cluster.drop_database(SPARE).await;
+        return Err(e.context("the current data is unchanged"));
     }
-    let others: i64 = sqlx::query_scalar(
-        "select count(*) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
-    )
-    .bind(DATABASE)
-    .fetch_one(&mut admin)
-    .await?;
-    if others > 0 {
-        let _ = sqlx::query(&format!("drop database if exists {STAGING}"))
-            .execute(&mut admin)
-            .await;
-        anyhow::bail!(
-            "{others} connection(s) are using the database (is flux serve running?); stop them and restore again; the current data is unchanged"
-        );
-    }
-    sqlx::query(&format!("alter database {DATABASE} rename to {REPLACED}"))
-        .execute(&mut admin)
-        .await?;
-    sqlx::query(&format!("alter database {STAGING} rename to {DATABASE}"))
-        .execute(&mut admin)
-        .await?;
-    sqlx::query(&format!("drop database {REPLACED}"))
-        .execute(&mut admin)
-        .await?;
     flux_store::migrate(&cluster.connect_options(ADMIN_ROLE, DATABASE))
         .await
         .context("migrating the restored database")?;

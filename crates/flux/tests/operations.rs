@@ -340,6 +340,22 @@ async fn a_backup_taken_while_serving_restores_exactly_and_a_refused_restore_cha
     sigterm(&server);
     assert!(exited(&mut server, Duration::from_secs(30)).await.is_some());
     drop(admin);
+    // Not a backup: refused, and nothing changed.
+    let garbage = dir.path().join("garbage.dump");
+    std::fs::write(&garbage, b"PGDMP\0\xff not really an archive").expect("write");
+    let garbage_arg = garbage.to_str().expect("utf-8 path");
+    let (ok, said) = flux(dir.path(), &["db", "restore", garbage_arg, "--yes"]);
+    assert!(
+        !ok && said.contains("could not be loaded") && said.contains("unchanged"),
+        "a broken file is refused: {said}"
+    );
+    let mut check = admin_connection(dir.path()).await;
+    let restaurants: i64 = sqlx::query_scalar("select count(*) from restaurants")
+        .fetch_one(&mut check)
+        .await
+        .expect("count");
+    assert_eq!(restaurants, 2, "a failed restore leaves the data as it was");
+    drop(check);
     let (ok, said) = flux(dir.path(), &["db", "restore", file_arg]);
     assert!(
         !ok && said.contains("--yes"),
@@ -440,4 +456,24 @@ async fn an_external_database_owned_by_an_ordinary_role_migrates_and_serves() {
     drop(admin);
     drop(guard);
     let _ = cluster.stop();
+}
+
+#[test]
+fn settings_that_would_lose_data_or_overflow_are_refused_or_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("flux.toml");
+    std::fs::write(&config, "sales_retention_months = 0\n").expect("write");
+    let config_arg = config.to_str().expect("utf-8 path");
+    let (ok, said) = flux(dir.path(), &["--config", config_arg, "serve"]);
+    assert!(
+        !ok && said.contains("sales_retention_months must be at least 1"),
+        "0 months would drop every past month: {said}"
+    );
+    let (ok, said) = flux(dir.path(), &["serve", "--sales-retention-months", "0"]);
+    assert!(!ok && said.contains("--sales-retention-months"), "{said}");
+    let (ok, said) = flux(
+        dir.path(),
+        &["serve", "--shutdown-grace", "99999999999999999999999"],
+    );
+    assert!(!ok && said.contains("--shutdown-grace"), "{said}");
 }
