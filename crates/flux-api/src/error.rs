@@ -47,6 +47,8 @@ pub enum Code {
     NoCostAsOf,
     MailFailed,
     WeatherFailed,
+    /// No OCR engine or vision model on this server.
+    ReaderUnavailable,
     IdempotencyKeyReused,
     IdempotencyKeyInUse,
     InvitationUnusable,
@@ -90,6 +92,7 @@ impl Code {
             Code::NoCostAsOf => "no_cost_as_of",
             Code::MailFailed => "mail_failed",
             Code::WeatherFailed => "weather_provider_failed",
+            Code::ReaderUnavailable => "menu_reader_unavailable",
             Code::IdempotencyKeyReused => "idempotency_key_reused",
             Code::IdempotencyKeyInUse => "idempotency_key_in_use",
             Code::InvitationUnusable => "invitation_unusable",
@@ -133,6 +136,7 @@ impl Code {
             Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Code::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             Code::MailFailed | Code::WeatherFailed => StatusCode::BAD_GATEWAY,
+            Code::ReaderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -323,6 +327,7 @@ impl From<flux_app::Kind> for Code {
             Kind::IdempotencyKeyInUse => Code::IdempotencyKeyInUse,
             Kind::InvitationUnusable => Code::InvitationUnusable,
             Kind::Busy => Code::NotReady,
+            Kind::ReaderUnavailable => Code::ReaderUnavailable,
         }
     }
 }

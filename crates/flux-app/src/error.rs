@@ -54,6 +54,9 @@ pub enum Kind {
     /// The work could not finish now (a forecast over its time budget);
     /// trying again later may succeed.
     Busy,
+    /// No menu reader (OCR engine or vision model) is available on this
+    /// server.
+    ReaderUnavailable,
 }
 
 /// Why a use case did not happen. In every case nothing was stored.

@@ -18,6 +18,8 @@
 //! - [`members`]: who works there and in which role; the last-owner rule;
 //! - [`settings`] and [`hours`]: typed settings and weekly opening hours;
 //! - [`menu`]: dishes and their aliases;
+//! - [`menu_photos`]: a photo of the printed menu read into proposed
+//!   dishes (local OCR or a vision model), confirmed by the owner;
 //! - [`uploads`]: sales files in (parse, dedupe, store, roll up), history,
 //!   undo, data health;
 //! - [`sales`]: daily totals, best sellers, weekday profile, the overview;
@@ -50,6 +52,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod members;
 pub mod menu;
+pub mod menu_photos;
 pub mod operations;
 pub mod purchasing;
 pub mod restaurants;

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const ENGINES: [&str; 5] = [
+const ENGINES: [&str; 6] = [
+    "flux-menuscan",
     "flux-domain",
     "flux-ingest",
     "flux-forecast",
