@@ -23,6 +23,7 @@ from unnest(array[
     'memberships', 'settings', 'operating_hours', 'menu_items', 'ingredients',
     'suppliers', 'forecast_runs', 'data_uploads', 'upload_mappings',
     'restaurant_events', 'weather_days', 'forecast_accuracy_history',
+    'menu_photo_scans',
     'invitations', 'audit_log', 'daily_item_sales', 'transaction_items',
     'transactions', 'duplicate_lines',
     -- refer to the tables above

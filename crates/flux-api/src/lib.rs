@@ -56,6 +56,9 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// Where restaurants' weather is fetched from; `None`: imports only.
     pub weather: Option<flux_app::weather::Provider>,
+    /// What reads menu photos (local OCR, a vision model); none: photo
+    /// uploads answer 503.
+    pub menu_readers: flux_app::menu_photos::Readers,
 }
 
 impl ServerConfig {
@@ -85,6 +88,7 @@ impl ServerConfig {
             mailer: None,
             public_url: None,
             weather: None,
+            menu_readers: flux_app::menu_photos::Readers::default(),
         }
     }
 }
@@ -99,6 +103,7 @@ pub struct AppState {
     pub mailer: Option<flux_app::purchasing::mail::Mailer>,
     pub public_url: Option<String>,
     pub weather: Option<flux_app::weather::Provider>,
+    pub menu_readers: flux_app::menu_photos::Readers,
 }
 
 impl AppState {
@@ -260,6 +265,7 @@ impl Application {
             mailer: config.mailer.clone(),
             public_url: config.public_url.clone(),
             weather: config.weather.clone(),
+            menu_readers: config.menu_readers.clone(),
         };
         let mut router = router(state, config.max_body_bytes, pages);
         if !config.cors_allowed_origins.is_empty() {

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use crate::routes::{
     audit, auth, costing, events, forecast, health, hours, ingredients, invitations, members, menu,
-    purchasing, recipes, restaurants, sales, settings, uploads, weather,
+    menu_photos, purchasing, recipes, restaurants, sales, settings, uploads, weather,
 };
 use crate::AppState;
 
@@ -228,6 +228,9 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::override_remove))
         .routes(routes!(forecast::stockout_mark, forecast::stockout_list))
         .routes(routes!(forecast::stockout_unmark))
+        .routes(routes!(menu_photos::get))
+        .routes(routes!(menu_photos::photo))
+        .routes(routes!(menu_photos::confirm))
         .routes(routes!(events::create, events::list))
         .routes(routes!(events::delete))
         .routes(routes!(weather::list, weather::clear))
@@ -277,6 +280,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(uploads::preview))
         .routes(routes!(uploads::get, uploads::undo))
         .routes(routes!(ingredients::import))
+        .routes(routes!(menu_photos::upload))
         .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes));
     let v1 = OpenApiRouter::new()
         .nest("/auth", auth)

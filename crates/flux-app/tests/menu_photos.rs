@@ -3,33 +3,12 @@
 //! every price style, rotated and photo-like pages) are read through the
 //! same `extract` the API and the CLI call, and scored.
 
-use std::io::Cursor;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use ab_glyph::FontArc;
-use flux_app::menu_photos::{extract, PhotoLimits, Readers, Tesseract};
+use flux_app::menu_photos::{extract, Engine, PhotoLimits, Readers, Tesseract, VisionModel};
 use flux_menuscan::synthetic::{render, score, standard_set, Score};
-
-/// Faces from Debian's fonts-dejavu-core, fonts-liberation2 and
-/// fonts-freefont-ttf, which `.ci/run` installs.
-const FONTS: [&str; 6] = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
-    "/usr/share/fonts/truetype/freefont/FreeSerif.ttf",
-];
-
-fn fonts() -> Vec<FontArc> {
-    FONTS
-        .iter()
-        .map(|p| {
-            let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("font {p}: {e}"));
-            FontArc::try_from_vec(bytes).unwrap_or_else(|e| panic!("font {p}: {e}"))
-        })
-        .collect()
-}
+use flux_testkit::menu_images::{encode, fonts};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_menus_are_read_with_the_promised_accuracy() {
@@ -42,16 +21,13 @@ async fn generated_menus_are_read_with_the_promised_accuracy() {
     let mut seconds = Vec::new();
     for spec in standard_set(fonts.len()) {
         let page = render(&spec, &fonts);
-        let mut bytes = Vec::new();
         // Photo-like pages travel as JPEG, as a phone would send them.
         let format = if spec.photo_like {
             image::ImageFormat::Jpeg
         } else {
             image::ImageFormat::Png
         };
-        page.image
-            .write_to(&mut Cursor::new(&mut bytes), format)
-            .expect("encode");
+        let bytes = encode(&page.image, format);
         if let Some(dir) = std::env::var_os("MENU_SAVE") {
             let _ = std::fs::write(
                 std::path::Path::new(&dir).join(format!("{}.png", spec.seed)),
@@ -107,4 +83,186 @@ async fn generated_menus_are_read_with_the_promised_accuracy() {
         "category accuracy {:.3}",
         total.category_accuracy()
     );
+}
+
+/// A local stand-in for an OpenAI-compatible chat-completions endpoint:
+/// answers every request with `reply` (a whole HTTP response) after
+/// `delay`, and counts the requests.
+async fn fake_model(reply: String, delay: Duration) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                // Read the request: headers, then the body by its length.
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 65536];
+                loop {
+                    let Ok(n) = sock.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf);
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if buf.len() >= end + 4 + len {
+                            let body = &buf[end + 4..];
+                            let request: serde_json::Value =
+                                serde_json::from_slice(body).unwrap_or_default();
+                            // The request names the schema and carries the page.
+                            let ok = request["response_format"]["json_schema"]["name"] == "menu"
+                                && request["messages"][1]["content"][1]["image_url"]["url"]
+                                    .as_str()
+                                    .is_some_and(|u| u.starts_with("data:image/png;base64,"));
+                            let reply = if ok { reply } else { http(400, "{}") };
+                            tokio::time::sleep(delay).await;
+                            let _ = sock.write_all(reply.as_bytes()).await;
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (url, task)
+}
+
+fn http(status: u16, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn completion(content: &str) -> String {
+    http(
+        200,
+        &serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
+            .to_string(),
+    )
+}
+
+fn one_page() -> Vec<u8> {
+    let fonts = fonts();
+    let spec = &standard_set(fonts.len())[0];
+    encode(&render(spec, &fonts).image, image::ImageFormat::Png)
+}
+
+#[tokio::test]
+async fn a_vision_model_answer_is_used_and_validated() {
+    let content = serde_json::json!({"items": [
+        {"name": "Caesar Salad", "category": "Starters", "description": "romaine",
+         "prices": [{"label": null, "price": 12.5}], "confidence": 0.97},
+        {"name": "\u{7}", "category": null, "description": null, "prices": [], "confidence": 0.5}
+    ]})
+    .to_string();
+    let (url, _server) = fake_model(completion(&content), Duration::ZERO).await;
+    let readers = Readers {
+        tesseract: None,
+        vision: Some(VisionModel::new(
+            &url,
+            Some("test-key".into()),
+            "test-model",
+        )),
+    };
+    let got = extract(&one_page(), "en-US", &readers, PhotoLimits::default())
+        .await
+        .expect("extract");
+    assert_eq!(got.engine, Engine::VisionModel);
+    assert_eq!(
+        got.items.len(),
+        1,
+        "the name of only a control character is dropped"
+    );
+    assert_eq!(got.items[0].name, "Caesar Salad");
+    assert_eq!(got.items[0].price, Some(rust_decimal::Decimal::new(125, 1)));
+}
+
+#[tokio::test]
+async fn a_malformed_or_slow_model_falls_back_to_local_ocr() {
+    let tesseract = Tesseract::detect().await.expect("tesseract is installed");
+    let page = one_page();
+    for (reply, delay) in [
+        (
+            completion("Sure! Here is the menu: Caesar Salad 12.50"),
+            Duration::ZERO,
+        ),
+        (http(500, "{\"error\": \"overloaded\"}"), Duration::ZERO),
+        (completion("{\"items\": []}"), Duration::from_secs(5)),
+    ] {
+        let (url, _server) = fake_model(reply, delay).await;
+        let mut model = VisionModel::new(&url, None, "test-model");
+        model.timeout = Duration::from_secs(1);
+        let readers = Readers {
+            tesseract: Some(tesseract.clone()),
+            vision: Some(model),
+        };
+        let got = extract(&page, "en-US", &readers, PhotoLimits::default())
+            .await
+            .expect("extract");
+        assert_eq!(got.engine, Engine::LocalOcr);
+        assert!(
+            got.warnings.iter().any(|w| w.contains("vision model")),
+            "{:?}",
+            got.warnings
+        );
+        assert!(got.items.len() >= 12, "{} items", got.items.len());
+    }
+    // With no local OCR to fall back on, the failure is the answer.
+    let (url, _server) = fake_model(completion("not json"), Duration::ZERO).await;
+    let readers = Readers {
+        tesseract: None,
+        vision: Some(VisionModel::new(&url, None, "m")),
+    };
+    let err = extract(&page, "en-US", &readers, PhotoLimits::default())
+        .await
+        .expect_err("malformed");
+    assert_eq!(err.kind(), Some(flux_app::Kind::ReaderUnavailable));
+}
+
+#[tokio::test]
+async fn photos_that_are_not_menus_are_refused_with_the_reason() {
+    let readers = Readers {
+        tesseract: Some(Tesseract::detect().await.expect("tesseract is installed")),
+        vision: None,
+    };
+    let limits = PhotoLimits::default();
+    for (bytes, want) in [
+        (
+            b"GIF89a not really".to_vec(),
+            "not a readable JPEG, PNG or WebP",
+        ),
+        (b"%PDF-1.4 truncated".to_vec(), "PDF could not be read"),
+        (
+            encode(&image::RgbImage::new(120, 90), image::ImageFormat::Png),
+            "at least 200",
+        ),
+        (
+            encode(&image::RgbImage::new(8000, 6000), image::ImageFormat::Png),
+            "limited to 40000000 pixels",
+        ),
+    ] {
+        let err = extract(&bytes, "en-US", &readers, limits)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind(), Some(flux_app::Kind::InvalidFile), "{err}");
+        assert!(err.to_string().contains(want), "{err}");
+    }
+    let err = extract(b"", "en-US", &readers, limits)
+        .await
+        .expect_err("empty");
+    assert_eq!(err.kind(), Some(flux_app::Kind::EmptyFile));
 }

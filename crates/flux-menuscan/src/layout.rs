@@ -12,13 +12,13 @@
 //! bottom, each band column by column.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::price::{self, is_currency, is_leader_char, Style};
 use crate::words::Word;
 
 /// One dish as read off the menu.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScannedItem {
     pub name: String,
@@ -44,7 +44,7 @@ pub struct ScannedItem {
 }
 
 /// One of several prices of a dish.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
     pub label: Option<String>,
@@ -809,13 +809,32 @@ mod tests {
     fn two_columns_headers_leaders_descriptions_and_variants() {
         let mut w = Vec::new();
         row(&mut w, 1, 100, 40, &[("STARTERS", 100)]);
-        row(&mut w, 1, 160, 30, &[("Caesar", 100), ("Salad", 240), ("........12.50", 360)]);
+        row(
+            &mut w,
+            1,
+            160,
+            30,
+            &[("Caesar", 100), ("Salad", 240), ("........12.50", 360)],
+        );
         row(&mut w, 1, 200, 20, &[("romaine,", 100), ("croutons", 260)]);
         row(&mut w, 1, 240, 30, &[("Garlic", 100), ("Bread", 240)]);
         // Its price in a block of its own, far right.
         row(&mut w, 2, 241, 30, &[("€6", 640)]);
         row(&mut w, 3, 100, 40, &[("WINES", 1000)]);
-        row(&mut w, 3, 160, 30, &[("House", 1000), ("Red", 1130), ("glass", 1300), ("6,50", 1420), ("bottle", 1520), ("24,00", 1660)]);
+        row(
+            &mut w,
+            3,
+            160,
+            30,
+            &[
+                ("House", 1000),
+                ("Red", 1130),
+                ("glass", 1300),
+                ("6,50", 1420),
+                ("bottle", 1520),
+                ("24,00", 1660),
+            ],
+        );
         let items = parse_menu(&w);
         let names: Vec<_> = items.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["Caesar Salad", "Garlic Bread", "House Red"]);
@@ -824,7 +843,11 @@ mod tests {
         assert_eq!(items[0].description.as_deref(), Some("romaine, croutons"));
         assert_eq!(items[1].price, Some(Decimal::from(6)));
         assert_eq!(items[2].category.as_deref(), Some("Wines"));
-        let labels: Vec<_> = items[2].variants.iter().map(|v| (v.label.clone(), v.price)).collect();
+        let labels: Vec<_> = items[2]
+            .variants
+            .iter()
+            .map(|v| (v.label.clone(), v.price))
+            .collect();
         assert_eq!(
             labels,
             [
@@ -837,8 +860,25 @@ mod tests {
     #[test]
     fn numbering_and_capitals_are_tidied_and_a_number_in_a_name_is_not_a_price() {
         let mut w = Vec::new();
-        row(&mut w, 1, 100, 30, &[("12.", 100), ("PAD", 180), ("THAI", 260), ("9.50", 700)]);
-        row(&mut w, 1, 150, 30, &[("Pizza", 100), ("4", 210), ("Stagioni", 240), ("11.00", 700)]);
+        row(
+            &mut w,
+            1,
+            100,
+            30,
+            &[("12.", 100), ("PAD", 180), ("THAI", 260), ("9.50", 700)],
+        );
+        row(
+            &mut w,
+            1,
+            150,
+            30,
+            &[
+                ("Pizza", 100),
+                ("4", 210),
+                ("Stagioni", 240),
+                ("11.00", 700),
+            ],
+        );
         let items = parse_menu(&w);
         assert_eq!(items[0].name, "Pad Thai");
         assert_eq!(items[1].name, "Pizza 4 Stagioni");

@@ -21,6 +21,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod members;
 pub mod menu;
+pub mod menu_photos;
 pub mod pool;
 pub mod purchasing;
 pub mod restaurants;

@@ -12,6 +12,8 @@
 //! one process per test); `flux db stop --data-dir target/flux-test-pg` or
 //! `.ci/run` stops it.
 
+pub mod menu_images;
+
 use std::path::PathBuf;
 
 use flux_pg::{Cluster, ADMIN_ROLE, APP_ROLE};

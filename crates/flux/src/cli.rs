@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{bench, costing, database, demo, import, offline, purchasing, serve};
+use crate::{bench, costing, database, demo, import, menu_photos, offline, purchasing, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +69,9 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Report gaps and thin history in a restaurant's sales data.
     DataHealth(import::HealthArgs),
+    /// The menu: read a photo of the printed menu into dishes.
+    #[command(subcommand)]
+    Menu(menu_photos::MenuCommand),
     /// Costing reports and ingredient imports.
     #[command(subcommand)]
     Costing(costing::CostingCommand),
@@ -126,6 +129,17 @@ pub struct ServeArgs {
     /// API key of a commercial plan, sent as `apikey`.
     #[arg(long, env = "FLUX_WEATHER_KEY", hide_env_values = true)]
     pub weather_key: Option<String>,
+    /// OpenAI-compatible API of a vision model that reads menu photos, e.g.
+    /// https://api.openai.com/v1 (default: none; the local OCR engine reads
+    /// them).
+    #[arg(long, env = "FLUX_MENU_VISION_URL")]
+    pub menu_vision_url: Option<String>,
+    /// The vision model's API key, sent as a bearer token.
+    #[arg(long, env = "FLUX_MENU_VISION_KEY", hide_env_values = true)]
+    pub menu_vision_key: Option<String>,
+    /// The model to ask (default: gpt-4o-mini).
+    #[arg(long, env = "FLUX_MENU_VISION_MODEL")]
+    pub menu_vision_model: Option<String>,
     /// Serve Prometheus metrics at `/metrics` on this address, a listener
     /// of its own (default: off). Keep it off the public network.
     #[arg(long, env = "FLUX_METRICS_ADDR")]
@@ -195,6 +209,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&config, args).await,
         Command::DataHealth(args) => import::health(&config, args).await,
         Command::Costing(cmd) => costing::run(&config, cmd).await,
+        Command::Menu(cmd) => menu_photos::run(&config, cmd).await,
         Command::Purchasing(cmd) => purchasing::run(&config, cmd).await,
         Command::Bench(cmd) => bench::run(&config, cmd).await,
         Command::Forecast(args) => offline::forecast(args),

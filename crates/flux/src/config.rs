@@ -28,6 +28,9 @@ struct FileConfig {
     weather_url: Option<String>,
     weather_archive_url: Option<String>,
     weather_key: Option<String>,
+    menu_vision_url: Option<String>,
+    menu_vision_key: Option<String>,
+    menu_vision_model: Option<String>,
     metrics_addr: Option<SocketAddr>,
     shutdown_grace: Option<u64>,
     job_poll: Option<u64>,
@@ -53,6 +56,10 @@ pub struct Config {
     pub weather_url: Option<String>,
     pub weather_archive_url: Option<String>,
     pub weather_key: Option<String>,
+    /// A vision model for menu photos: its API's base URL, key and model.
+    pub menu_vision_url: Option<String>,
+    pub menu_vision_key: Option<String>,
+    pub menu_vision_model: String,
     /// Where `/metrics` is served; `None`: nowhere.
     pub metrics_addr: Option<SocketAddr>,
     /// How long shutdown waits for requests and the running job.
@@ -152,6 +159,13 @@ impl Config {
             weather_url,
             weather_archive_url,
             weather_key: weather_key.or(file.weather_key),
+            menu_vision_url: flag(|s| s.menu_vision_url.clone())
+                .or(file.menu_vision_url)
+                .filter(|u| !u.trim().is_empty()),
+            menu_vision_key: flag(|s| s.menu_vision_key.clone()).or(file.menu_vision_key),
+            menu_vision_model: flag(|s| s.menu_vision_model.clone())
+                .or(file.menu_vision_model)
+                .unwrap_or_else(|| "gpt-4o-mini".to_string()),
             metrics_addr: serve.and_then(|s| s.metrics_addr).or(file.metrics_addr),
             shutdown_grace: seconds(
                 serve.and_then(|s| s.shutdown_grace),

@@ -9,6 +9,7 @@ mod costing;
 mod database;
 mod demo;
 mod import;
+mod menu_photos;
 mod metrics;
 mod offline;
 mod purchasing;

@@ -57,6 +57,7 @@ pub async fn serve(
         ),
         _ => None,
     };
+    server.menu_readers = menu_readers(config).await;
     let app = application(&server, &pool)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -200,4 +201,29 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// The menu photo readers of this server: the local Tesseract when it is
+/// installed, and the configured vision model. Missing Tesseract is a
+/// warning, not a failure: everything else works, and photo uploads say
+/// what to install.
+pub(crate) async fn menu_readers(config: &Config) -> flux_app::menu_photos::Readers {
+    let tesseract = match flux_app::menu_photos::Tesseract::detect().await {
+        Ok(t) => {
+            tracing::info!(languages = ?t.languages(), "menu photos: local OCR available");
+            Some(t)
+        }
+        Err(e) => {
+            tracing::warn!("menu photos: {e}; install tesseract-ocr to read menu photos locally");
+            None
+        }
+    };
+    let vision = config.menu_vision_url.as_deref().map(|url| {
+        flux_app::menu_photos::VisionModel::new(
+            url,
+            config.menu_vision_key.clone(),
+            &config.menu_vision_model,
+        )
+    });
+    flux_app::menu_photos::Readers { tesseract, vision }
 }

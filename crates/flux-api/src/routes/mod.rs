@@ -12,6 +12,7 @@ pub mod ingredients;
 pub mod invitations;
 pub mod members;
 pub mod menu;
+pub mod menu_photos;
 pub mod purchasing;
 pub mod recipes;
 pub mod restaurants;

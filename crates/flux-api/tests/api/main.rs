@@ -18,6 +18,7 @@ mod import_quality;
 mod invitations;
 mod locale_defaults;
 mod menu;
+mod menu_photos;
 mod openapi;
 mod overrides;
 mod partitions;
