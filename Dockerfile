@@ -20,6 +20,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates postgresql-client \
+        tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa poppler-utils \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/flux --create-home flux
 COPY --from=build /out/flux /usr/local/bin/flux

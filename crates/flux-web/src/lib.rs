@@ -50,6 +50,7 @@ pub struct WebState {
     trust_forwarded_for: bool,
     mailer: Option<flux_app::purchasing::mail::Mailer>,
     weather: Option<flux_app::weather::Provider>,
+    menu_readers: flux_app::menu_photos::Readers,
 }
 
 impl WebState {
@@ -68,7 +69,18 @@ impl WebState {
             trust_forwarded_for: false,
             mailer: None,
             weather: None,
+            menu_readers: flux_app::menu_photos::Readers::default(),
         }
+    }
+
+    /// Read menu photos with these (local OCR, a vision model).
+    pub fn menu_readers(mut self, readers: flux_app::menu_photos::Readers) -> Self {
+        self.menu_readers = readers;
+        self
+    }
+
+    pub(crate) fn readers(&self) -> &flux_app::menu_photos::Readers {
+        &self.menu_readers
     }
 
     /// Honour `X-Forwarded-For` (login throttling) and `X-Forwarded-Proto`

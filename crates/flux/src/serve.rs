@@ -138,7 +138,8 @@ pub async fn application(
         )
         .trust_forwarded_for(server.trust_forwarded_for)
         .mailer(server.mailer.clone())
-        .weather(server.weather.clone()),
+        .weather(server.weather.clone())
+        .menu_readers(server.menu_readers.clone()),
     );
     Application::build_with_pages(server, pool.clone(), pages).await
 }

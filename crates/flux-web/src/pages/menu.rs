@@ -87,6 +87,8 @@ pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
             h1 { "Menu" }
             @if t.can(Action::WriteData) {
                 a.btn.btn-primary href=(t.href("/menu/new")) { "Add a dish" }
+                " "
+                a.btn href=(t.href("/menu/photo")) { "Read a menu photo" }
             }
         }
         form.filters role="search" method="get" action=(t.href("/menu")) {

@@ -18,6 +18,7 @@ mod health;
 mod ingredients;
 mod invitations;
 mod menu;
+mod menu_photos;
 mod overview;
 mod profitability;
 mod purchasing;
@@ -72,6 +73,21 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/app/r/{rid}/uploads/{upload_id}/undo", post(uploads::undo))
         .route("/app/r/{rid}/menu", get(menu::list).post(menu::create))
         .route("/app/r/{rid}/menu/new", get(menu::new_page))
+        .route(
+            "/app/r/{rid}/menu/photo",
+            get(menu_photos::page)
+                .post(menu_photos::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/app/r/{rid}/menu/photo/{scan_id}", get(menu_photos::show))
+        .route(
+            "/app/r/{rid}/menu/photo/{scan_id}/photo",
+            get(menu_photos::photo),
+        )
+        .route(
+            "/app/r/{rid}/menu/photo/{scan_id}/confirm",
+            post(menu_photos::confirm),
+        )
         .route(
             "/app/r/{rid}/menu/{item_id}",
             get(menu::edit_page).post(menu::update),

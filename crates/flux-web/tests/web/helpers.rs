@@ -16,17 +16,24 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|s| s).await
+}
+
+/// [`spawn_app`] with the dashboard's state adjusted (menu photo readers).
+pub async fn spawn_app_with(
+    configure: impl FnOnce(flux_web::WebState) -> flux_web::WebState,
+) -> TestApp {
     let db = flux_testkit::fresh_db().await;
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect as flux_app");
     // The dashboard alone: it is a sibling of the API over the application
     // layer and needs nothing from it.
-    let pages = flux_web::router(flux_web::WebState::new(
+    let pages = flux_web::router(configure(flux_web::WebState::new(
         pool.clone(),
         SECRET,
         4 * 1024 * 1024,
-    ));
+    )));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod invitations;
 mod locale_pages;
+mod menu_photos;
 mod pages;
 mod purchasing_app;
 mod security;
