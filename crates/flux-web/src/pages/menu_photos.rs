@@ -277,9 +277,24 @@ pub async fn confirm(
     t.require(Action::WriteData)?;
     let id = path_uuid(&params, "scan_id")?;
     let outcome = match confirm_items(&f) {
-        Ok(items) => scans::confirm(&mut t.tx, t.restaurant_id, id, Some(t.user_id), &items)
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(items) => {
+            // A savepoint: a dish refused half-way must undo the dishes
+            // before it and the scan's confirmation, while the page below
+            // still reads through the same transaction.
+            let mut sp = sqlx::Connection::begin(&mut *t.tx)
+                .await
+                .map_err(flux_app::AppError::from)?;
+            match scans::confirm(&mut sp, t.restaurant_id, id, Some(t.user_id), &items).await {
+                Ok(done) => {
+                    sp.commit().await.map_err(flux_app::AppError::from)?;
+                    Ok(done)
+                }
+                Err(e) => {
+                    sp.rollback().await.map_err(flux_app::AppError::from)?;
+                    Err(e.to_string())
+                }
+            }
+        }
         Err(msg) => Err(msg),
     };
     match outcome {

@@ -80,6 +80,38 @@ async fn a_menu_photo_is_reviewed_beside_its_dishes_and_confirmed() {
     let menu = v.get(&format!("/app/r/{rid}/menu")).await;
     assert!(!menu.body.contains("Soup of the Day"));
 
+    // A dish refused half-way (a name over 100 characters) undoes the
+    // dishes before it: nothing is added and the scan can still be
+    // confirmed.
+    let long = "x".repeat(300);
+    let half = v
+        .submit(
+            &review_url,
+            &confirm,
+            &[
+                ("count", "2"),
+                ("include_0", "on"),
+                ("name_0", "Soup of the Day"),
+                ("price_0", "4,50"),
+                ("include_1", "on"),
+                ("name_1", long.as_str()),
+                ("price_1", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        half.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        half.body
+    );
+    let menu = v.get(&format!("/app/r/{rid}/menu")).await;
+    assert!(
+        !menu.body.contains("Soup of the Day"),
+        "the first dish was kept"
+    );
+    assert!(half.body.contains("Confirm all into the menu"));
+
     // Unticked rows are left out.
     let ok = v
         .submit(
