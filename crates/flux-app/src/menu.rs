@@ -6,7 +6,9 @@
 //! salad" and " caesar  SALAD" are the same dish everywhere: here, in
 //! imports and in recipes.
 
-use flux_domain::menu::{name_key, parse_category, parse_item_name, parse_price};
+use flux_domain::menu::{
+    name_key, parse_category, parse_description, parse_item_name, parse_price,
+};
 use flux_domain::Invalid;
 use flux_store::menu::{self as store, ListQuery};
 use flux_store::PgConnection;
@@ -28,6 +30,8 @@ pub struct MenuItemInput {
     pub name: String,
     /// Blank means none.
     pub category: Option<String>,
+    /// Blank means none.
+    pub description: Option<String>,
     pub price: Option<Decimal>,
     /// Absent means active: a dish someone adds or replaces is on the menu
     /// unless they say otherwise.
@@ -35,22 +39,24 @@ pub struct MenuItemInput {
 }
 
 /// Checks every field and reports all problems at once, in the order of the
-/// form (name, category, price). Whether the dish came from a sales import
+/// form (name, category, price, description). Whether the dish came from a sales import
 /// is not the submitter's to say, so the result is always a person's dish.
 pub fn validate(input: &MenuItemInput) -> Result<MenuItemData, Invalid> {
     let name = parse_item_name(&input.name);
     let category = parse_category(input.category.as_deref());
     let price = input.price.map(parse_price).transpose();
-    match (name, category, price) {
-        (Ok(name), Ok(category), Ok(price)) => Ok(MenuItemData {
+    let description = parse_description(input.description.as_deref());
+    match (name, category, price, description) {
+        (Ok(name), Ok(category), Ok(price), Ok(description)) => Ok(MenuItemData {
             name,
             category,
+            description,
             price,
             active: input.active.unwrap_or(true),
             auto_created: false,
         }),
-        (name, category, price) => Err(Invalid(
-            [name.err(), category.err(), price.err()]
+        (name, category, price, description) => Err(Invalid(
+            [name.err(), category.err(), price.err(), description.err()]
                 .into_iter()
                 .flatten()
                 .flat_map(|invalid| invalid.0)
@@ -214,11 +220,12 @@ mod tests {
             name: " ".into(),
             category: Some("x".repeat(101)),
             price: Some(Decimal::new(-1, 0)),
+            description: Some("y".repeat(501)),
             active: None,
         })
         .expect_err("invalid");
         let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["name", "category", "price"]);
+        assert_eq!(fields, ["name", "category", "price", "description"]);
     }
 
     #[test]
@@ -227,6 +234,7 @@ mod tests {
             name: " Caesar   Salad ".into(),
             category: Some("  ".into()),
             price: Some(Decimal::new(1250, 2)),
+            description: None,
             active: None,
         })
         .expect("valid");

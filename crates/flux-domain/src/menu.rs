@@ -31,6 +31,14 @@ pub fn parse_category(raw: Option<&str>) -> Result<Option<String>, Invalid> {
     }
 }
 
+/// A description: up to 500 characters of plain text; blank means none.
+pub fn parse_description(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => clean_text("description", d, 500).map(Some),
+    }
+}
+
 /// Prices are exact decimals with at most 2 places, from 0 to 1,000,000.
 pub fn parse_price(price: Decimal) -> Result<Decimal, Invalid> {
     if price.is_sign_negative() {

@@ -13,6 +13,7 @@ pub struct MenuItem {
     pub name: String,
     pub name_key: String,
     pub category: Option<String>,
+    pub description: Option<String>,
     pub price: Option<Decimal>,
     pub active: bool,
     pub auto_created: bool,
@@ -25,6 +26,7 @@ pub struct MenuItem {
 pub struct MenuItemData {
     pub name: String,
     pub category: Option<String>,
+    pub description: Option<String>,
     pub price: Option<Decimal>,
     pub active: bool,
     pub auto_created: bool,
@@ -43,7 +45,7 @@ pub struct ListQuery {
 }
 
 const COLUMNS: &str =
-    "menu_item_id, name, name_key, category, price, active, auto_created, created_at, updated_at";
+    "menu_item_id, name, name_key, category, description, price, active, auto_created, created_at, updated_at";
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -51,8 +53,8 @@ pub async fn insert(
     d: &MenuItemData,
 ) -> Result<MenuItem> {
     sqlx::query_as(&format!(
-        "insert into menu_items (restaurant_id, menu_item_id, name, name_key, category, price, active, auto_created)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning {COLUMNS}"
+        "insert into menu_items (restaurant_id, menu_item_id, name, name_key, category, price, active, auto_created, description)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {COLUMNS}"
     ))
     .bind(restaurant_id)
     .bind(Uuid::now_v7())
@@ -62,6 +64,7 @@ pub async fn insert(
     .bind(d.price)
     .bind(d.active)
     .bind(d.auto_created)
+    .bind(&d.description)
     .fetch_one(conn)
     .await
     .map_err(StoreError::from_sqlx)
@@ -89,7 +92,7 @@ pub async fn update(
 ) -> Result<Option<MenuItem>> {
     sqlx::query_as(&format!(
         "update menu_items set name = $3, name_key = $4, category = $5, price = $6, active = $7,
-                auto_created = $8, updated_at = now()
+                auto_created = $8, description = $9, updated_at = now()
          where restaurant_id = $1 and menu_item_id = $2 returning {COLUMNS}"
     ))
     .bind(restaurant_id)
@@ -100,6 +103,7 @@ pub async fn update(
     .bind(d.price)
     .bind(d.active)
     .bind(d.auto_created)
+    .bind(&d.description)
     .fetch_optional(conn)
     .await
     .map_err(StoreError::from_sqlx)

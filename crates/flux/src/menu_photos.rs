@@ -105,6 +105,7 @@ pub async fn run(config: &Config, cmd: MenuCommand) -> anyhow::Result<()> {
             .map(|it| ConfirmItem {
                 name: it.name.clone(),
                 category: it.category.clone(),
+                description: it.description.clone(),
                 price: it.price,
                 merge_into: it.existing.as_ref().map(|e| e.menu_item_id),
             })

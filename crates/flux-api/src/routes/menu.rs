@@ -19,6 +19,7 @@ pub struct MenuItem {
     pub id: Uuid,
     pub name: String,
     pub category: Option<String>,
+    pub description: Option<String>,
     #[serde(with = "rust_decimal::serde::float_option")]
     #[schema(value_type = Option<f64>, example = 12.5)]
     pub price: Option<Decimal>,
@@ -35,6 +36,7 @@ impl From<flux_app::menu::MenuItem> for MenuItem {
             id: m.menu_item_id,
             name: m.name,
             category: m.category,
+            description: m.description,
             price: m.price,
             active: m.active,
             auto_created: m.auto_created,
@@ -59,6 +61,11 @@ pub struct MenuItemInput {
     #[schema(example = "Caesar Salad")]
     pub name: String,
     pub category: Option<String>,
+    /// Up to 500 characters; absent or blank means none (a replacement
+    /// without it clears it).
+    #[serde(default)]
+    #[schema(example = "romaine, croutons, parmesan")]
+    pub description: Option<String>,
     #[serde(default, with = "rust_decimal::serde::float_option")]
     #[schema(value_type = Option<f64>, example = 12.5)]
     pub price: Option<Decimal>,
@@ -108,6 +115,7 @@ impl From<MenuItemInput> for flux_app::menu::MenuItemInput {
         Self {
             name: b.name,
             category: b.category,
+            description: b.description,
             price: b.price,
             active: Some(b.active),
         }

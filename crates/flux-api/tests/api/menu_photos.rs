@@ -135,7 +135,7 @@ async fn a_photo_is_proposed_compared_with_the_menu_and_confirmed_once() {
         .iter()
         .map(|i| {
             json!({"name": i["name"], "category": i["category"], "price": i["price"],
-                        "merge_into": i["existing"]["menu_item_id"]})
+                        "description": i["description"], "merge_into": i["existing"]["menu_item_id"]})
         })
         .collect();
     let url = format!("/api/v1/restaurants/{r}/recipes/menu/photo-scans/{scan}/confirm");
@@ -147,6 +147,28 @@ async fn a_photo_is_proposed_compared_with_the_menu_and_confirmed_once() {
         menu_count(&app, &owner, &r).await,
         page.truth.len() as u64,
         "merged, not doubled"
+    );
+    // The printed descriptions are kept on the dishes.
+    let (_, menu) = app
+        .get(
+            &format!("/api/v1/restaurants/{r}/menu/items?limit=100"),
+            &owner,
+        )
+        .await;
+    let described = page
+        .truth
+        .iter()
+        .filter(|t| t.description.is_some())
+        .count();
+    let stored = menu["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|m| m["description"].is_string())
+        .count();
+    assert!(
+        described > 0 && stored + 1 >= described,
+        "{stored} of {described} descriptions kept: {menu}"
     );
     let (s, b) = app.post(&url, &owner, json!({"items": confirm})).await;
     assert_problem(s, &b, 409, "conflict");

@@ -95,6 +95,8 @@ pub struct ConfirmItem {
     pub name: String,
     #[serde(default)]
     pub category: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
     #[serde(default, with = "rust_decimal::serde::float_option")]
     #[schema(value_type = Option<f64>)]
     pub price: Option<Decimal>,
@@ -401,6 +403,7 @@ pub async fn confirm(
                 let input = MenuItemInput {
                     name: d.name.clone(),
                     category: item.category.clone().or(d.category.clone()),
+                    description: item.description.clone().or(d.description.clone()),
                     price: item.price.or(d.price),
                     active: Some(true),
                 };
@@ -413,6 +416,7 @@ pub async fn confirm(
                 let input = MenuItemInput {
                     name: item.name.clone(),
                     category: item.category.clone(),
+                    description: item.description.clone(),
                     price: item.price,
                     active: Some(true),
                 };

@@ -158,6 +158,8 @@ pub struct ItemForm {
     category: String,
     #[serde(default)]
     price: String,
+    #[serde(default)]
+    description: String,
     /// Checkbox: present when ticked.
     active: Option<String>,
 }
@@ -168,6 +170,7 @@ impl ItemForm {
             name: i.name.clone(),
             category: i.category.clone().unwrap_or_default(),
             price: i.price.map(|p| p.to_string()).unwrap_or_default(),
+            description: i.description.clone().unwrap_or_default(),
             active: i.active.then(|| "on".into()),
         }
     }
@@ -180,6 +183,7 @@ impl ItemForm {
         let mut input = MenuItemInput {
             name: self.name.clone(),
             category: Some(self.category.clone()),
+            description: Some(self.description.clone()),
             price: None,
             active: Some(self.active.is_some()),
         };
@@ -230,10 +234,11 @@ fn item_form(
     errors: &[FieldError],
     submit: &str,
 ) -> Markup {
-    let (ne, ce, pe) = (
+    let (ne, ce, pe, de) = (
         message("name", errors),
         message("category", errors),
         message("price", errors),
+        message("description", errors),
     );
     let editable = t.can(Action::WriteData);
     html! {
@@ -260,6 +265,11 @@ fn item_form(
                             aria-describedby=[described_by("price", true, pe.as_deref())];
                     }))
                 }
+                (field("description", "Description", Some("Optional, as the menu prints it."), de.as_deref(), html! {
+                    textarea #description name="description" maxlength="500" rows="2"
+                        aria-invalid=[de.as_ref().map(|_| "true")]
+                        aria-describedby=[described_by("description", true, de.as_deref())] { (v.description) }
+                }))
                 div.field {
                     label.choice {
                         input type="checkbox" name="active" checked[v.active.is_some()];
@@ -394,6 +404,7 @@ mod tests {
             name: " ".into(),
             category: "x".repeat(101),
             price: "abc".into(),
+            description: String::new(),
             active: None,
         };
         let errs = f.validate().expect_err("invalid");
@@ -403,6 +414,7 @@ mod tests {
             name: "Tortilla".into(),
             category: "".into(),
             price: "7,50".into(),
+            description: "  ".into(),
             active: Some("on".into()),
         }
         .validate()

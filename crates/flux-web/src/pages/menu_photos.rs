@@ -185,7 +185,8 @@ fn proposal_view(t: &TenantPage, p: &Proposal) -> Markup {
                                 td { input type="checkbox" name=(format!("include_{i}")) checked aria-label=(format!("Add {}", it.name)); }
                                 td {
                                     input name=(format!("name_{i}")) value=(it.name) aria-label="Dish name" required;
-                                    @if let Some(d) = &it.description { br; small.muted { (d) } }
+                                    br;
+                                    input name=(format!("description_{i}")) value=(it.description.clone().unwrap_or_default()) aria-label="Description" placeholder="description";
                                 }
                                 td { input name=(format!("category_{i}")) value=(it.category.clone().unwrap_or_default()) aria-label="Category"; }
                                 td { input name=(format!("price_{i}")) value=(money(it.price)) inputmode="decimal" size="7" aria-label="Price"; }
@@ -262,6 +263,7 @@ fn confirm_items(f: &HashMap<String, String>) -> Result<Vec<ConfirmItem>, String
         items.push(ConfirmItem {
             name,
             category: text("category"),
+            description: text("description"),
             price,
             merge_into: text("merge").and_then(|m| m.parse().ok()),
         });
