@@ -28,6 +28,7 @@ from unnest(array[
     'transactions', 'duplicate_lines',
     -- refer to the tables above
     'menu_item_aliases', 'recipes', 'stockouts', 'forecast_feedback',
+    'recipe_suggestions',
     'forecast_overrides', 'demand_forecasts', 'forecast_totals',
     'ingredient_costs', 'supplier_offers', 'stock_events', 'purchase_orders',
     -- refer to those

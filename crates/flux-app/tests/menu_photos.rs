@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use flux_app::menu_photos::{extract, Engine, PhotoLimits, Readers, Tesseract, VisionModel};
 use flux_menuscan::synthetic::{render, score, standard_set, Score};
+use flux_testkit::fake_model::{self, completion, http};
 use flux_testkit::menu_images::{encode, fonts};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_menus_are_read_with_the_promised_accuracy() {
@@ -85,74 +85,24 @@ async fn generated_menus_are_read_with_the_promised_accuracy() {
     );
 }
 
-/// A local stand-in for an OpenAI-compatible chat-completions endpoint:
-/// answers every request with `reply` (a whole HTTP response) after
-/// `delay`, and counts the requests.
+/// The fake model: a menu request is answered with `reply` once it names
+/// the schema and carries the page as a PNG data URL.
 async fn fake_model(reply: String, delay: Duration) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let reply = reply.clone();
-            tokio::spawn(async move {
-                // Read the request: headers, then the body by its length.
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 65536];
-                loop {
-                    let Ok(n) = sock.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buf);
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            let body = &buf[end + 4..];
-                            let request: serde_json::Value =
-                                serde_json::from_slice(body).unwrap_or_default();
-                            // The request names the schema and carries the page.
-                            let ok = request["response_format"]["json_schema"]["name"] == "menu"
-                                && request["messages"][1]["content"][1]["image_url"]["url"]
-                                    .as_str()
-                                    .is_some_and(|u| u.starts_with("data:image/png;base64,"));
-                            let reply = if ok { reply } else { http(400, "{}") };
-                            tokio::time::sleep(delay).await;
-                            let _ = sock.write_all(reply.as_bytes()).await;
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (url, task)
-}
-
-fn http(status: u16, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
+    fake_model::serve(
+        move |request| {
+            let ok = fake_model::schema_name(request) == "menu"
+                && request["messages"][1]["content"][1]["image_url"]["url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("data:image/png;base64,"));
+            if ok {
+                reply.clone()
+            } else {
+                http(400, "{}")
+            }
+        },
+        delay,
     )
-}
-
-fn completion(content: &str) -> String {
-    http(
-        200,
-        &serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
-            .to_string(),
-    )
+    .await
 }
 
 fn one_page() -> Vec<u8> {

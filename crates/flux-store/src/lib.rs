@@ -24,6 +24,7 @@ pub mod menu;
 pub mod menu_photos;
 pub mod pool;
 pub mod purchasing;
+pub mod recipe_suggestions;
 pub mod restaurants;
 pub mod retention;
 pub mod sales;

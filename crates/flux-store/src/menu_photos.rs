@@ -19,6 +19,9 @@ pub struct Scan {
     pub items: serde_json::Value,
     pub warnings: serde_json::Value,
     pub confirmed_at: Option<DateTime<Utc>>,
+    /// A model's starter recipes for dishes the library does not know, by
+    /// name key.
+    pub recipe_ideas: serde_json::Value,
 }
 
 /// What a new scan stores.
@@ -31,10 +34,11 @@ pub struct NewScan<'a> {
     pub photo: &'a [u8],
     pub items: serde_json::Value,
     pub warnings: serde_json::Value,
+    pub recipe_ideas: serde_json::Value,
 }
 
 const COLUMNS: &str =
-    "scan_id, created_at, engine, filename, pages, seconds, items, warnings, confirmed_at";
+    "scan_id, created_at, engine, filename, pages, seconds, items, warnings, confirmed_at, recipe_ideas";
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -44,8 +48,8 @@ pub async fn insert(
 ) -> Result<Scan> {
     Ok(sqlx::query_as(&format!(
         "insert into menu_photo_scans
-             (restaurant_id, scan_id, created_by, engine, filename, pages, seconds, photo, items, warnings)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {COLUMNS}"
+             (restaurant_id, scan_id, created_by, engine, filename, pages, seconds, photo, items, warnings, recipe_ideas)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning {COLUMNS}"
     ))
     .bind(rid)
     .bind(Uuid::now_v7())
@@ -57,6 +61,7 @@ pub async fn insert(
     .bind(scan.photo)
     .bind(&scan.items)
     .bind(&scan.warnings)
+    .bind(&scan.recipe_ideas)
     .fetch_one(conn)
     .await?)
 }

@@ -12,6 +12,7 @@
 //! one process per test); `flux db stop --data-dir target/flux-test-pg` or
 //! `.ci/run` stops it.
 
+pub mod fake_model;
 pub mod menu_images;
 
 use std::path::PathBuf;

@@ -255,3 +255,100 @@ async fn without_a_reader_the_upload_says_what_to_install() {
         "{b}"
     );
 }
+
+#[tokio::test]
+async fn a_vision_model_reads_the_menu_and_proposes_recipes_the_library_lacks() {
+    use flux_testkit::fake_model::{self, completion, http};
+    let menu = json!({"items": [
+        {"name": "Caesar Salad", "category": "Starters", "description": "romaine, croutons",
+         "prices": [{"label": null, "price": 11.5}], "confidence": 0.96},
+        {"name": "Grandma's Thursday Stew", "category": "Mains", "description": null,
+         "prices": [{"label": null, "price": 17}], "confidence": 0.9}
+    ]})
+    .to_string();
+    let recipes = json!({"dishes": [
+        {"dish": "Grandma's Thursday Stew", "ingredients": [
+            {"ingredient": "Beef chuck", "quantity": 220, "unit": "g"},
+            {"ingredient": "Carrot", "quantity": 80, "unit": "g"},
+            {"ingredient": "Red wine", "quantity": 60, "unit": "ml"}]}
+    ]})
+    .to_string();
+    let (url, _server) = fake_model::serve(
+        move |request| match fake_model::schema_name(request) {
+            "menu" => completion(&menu),
+            "starter_recipes" => completion(&recipes),
+            _ => http(400, "{}"),
+        },
+        std::time::Duration::ZERO,
+    )
+    .await;
+    let app = spawn_app_with(move |c| {
+        c.menu_readers = Readers {
+            tesseract: None,
+            vision: Some(flux_app::menu_photos::VisionModel::new(
+                &url,
+                Some("k".into()),
+                "m",
+            )),
+        }
+    })
+    .await;
+    let owner = app.register("owner@example.com").await;
+    let r = app.create_restaurant(&owner, "Trattoria").await;
+    let fonts = fonts();
+    let page = render(&standard_set(fonts.len())[0], &fonts);
+    let (s, p) = upload_photo(
+        &app,
+        &owner,
+        &r,
+        "menu.png",
+        encode(&page.image, image::ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["engine"], "vision_model");
+    assert_eq!(p["total_items"], 2);
+    let scan = p["scan_id"].as_str().expect("scan");
+    let items: Vec<Value> = p["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| json!({"name": i["name"], "category": i["category"], "price": i["price"], "description": i["description"]}))
+        .collect();
+    let (s, done) = app
+        .post(
+            &format!("/api/v1/restaurants/{r}/recipes/menu/photo-scans/{scan}/confirm"),
+            &owner,
+            json!({"items": items}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    let (s, queue) = app
+        .get(&format!("/api/v1/restaurants/{r}/recipes/confirm"), &owner)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{queue}");
+    let pending = queue["items"].as_array().expect("items");
+    let stew = pending
+        .iter()
+        .find(|d| d["name"] == "Grandma's Thursday Stew")
+        .expect("stew waits");
+    assert!(
+        stew["suggestion"].is_null(),
+        "the library does not know it: {stew}"
+    );
+    let lines = stew["model_suggestion"]
+        .as_array()
+        .expect("the model's proposal");
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["ingredient"], "Beef chuck");
+    assert_eq!(lines[0]["unit"], "g");
+    let caesar = pending
+        .iter()
+        .find(|d| d["name"] == "Caesar Salad")
+        .expect("caesar waits");
+    assert!(
+        caesar["suggestion"].is_object(),
+        "the library knows it: {caesar}"
+    );
+    assert!(caesar["model_suggestion"].is_null());
+}

@@ -25,6 +25,22 @@ pub struct Pending {
     pub price: Option<Decimal>,
     /// The closest library dish, if any is close enough.
     pub suggestion: Option<SuggestionView>,
+    /// For a dish the library does not know: the ingredients a model
+    /// proposed when the dish came from a menu photo. Unconfirmed; a chef
+    /// writes the recipe from it.
+    pub model_suggestion: Option<Vec<ModelLineView>>,
+}
+
+/// One line of a model's proposal.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ModelLineView {
+    pub ingredient: String,
+    /// The restaurant's ingredient of that name, when it already has one.
+    pub ingredient_id: Option<Uuid>,
+    #[serde(with = "rust_decimal::serde::float")]
+    #[schema(value_type = f64)]
+    pub quantity: Decimal,
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -64,10 +80,33 @@ pub async fn pending(
         ..ListQuery::default()
     };
     let (items, _) = flux_store::menu::list(conn, rid, &query).await?;
+    let ideas = flux_store::recipe_suggestions::all(conn, rid).await?;
     Ok(items
         .into_iter()
         .filter(|m| kitchen.recipe_for_item(m.menu_item_id).is_none())
         .map(|m| Pending {
+            model_suggestion: ideas
+                .iter()
+                .find(|(id, _)| *id == m.menu_item_id)
+                .and_then(|(_, lines)| {
+                    serde_json::from_value::<Vec<crate::menu_photos::vision::IdeaLine>>(
+                        lines.clone(),
+                    )
+                    .ok()
+                })
+                .map(|lines| {
+                    lines
+                        .into_iter()
+                        .map(|l| ModelLineView {
+                            ingredient_id: kitchen
+                                .ingredient_named(&l.ingredient)
+                                .map(|i| i.ingredient_id),
+                            ingredient: l.ingredient,
+                            quantity: l.quantity,
+                            unit: l.unit,
+                        })
+                        .collect()
+                }),
             suggestion: suggestion_for(kitchen, &m.name),
             menu_item_id: m.menu_item_id,
             name: m.name,

@@ -152,7 +152,8 @@ pub async fn scan(
         t.commit().await?;
         r.locale.as_str().to_string()
     };
-    let extraction = extract(photo, &locale, readers, limits).await?;
+    let mut extraction = extract(photo, &locale, readers, limits).await?;
+    let recipe_ideas = recipe_ideas(readers, &mut extraction).await;
     let shown = first_page_png(photo).await?;
     let mut t = tx(pool, actor).await?;
     let stored = flux_store::menu_photos::insert(
@@ -170,12 +171,47 @@ pub async fn scan(
             photo: &shown,
             items: serde_json::to_value(&extraction.items).map_err(AppError::internal)?,
             warnings: serde_json::to_value(&extraction.warnings).map_err(AppError::internal)?,
+            recipe_ideas,
         },
     )
     .await?;
     let proposal = proposal(&mut t, actor.restaurant_id, stored).await?;
     t.commit().await?;
     Ok(proposal)
+}
+
+/// Starter recipes from the model for the read dishes the built-in
+/// library does not know, by name key; none without a model. A model that
+/// fails costs a warning, not the scan.
+async fn recipe_ideas(readers: &Readers, extraction: &mut super::Extraction) -> serde_json::Value {
+    let Some(model) = &readers.vision else {
+        return serde_json::json!({});
+    };
+    let mut unknown: Vec<String> = Vec::new();
+    for it in &extraction.items {
+        if flux_costing::suggest(&it.name).is_none()
+            && !unknown.iter().any(|u| name_key(u) == name_key(&it.name))
+        {
+            unknown.push(it.name.clone());
+        }
+    }
+    unknown.truncate(40);
+    match super::vision::propose_recipes(model, &unknown).await {
+        Ok(ideas) => serde_json::Value::Object(
+            ideas
+                .into_iter()
+                .filter_map(|(dish, lines)| {
+                    Some((name_key(&dish), serde_json::to_value(lines).ok()?))
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            extraction.warnings.push(format!(
+                "starter recipes for dishes the library does not know could not be proposed ({e})"
+            ));
+            serde_json::json!({})
+        }
+    }
 }
 
 /// The photo as the page shows it: the upright first page, PNG.
@@ -349,7 +385,7 @@ pub async fn confirm(
     user_id: Option<Uuid>,
     items: &[ConfirmItem],
 ) -> AppResult<Confirmed> {
-    flux_store::menu_photos::get(conn, rid, scan_id)
+    let scan = flux_store::menu_photos::get(conn, rid, scan_id)
         .await?
         .ok_or_else(AppError::not_found)?;
     if items.is_empty() {
@@ -423,6 +459,18 @@ pub async fn confirm(
                 menu::create(conn, rid, &input).await.map_err(in_field)?
             }
         };
+        // The model's starter recipe waits in the queue for a dish the
+        // library does not know.
+        let idea = scan
+            .recipe_ideas
+            .get(name_key(&saved.name))
+            .or_else(|| scan.recipe_ideas.get(name_key(&item.name)));
+        if let Some(lines) = idea {
+            if flux_costing::suggest(&saved.name).is_none() {
+                flux_store::recipe_suggestions::upsert(conn, rid, saved.menu_item_id, lines)
+                    .await?;
+            }
+        }
         // A dish listed twice in one confirmation merges into itself.
         index
             .dishes

@@ -196,10 +196,6 @@ pub async fn read_pages<'a>(
     model: &VisionModel,
     pages: impl Iterator<Item = &'a [u8]>,
 ) -> Result<Vec<ScannedItem>, VisionError> {
-    let client = reqwest::Client::builder()
-        .timeout(model.timeout)
-        .build()
-        .map_err(|e| VisionError::Unreachable(e.to_string()))?;
     let mut items = Vec::new();
     for (i, png) in pages.enumerate() {
         let image = base64::engine::general_purpose::STANDARD.encode(png);
@@ -218,38 +214,158 @@ pub async fn read_pages<'a>(
                 "json_schema": {"name": "menu", "strict": true, "schema": schema()}
             }
         });
-        let mut request = client
-            .post(format!("{}/chat/completions", model.base_url))
-            .json(&body);
-        if let Some(key) = &model.api_key {
-            request = request.bearer_auth(key);
-        }
-        let response = request.send().await.map_err(|e| {
-            if e.is_timeout() {
-                VisionError::Timeout(model.timeout.as_secs())
-            } else {
-                VisionError::Unreachable(e.to_string())
-            }
-        })?;
-        if !response.status().is_success() {
-            return Err(VisionError::Status(response.status().as_u16()));
-        }
-        let completion: Completion = response.json().await.map_err(|e| {
-            if e.is_timeout() {
-                VisionError::Timeout(model.timeout.as_secs())
-            } else {
-                VisionError::Malformed(e.to_string())
-            }
-        })?;
-        let content = completion
-            .choices
-            .into_iter()
-            .next()
-            .and_then(|c| c.message.content)
-            .ok_or_else(|| VisionError::Malformed("no message in the answer".into()))?;
+        let content = complete(model, &body).await?;
         items.extend(parse_answer(&content, i as u32 + 1)?);
     }
     Ok(items)
+}
+
+/// One ingredient line of a starter recipe a model proposed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IdeaLine {
+    pub ingredient: String,
+    #[serde(with = "rust_decimal::serde::float")]
+    #[schema(value_type = f64)]
+    pub quantity: Decimal,
+    /// A unit Flux knows (`g`, `ml`, `each`, ...).
+    pub unit: String,
+}
+
+const RECIPE_PROMPT: &str = "You are a chef. For each dish, propose the ingredients of one \
+portion with quantities in g, ml or each. Use plain ingredient names (\"romaine lettuce\", \
+\"parmesan\"). Only dishes from the list; skip any you do not know.";
+
+fn recipe_schema() -> serde_json::Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["dishes"],
+        "properties": {"dishes": {"type": "array", "items": {
+            "type": "object", "additionalProperties": false, "required": ["dish", "ingredients"],
+            "properties": {
+                "dish": {"type": "string"},
+                "ingredients": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["ingredient", "quantity", "unit"],
+                    "properties": {
+                        "ingredient": {"type": "string"},
+                        "quantity": {"type": "number"},
+                        "unit": {"type": "string"}
+                    }
+                }}
+            }
+        }}}
+    })
+}
+
+#[derive(Deserialize)]
+struct RecipeAnswer {
+    dishes: Vec<RecipeAnswerDish>,
+}
+
+#[derive(Deserialize)]
+struct RecipeAnswerDish {
+    dish: String,
+    ingredients: Vec<RecipeAnswerLine>,
+}
+
+#[derive(Deserialize)]
+struct RecipeAnswerLine {
+    ingredient: String,
+    quantity: f64,
+    unit: String,
+}
+
+/// Validates a model's starter recipes: only dishes that were asked for,
+/// known units, positive bounded quantities, at most 30 lines a dish.
+pub(crate) fn parse_recipe_answer(
+    content: &str,
+    asked: &[String],
+) -> Result<Vec<(String, Vec<IdeaLine>)>, VisionError> {
+    let answer: RecipeAnswer =
+        serde_json::from_str(content).map_err(|e| VisionError::Malformed(e.to_string()))?;
+    let key = |s: &str| flux_domain::menu::name_key(s);
+    Ok(answer
+        .dishes
+        .into_iter()
+        .filter_map(|d| {
+            let dish = asked.iter().find(|a| key(a) == key(&d.dish))?.clone();
+            let lines: Vec<IdeaLine> = d
+                .ingredients
+                .into_iter()
+                .take(30)
+                .filter_map(|l| {
+                    let unit = flux_costing::Unit::parse(l.unit.trim()).ok()?;
+                    let quantity = price_of(l.quantity)?;
+                    Some(IdeaLine {
+                        ingredient: clean(Some(&l.ingredient), 100)?,
+                        quantity,
+                        unit: unit.symbol().to_string(),
+                    })
+                })
+                .collect();
+            (!lines.is_empty()).then_some((dish, lines))
+        })
+        .collect())
+}
+
+/// Asks the model for starter recipes of dishes the library does not know.
+pub async fn propose_recipes(
+    model: &VisionModel,
+    dishes: &[String],
+) -> Result<Vec<(String, Vec<IdeaLine>)>, VisionError> {
+    if dishes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let body = json!({
+        "model": model.model,
+        "temperature": 0,
+        "messages": [
+            {"role": "system", "content": RECIPE_PROMPT},
+            {"role": "user", "content": dishes.join("\n")}
+        ],
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": "starter_recipes", "strict": true, "schema": recipe_schema()}
+        }
+    });
+    let content = complete(model, &body).await?;
+    parse_recipe_answer(&content, dishes)
+}
+
+/// One chat completion: the first message's content.
+async fn complete(model: &VisionModel, body: &serde_json::Value) -> Result<String, VisionError> {
+    let client = reqwest::Client::builder()
+        .timeout(model.timeout)
+        .build()
+        .map_err(|e| VisionError::Unreachable(e.to_string()))?;
+    let mut request = client
+        .post(format!("{}/chat/completions", model.base_url))
+        .json(body);
+    if let Some(key) = &model.api_key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.map_err(|e| {
+        if e.is_timeout() {
+            VisionError::Timeout(model.timeout.as_secs())
+        } else {
+            VisionError::Unreachable(e.to_string())
+        }
+    })?;
+    if !response.status().is_success() {
+        return Err(VisionError::Status(response.status().as_u16()));
+    }
+    let completion: Completion = response.json().await.map_err(|e| {
+        if e.is_timeout() {
+            VisionError::Timeout(model.timeout.as_secs())
+        } else {
+            VisionError::Malformed(e.to_string())
+        }
+    })?;
+    completion
+        .choices
+        .into_iter()
+        .next()
+        .and_then(|c| c.message.content)
+        .ok_or_else(|| VisionError::Malformed("no message in the answer".into()))
 }
 
 #[cfg(test)]
@@ -273,6 +389,24 @@ mod tests {
         assert_eq!(items[1].category, None);
         assert_eq!(items[1].variants.len(), 1, "a negative price is dropped");
         assert!((items[1].confidence - 1.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn recipe_ideas_are_only_for_dishes_asked_with_known_units() {
+        let content = r#"{"dishes": [
+            {"dish": "pulpo a la gallega", "ingredients": [
+                {"ingredient": "Octopus", "quantity": 250, "unit": "g"},
+                {"ingredient": "Paprika", "quantity": 2, "unit": "teaspoons of love"},
+                {"ingredient": "Olive oil", "quantity": 15, "unit": "ml"}]},
+            {"dish": "Something else", "ingredients": [
+                {"ingredient": "Salt", "quantity": 1, "unit": "g"}]}
+        ]}"#;
+        let asked = vec!["Pulpo a la Gallega".to_string()];
+        let got = parse_recipe_answer(content, &asked).expect("valid");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "Pulpo a la Gallega");
+        let names: Vec<_> = got[0].1.iter().map(|l| l.ingredient.as_str()).collect();
+        assert_eq!(names, ["Octopus", "Olive oil"]);
     }
 
     #[test]

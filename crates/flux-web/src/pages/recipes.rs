@@ -120,7 +120,16 @@ pub async fn list(mut t: TenantPage, Query(p): Query<ListParams>) -> WebResult {
                                 td data-label="Suggestion" {
                                     @match &d.suggestion {
                                         Some(s) => { (s.library_dish) " (" (s.lines.len()) " ingredients)" }
-                                        None => { span.muted { "none in the library" } }
+                                        None => {
+                                            @if let Some(lines) = &d.model_suggestion {
+                                                span title="Proposed by the model from the menu photo; not confirmed" {
+                                                    "proposed: "
+                                                    (lines.iter().map(|l| format!("{} {} {}", l.quantity.normalize(), l.unit, l.ingredient)).collect::<Vec<_>>().join(", "))
+                                                }
+                                            } @else {
+                                                span.muted { "none in the library" }
+                                            }
+                                        }
                                     }
                                 }
                                 td.num data-label="Typical cost" {
