@@ -216,3 +216,27 @@ async fn photos_that_are_not_menus_are_refused_with_the_reason() {
         .expect_err("empty");
     assert_eq!(err.kind(), Some(flux_app::Kind::EmptyFile));
 }
+
+#[tokio::test]
+async fn the_reading_language_follows_the_restaurants_locale() {
+    let t = Tesseract::detect().await.expect("tesseract is installed");
+    assert!(
+        t.languages().iter().any(|l| l == "eng"),
+        "{:?}",
+        t.languages()
+    );
+    assert_eq!(t.language_for("es-MX"), Some("spa"));
+    assert_eq!(t.language_for("en_GB"), Some("eng"));
+    // No data for Japanese here: the caller falls back to English.
+    assert_eq!(t.language_for("ja-JP"), None);
+    // A Spanish restaurant's menu is read with Spanish first.
+    let readers = Readers {
+        tesseract: Some(t),
+        vision: None,
+    };
+    let got = extract(&one_page(), "es-ES", &readers, PhotoLimits::default())
+        .await
+        .expect("extract");
+    assert!(got.languages.starts_with("spa"), "{}", got.languages);
+    assert!(got.items.len() >= 12, "{} items", got.items.len());
+}

@@ -109,11 +109,17 @@ async fn start_browser() -> (Browser, Client) {
 }
 
 async fn spawn_app() -> String {
+    spawn_app_reading(flux_app::menu_photos::Readers::default()).await
+}
+
+/// The dashboard with these menu photo readers.
+async fn spawn_app_reading(readers: flux_app::menu_photos::Readers) -> String {
     let db = flux_testkit::fresh_db().await;
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect");
-    let pages = flux_web::router(flux_web::WebState::new(pool, SECRET, 4 << 20));
+    let pages =
+        flux_web::router(flux_web::WebState::new(pool, SECRET, 32 << 20).menu_readers(readers));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -569,6 +575,107 @@ async fn a_new_user_uploads_sales_and_sees_the_row_error_and_the_chart() {
     // the session before the guard kills the processes.
     let c = client.clone();
     let outcome = tokio::spawn(async move { journey(&c, &base).await }).await;
+    let _ = client.close().await;
+    drop(browser);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// An owner reads a photographed menu: the photo beside the dishes, one
+/// name corrected, all confirmed, the dishes on the menu.
+async fn menu_photo_journey(c: &Client, base: &str) {
+    c.goto(&format!("{base}/signup"))
+        .await
+        .expect("open sign-up");
+    fill(c, "#email", "owner@example.com").await;
+    fill(c, "#password", "correct horse battery").await;
+    click(c, "form button[type=submit]").await;
+    wait_for(c, "form[action='/app/restaurants']").await;
+    fill(c, "#name", "Trattoria del Sol").await;
+    click(c, "form[action='/app/restaurants'] button[type=submit]").await;
+    wait_for(c, ".onboarding").await;
+    let home = c.current_url().await.expect("url");
+    let rid = home
+        .path()
+        .split('/')
+        .skip_while(|s| *s != "r")
+        .nth(1)
+        .expect("a restaurant page")
+        .to_string();
+    let root = format!("{base}/app/r/{rid}");
+
+    c.goto(&format!("{root}/menu")).await.expect("menu");
+    click(c, "a[href$='/menu/photo']").await;
+    wait_for(c, "#menu-photo").await;
+    let fonts = flux_testkit::menu_images::fonts();
+    let spec = &flux_menuscan::synthetic::standard_set(fonts.len())[3];
+    let page = flux_menuscan::synthetic::render(spec, &fonts);
+    let path = std::env::temp_dir().join(format!("flux-menu-{}.png", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &path,
+        flux_testkit::menu_images::encode(&page.image, image::ImageFormat::Png),
+    )
+    .expect("write photo");
+    c.find(Locator::Css("#photo"))
+        .await
+        .expect("file input")
+        .send_keys(&path.to_string_lossy())
+        .await
+        .expect("choose file");
+    click(c, "#menu-photo button[type=submit]").await;
+
+    wait_for(c, "#confirm-photo").await;
+    let rows = c
+        .find_all(Locator::Css("#confirm-photo tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), page.truth.len(), "one row per dish");
+    let img = c
+        .find(Locator::Css("img[alt='The uploaded menu']"))
+        .await
+        .expect("the photo");
+    let loaded = c
+        .execute(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0",
+            vec![serde_json::to_value(&img).expect("element")],
+        )
+        .await
+        .expect("script");
+    assert_eq!(loaded, serde_json::json!(true), "the photo is shown");
+    assert!(fits_width(c).await, "the review fits the window");
+    shot(c, "20-menu-photo-review.png").await;
+    fill(c, "input[name='name_0']", "House Special").await;
+    click(c, "#confirm-photo button[type=submit]").await;
+    wait_for(c, "main").await;
+    let _ = std::fs::remove_file(&path);
+    assert!(c
+        .current_url()
+        .await
+        .expect("url")
+        .path()
+        .ends_with("/recipes"));
+
+    c.goto(&format!("{root}/menu")).await.expect("menu");
+    let menu = wait_for(c, "main").await.text().await.expect("text");
+    assert!(menu.contains("House Special"), "{menu}");
+    assert!(menu.contains(&page.truth[1].name), "{menu}");
+    shot(c, "21-menu-after-photo.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_reads_a_menu_photo_and_confirms_it() {
+    let tesseract = flux_app::menu_photos::Tesseract::detect()
+        .await
+        .expect("tesseract is installed");
+    let base = spawn_app_reading(flux_app::menu_photos::Readers {
+        tesseract: Some(tesseract),
+        vision: None,
+    })
+    .await;
+    let (browser, client) = start_browser().await;
+    let c = client.clone();
+    let outcome = tokio::spawn(async move { menu_photo_journey(&c, &base).await }).await;
     let _ = client.close().await;
     drop(browser);
     if let Err(e) = outcome {

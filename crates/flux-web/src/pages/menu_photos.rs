@@ -169,9 +169,9 @@ fn proposal_view(t: &TenantPage, p: &Proposal) -> Markup {
     html! {
         p { (p.message) " Read by " (p.engine.label()) " in " (format!("{:.1}", p.seconds)) " s." }
         @for w in &p.warnings { p.alert role="status" { (w) } }
-        div.photo-review style="display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:1rem;align-items:start" {
+        div.photo-review {
             figure.card {
-                img src=(t.href(&format!("/menu/photo/{}/photo", p.scan_id))) alt="The uploaded menu" style="max-width:100%;height:auto";
+                img src=(t.href(&format!("/menu/photo/{}/photo", p.scan_id))) alt="The uploaded menu";
                 figcaption { (p.filename) }
             }
             form.card #confirm-photo method="post" action=(t.href(&format!("/menu/photo/{}/confirm", p.scan_id))) {
@@ -181,7 +181,7 @@ fn proposal_view(t: &TenantPage, p: &Proposal) -> Markup {
                     thead { tr { th { "Add" } th { "Dish" } th { "Category" } th { "Price" } th { "Sure" } th { "On the menu" } } }
                     tbody {
                         @for (i, it) in p.items.iter().enumerate() {
-                            tr.low-confidence[it.low_confidence] style=[it.low_confidence.then_some("background:#fff4d6")] {
+                            tr.low-confidence[it.low_confidence] {
                                 td { input type="checkbox" name=(format!("include_{i}")) checked aria-label=(format!("Add {}", it.name)); }
                                 td {
                                     input name=(format!("name_{i}")) value=(it.name) aria-label="Dish name" required;
