@@ -240,3 +240,80 @@ async fn the_reading_language_follows_the_restaurants_locale() {
     assert!(got.languages.starts_with("spa"), "{}", got.languages);
     assert!(got.items.len() >= 12, "{} items", got.items.len());
 }
+
+/// A JPEG with an EXIF orientation tag (APP1 right after SOI): how a phone
+/// stores a photo taken sideways.
+fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"II*\0");
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes()); // one entry
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&orientation.to_le_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let len = u16::try_from(app1.len() + 2).expect("small");
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[tokio::test]
+async fn sideways_phone_photos_webp_and_pdf_are_read() {
+    let tesseract = Tesseract::detect().await.expect("tesseract is installed");
+    let readers = Readers {
+        tesseract: Some(tesseract),
+        vision: None,
+    };
+    let fonts = fonts();
+    let page = render(&standard_set(fonts.len())[0], &fonts);
+    let n = page.truth.len();
+
+    // Stored turned a quarter to the left, tagged "rotate 90° clockwise".
+    let sideways = image::imageops::rotate270(&page.image);
+    let jpeg = with_exif_orientation(&encode(&sideways, image::ImageFormat::Jpeg), 6);
+    let got = extract(&jpeg, "en-US", &readers, PhotoLimits::default())
+        .await
+        .expect("sideways JPEG");
+    assert!(
+        score(&page.truth, &got.items).found + 1 >= n,
+        "{} of {n}",
+        got.items.len()
+    );
+
+    let webp = encode(&page.image, image::ImageFormat::WebP);
+    let got = extract(&webp, "en-US", &readers, PhotoLimits::default())
+        .await
+        .expect("WebP");
+    assert!(score(&page.truth, &got.items).found + 1 >= n);
+
+    // A PDF with the page as its image, as a scanner makes it (Tesseract
+    // writes one from the PNG).
+    let dir = tempfile::tempdir().expect("tmp");
+    let png = dir.path().join("menu.png");
+    std::fs::write(&png, encode(&page.image, image::ImageFormat::Png)).expect("write");
+    let status = std::process::Command::new("tesseract")
+        .arg(&png)
+        .arg(dir.path().join("menu"))
+        .arg("pdf")
+        .output()
+        .expect("tesseract makes a PDF");
+    assert!(status.status.success());
+    let pdf = std::fs::read(dir.path().join("menu.pdf")).expect("pdf");
+    let got = extract(&pdf, "en-US", &readers, PhotoLimits::default())
+        .await
+        .expect("PDF");
+    assert_eq!(got.pages, 1);
+    assert!(
+        score(&page.truth, &got.items).found + 1 >= n,
+        "{} of {n}",
+        got.items.len()
+    );
+}
