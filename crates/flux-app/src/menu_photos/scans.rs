@@ -262,11 +262,10 @@ pub async fn photo(conn: &mut PgConnection, rid: Uuid, scan_id: Uuid) -> AppResu
 
 /// Recent scans, newest first.
 pub async fn recent(conn: &mut PgConnection, rid: Uuid, limit: i64) -> AppResult<Vec<Proposal>> {
-    let mut out = Vec::new();
-    for s in flux_store::menu_photos::recent(conn, rid, limit).await? {
-        out.push(proposal(conn, rid, s).await?);
-    }
-    Ok(out)
+    let stored = flux_store::menu_photos::recent(conn, rid, limit).await?;
+    // One read of the menu for the whole list, not one per scan.
+    let index = menu_index(conn, rid).await?;
+    stored.into_iter().map(|s| compare(&index, s)).collect()
 }
 
 struct MenuIndex {
@@ -310,9 +309,14 @@ async fn proposal(
     rid: Uuid,
     s: flux_store::menu_photos::Scan,
 ) -> AppResult<Proposal> {
+    let index = menu_index(conn, rid).await?;
+    compare(&index, s)
+}
+
+/// A stored scan, its items matched against the menu in `index`.
+fn compare(index: &MenuIndex, s: flux_store::menu_photos::Scan) -> AppResult<Proposal> {
     let items: Vec<ScannedItem> = serde_json::from_value(s.items).map_err(AppError::internal)?;
     let warnings: Vec<String> = serde_json::from_value(s.warnings).unwrap_or_default();
-    let index = menu_index(conn, rid).await?;
     let engine = if s.engine == "vision_model" {
         Engine::VisionModel
     } else {

@@ -134,4 +134,6 @@ async fn a_menu_photo_is_reviewed_beside_its_dishes_and_confirmed() {
     let review = v.get(&review_url).await;
     assert!(review.body.contains("Confirmed"));
     assert!(!review.body.contains("Confirm all into the menu"));
+    let list = v.get(&format!("/app/r/{rid}/menu/photo")).await;
+    assert!(list.body.contains("menu.png") && list.body.contains("confirmed"), "{}", list.body);
 }
