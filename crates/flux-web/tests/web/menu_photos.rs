@@ -135,5 +135,9 @@ async fn a_menu_photo_is_reviewed_beside_its_dishes_and_confirmed() {
     assert!(review.body.contains("Confirmed"));
     assert!(!review.body.contains("Confirm all into the menu"));
     let list = v.get(&format!("/app/r/{rid}/menu/photo")).await;
-    assert!(list.body.contains("menu.png") && list.body.contains("confirmed"), "{}", list.body);
+    assert!(
+        list.body.contains("menu.png") && list.body.contains("confirmed"),
+        "{}",
+        list.body
+    );
 }
