@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const ENGINES: [&str; 6] = [
+const ENGINES: [&str; 7] = [
+    "flux-labor",
     "flux-menuscan",
     "flux-domain",
     "flux-ingest",
