@@ -23,12 +23,13 @@ from unnest(array[
     'memberships', 'settings', 'operating_hours', 'menu_items', 'ingredients',
     'suppliers', 'forecast_runs', 'data_uploads', 'upload_mappings',
     'restaurant_events', 'weather_days', 'forecast_accuracy_history',
-    'menu_photo_scans',
+    'menu_photo_scans', 'labor_roles', 'staff', 'labor_rules', 'schedule_weeks',
     'invitations', 'audit_log', 'daily_item_sales', 'transaction_items',
     'transactions', 'duplicate_lines',
     -- refer to the tables above
     'menu_item_aliases', 'recipes', 'stockouts', 'forecast_feedback',
-    'recipe_suggestions',
+    'recipe_suggestions', 'staff_roles', 'staff_availability', 'time_off',
+    'time_entries', 'shifts',
     'forecast_overrides', 'demand_forecasts', 'forecast_totals',
     'ingredient_costs', 'supplier_offers', 'stock_events', 'purchase_orders',
     -- refer to those

@@ -7,8 +7,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    audit, auth, costing, events, forecast, health, hours, ingredients, invitations, members, menu,
-    menu_photos, purchasing, recipes, restaurants, sales, settings, uploads, weather,
+    audit, auth, costing, events, forecast, health, hours, ingredients, invitations, labor,
+    members, menu, menu_photos, purchasing, recipes, restaurants, sales, settings, uploads,
+    weather,
 };
 use crate::AppState;
 
@@ -30,6 +31,7 @@ use crate::AppState;
         (name = "sales", description = "Sales analytics and data health"),
         (name = "forecast", description = "Demand forecasts, runs, feedback and accuracy"),
         (name = "purchasing", description = "Suppliers and offers, stock on hand, order recommendations from the forecast's distribution, purchase orders and the prep list"),
+        (name = "labor", description = "Roles and labor standards, staff, time off, the week's schedule from the hourly forecast, the time clock and pay"),
         (name = "health", description = "Probes")
     )
 )]
@@ -273,7 +275,24 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(purchasing::receive_order))
         .routes(routes!(purchasing::order_csv))
         .routes(routes!(purchasing::prep_list))
-        .routes(routes!(purchasing::prep_count));
+        .routes(routes!(purchasing::prep_count))
+        .routes(routes!(labor::roles, labor::create_role))
+        .routes(routes!(labor::update_role, labor::delete_role))
+        .routes(routes!(labor::list_staff, labor::create_staff))
+        .routes(routes!(labor::get_staff, labor::update_staff))
+        .routes(routes!(labor::list_time_off, labor::request_time_off))
+        .routes(routes!(labor::decide_time_off))
+        .routes(routes!(labor::get_rules, labor::set_rules))
+        .routes(routes!(labor::week))
+        .routes(routes!(labor::build))
+        .routes(routes!(labor::copy_previous))
+        .routes(routes!(labor::publish))
+        .routes(routes!(labor::add_shift))
+        .routes(routes!(labor::update_shift, labor::delete_shift))
+        .routes(routes!(labor::clock_in))
+        .routes(routes!(labor::clock_out))
+        .routes(routes!(labor::entries, labor::add_entry))
+        .routes(routes!(labor::pay));
     // Uploads carry files: their own, larger body limit.
     let uploads = OpenApiRouter::new()
         .routes(routes!(uploads::create, uploads::list))

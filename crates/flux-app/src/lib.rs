@@ -50,6 +50,7 @@ pub mod forecasts;
 pub mod hours;
 pub mod idempotency;
 pub mod invitations;
+pub mod labor;
 pub mod members;
 pub mod menu;
 pub mod menu_photos;

@@ -56,7 +56,12 @@ impl Minutes {
     /// Gross pay at `rate` per hour, rounded to the cent.
     pub fn gross(&self, rate: Decimal, rule: &OvertimeRule) -> Decimal {
         let hours = |m: u32| Decimal::from(m) / Decimal::from(60);
-        (hours(self.regular) * rate + hours(self.overtime()) * rate * rule.multiplier).round_dp(2)
+        let mut gross = (hours(self.regular) * rate
+            + hours(self.overtime()) * rate * rule.multiplier)
+            .round_dp(2);
+        // Always two decimals, as payroll shows money.
+        gross.rescale(2);
+        gross
     }
 }
 

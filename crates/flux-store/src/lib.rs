@@ -19,6 +19,7 @@ pub mod hours;
 pub mod idempotency;
 pub mod invitations;
 pub mod jobs;
+pub mod labor;
 pub mod members;
 pub mod menu;
 pub mod menu_photos;

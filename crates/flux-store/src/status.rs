@@ -7,7 +7,7 @@ use flux_domain::restaurant::InvalidStored;
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         pub enum $name {
             $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
         }
@@ -68,6 +68,48 @@ text_enum!(
         Restaurant => "restaurant",
         /// One menu category.
         Category => "category",
+    }
+);
+
+text_enum!(
+    /// What a labor role's workload follows.
+    LaborDriver, "labor driver" {
+        /// Dishes and drinks sold (the kitchen, the bar).
+        Items => "items",
+        /// Guests or orders (the floor, the till).
+        Covers => "covers",
+    }
+);
+
+text_enum!(
+    /// Where a time-off request stands.
+    TimeOffStatus, "time-off status" {
+        Pending => "pending",
+        /// A manager approved it: the person is not scheduled then.
+        Approved => "approved",
+        Denied => "denied",
+    }
+);
+
+text_enum!(
+    /// How a shift came to be.
+    ShiftSource, "shift source" {
+        /// Made by the scheduler.
+        Built => "built",
+        /// Added or changed by a manager.
+        Manual => "manual",
+        /// Copied from an earlier week.
+        Copied => "copied",
+    }
+);
+
+text_enum!(
+    /// How a time entry came to be.
+    EntrySource, "time entry source" {
+        /// Clocked in and out by the person.
+        Clock => "clock",
+        /// Entered or corrected by a manager.
+        Manual => "manual",
     }
 );
 

@@ -49,6 +49,10 @@ pub enum BenchCommand {
     ForecastDb(ForecastDbArgs),
     /// Requests per second and latency per API route, against `/healthz`.
     Api(crate::bench_api::ApiArgs),
+    /// Hourly forecasts backtested on timestamped sales exports, against the hourly seasonal naive.
+    Hourly(crate::bench_labor::HourlyArgs),
+    /// The week's scheduler against the LP lower bound.
+    Schedule(crate::bench_labor::ScheduleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +166,8 @@ pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Forecast(a) => forecast(a),
         BenchCommand::ForecastDb(a) => forecast_db(config, a).await,
         BenchCommand::Api(a) => crate::bench_api::run(config, a).await,
+        BenchCommand::Hourly(a) => crate::bench_labor::hourly(a),
+        BenchCommand::Schedule(a) => crate::bench_labor::schedule(a),
     }
 }
 

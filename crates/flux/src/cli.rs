@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::{bench, costing, database, demo, import, menu_photos, offline, purchasing, serve};
+use crate::{
+    bench, costing, database, demo, import, labor, menu_photos, offline, purchasing, serve,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,6 +80,9 @@ pub enum Command {
     /// Purchase recommendations and the ordering-policy backtest.
     #[command(subcommand, alias = "procurement")]
     Purchasing(purchasing::PurchasingCommand),
+    /// Staff schedules and payroll.
+    #[command(subcommand)]
+    Labor(labor::LaborCommand),
     /// Run a benchmark.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -211,6 +216,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Costing(cmd) => costing::run(&config, cmd).await,
         Command::Menu(cmd) => menu_photos::run(&config, cmd).await,
         Command::Purchasing(cmd) => purchasing::run(&config, cmd).await,
+        Command::Labor(cmd) => labor::run(&config, cmd).await,
         Command::Bench(cmd) => bench::run(&config, cmd).await,
         Command::Forecast(args) => offline::forecast(args),
         Command::Backtest(args) => offline::run_backtest(args),

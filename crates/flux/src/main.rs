@@ -3,12 +3,14 @@
 
 mod bench;
 mod bench_api;
+mod bench_labor;
 mod cli;
 mod config;
 mod costing;
 mod database;
 mod demo;
 mod import;
+mod labor;
 mod menu_photos;
 mod metrics;
 mod offline;

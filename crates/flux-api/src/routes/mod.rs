@@ -10,6 +10,7 @@ pub mod health;
 pub mod hours;
 pub mod ingredients;
 pub mod invitations;
+pub mod labor;
 pub mod members;
 pub mod menu;
 pub mod menu_photos;

@@ -16,6 +16,7 @@ mod hardening;
 mod idempotency;
 mod import_quality;
 mod invitations;
+mod labor;
 mod locale_defaults;
 mod menu;
 mod menu_photos;

@@ -17,6 +17,7 @@ mod forecast_model;
 mod health;
 mod ingredients;
 mod invitations;
+mod labor;
 mod menu;
 mod menu_photos;
 mod overview;
@@ -231,6 +232,24 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route(
             "/app/r/{rid}/forecast/{item_id}/stockout/{date}/remove",
             post(forecast::unmark_stockout),
+        )
+        .route("/app/r/{rid}/labor", get(labor::page))
+        .route("/app/r/{rid}/labor/build", post(labor::build))
+        .route("/app/r/{rid}/labor/copy", post(labor::copy))
+        .route("/app/r/{rid}/labor/publish", post(labor::publish))
+        .route("/app/r/{rid}/labor/shifts", post(labor::add_shift))
+        .route(
+            "/app/r/{rid}/labor/shifts/{shift_id}/delete",
+            post(labor::delete_shift),
+        )
+        .route("/app/r/{rid}/labor/clock", get(labor::clock_page))
+        .route(
+            "/app/r/{rid}/labor/clock/{staff_id}/in",
+            post(labor::clock_in),
+        )
+        .route(
+            "/app/r/{rid}/labor/clock/{staff_id}/out",
+            post(labor::clock_out),
         )
         // Unknown dashboard URLs get an HTML 404, not the API's JSON one.
         .route("/app/{*rest}", get(not_found))

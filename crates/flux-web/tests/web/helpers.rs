@@ -259,7 +259,7 @@ impl TestApp {
         issued.token
     }
 
-    async fn user_id(&self, email: &str) -> uuid::Uuid {
+    pub async fn user_id(&self, email: &str) -> uuid::Uuid {
         flux_app::accounts::user_id_by_email(&self.pool, email)
             .await
             .expect("look up user")

@@ -9,6 +9,7 @@ mod forecast;
 mod hardening;
 mod helpers;
 mod invitations;
+mod labor;
 mod locale_pages;
 mod menu_photos;
 mod pages;
