@@ -114,12 +114,20 @@ async fn spawn_app() -> String {
 
 /// The dashboard with these menu photo readers.
 async fn spawn_app_reading(readers: flux_app::menu_photos::Readers) -> String {
+    spawn_app_with_pool(readers).await.0
+}
+
+/// The dashboard and a pool on its database, for state the pages do not set.
+async fn spawn_app_with_pool(
+    readers: flux_app::menu_photos::Readers,
+) -> (String, flux_store::PgPool) {
     let db = flux_testkit::fresh_db().await;
     let pool = flux_store::connect_app(db.app.clone(), AppRole::Direct, 5)
         .await
         .expect("connect");
-    let pages =
-        flux_web::router(flux_web::WebState::new(pool, SECRET, 32 << 20).menu_readers(readers));
+    let pages = flux_web::router(
+        flux_web::WebState::new(pool.clone(), SECRET, 32 << 20).menu_readers(readers),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -131,7 +139,7 @@ async fn spawn_app_reading(readers: flux_app::menu_photos::Readers) -> String {
         )
         .await
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), pool)
 }
 
 /// Nine weeks of sales for three dishes up to yesterday (relative to
@@ -676,6 +684,238 @@ async fn an_owner_reads_a_menu_photo_and_confirms_it() {
     let (browser, client) = start_browser().await;
     let c = client.clone();
     let outcome = tokio::spawn(async move { menu_photo_journey(&c, &base).await }).await;
+    let _ = client.close().await;
+    drop(browser);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Roles, hours and four people for the schedule journey, through the
+/// application layer (the dashboard has no staff forms yet).
+async fn staff_a_restaurant(
+    pool: &flux_store::PgPool,
+    owner: uuid::Uuid,
+    rid: uuid::Uuid,
+) -> Vec<uuid::Uuid> {
+    use flux_app::labor::staff::{save, save_role, RoleInput, StaffInput, StaffRoleInput};
+    let boss = flux_app::labor::Caller {
+        user_id: owner,
+        role: flux_domain::role::Role::Owner,
+    };
+    let mut tx = flux_store::tenant::begin(pool, owner, rid)
+        .await
+        .expect("tx");
+    let days: Vec<flux_app::hours::DayInput> = (0..7)
+        .map(|d| flux_app::hours::DayInput {
+            day_of_week: d,
+            closed: false,
+            ranges: vec![("11:00".into(), "22:00".into())],
+        })
+        .collect();
+    flux_app::hours::replace(&mut tx, rid, &days)
+        .await
+        .expect("hours");
+    let mut people = Vec::new();
+    for (role, names) in [
+        ("Kitchen", ["Ana", "Ben", "Chloé"]),
+        ("Floor", ["Dev", "Emma", "Femi"]),
+    ] {
+        let r = save_role(
+            &mut tx,
+            rid,
+            boss,
+            None,
+            RoleInput {
+                name: role.into(),
+                hourly_wage: rust_decimal::Decimal::from(15),
+                driver: flux_store::status::LaborDriver::Items,
+                per_labor_hour: rust_decimal::Decimal::ZERO,
+                min_staff: 1,
+                before_open_minutes: 30,
+                after_close_minutes: 0,
+            },
+        )
+        .await
+        .expect("role");
+        for name in names {
+            let p = save(
+                &mut tx,
+                rid,
+                boss,
+                None,
+                StaffInput {
+                    name: name.into(),
+                    email: None,
+                    user_id: None,
+                    contracted_hours: Some(30.0),
+                    // Three per role are then needed to cover the week.
+                    max_week_hours: Some(30.0),
+                    active: true,
+                    roles: vec![StaffRoleInput {
+                        role_id: r.id,
+                        hourly_wage: None,
+                    }],
+                    availability: vec![],
+                },
+            )
+            .await
+            .expect("person");
+            people.push(p.id);
+        }
+    }
+    tx.commit().await.expect("commit");
+    people
+}
+
+async fn schedule_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
+    c.goto(&format!("{base}/signup"))
+        .await
+        .expect("open sign-up");
+    fill(c, "#email", "owner@example.com").await;
+    fill(c, "#password", "correct horse battery").await;
+    click(c, "form button[type=submit]").await;
+    wait_for(c, "form[action='/app/restaurants']").await;
+    fill(c, "#name", "Bistro Rota").await;
+    click(c, "form[action='/app/restaurants'] button[type=submit]").await;
+    wait_for(c, ".onboarding").await;
+    let home = c.current_url().await.expect("url");
+    let rid: uuid::Uuid = home
+        .path()
+        .split('/')
+        .skip_while(|s| *s != "r")
+        .nth(1)
+        .expect("a restaurant page")
+        .parse()
+        .expect("uuid");
+    let owner = flux_app::accounts::user_id_by_email(pool, "owner@example.com")
+        .await
+        .expect("lookup")
+        .expect("owner");
+    let people = staff_a_restaurant(pool, owner, rid).await;
+
+    c.goto(&format!("{base}/app/r/{rid}")).await.expect("home");
+    click(c, "a[href$='/labor']").await;
+    wait_for(c, "#build").await;
+    wait_for(c, "svg.chart-coverage").await;
+    click(c, "#build").await;
+    wait_for(c, "[data-shift]").await;
+    let shifts = c
+        .find_all(Locator::Css("[data-shift]"))
+        .await
+        .expect("shifts");
+    // Three people of 30 hours per role cannot cover 11.5 hours a day:
+    // every day has a shift per role, and the gaps are shown.
+    assert!(
+        shifts.len() >= 14,
+        "a shift per role and day at least: {}",
+        shifts.len()
+    );
+    let under = wait_for(c, "#under").await.text().await.expect("under");
+    assert!(
+        !under.starts_with('0'),
+        "the uncovered hours are shown: {under}"
+    );
+    let staffed = c
+        .find(Locator::Css("svg.chart-coverage path.staffed"))
+        .await
+        .expect("line");
+    assert!(staffed
+        .attr("d")
+        .await
+        .expect("d")
+        .is_some_and(|d| d.len() > 20));
+    shot(c, "40-schedule-built.png").await;
+    click(c, "#publish").await;
+    let status = wait_for(c, "#status").await.text().await.expect("status");
+    assert_eq!(status, "Published");
+    let url = c.current_url().await.expect("url").to_string();
+
+    // Ben signs up; the owner makes him a chef linked to his staff record.
+    c.delete_all_cookies().await.expect("sign out");
+    c.goto(&format!("{base}/signup"))
+        .await
+        .expect("open sign-up");
+    fill(c, "#email", "ben@example.com").await;
+    fill(c, "#password", "correct horse battery").await;
+    click(c, "form button[type=submit]").await;
+    wait_for(c, "form[action='/app/restaurants']").await;
+    let ben = flux_app::accounts::user_id_by_email(pool, "ben@example.com")
+        .await
+        .expect("lookup")
+        .expect("ben");
+    let mut tx = flux_store::tenant::begin(pool, owner, rid)
+        .await
+        .expect("tx");
+    let issued = flux_app::invitations::invite(
+        &mut tx,
+        rid,
+        (owner, flux_domain::role::Role::Owner),
+        &flux_app::invitations::NewInvitation {
+            email: "ben@example.com".into(),
+            role: "chef".into(),
+        },
+        flux_app::invitations::Delivery {
+            mailer: None,
+            public_url: None,
+        },
+    )
+    .await
+    .expect("invite");
+    let boss = flux_app::labor::Caller {
+        user_id: owner,
+        role: flux_domain::role::Role::Owner,
+    };
+    let record = flux_app::labor::staff::get(&mut tx, rid, boss, people[1])
+        .await
+        .expect("ben's record");
+    tx.commit().await.expect("commit");
+    flux_app::invitations::accept(pool, ben, &issued.token)
+        .await
+        .expect("accept");
+    let mut tx = flux_store::tenant::begin(pool, owner, rid)
+        .await
+        .expect("tx");
+    flux_app::labor::staff::save(
+        &mut tx,
+        rid,
+        boss,
+        Some(people[1]),
+        flux_app::labor::staff::StaffInput {
+            name: record.name,
+            email: None,
+            user_id: Some(ben),
+            contracted_hours: record.contracted_hours,
+            max_week_hours: None,
+            active: true,
+            roles: record.roles,
+            availability: vec![],
+        },
+    )
+    .await
+    .expect("link");
+    tx.commit().await.expect("commit");
+
+    // On a phone, Ben sees his own shifts in one column.
+    c.set_window_size(375, 812).await.expect("resize");
+    c.goto(&url).await.expect("schedule");
+    let mine = wait_for(c, ".my-shifts").await.text().await.expect("text");
+    assert!(mine.contains("Kitchen"), "{mine}");
+    let body = wait_for(c, "main").await.text().await.expect("text");
+    assert!(
+        !body.contains("Ana") && !body.contains("Build from forecast"),
+        "{body}"
+    );
+    assert!(fits_width(c).await, "my shifts fit a phone");
+    shot(c, "41-my-shifts-mobile.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_builds_and_publishes_the_week_and_a_cook_reads_it_on_a_phone() {
+    let (base, pool) = spawn_app_with_pool(flux_app::menu_photos::Readers::default()).await;
+    let (browser, client) = start_browser().await;
+    let c = client.clone();
+    let outcome = tokio::spawn(async move { schedule_journey(&c, &base, &pool).await }).await;
     let _ = client.close().await;
     drop(browser);
     if let Err(e) = outcome {

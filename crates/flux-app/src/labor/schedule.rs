@@ -256,7 +256,7 @@ impl Clock {
         let m = (local - self.start).num_minutes();
         (0..i64::from(TIMELINE) * 15)
             .contains(&m)
-            .then(|| (m / 15) as Slot)
+            .then_some((m / 15) as Slot)
     }
 }
 

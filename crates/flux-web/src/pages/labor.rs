@@ -60,8 +60,11 @@ fn hhmm(local: &str) -> &str {
 }
 
 /// Staff needed against staff on duty, summed over roles, per open hour.
+/// One open hour of the week: (day, hour, staff needed, staff on duty).
+type HourRow = (u32, u32, u32, u32);
+
 fn coverage_chart(v: &WeekView) -> Markup {
-    let mut hours: Vec<(u32, u32, u32, u32)> = Vec::new(); // (day, hour, need, staffed)
+    let mut hours: Vec<HourRow> = Vec::new();
     for h in &v.hours {
         match hours.iter_mut().find(|x| x.0 == h.day && x.1 == h.hour) {
             Some(x) => {
@@ -77,7 +80,7 @@ fn coverage_chart(v: &WeekView) -> Markup {
     let n = hours.len().max(1) as f64;
     let step = (w - left - 8.0) / n;
     let y = |v: f64| top + (ht - top - bottom) * (1.0 - v / max);
-    let path = |pick: &dyn Fn(&(u32, u32, u32, u32)) -> u32| -> String {
+    let path = |pick: &dyn Fn(&HourRow) -> u32| -> String {
         let mut d = String::new();
         for (i, x) in hours.iter().enumerate() {
             let (x0, x1) = (left + step * i as f64, left + step * (i + 1) as f64);
@@ -134,7 +137,7 @@ fn manager_view(t: &TenantPage, v: &WeekView) -> Markup {
                 button.btn #publish type="submit" { @if v.published_at.is_some() { "Publish again" } @else { "Publish" } }
             }
         }
-        section.card.kpis {
+        section.card.labor-kpis {
             dl.kpi-row {
                 div { dt { "Labor cost" } dd #labor-cost { (fmt.money_f64(v.labor_cost)) } }
                 div { dt { "Of forecast sales" } dd { (v.labor_share_of_forecast.map_or("–".into(), |s| fmt.percent(s, 1))) } }
