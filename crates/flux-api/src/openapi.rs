@@ -277,6 +277,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(purchasing::prep_list))
         .routes(routes!(purchasing::prep_count))
         .routes(routes!(labor::roles, labor::create_role))
+        .routes(routes!(labor::suggestions))
         .routes(routes!(labor::update_role, labor::delete_role))
         .routes(routes!(labor::list_staff, labor::create_staff))
         .routes(routes!(labor::get_staff, labor::update_staff))

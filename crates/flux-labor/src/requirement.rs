@@ -86,3 +86,31 @@ pub fn requirement(standards: &[Standard], demand: &HourlyDemand, open: &[bool])
         })
         .collect()
 }
+
+/// Fewest past hours a suggested standard rests on.
+pub const MIN_EVIDENCE_HOURS: usize = 8;
+
+/// A labor standard suggested from the restaurant's own past: given, per
+/// past hour, the units sold and the staff-hours a role had on duty, the
+/// units one person handled per hour at the busy hours: the 75th
+/// percentile of units per staff-hour. Quiet hours say how much slack
+/// there was, not how much one person can do, so the median would
+/// understate the standard; the busiest single hour may be a rush the team
+/// could not keep up, so the maximum would overstate it. `None` with fewer
+/// than [`MIN_EVIDENCE_HOURS`] hours with both staff and sales.
+pub fn suggest_per_labor_hour(hours: &[(f64, f64)]) -> Option<f64> {
+    let mut rates: Vec<f64> = hours
+        .iter()
+        .filter(|(units, staff)| {
+            *units > 0.0 && *staff > 0.0 && units.is_finite() && staff.is_finite()
+        })
+        .map(|(units, staff)| units / staff)
+        .collect();
+    if rates.len() < MIN_EVIDENCE_HOURS {
+        return None;
+    }
+    rates.sort_by(f64::total_cmp);
+    // Nearest rank.
+    let rank = ((0.75 * rates.len() as f64).ceil() as usize).clamp(1, rates.len());
+    Some(rates[rank - 1])
+}

@@ -314,7 +314,9 @@ fn inconsistent_rules_are_refused() {
 }
 
 mod requirement {
-    use flux_labor::requirement::{requirement, Driver, HourlyDemand, Standard};
+    use flux_labor::requirement::{
+        requirement, suggest_per_labor_hour, Driver, HourlyDemand, Standard,
+    };
     use flux_labor::TIMELINE;
 
     fn open_monday(from: u32, to: u32) -> Vec<bool> {
@@ -358,5 +360,17 @@ mod requirement {
         // The floor follows covers: 40 at 25 an hour is 2, only while open.
         assert!(need[1][48..60].iter().all(|&n| n == 2));
         assert_eq!(need[1].iter().filter(|&&n| n > 0).count(), 12);
+    }
+
+    #[test]
+    fn a_standard_is_suggested_from_the_busy_hours_of_past_shifts() {
+        // Twelve hours: units per staff-hour 5, 10, …, 60 (the quiet ones
+        // first). The 75th percentile by nearest rank is the 9th: 45.
+        let hours: Vec<(f64, f64)> = (1..=12).map(|k| (10.0 * f64::from(k), 2.0)).collect();
+        assert_eq!(suggest_per_labor_hour(&hours), Some(45.0));
+        // Hours without staff or sales are no evidence; too few: no suggestion.
+        let mut thin = hours[..7].to_vec();
+        thin.extend([(0.0, 2.0), (30.0, 0.0)]);
+        assert_eq!(suggest_per_labor_hour(&thin), None);
     }
 }

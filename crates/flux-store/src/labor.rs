@@ -495,6 +495,23 @@ pub async fn shifts(
     .await?)
 }
 
+/// Every shift starting in `from..to`, any week, published or not.
+pub async fn shifts_between(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Shift>> {
+    Ok(sqlx::query_as(&format!(
+        "select {SHIFT_COLUMNS} from shifts
+         where restaurant_id = $1 and starts_at >= $2 and starts_at < $3 order by starts_at"
+    ))
+    .bind(rid)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Published shifts of one person starting in `from..to`.
 pub async fn published_shifts_of(
     conn: &mut PgConnection,

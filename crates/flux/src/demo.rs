@@ -253,7 +253,97 @@ pub(crate) async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uui
         "forecast {} dishes for the next {} days",
         outcome.run.items, outcome.run.horizon_days
     );
+    if let Some((people, shifts)) = ensure_staff(pool, user, rid).await? {
+        println!("added {people} staff and built next week's schedule: {shifts} shifts");
+    }
     Ok(rid)
+}
+
+/// Three roles with labor standards and twenty people, then next week's
+/// schedule built from the forecast and published. Only the first time.
+async fn ensure_staff(
+    pool: &flux_store::PgPool,
+    user: Uuid,
+    rid: Uuid,
+) -> anyhow::Result<Option<(usize, usize)>> {
+    use flux_app::labor::staff::{self, AvailabilityInput, RoleInput, StaffInput, StaffRoleInput};
+    use flux_store::status::LaborDriver;
+    use rust_decimal::Decimal;
+
+    let boss = flux_app::labor::Caller {
+        user_id: user,
+        role: flux_domain::role::Role::Owner,
+    };
+    let mut tx = flux_store::tenant::begin(pool, user, rid).await?;
+    if !staff::roles(&mut tx, rid).await?.is_empty() {
+        return Ok(None);
+    }
+    let role = |name: &str, wage: i64, driver, per_hour: i64, before: i32, after: i32| RoleInput {
+        name: name.into(),
+        hourly_wage: Decimal::from(wage),
+        driver,
+        per_labor_hour: Decimal::from(per_hour),
+        min_staff: 1,
+        before_open_minutes: before,
+        after_close_minutes: after,
+    };
+    let mut roles = Vec::new();
+    for r in [
+        role("Kitchen", 14, LaborDriver::Items, 40, 60, 30),
+        role("Floor", 12, LaborDriver::Covers, 14, 30, 15),
+        role("Dish", 11, LaborDriver::Items, 80, 0, 30),
+    ] {
+        roles.push(staff::save_role(&mut tx, rid, boss, None, r).await?.id);
+    }
+    let names = [
+        "Lucía", "Javier", "Marta", "Pablo", "Carmen", "Diego", "Elena", "Hugo", "Irene", "Mateo",
+        "Nuria", "Óscar", "Rocío", "Sergio", "Alba", "Tomás", "Clara", "Iker", "Sofía", "Unai",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let main = roles[i % roles.len()];
+        let mut its = vec![StaffRoleInput {
+            role_id: main,
+            hourly_wage: Some(Decimal::from(11 + (i % 4) as i64)),
+        }];
+        if i % 5 == 0 {
+            its.push(StaffRoleInput {
+                role_id: roles[(i + 1) % roles.len()],
+                hourly_wage: None,
+            });
+        }
+        // Two days off a week each, staggered; some evenings only.
+        let availability = (0..7)
+            .filter(|d| (d + i) % 7 >= 2)
+            .map(|d| AvailabilityInput {
+                day_of_week: d as i16,
+                from: if i % 3 == 2 { "16:00" } else { "10:00" }.into(),
+                to: "00:00".into(),
+            })
+            .collect();
+        staff::save(
+            &mut tx,
+            rid,
+            boss,
+            None,
+            StaffInput {
+                name: (*name).into(),
+                email: None,
+                user_id: None,
+                contracted_hours: Some(if i % 2 == 0 { 40.0 } else { 25.0 }),
+                max_week_hours: Some(if i % 2 == 0 { 40.0 } else { 30.0 }),
+                active: true,
+                roles: its,
+                availability,
+            },
+        )
+        .await?;
+    }
+    let today = chrono::Utc::now().date_naive();
+    let monday = today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+    let built = flux_app::labor::schedule::build(&mut tx, rid, boss, monday).await?;
+    flux_app::labor::schedule::publish(&mut tx, rid, boss, monday).await?;
+    tx.commit().await?;
+    Ok(Some((names.len(), built.week.shifts.len())))
 }
 
 /// Gives every demo dish the library's recipe, as a chef accepting each

@@ -78,6 +78,23 @@ pub async fn create_role(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionList {
+    pub items: Vec<schedule::StandardSuggestion>,
+}
+
+/// Each role's units per labor hour as the last eight weeks' shifts and
+/// sales suggest (owners and managers); apply one by replacing the role.
+#[utoipa::path(get, path = "/{restaurant_id}/labor/roles/suggestions", tag = "labor",
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 200, body = SuggestionList), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn suggestions(mut t: Tenant) -> ApiResult<Json<SuggestionList>> {
+    let items = schedule::suggest_standards(&mut t.tx, t.restaurant_id, caller!(t)).await?;
+    t.commit().await?;
+    Ok(Json(SuggestionList { items }))
+}
+
 /// Replace a role.
 #[utoipa::path(put, path = "/{restaurant_id}/labor/roles/{role_id}", tag = "labor",
     params(("restaurant_id" = Uuid, Path), ("role_id" = Uuid, Path)), request_body = RoleInput,

@@ -636,3 +636,60 @@ async fn another_restaurants_staff_roles_and_schedule_are_out_of_reach() {
         .await;
     assert!(st.is_client_error(), "{st} {b}");
 }
+
+#[tokio::test]
+async fn standards_are_suggested_from_past_shifts_and_sales() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let url = format!("/api/v1/restaurants/{}/labor/roles/suggestions", s.r);
+    let (st, b) = app.get(&url, &s.owner).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert!(
+        b["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|r| r["suggested_per_labor_hour"].is_null()),
+        "no past shifts yet: {b}"
+    );
+    // Two weeks ago, one cook each day 12:00–16:00 and another 18:00–22:00.
+    let today = Utc::now().date_naive();
+    let week = today - Duration::days(i64::from(today.weekday().num_days_from_monday()) + 14);
+    for day in 0..7 {
+        let d = week + Duration::days(day);
+        for (who, from, to) in [(0, "12:00", "16:00"), (2, "18:00", "22:00")] {
+            let (st, b) = app
+                .post(&format!("/api/v1/restaurants/{}/labor/schedule/{week}/shifts", s.r), &s.owner,
+                    json!({"staff_id": s.staff[who], "role_id": s.kitchen, "start": format!("{d}T{from}"), "end": format!("{d}T{to}")}))
+                .await;
+            assert_eq!(st, StatusCode::CREATED, "{b}");
+        }
+    }
+    let (st, b) = app.get(&url, &s.owner).await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let kitchen = b["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["role_id"] == s.kitchen.as_str())
+        .expect("kitchen")
+        .clone();
+    // Items per hour in the generated sales (a burger per order, two beers
+    // every other order): 28 (12h), 20 (13h), 7 (14h), 12 (18h), 28 (19h),
+    // 24 (20h), 8 (21h); 15h has none. One cook on duty each: 49 hours,
+    // and the 37th of them sorted (the 75th percentile) is 28.
+    assert_eq!(kitchen["hours_seen"], 49, "{kitchen}");
+    assert_eq!(kitchen["suggested_per_labor_hour"], 28.0, "{kitchen}");
+    let floor = b["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["role_id"] == s.floor.as_str())
+        .expect("floor")
+        .clone();
+    assert!(floor["suggested_per_labor_hour"].is_null());
+    let cook = app.register("cook@example.com").await;
+    app.add_member(&s.owner, &s.r, &cook, "chef").await;
+    let (st, b) = app.get(&url, &cook).await;
+    assert_problem(st, &b, 403, "forbidden");
+}

@@ -1242,3 +1242,83 @@ pub async fn publish(
     store::mark_week(conn, rid, week_start, false, Some(by)).await?;
     week(conn, rid, caller, week_start).await
 }
+
+/// A role's standard as entered, and as the restaurant's past suggests.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StandardSuggestion {
+    pub role_id: Uuid,
+    pub name: String,
+    pub driver: LaborDriver,
+    #[schema(value_type = String)]
+    pub per_labor_hour: Decimal,
+    /// Units one person handled per hour at the busy hours of the last
+    /// eight weeks' shifts (the 75th percentile); none without enough of them.
+    pub suggested_per_labor_hour: Option<f64>,
+    /// Past hours with both the role on duty and sales.
+    pub hours_seen: usize,
+}
+
+/// Suggests each role's units per labor hour from the shifts and timed
+/// sales of the last eight weeks (managers).
+pub async fn suggest_standards(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    caller: Caller,
+) -> AppResult<Vec<StandardSuggestion>> {
+    use chrono::Timelike;
+    caller.require_manager()?;
+    let restaurant = crate::restaurants::get(conn, rid).await?;
+    let tz = restaurant.timezone.tz();
+    let today = restaurant.timezone.today();
+    let since = today - Duration::weeks(8);
+    let sales: std::collections::HashMap<(NaiveDate, u32), (f64, f64)> =
+        store::hourly_history(conn, rid, tz.name(), since)
+            .await?
+            .into_iter()
+            .map(|(d, h, items, orders)| ((d, h.max(0) as u32), (items, orders)))
+            .collect();
+    let from = Utc::now() - Duration::weeks(8);
+    let shifts = store::shifts_between(conn, rid, (from, Utc::now())).await?;
+    let roles = store::roles(conn, rid).await?;
+    let mut out = Vec::new();
+    for role in roles {
+        // Staff-hours on duty per local clock hour.
+        let mut on: std::collections::HashMap<(NaiveDate, u32), f64> =
+            std::collections::HashMap::new();
+        for s in shifts.iter().filter(|s| s.role_id == role.role_id) {
+            let (a, b) = (
+                s.starts_at.with_timezone(&tz).naive_local(),
+                s.ends_at.with_timezone(&tz).naive_local(),
+            );
+            let mut t = a;
+            while t < b {
+                let hour_end = (t + Duration::hours(1)).with_minute(0).unwrap_or(b).min(b);
+                let minutes = (hour_end - t).num_minutes() as f64;
+                *on.entry((t.date(), t.hour())).or_default() += minutes / 60.0;
+                t = hour_end.max(t + Duration::minutes(1));
+            }
+        }
+        let pairs: Vec<(f64, f64)> = on
+            .iter()
+            .map(|(k, staff)| {
+                let (items, covers) = sales.get(k).copied().unwrap_or((0.0, 0.0));
+                let units = match role.driver {
+                    LaborDriver::Items => items,
+                    LaborDriver::Covers => covers,
+                };
+                (units, *staff)
+            })
+            .collect();
+        let hours_seen = pairs.iter().filter(|(u, s)| *u > 0.0 && *s > 0.0).count();
+        out.push(StandardSuggestion {
+            role_id: role.role_id,
+            name: role.name,
+            driver: role.driver,
+            per_labor_hour: role.per_labor_hour,
+            suggested_per_labor_hour: flux_labor::requirement::suggest_per_labor_hour(&pairs)
+                .map(|x| (x * 10.0).round() / 10.0),
+            hours_seen,
+        });
+    }
+    Ok(out)
+}
