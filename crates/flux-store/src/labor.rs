@@ -252,7 +252,7 @@ pub async fn insert_time_off(
     staff_id: Uuid,
     (starts_on, ends_on): (NaiveDate, NaiveDate),
     reason: &str,
-    requested_by: Uuid,
+    requested_by: Option<Uuid>,
 ) -> Result<TimeOff> {
     sqlx::query_as(&format!(
         "insert into time_off (restaurant_id, time_off_id, staff_id, starts_on, ends_on, reason, requested_by)
@@ -313,7 +313,7 @@ pub async fn decide_time_off(
     rid: Uuid,
     time_off_id: Uuid,
     status: TimeOffStatus,
-    by: Uuid,
+    by: Option<Uuid>,
 ) -> Result<Option<TimeOff>> {
     Ok(sqlx::query_as(&format!(
         "update time_off set status = $3, decided_by = $4, decided_at = now(), updated_at = now()
@@ -613,7 +613,7 @@ pub async fn clock_in(
     rid: Uuid,
     staff_id: Uuid,
     at: DateTime<Utc>,
-    by: Uuid,
+    by: Option<Uuid>,
 ) -> Result<TimeEntry> {
     sqlx::query_as(&format!(
         "insert into time_entries (restaurant_id, entry_id, staff_id, clock_in, source, created_by)
@@ -658,7 +658,7 @@ pub async fn insert_entry(
     staff_id: Uuid,
     (clock_in, clock_out): (DateTime<Utc>, DateTime<Utc>),
     break_minutes: i32,
-    by: Uuid,
+    by: Option<Uuid>,
 ) -> Result<TimeEntry> {
     sqlx::query_as(&format!(
         "insert into time_entries (restaurant_id, entry_id, staff_id, clock_in, clock_out, break_minutes,

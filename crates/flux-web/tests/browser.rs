@@ -729,7 +729,7 @@ async fn staff_a_restaurant(
             RoleInput {
                 name: role.into(),
                 hourly_wage: rust_decimal::Decimal::from(15),
-                driver: flux_store::status::LaborDriver::Items,
+                driver: flux_app::labor::LaborDriver::Items,
                 per_labor_hour: rust_decimal::Decimal::ZERO,
                 min_staff: 1,
                 before_open_minutes: 30,
@@ -827,6 +827,21 @@ async fn schedule_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
         .is_some_and(|d| d.len() > 20));
     shot(c, "40-schedule-built.png").await;
     click(c, "#publish").await;
+    // The old page's status would go stale: wait for the new one.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !c
+        .current_url()
+        .await
+        .expect("url")
+        .as_str()
+        .contains("done=published")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "publishing did not return to the week"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let status = wait_for(c, "#status").await.text().await.expect("status");
     assert_eq!(status, "Published");
     let url = c.current_url().await.expect("url").to_string();

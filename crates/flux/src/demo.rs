@@ -267,7 +267,7 @@ async fn ensure_staff(
     rid: Uuid,
 ) -> anyhow::Result<Option<(usize, usize)>> {
     use flux_app::labor::staff::{self, AvailabilityInput, RoleInput, StaffInput, StaffRoleInput};
-    use flux_store::status::LaborDriver;
+    use flux_app::labor::LaborDriver;
     use rust_decimal::Decimal;
 
     let boss = flux_app::labor::Caller {

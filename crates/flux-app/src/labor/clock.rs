@@ -64,7 +64,7 @@ pub async fn clock_in(
     staff_id: Uuid,
 ) -> AppResult<EntryView> {
     known(conn, rid, caller, staff_id).await?;
-    match store::clock_in(conn, rid, staff_id, Utc::now(), caller.user_id).await {
+    match store::clock_in(conn, rid, staff_id, Utc::now(), caller.by()).await {
         Ok(e) => Ok(e.into()),
         Err(flux_store::StoreError::Conflict(_)) => {
             Err(AppError::new(Kind::Conflict, "already clocked in"))
@@ -153,7 +153,7 @@ pub async fn add_entry(
         input.staff_id,
         (input.clock_in, input.clock_out),
         input.break_minutes,
-        caller.user_id,
+        caller.by(),
     )
     .await?
     .into())

@@ -12,6 +12,9 @@ pub mod schedule;
 pub mod staff;
 
 use flux_domain::role::{Action, Role};
+/// The stored statuses the labor use cases take and return, for adapters
+/// (which do not reach into the store).
+pub use flux_store::status::{EntrySource, LaborDriver, ShiftSource, TimeOffStatus};
 use flux_store::PgConnection;
 use uuid::Uuid;
 
@@ -25,6 +28,12 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The login to record as the author of a change; none for the
+    /// command line, which acts as no one's account.
+    pub fn by(&self) -> Option<Uuid> {
+        (!self.user_id.is_nil()).then_some(self.user_id)
+    }
+
     /// Whether the caller manages staff (and so sees everyone).
     pub fn manages(&self) -> bool {
         self.role.can(Action::ManageRestaurant)

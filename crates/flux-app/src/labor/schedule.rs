@@ -1238,8 +1238,7 @@ pub async fn publish(
 ) -> AppResult<WeekView> {
     caller.require_manager()?;
     store::lock_week(conn, rid, week_start).await?;
-    let by = (!caller.user_id.is_nil()).then_some(caller.user_id);
-    store::mark_week(conn, rid, week_start, false, Some(by)).await?;
+    store::mark_week(conn, rid, week_start, false, Some(caller.by())).await?;
     week(conn, rid, caller, week_start).await
 }
 

@@ -524,7 +524,7 @@ pub async fn request_time_off(
         input.staff_id,
         (input.starts_on, input.ends_on),
         &reason,
-        caller.user_id,
+        caller.by(),
     )
     .await?
     .into())
@@ -559,7 +559,7 @@ pub async fn decide_time_off(
     } else {
         TimeOffStatus::Denied
     };
-    match store::decide_time_off(conn, rid, time_off_id, status, caller.user_id).await? {
+    match store::decide_time_off(conn, rid, time_off_id, status, caller.by()).await? {
         Some(t) => Ok(t.into()),
         None => {
             if store::time_off_exists(conn, rid, time_off_id).await? {

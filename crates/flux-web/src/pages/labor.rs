@@ -259,6 +259,7 @@ async fn render(
             " " strong { "Week of " (t.fmt().date(week)) } " "
             a href=(format!("{base}?week={}", week + Duration::days(7))) { "Next week →" }
             " · " a href=(t.href("/labor/clock")) { "Time clock" }
+            " · " a href=(t.href("/labor/staff")) { "Staff" }
         }
         @if let Some(p) = &problem { p.alert role="alert" #problem { (p) } }
         @if who.manages() { (manager_view(&t, &v)) } @else { (my_view(&t, &v)) }

@@ -18,6 +18,7 @@ mod health;
 mod ingredients;
 mod invitations;
 mod labor;
+mod labor_staff;
 mod menu;
 mod menu_photos;
 mod overview;
@@ -241,6 +242,27 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route(
             "/app/r/{rid}/labor/shifts/{shift_id}/delete",
             post(labor::delete_shift),
+        )
+        .route("/app/r/{rid}/labor/staff", get(labor_staff::page))
+        .route(
+            "/app/r/{rid}/labor/staff/roles",
+            post(labor_staff::add_role),
+        )
+        .route(
+            "/app/r/{rid}/labor/staff/people",
+            post(labor_staff::add_person),
+        )
+        .route(
+            "/app/r/{rid}/labor/staff/time-off",
+            post(labor_staff::request_time_off),
+        )
+        .route(
+            "/app/r/{rid}/labor/staff/time-off/{time_off_id}/approve",
+            post(labor_staff::approve),
+        )
+        .route(
+            "/app/r/{rid}/labor/staff/time-off/{time_off_id}/deny",
+            post(labor_staff::deny),
         )
         .route("/app/r/{rid}/labor/clock", get(labor::clock_page))
         .route(

@@ -6,8 +6,8 @@ use chrono::{Datelike, Duration, Utc};
 use flux_app::hours::DayInput;
 use flux_app::labor::staff::{RoleInput, StaffInput, StaffRoleInput};
 use flux_app::labor::Caller;
+use flux_app::labor::LaborDriver;
 use flux_domain::role::Role;
-use flux_store::status::LaborDriver;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -210,4 +210,138 @@ async fn a_manager_builds_and_publishes_the_week_and_a_cook_sees_their_shifts() 
         )
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_staff_page_adds_roles_and_people_and_decides_time_off() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    let rid = v.create_restaurant("Bistro").await;
+    let url = format!("/app/r/{rid}/labor/staff");
+    let page = v.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("No roles yet."));
+    let added = v
+        .post(
+            &format!("{url}/roles"),
+            &[
+                ("csrf", &csrf_of(&page.body)),
+                ("name", "Line cook"),
+                ("hourly_wage", "15.50"),
+                ("driver", "items"),
+                ("per_labor_hour", "30"),
+                ("min_staff", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = v.get(&url).await;
+    assert!(
+        page.body.contains("Line cook") && page.body.contains("not enough past shifts"),
+        "{}",
+        page.body
+    );
+    // A wage that is not a number is refused, naming the field; nothing is added.
+    let bad = v
+        .post(
+            &format!("{url}/roles"),
+            &[
+                ("csrf", &csrf_of(&page.body)),
+                ("name", "Bar"),
+                ("hourly_wage", "lots"),
+                ("driver", "items"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("hourly_wage"), "{}", bad.body);
+    assert!(!v.get(&url).await.body.contains(">Bar<"));
+
+    let role_id = {
+        let owner = app.user_id("owner@example.com").await;
+        let r: Uuid = rid.parse().expect("uuid");
+        let mut tx = flux_store::tenant::begin(&app.pool, owner, r)
+            .await
+            .expect("tx");
+        let roles = flux_app::labor::staff::roles(&mut tx, r)
+            .await
+            .expect("roles");
+        tx.commit().await.expect("commit");
+        roles[0].id
+    };
+    let added = v
+        .post(
+            &format!("{url}/people"),
+            &[
+                ("csrf", &csrf_of(&page.body)),
+                ("name", "Zoë <script>"),
+                ("role_id", &role_id.to_string()),
+                ("max_week_hours", "32"),
+                ("day1", "on"),
+                ("day3", "on"),
+                ("from", "16:00"),
+                ("to", "23:30"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = v.get(&url).await;
+    assert!(
+        page.body.contains("Zoë &lt;script&gt;"),
+        "the name is escaped"
+    );
+    assert!(
+        page.body.contains("Tue 16:00–23:30") && page.body.contains("Thu 16:00–23:30"),
+        "{}",
+        page.body
+    );
+    let person = page
+        .body
+        .split("name=\"staff_id\"")
+        .nth(1)
+        .and_then(|s| s.split("value=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("person id")
+        .to_string();
+    let asked = v
+        .post(
+            &format!("{url}/time-off"),
+            &[
+                ("csrf", &csrf_of(&page.body)),
+                ("staff_id", &person),
+                ("starts_on", "2027-01-04"),
+                ("ends_on", "2027-01-02"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        asked.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the last day is before the first"
+    );
+    let asked = v
+        .post(
+            &format!("{url}/time-off"),
+            &[
+                ("csrf", &csrf_of(&page.body)),
+                ("staff_id", &person),
+                ("starts_on", "2027-01-04"),
+                ("ends_on", "2027-01-06"),
+                ("reason", "Family"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let page = v.get(&url).await;
+    let approve = page
+        .body
+        .split("action=\"")
+        .find(|s| s.contains("/approve\""))
+        .and_then(|s| s.split('"').next())
+        .expect("approve form")
+        .to_string();
+    let done = v.post(&approve, &[("csrf", &csrf_of(&page.body))]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(v.get(&url).await.body.contains("approved"));
 }
