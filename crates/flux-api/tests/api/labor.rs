@@ -627,6 +627,34 @@ async fn another_restaurants_staff_roles_and_schedule_are_out_of_reach() {
         .await;
     assert_problem(st, &b, 422, "validation_failed");
     assert_eq!(b["errors"].as_array().map(Vec::len), Some(3), "{b}");
+    // A NUL byte in a name, an hours figure far out of range, and time off
+    // for another restaurant's person.
+    let (st, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r2}/labor/roles"),
+            &other,
+            json!({"name": "Bar\u{0}", "hourly_wage": "12", "driver": "items"}),
+        )
+        .await;
+    assert_problem(st, &b, 422, "control_characters");
+    assert_eq!(b["errors"][0]["field"], "name", "{b}");
+    let (st, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r2}/labor/time-off"),
+            &other,
+            json!({"staff_id": s.staff[0], "starts_on": week, "ends_on": week}),
+        )
+        .await;
+    assert_problem(st, &b, 404, "not_found");
+    let (st, b) = app
+        .post(
+            &format!("/api/v1/restaurants/{r2}/labor/staff"),
+            &other,
+            json!({"name": "Big", "roles": [], "max_week_hours": 1e300}),
+        )
+        .await;
+    assert_problem(st, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "max_week_hours", "{b}");
     let (st, b) = app
         .post(
             &format!("/api/v1/restaurants/{r2}/labor/roles"),
