@@ -33,7 +33,8 @@ from unnest(array[
     'forecast_overrides', 'demand_forecasts', 'forecast_totals',
     'ingredient_costs', 'supplier_offers', 'stock_events', 'purchase_orders',
     -- refer to those
-    'recipe_lines', 'prep_counts', 'purchase_order_lines'
+    'recipe_lines', 'prep_counts', 'purchase_order_lines', 'recipe_waste',
+    'ingredient_allergens'
 ]) as t;
 
 -- Left on the coordinator as ordinary tables: the job queue (`jobs`),

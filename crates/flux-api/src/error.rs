@@ -49,6 +49,7 @@ pub enum Code {
     WeatherFailed,
     /// No OCR engine or vision model on this server.
     ReaderUnavailable,
+    AllergensChanged,
     IdempotencyKeyReused,
     IdempotencyKeyInUse,
     InvitationUnusable,
@@ -93,6 +94,7 @@ impl Code {
             Code::MailFailed => "mail_failed",
             Code::WeatherFailed => "weather_provider_failed",
             Code::ReaderUnavailable => "menu_reader_unavailable",
+            Code::AllergensChanged => "allergens_changed",
             Code::IdempotencyKeyReused => "idempotency_key_reused",
             Code::IdempotencyKeyInUse => "idempotency_key_in_use",
             Code::InvitationUnusable => "invitation_unusable",
@@ -128,6 +130,7 @@ impl Code {
             | Code::LastOwner
             | Code::DuplicateUpload
             | Code::InUse
+            | Code::AllergensChanged
             | Code::IdempotencyKeyInUse => StatusCode::CONFLICT,
             Code::InvitationUnusable => StatusCode::GONE,
             Code::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
@@ -328,6 +331,7 @@ impl From<flux_app::Kind> for Code {
             Kind::InvitationUnusable => Code::InvitationUnusable,
             Kind::Busy => Code::NotReady,
             Kind::ReaderUnavailable => Code::ReaderUnavailable,
+            Kind::AllergensChanged => Code::AllergensChanged,
         }
     }
 }

@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::routes::{
-    audit, auth, costing, events, forecast, health, hours, ingredients, invitations, labor,
-    members, menu, menu_photos, purchasing, recipes, restaurants, sales, settings, uploads,
+    audit, auth, costing, events, forecast, health, hours, ingredients, inventory, invitations,
+    labor, members, menu, menu_photos, purchasing, recipes, restaurants, sales, settings, uploads,
     weather,
 };
 use crate::AppState;
@@ -31,6 +31,7 @@ use crate::AppState;
         (name = "sales", description = "Sales analytics and data health"),
         (name = "forecast", description = "Demand forecasts, runs, feedback and accuracy"),
         (name = "purchasing", description = "Suppliers and offers, stock on hand, order recommendations from the forecast's distribution, purchase orders and the prep list"),
+        (name = "inventory", description = "Actual against theoretical usage, the waste log with reasons, and allergens rolled up through recipes"),
         (name = "labor", description = "Roles and labor standards, staff, time off, the week's schedule from the hourly forecast, the time clock and pay"),
         (name = "health", description = "Probes")
     )
@@ -265,7 +266,13 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(purchasing::inventory))
         .routes(routes!(purchasing::counts))
         .routes(routes!(purchasing::deliveries))
-        .routes(routes!(purchasing::waste))
+        .routes(routes!(purchasing::waste, inventory::waste_log))
+        .routes(routes!(inventory::variance_report))
+        .routes(routes!(inventory::variance_trend))
+        .routes(routes!(inventory::record_waste))
+        .routes(routes!(inventory::delete_waste))
+        .routes(routes!(inventory::allergen_matrix))
+        .routes(routes!(inventory::set_allergens))
         .routes(routes!(purchasing::recommendations))
         .routes(routes!(purchasing::accept))
         .routes(routes!(purchasing::list_orders, purchasing::create_order))

@@ -57,6 +57,9 @@ pub enum Kind {
     /// No menu reader (OCR engine or vision model) is available on this
     /// server.
     ReaderUnavailable,
+    /// A recipe change would change what allergens a dish declares; sent
+    /// again with the change acknowledged, it is saved.
+    AllergensChanged,
 }
 
 /// Why a use case did not happen. In every case nothing was stored.
@@ -208,6 +211,9 @@ impl From<crate::costing::KitchenError> for AppError {
             KitchenError::NoRestaurant | KitchenError::UnknownRecipe(_) => AppError::not_found(),
             KitchenError::Invalid(invalid) => invalid.into(),
             KitchenError::Store(e) => e.into(),
+            KitchenError::AllergensChanged(changes) => {
+                crate::inventory::allergens::changed_error(&changes)
+            }
             KitchenError::Costing(e) => {
                 let is_cycle = |e: &CostingError| matches!(e, CostingError::Cycle { .. });
                 let kind = match &e {

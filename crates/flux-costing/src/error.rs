@@ -75,6 +75,8 @@ pub enum CostingError {
     Overflow { what: String },
     #[error("menu engineering needs at least one dish with units sold")]
     NoSales,
+    #[error("the period ends ({to}) before it starts ({from})")]
+    InvalidPeriod { from: String, to: String },
 }
 
 fn earliest_hint(earliest: Option<NaiveDate>) -> String {

@@ -1,5 +1,6 @@
 //! Flux's costing engine: units, ingredient prices, recipes, COGS,
-//! ingredient explosion and menu engineering.
+//! ingredient explosion, menu engineering, actual-against-theoretical usage
+//! and allergens.
 //!
 //! Pure and synchronous: no I/O, no clock, no database. Storage and HTTP
 //! layers build [`Ingredient`]s and [`Recipe`]s from their rows, assemble a
@@ -8,6 +9,7 @@
 //! ([`RecipeBook::explode`]) and menu analyses ([`analyse_menu`]). All money
 //! is exact [`rust_decimal::Decimal`]; rounding is for display only.
 
+pub mod allergen;
 mod arith;
 pub mod book;
 pub mod cogs;
@@ -22,8 +24,10 @@ pub mod money;
 pub mod name;
 pub mod recipe;
 pub mod units;
+pub mod variance;
 pub mod waste;
 
+pub use allergen::{Allergen, AllergenChange};
 pub use book::{InvalidBook, RecipeBook};
 pub use cogs::{margin, CostLine, CostOptions, PriceBasis, RecipeCost};
 pub use error::CostingError;

@@ -17,6 +17,7 @@ pub mod events;
 pub mod forecasts;
 pub mod hours;
 pub mod idempotency;
+pub mod inventory;
 pub mod invitations;
 pub mod jobs;
 pub mod labor;

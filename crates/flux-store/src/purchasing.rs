@@ -209,35 +209,44 @@ pub struct StockEventRow {
     pub quantity: Decimal,
     pub note: Option<String>,
     pub purchase_order_id: Option<Uuid>,
+    /// Why, for waste (see `WasteReason` in the status module).
+    pub reason: Option<String>,
     pub recorded_at: DateTime<Utc>,
 }
 
-const EVENT_COLUMNS: &str =
-    "event_id, ingredient_id, kind, event_date, quantity, note, purchase_order_id, recorded_at";
+pub(crate) const EVENT_COLUMNS: &str =
+    "event_id, ingredient_id, kind, event_date, quantity, note, purchase_order_id, reason, recorded_at";
 
-#[allow(clippy::too_many_arguments)]
+/// One stock event to record, in the ingredient's base unit.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEvent<'a> {
+    pub ingredient_id: Uuid,
+    pub kind: &'a str,
+    pub date: NaiveDate,
+    pub quantity: Decimal,
+    pub note: Option<&'a str>,
+    pub purchase_order_id: Option<Uuid>,
+    pub reason: Option<&'a str>,
+}
+
 pub async fn insert_event(
     conn: &mut PgConnection,
     rid: Uuid,
-    ingredient: Uuid,
-    kind: &str,
-    date: NaiveDate,
-    quantity: Decimal,
-    note: Option<&str>,
-    order: Option<Uuid>,
+    e: &NewEvent<'_>,
 ) -> Result<StockEventRow> {
     sqlx::query_as(&format!(
-        "insert into stock_events (restaurant_id, event_id, ingredient_id, kind, event_date, quantity, note, purchase_order_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning {EVENT_COLUMNS}"
+        "insert into stock_events (restaurant_id, event_id, ingredient_id, kind, event_date, quantity, note, purchase_order_id, reason)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {EVENT_COLUMNS}"
     ))
     .bind(rid)
     .bind(Uuid::now_v7())
-    .bind(ingredient)
-    .bind(kind)
-    .bind(date)
-    .bind(quantity)
-    .bind(note)
-    .bind(order)
+    .bind(e.ingredient_id)
+    .bind(e.kind)
+    .bind(e.date)
+    .bind(e.quantity)
+    .bind(e.note)
+    .bind(e.purchase_order_id)
+    .bind(e.reason)
     .fetch_one(conn)
     .await
     .map_err(StoreError::from_sqlx)

@@ -130,10 +130,11 @@ pub async fn set_delete_after(
 /// table goes with the restaurant row by cascade; [`purge`] then sweeps
 /// whatever table has a `restaurant_id` column, so a table added later is
 /// never left behind.
-const PURGE_ORDER: [&str; 16] = [
+const PURGE_ORDER: [&str; 17] = [
     "purchase_order_lines",
     "purchase_orders",
     "prep_counts",
+    "recipe_waste",
     "recipe_lines",
     "recipes",
     "stock_events",

@@ -133,3 +133,40 @@ mod tests {
         );
     }
 }
+
+text_enum!(
+    /// Why food was thrown away.
+    WasteReason, "waste reason" {
+        /// Went off before its date: storage, temperature.
+        Spoiled => "spoiled",
+        /// Past its use-by date.
+        Expired => "expired",
+        /// Made and not sold.
+        OverProduction => "over_production",
+        /// Peel, bones, offcuts beyond the recipe's yield.
+        Trim => "trim",
+        /// Dropped, burnt or spilt.
+        Dropped => "dropped",
+        /// Sent back by a guest.
+        Returned => "returned",
+        /// Eaten by the team.
+        StaffMeal => "staff_meal",
+        Other => "other",
+    }
+);
+
+impl WasteReason {
+    /// The name on the waste page.
+    pub fn label(self) -> &'static str {
+        match self {
+            WasteReason::Spoiled => "Spoiled",
+            WasteReason::Expired => "Expired",
+            WasteReason::OverProduction => "Over-production",
+            WasteReason::Trim => "Trim",
+            WasteReason::Dropped => "Dropped or burnt",
+            WasteReason::Returned => "Returned by guest",
+            WasteReason::StaffMeal => "Staff meal",
+            WasteReason::Other => "Other",
+        }
+    }
+}

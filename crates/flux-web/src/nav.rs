@@ -23,6 +23,7 @@ pub const RECIPES: &str = "recipes";
 pub const INGREDIENTS: &str = "ingredients";
 pub const PROFITABILITY: &str = "profitability";
 pub const PURCHASING: &str = "purchasing";
+pub const INVENTORY: &str = "inventory";
 pub const LABOR: &str = "labor";
 pub const HEALTH: &str = "health";
 pub const SETTINGS: &str = "settings";
@@ -68,6 +69,11 @@ pub const ENTRIES: &[NavEntry] = &[
         key: PURCHASING,
         label: "Purchasing",
         path: "/purchasing",
+    },
+    NavEntry {
+        key: INVENTORY,
+        label: "Inventory",
+        path: "/inventory",
     },
     NavEntry {
         key: LABOR,

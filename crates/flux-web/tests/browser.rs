@@ -768,7 +768,14 @@ async fn staff_a_restaurant(
     people
 }
 
-async fn schedule_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
+/// Signs up as owner@example.com and creates `restaurant`; returns its id
+/// and the owner's user id.
+async fn owner_with_restaurant(
+    c: &Client,
+    base: &str,
+    pool: &flux_store::PgPool,
+    restaurant: &str,
+) -> (uuid::Uuid, uuid::Uuid) {
     c.goto(&format!("{base}/signup"))
         .await
         .expect("open sign-up");
@@ -776,7 +783,7 @@ async fn schedule_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
     fill(c, "#password", "correct horse battery").await;
     click(c, "form button[type=submit]").await;
     wait_for(c, "form[action='/app/restaurants']").await;
-    fill(c, "#name", "Bistro Rota").await;
+    fill(c, "#name", restaurant).await;
     click(c, "form[action='/app/restaurants'] button[type=submit]").await;
     wait_for(c, ".onboarding").await;
     let home = c.current_url().await.expect("url");
@@ -792,6 +799,11 @@ async fn schedule_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
         .await
         .expect("lookup")
         .expect("owner");
+    (rid, owner)
+}
+
+async fn schedule_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
+    let (rid, owner) = owner_with_restaurant(c, base, pool, "Bistro Rota").await;
     let people = staff_a_restaurant(pool, owner, rid).await;
 
     c.goto(&format!("{base}/app/r/{rid}")).await.expect("home");
@@ -931,6 +943,154 @@ async fn a_manager_builds_and_publishes_the_week_and_a_cook_reads_it_on_a_phone(
     let (browser, client) = start_browser().await;
     let c = client.clone();
     let outcome = tokio::spawn(async move { schedule_journey(&c, &base, &pool).await }).await;
+    let _ = client.close().await;
+    drop(browser);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Cheese and flour, and a cheese toast made of them, for the inventory
+/// journey.
+async fn stock_a_kitchen(
+    pool: &flux_store::PgPool,
+    owner: uuid::Uuid,
+    rid: uuid::Uuid,
+) -> uuid::Uuid {
+    use rust_decimal::Decimal;
+    let mut tx = flux_store::tenant::begin(pool, owner, rid)
+        .await
+        .expect("tx");
+    let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid)
+        .await
+        .expect("kitchen");
+    let mut ids = Vec::new();
+    for (name, cost) in [("Cheese", 10), ("Flour", 1)] {
+        let input = flux_app::costing::ingredients::IngredientInput {
+            name: name.into(),
+            base_unit: "kg".into(),
+            unit_cost: Decimal::from(cost),
+            ..Default::default()
+        };
+        ids.push(
+            flux_app::costing::ingredients::create(&mut tx, rid, &kitchen, &input)
+                .await
+                .expect("ingredient")
+                .ingredient_id,
+        );
+    }
+    let item = flux_app::menu::create(
+        &mut tx,
+        rid,
+        &flux_app::menu::MenuItemInput {
+            name: "Cheese toast".into(),
+            price: Some(Decimal::from(6)),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("item");
+    let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid)
+        .await
+        .expect("kitchen");
+    let lines = ids
+        .iter()
+        .zip([50, 100])
+        .map(|(id, g)| flux_app::costing::recipes::LineInput {
+            ingredient_id: Some(*id),
+            recipe_id: None,
+            quantity: Decimal::from(g),
+            unit: "g".into(),
+        })
+        .collect();
+    flux_app::costing::recipes::create(
+        &mut tx,
+        rid,
+        &kitchen,
+        &flux_app::costing::recipes::RecipeInput {
+            menu_item_id: Some(item.menu_item_id),
+            name: None,
+            portions: None,
+            yields: None,
+            lines,
+            acknowledge_allergen_change: false,
+        },
+    )
+    .await
+    .expect("recipe");
+    tx.commit().await.expect("commit");
+    ids[0]
+}
+
+async fn inventory_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
+    let (rid, owner) = owner_with_restaurant(c, base, pool, "Bistro Stock").await;
+    let cheese = stock_a_kitchen(pool, owner, rid).await;
+
+    // At the pass, on a phone: two dropped toasts.
+    c.set_window_size(375, 812).await.expect("resize");
+    c.goto(&format!("{base}/app/r/{rid}/inventory/waste"))
+        .await
+        .expect("waste page");
+    wait_for(c, "#log-waste").await;
+    c.find(Locator::Css("#log-waste select[name=item]"))
+        .await
+        .expect("item select")
+        .select_by_label("Cheese toast")
+        .await
+        .expect("choose the toast");
+    fill(c, "#log-waste input[name=quantity]", "2").await;
+    c.find(Locator::Css("#log-waste select[name=reason]"))
+        .await
+        .expect("reason select")
+        .select_by_value("dropped")
+        .await
+        .expect("choose dropped");
+    assert!(fits_width(c).await, "the waste form fits a phone");
+    shot(c, "50-waste-mobile.png").await;
+    click(c, "#log-waste button[type=submit]").await;
+    let table = wait_for(c, "#waste-entries")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        table.contains("Cheese toast") && table.contains("Dropped"),
+        "{table}"
+    );
+    assert!(fits_width(c).await, "the waste log fits a phone");
+    shot(c, "51-waste-logged-mobile.png").await;
+
+    // At the desk: the cheese declares milk, and the matrix shows it.
+    c.set_window_size(1280, 900).await.expect("resize");
+    c.goto(&format!(
+        "{base}/app/r/{rid}/inventory/allergens/ingredients/{cheese}"
+    ))
+    .await
+    .expect("review");
+    click(c, "#declare input[name=milk]").await;
+    click(c, "#declare button[type=submit]").await;
+    wait_for(c, "#allergen-matrix").await;
+    let mark = wait_for(c, "tr[data-dish='Cheese toast'] td[data-allergen='milk']")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(mark.contains('●'), "{mark}");
+    show(c, "#allergen-matrix").await;
+    shot(c, "52-allergen-matrix.png").await;
+    c.goto(&format!("{base}/app/r/{rid}/inventory"))
+        .await
+        .expect("variance");
+    wait_for(c, "#variance-kpis").await;
+    shot(c, "53-variance.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cook_logs_waste_on_a_phone_and_the_owner_reviews_allergens() {
+    let (base, pool) = spawn_app_with_pool(flux_app::menu_photos::Readers::default()).await;
+    let (browser, client) = start_browser().await;
+    let c = client.clone();
+    let outcome = tokio::spawn(async move { inventory_journey(&c, &base, &pool).await }).await;
     let _ = client.close().await;
     drop(browser);
     if let Err(e) = outcome {

@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::{
-    bench, costing, database, demo, import, labor, menu_photos, offline, purchasing, serve,
+    bench, costing, database, demo, import, inventory, labor, menu_photos, offline, purchasing,
+    serve,
 };
 
 #[derive(Debug, Parser)]
@@ -80,6 +81,9 @@ pub enum Command {
     /// Purchase recommendations and the ordering-policy backtest.
     #[command(subcommand, alias = "procurement")]
     Purchasing(purchasing::PurchasingCommand),
+    /// Actual against theoretical usage, and the waste log.
+    #[command(subcommand)]
+    Inventory(inventory::InventoryCommand),
     /// Staff schedules and payroll.
     #[command(subcommand)]
     Labor(labor::LaborCommand),
@@ -216,6 +220,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Costing(cmd) => costing::run(&config, cmd).await,
         Command::Menu(cmd) => menu_photos::run(&config, cmd).await,
         Command::Purchasing(cmd) => purchasing::run(&config, cmd).await,
+        Command::Inventory(cmd) => inventory::run(&config, cmd).await,
         Command::Labor(cmd) => labor::run(&config, cmd).await,
         Command::Bench(cmd) => bench::run(&config, cmd).await,
         Command::Forecast(args) => offline::forecast(args),

@@ -235,7 +235,7 @@ pub(crate) async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uui
         println!("confirmed {confirmed} recipes from the built-in library");
     }
     if let Some(suppliers) = ensure_suppliers(pool, user, rid).await? {
-        println!("added {suppliers} suppliers with offers and last night's stock count");
+        println!("added {suppliers} suppliers with offers and four weeks of counts, deliveries and waste");
     }
     let outcome = flux_app::forecasts::run(
         pool,
@@ -383,8 +383,10 @@ struct DemoSupplier {
 }
 
 /// Three suppliers by ingredient family, an offer for every ingredient
-/// (packs at a bulk price a little under the ingredient's cost) and a stock
-/// count, so purchasing has something to recommend. Only the first time.
+/// (packs at a bulk price a little under the ingredient's cost) and the
+/// last four weeks of stock routine ([`stock_month`]), so purchasing has
+/// something to recommend and the variance report something to show. Only
+/// the first time.
 async fn ensure_suppliers(
     pool: &flux_store::PgPool,
     user: Uuid,
@@ -451,8 +453,7 @@ async fn ensure_suppliers(
                 .supplier_id,
         );
     }
-    let mut counts = Vec::new();
-    for (i, ingredient) in kitchen.rows.ingredients.iter().enumerate() {
+    for ingredient in &kitchen.rows.ingredients {
         let family = Category::parse(&ingredient.category);
         let supplier = plan
             .iter()
@@ -480,28 +481,196 @@ async fn ensure_suppliers(
             &offer,
         )
         .await?;
-        // Between none and a pack and a half on the shelf.
-        counts.push(flux_app::purchasing::stock::EventInput {
-            ingredient_id: ingredient.ingredient_id,
-            quantity: pack_base * Decimal::from(i % 4) / Decimal::TWO,
-            unit: None,
-            note: Some("demo count".into()),
-        });
     }
-    if !counts.is_empty() {
-        let yesterday = kitchen.today - chrono::Duration::days(1);
-        flux_app::purchasing::stock::record(
-            &mut tx,
-            rid,
-            &kitchen,
-            flux_app::purchasing::stock::Kind::Count,
-            yesterday,
-            &counts,
-        )
-        .await?;
-    }
+    stock_month(&mut tx, rid, &kitchen, user).await?;
     tx.commit().await?;
     Ok(Some(ids.len()))
+}
+
+/// Four weeks of a kitchen's stock routine over the generated sales: a
+/// count every week (the first the night before the month), a delivery at
+/// the start of each week topping stock up to a week and a half of use,
+/// and waste logged with reasons (spoiled produce, over-produced and
+/// returned dishes, staff meals). What actually leaves the shelf is the
+/// recipes' use of the dishes sold, plus the waste, plus a little the
+/// recipes do not account for: a few per cent everywhere, and generous
+/// portions of the costliest meat, so the variance report has a clear
+/// first line.
+async fn stock_month(
+    tx: &mut flux_store::PgConnection,
+    rid: Uuid,
+    kitchen: &flux_app::costing::Kitchen,
+    user: Uuid,
+) -> anyhow::Result<()> {
+    use flux_app::inventory::waste::{self, WasteInput};
+    use flux_app::inventory::WasteReason;
+    use flux_app::purchasing::stock::{self, EventInput, Kind};
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    use rust_decimal::Decimal;
+    use std::collections::HashMap;
+
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1169);
+    let end = kitchen.today - Duration::days(1);
+    let opening_day = end - Duration::days(28);
+    let ingredients = &kitchen.rows.ingredients;
+    let generous = ingredients
+        .iter()
+        .filter(|i| matches!(i.category.as_str(), "meat" | "seafood"))
+        .max_by(|a, b| a.unit_cost.cmp(&b.unit_cost))
+        .map(|i| i.ingredient_id);
+    let bias: HashMap<Uuid, f64> = ingredients
+        .iter()
+        .map(|i| {
+            let b = if Some(i.ingredient_id) == generous {
+                0.12
+            } else {
+                rng.gen_range(-0.02..0.05)
+            };
+            (i.ingredient_id, b)
+        })
+        .collect();
+    let dishes: Vec<Uuid> = kitchen
+        .rows
+        .recipes
+        .iter()
+        .filter(|r| r.menu_item_id.is_some())
+        .map(|r| r.recipe_id)
+        .collect();
+    let round = |v: f64| {
+        Decimal::from_f64(v.max(0.0))
+            .unwrap_or_default()
+            .round_dp(2)
+    };
+
+    let mut on_hand: HashMap<Uuid, f64> = HashMap::new();
+    for w in 0..4i64 {
+        let from = opening_day + Duration::days(1 + 7 * w);
+        let to = from + Duration::days(6);
+        let demand = flux_app::costing::explode::sales_demand(tx, rid, from, to).await?;
+        let theory: HashMap<Uuid, f64> = kitchen
+            .explode_items(&demand)?
+            .needs
+            .into_iter()
+            .map(|n| {
+                (
+                    n.ingredient_id,
+                    n.gross_quantity.to_f64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        if w == 0 {
+            // The night before the month: about half a week on the shelf.
+            let counts: Vec<EventInput> = ingredients
+                .iter()
+                .map(|i| {
+                    let q = round(theory.get(&i.ingredient_id).copied().unwrap_or(0.0) * 0.5);
+                    on_hand.insert(i.ingredient_id, q.to_f64().unwrap_or_default());
+                    EventInput {
+                        ingredient_id: i.ingredient_id,
+                        quantity: q,
+                        unit: None,
+                        note: Some("weekly count".into()),
+                        reason: None,
+                    }
+                })
+                .collect();
+            stock::record(tx, rid, kitchen, Kind::Count, opening_day, &counts).await?;
+        }
+        // Waste: produce that went off, dishes made and not sold or sent
+        // back, and the team's meal.
+        let mut entries = Vec::new();
+        let produce: Vec<_> = ingredients
+            .iter()
+            .filter(|i| i.category == "produce")
+            .collect();
+        for _ in 0..2 {
+            if produce.is_empty() {
+                break;
+            }
+            let i = produce[rng.gen_range(0..produce.len())];
+            let t = theory.get(&i.ingredient_id).copied().unwrap_or(0.0);
+            if t > 0.0 {
+                entries.push((
+                    from + Duration::days(rng.gen_range(0..7)),
+                    WasteInput {
+                        ingredient_id: Some(i.ingredient_id),
+                        recipe_id: None,
+                        quantity: round(t * rng.gen_range(0.03..0.08)),
+                        unit: None,
+                        reason: WasteReason::Spoiled,
+                        note: None,
+                    },
+                ));
+            }
+        }
+        for (reason, portions) in [
+            (WasteReason::OverProduction, rng.gen_range(2..5)),
+            (WasteReason::StaffMeal, rng.gen_range(2..4)),
+            (WasteReason::Returned, 1),
+        ] {
+            if dishes.is_empty() {
+                break;
+            }
+            entries.push((
+                from + Duration::days(rng.gen_range(0..7)),
+                WasteInput {
+                    ingredient_id: None,
+                    recipe_id: Some(dishes[rng.gen_range(0..dishes.len())]),
+                    quantity: Decimal::from(portions),
+                    unit: None,
+                    reason,
+                    note: None,
+                },
+            ));
+        }
+        let mut wasted: HashMap<Uuid, f64> = HashMap::new();
+        for (day, e) in &entries {
+            match (e.ingredient_id, e.recipe_id) {
+                (Some(i), _) => *wasted.entry(i).or_default() += e.quantity.to_f64().unwrap_or(0.0),
+                (None, Some(r)) => {
+                    for (i, q) in waste::exploded(kitchen, r, e.quantity) {
+                        *wasted.entry(i).or_default() += q.to_f64().unwrap_or(0.0);
+                    }
+                }
+                _ => {}
+            }
+            waste::record(tx, rid, kitchen, *day, std::slice::from_ref(e), Some(user)).await?;
+        }
+        // Monday's delivery tops the shelf up to a week and a half of use.
+        let mut deliveries = Vec::new();
+        let mut counts = Vec::new();
+        for i in ingredients {
+            let id = i.ingredient_id;
+            let t = theory.get(&id).copied().unwrap_or(0.0);
+            let have = on_hand.get(&id).copied().unwrap_or(0.0);
+            let delivered = round(t * 1.5 - have);
+            if delivered > Decimal::ZERO {
+                deliveries.push(EventInput {
+                    ingredient_id: id,
+                    quantity: delivered,
+                    unit: None,
+                    note: Some("weekly delivery".into()),
+                    reason: None,
+                });
+            }
+            let used = t * (1.0 + bias.get(&id).copied().unwrap_or(0.0))
+                + wasted.get(&id).copied().unwrap_or(0.0);
+            let closing = round(have + delivered.to_f64().unwrap_or(0.0) - used);
+            on_hand.insert(id, closing.to_f64().unwrap_or_default());
+            counts.push(EventInput {
+                ingredient_id: id,
+                quantity: closing,
+                unit: None,
+                note: Some("weekly count".into()),
+                reason: None,
+            });
+        }
+        if !deliveries.is_empty() {
+            stock::record(tx, rid, kitchen, Kind::Delivery, from, &deliveries).await?;
+        }
+        stock::record(tx, rid, kitchen, Kind::Count, to, &counts).await?;
+    }
+    Ok(())
 }
 
 async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uuid> {

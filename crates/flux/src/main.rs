@@ -10,6 +10,7 @@ mod costing;
 mod database;
 mod demo;
 mod import;
+mod inventory;
 mod labor;
 mod menu_photos;
 mod metrics;

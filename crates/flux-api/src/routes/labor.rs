@@ -165,7 +165,7 @@ pub async fn get_staff(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<S
 /// Replace a person's record, roles and availability.
 #[utoipa::path(put, path = "/{restaurant_id}/labor/staff/{staff_id}", tag = "labor",
     params(("restaurant_id" = Uuid, Path), ("staff_id" = Uuid, Path)), request_body = StaffInput,
-    responses((status = 200, body = StaffView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = StaffView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_staff(
     mut t: Tenant,

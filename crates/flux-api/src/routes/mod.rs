@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod health;
 pub mod hours;
 pub mod ingredients;
+pub mod inventory;
 pub mod invitations;
 pub mod labor;
 pub mod members;

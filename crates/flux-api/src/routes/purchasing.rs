@@ -316,6 +316,8 @@ pub struct StockItem {
     /// Default: the ingredient's base unit.
     pub unit: Option<String>,
     pub note: Option<String>,
+    /// Waste only: why (default `other`).
+    pub reason: Option<flux_app::inventory::WasteReason>,
 }
 
 /// How many stock events one request recorded, and as what.
@@ -342,6 +344,7 @@ async fn record(
             quantity: i.quantity,
             unit: i.unit,
             note: i.note,
+            reason: i.reason,
         })
         .collect();
     let rows = stock::record(&mut t.tx, t.restaurant_id, &kitchen, kind, date, &items).await?;

@@ -32,6 +32,12 @@ pub struct RecipeBody {
     #[serde(rename = "yield")]
     pub yields: Option<YieldBody>,
     pub lines: Vec<LineBody>,
+    /// Save a change that alters the allergens a dish declares (this
+    /// dish, or one using this prep). Without it such a change answers
+    /// `409 allergens_changed` listing each dish's added and removed
+    /// allergens, and nothing is saved.
+    #[serde(default)]
+    pub acknowledge_allergen_change: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -77,6 +83,7 @@ impl From<RecipeBody> for RecipeInput {
                 unit: y.unit,
             }),
             lines: b.lines.into_iter().map(LineInput::from).collect(),
+            acknowledge_allergen_change: b.acknowledge_allergen_change,
         }
     }
 }
@@ -354,6 +361,10 @@ pub struct ConfirmBody {
     /// missing ingredients are created at typical prices.
     #[serde(default)]
     pub accept_suggestion: bool,
+    /// As for a recipe update: save a confirmation that alters the dish's
+    /// declared allergens.
+    #[serde(default)]
+    pub acknowledge_allergen_change: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -380,7 +391,7 @@ pub struct ConfirmSubRecipe {
 #[utoipa::path(post, path = "/{restaurant_id}/recipes/confirm", tag = "costing",
     params(("restaurant_id" = Uuid, Path)), request_body = ConfirmBody,
     responses((status = 201, body = RecipeView), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn confirm(
     mut t: Tenant,
@@ -430,6 +441,7 @@ pub async fn confirm(
             portions: b.portions,
             yields: None,
             lines,
+            acknowledge_allergen_change: b.acknowledge_allergen_change,
         };
         recipes::confirm(&mut t.tx, t.restaurant_id, &kitchen, &input).await?
     };

@@ -7,15 +7,7 @@ use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, User};
-
-fn dec(v: &Value) -> Decimal {
-    match v {
-        Value::String(s) => Decimal::from_str(s).unwrap_or_else(|_| panic!("not a decimal: {v}")),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).expect("number"),
-        other => panic!("not a decimal: {other}"),
-    }
-}
+use crate::helpers::{assert_problem, dec, spawn_app, TestApp, User};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).expect("literal")

@@ -298,3 +298,16 @@ pub async fn smtp_sink() -> (String, tokio::task::JoinHandle<(Vec<String>, Strin
     });
     (url, handle)
 }
+
+/// A JSON money or quantity (an exact decimal string, or a number) as a
+/// `Decimal`.
+pub fn dec(v: &Value) -> rust_decimal::Decimal {
+    use std::str::FromStr;
+    match v {
+        Value::String(s) => {
+            rust_decimal::Decimal::from_str(s).unwrap_or_else(|_| panic!("not a decimal: {v}"))
+        }
+        Value::Number(n) => rust_decimal::Decimal::from_str(&n.to_string()).expect("number"),
+        other => panic!("not a decimal: {other}"),
+    }
+}

@@ -15,6 +15,7 @@ mod forecast;
 mod hardening;
 mod idempotency;
 mod import_quality;
+mod inventory;
 mod invitations;
 mod labor;
 mod locale_defaults;

@@ -1,23 +1,13 @@
 //! Suppliers, stock, recommendations, purchase orders and the prep list
 //! through the API, with forecasts of known quantiles.
 
-use std::str::FromStr;
-
 use chrono::{Duration, NaiveDate};
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, smtp_sink, spawn_app, spawn_app_with, TestApp, User};
-
-fn dec(v: &Value) -> Decimal {
-    match v {
-        Value::String(s) => Decimal::from_str(s).unwrap_or_else(|_| panic!("not a decimal: {v}")),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).expect("number"),
-        other => panic!("not a decimal: {other}"),
-    }
-}
+use crate::helpers::{assert_problem, dec, smtp_sink, spawn_app, spawn_app_with, TestApp, User};
 
 /// The restaurant's local date, as the server computes it.
 async fn today(app: &TestApp, user: &User, r: &str) -> NaiveDate {

@@ -47,6 +47,10 @@ pub enum KitchenError {
     Invalid(#[from] flux_domain::Invalid),
     #[error("no recipe with id {0}")]
     UnknownRecipe(Uuid),
+    /// The change would alter the allergens these dishes declare and was
+    /// not acknowledged.
+    #[error("the change alters declared allergens")]
+    AllergensChanged(Vec<crate::inventory::allergens::DishChange>),
     #[error(transparent)]
     Store(#[from] flux_store::StoreError),
 }

@@ -63,6 +63,11 @@ pub struct RecipeInput {
     #[serde(rename = "yield")]
     pub yields: Option<YieldInput>,
     pub lines: Vec<LineInput>,
+    /// Saves a change that alters the allergens of a dish (this one, or
+    /// one that uses this prep); without it such a change is refused with
+    /// the dishes and allergens listed.
+    #[serde(default)]
+    pub acknowledge_allergen_change: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -173,6 +178,14 @@ pub async fn save(
     on_existing: OnExisting,
 ) -> Result<Uuid, KitchenError> {
     let planned = plan(conn, rid, kitchen, recipe_id, input, on_existing).await?;
+    // Only a change to an existing recipe can alter what a dish declared.
+    if planned.target.is_some() && !input.acknowledge_allergen_change {
+        let decl = crate::inventory::allergens::Declarations::load(conn, rid).await?;
+        let changes = crate::inventory::allergens::changes(kitchen, &planned.trial, &decl);
+        if !changes.is_empty() {
+            return Err(KitchenError::AllergensChanged(changes));
+        }
+    }
     Ok(flux_store::costing::save_recipe(conn, rid, planned.target, &planned.data).await?)
 }
 

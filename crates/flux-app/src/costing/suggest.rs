@@ -194,6 +194,9 @@ pub async fn accept(
         portions: Some(s.dish.portions),
         yields: None,
         lines,
+        // A library suggestion replaces the dish's recipe only when the
+        // owner accepts it as is; what it declares is then theirs to see.
+        acknowledge_allergen_change: false,
     };
     let id = recipes::save(conn, rid, &kitchen, None, &input, OnExisting::Replace).await?;
     Ok(Some(id))

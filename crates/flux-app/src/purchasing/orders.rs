@@ -369,12 +369,15 @@ pub async fn receive(
             flux_store::purchasing::insert_event(
                 conn,
                 rid,
-                line.ingredient_id,
-                Kind::Delivery.as_str(),
-                date,
-                received,
-                Some("purchase order"),
-                Some(id),
+                &flux_store::purchasing::NewEvent {
+                    ingredient_id: line.ingredient_id,
+                    kind: Kind::Delivery.as_str(),
+                    date,
+                    quantity: received,
+                    note: Some("purchase order"),
+                    purchase_order_id: Some(id),
+                    reason: None,
+                },
             )
             .await?;
         }

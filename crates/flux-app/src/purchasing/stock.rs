@@ -3,8 +3,10 @@
 //!
 //! Usage is never typed in: it is what the recipes say the sales used
 //! (portions sold × the dish's gross quantity per portion, waste factor
-//! included, through sub-recipes). A count is the stock at the end of its
-//! day, so usage and deliveries count from the day after.
+//! included, through sub-recipes). Wasted preps and dishes take their
+//! ingredients off through their recipes the same way. A count is the
+//! stock at the end of its day, so usage and deliveries count from the day
+//! after.
 
 use std::collections::HashMap;
 
@@ -65,6 +67,9 @@ pub struct EventInput {
     /// Any unit the ingredient converts to; default its base unit.
     pub unit: Option<String>,
     pub note: Option<String>,
+    /// Why, for waste (default `other`); refused for counts and deliveries.
+    #[serde(default)]
+    pub reason: Option<flux_store::status::WasteReason>,
 }
 
 /// Records events of one kind on one date, all or none; quantities are
@@ -104,6 +109,14 @@ pub async fn record(
             ));
             continue;
         }
+        if item.reason.is_some() && kind != Kind::Waste {
+            errors.push(FieldError::new(
+                field("reason"),
+                "not_waste",
+                "only waste has a reason",
+            ));
+            continue;
+        }
         let base = match item
             .unit
             .as_deref()
@@ -140,12 +153,19 @@ pub async fn record(
             flux_store::purchasing::insert_event(
                 conn,
                 rid,
-                item.ingredient_id,
-                kind.as_str(),
-                date,
-                quantity.normalize(),
-                note,
-                None,
+                &flux_store::purchasing::NewEvent {
+                    ingredient_id: item.ingredient_id,
+                    kind: kind.as_str(),
+                    date,
+                    quantity: quantity.normalize(),
+                    note,
+                    purchase_order_id: None,
+                    reason: (kind == Kind::Waste).then(|| {
+                        item.reason
+                            .unwrap_or(flux_store::status::WasteReason::Other)
+                            .as_str()
+                    }),
+                },
             )
             .await?,
         );
@@ -238,6 +258,24 @@ pub async fn on_hand(
                         .push(StockEvent::Usage {
                             date: day.date,
                             quantity: sold * per,
+                        });
+                }
+            }
+        }
+    }
+    // Wasted preps and dishes took their ingredients off the shelf too.
+    if let Some(from) = counted.values().min().copied() {
+        for w in flux_store::inventory::recipe_waste_between(conn, rid, from, as_of).await? {
+            for (ingredient, quantity) in
+                crate::inventory::waste::exploded(kitchen, w.recipe_id, w.quantity)
+            {
+                if counted.get(&ingredient).is_some_and(|c| w.waste_date > *c) {
+                    by_ingredient
+                        .entry(ingredient)
+                        .or_default()
+                        .push(StockEvent::Waste {
+                            date: w.waste_date,
+                            quantity: quantity.to_f64().unwrap_or_default(),
                         });
                 }
             }

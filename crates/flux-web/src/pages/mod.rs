@@ -16,6 +16,7 @@ mod forecast;
 mod forecast_model;
 mod health;
 mod ingredients;
+mod inventory;
 mod invitations;
 mod labor;
 mod labor_staff;
@@ -233,6 +234,27 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route(
             "/app/r/{rid}/forecast/{item_id}/stockout/{date}/remove",
             post(forecast::unmark_stockout),
+        )
+        .route("/app/r/{rid}/inventory", get(inventory::variance_page))
+        .route(
+            "/app/r/{rid}/inventory/waste",
+            get(inventory::waste_page).post(inventory::log_waste),
+        )
+        .route(
+            "/app/r/{rid}/inventory/waste/{waste_id}/delete",
+            post(inventory::delete_waste),
+        )
+        .route(
+            "/app/r/{rid}/inventory/allergens",
+            get(inventory::allergens_page),
+        )
+        .route(
+            "/app/r/{rid}/inventory/allergens/sheet",
+            get(inventory::allergen_sheet),
+        )
+        .route(
+            "/app/r/{rid}/inventory/allergens/ingredients/{ingredient_id}",
+            get(inventory::ingredient_allergens).post(inventory::declare_allergens),
         )
         .route("/app/r/{rid}/labor", get(labor::page))
         .route("/app/r/{rid}/labor/build", post(labor::build))

@@ -804,6 +804,7 @@ pub async fn save_count(
                 quantity,
                 unit: None,
                 note: None,
+                reason: None,
             }),
             None => {
                 form.errors

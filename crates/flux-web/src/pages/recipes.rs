@@ -194,6 +194,8 @@ struct Draft {
     yield_unit: String,
     /// (component "i:<id>" or "r:<id>", quantity, unit)
     lines: Vec<(String, String, String)>,
+    /// Ticked after the editor warned that the change alters allergens.
+    acknowledge_allergens: bool,
 }
 
 impl Draft {
@@ -227,6 +229,7 @@ impl Draft {
                     )
                 })
                 .collect(),
+            acknowledge_allergens: false,
         })
     }
 
@@ -248,6 +251,7 @@ impl Draft {
             yield_amount: get("yield_amount"),
             yield_unit: get("yield_unit"),
             lines,
+            acknowledge_allergens: f.get("acknowledge_allergen_change").is_some(),
         }
     }
 
@@ -304,9 +308,13 @@ impl Draft {
             portions,
             yields,
             lines,
+            acknowledge_allergen_change: self.acknowledge_allergens,
         })
     }
 }
+
+/// The form field that acknowledges an allergen change.
+const ACKNOWLEDGE: &str = "acknowledge_allergen_change";
 
 /// Field errors, and one message for problems of the recipe as a whole.
 fn explain(e: impl Into<AppError>) -> Result<(Vec<FieldError>, Option<String>), WebError> {
@@ -315,6 +323,15 @@ fn explain(e: impl Into<AppError>) -> Result<(Vec<FieldError>, Option<String>), 
         Some(Kind::InvalidRecipe | Kind::RecipeCycle | Kind::NoCostAsOf) => {
             Ok((Vec::new(), Some(e.to_string())))
         }
+        // Shown beside a box to tick, which the next save sends.
+        Some(Kind::AllergensChanged) => Ok((
+            vec![FieldError::new(
+                ACKNOWLEDGE,
+                "allergens_changed",
+                e.to_string(),
+            )],
+            None,
+        )),
         _ => Ok((rejected_fields(e)?, None)),
     }
 }
@@ -499,6 +516,15 @@ fn editor(
                     }
                 }
                 p.muted.small { "Save to get more empty lines." }
+                @if let Some(warning) = error_for(errors, ACKNOWLEDGE) {
+                    div.allergen-warning role="alert" {
+                        p { (warning) }
+                        label {
+                            input type="checkbox" name=(ACKNOWLEDGE) value="on";
+                            " I have checked the allergen change; save it"
+                        }
+                    }
+                }
                 @if editable {
                     div.actions {
                         button.btn.btn-primary type="submit" name="intent" value="save" { "Save recipe" }

@@ -8,6 +8,7 @@ mod audit;
 mod forecast;
 mod hardening;
 mod helpers;
+mod inventory;
 mod invitations;
 mod labor;
 mod locale_pages;

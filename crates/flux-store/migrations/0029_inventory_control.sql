@@ -1,0 +1,65 @@
+-- Inventory control: why food was wasted, waste of preps and dishes, and
+-- the allergens each ingredient declares.
+
+-- Every waste event says why. Waste recorded before reasons existed is
+-- "other"; counts and deliveries have no reason.
+alter table stock_events add column reason text;
+update stock_events set reason = 'other' where kind = 'waste';
+alter table stock_events add constraint stock_events_reason check (
+    (kind = 'waste') = (reason is not null)
+    and (reason is null or reason in ('spoiled', 'expired', 'over_production', 'trim',
+                                      'dropped', 'returned', 'staff_meal', 'other')));
+
+-- A prep (sauce, dough) or a dish thrown away, in its recipe's yield unit
+-- (portions for a dish). Its ingredients are derived through the recipe
+-- when waste is costed or stock is projected, so a recipe corrected later
+-- corrects them too. A recipe with waste on record cannot be deleted.
+create table recipe_waste (
+    restaurant_id  uuid not null,
+    waste_id       uuid not null,
+    recipe_id      uuid not null,
+    waste_date     date not null,
+    quantity       numeric not null check (quantity > 0),
+    reason         text not null check (reason in ('spoiled', 'expired', 'over_production', 'trim',
+                                                   'dropped', 'returned', 'staff_meal', 'other')),
+    note           text check (length(note) <= 500),
+    recorded_by    uuid,
+    recorded_at    timestamptz not null default now(),
+    primary key (restaurant_id, waste_id),
+    foreign key (restaurant_id, recipe_id) references recipes on delete restrict
+);
+create index recipe_waste_date_idx on recipe_waste (restaurant_id, waste_date);
+
+-- The allergens an ingredient declares, once someone has reviewed it. No
+-- row means not reviewed (unknown), which is not the same as "none": an
+-- allergen sheet says which dishes rest on unreviewed ingredients.
+create table ingredient_allergens (
+    restaurant_id  uuid not null,
+    ingredient_id  uuid not null,
+    allergens      text[] not null check (allergens <@ array['gluten', 'crustaceans', 'eggs',
+                       'fish', 'peanuts', 'soy', 'milk', 'tree_nuts', 'celery', 'mustard',
+                       'sesame', 'sulphites', 'lupin', 'molluscs', 'wheat']),
+    reviewed_by    uuid,
+    reviewed_at    timestamptz not null default now(),
+    primary key (restaurant_id, ingredient_id),
+    foreign key (restaurant_id, ingredient_id) references ingredients on delete cascade
+);
+
+alter table recipe_waste enable row level security;
+alter table recipe_waste force row level security;
+create policy tenant_isolation on recipe_waste
+    using (restaurant_id = flux_current_restaurant())
+    with check (restaurant_id = flux_current_restaurant());
+
+alter table ingredient_allergens enable row level security;
+alter table ingredient_allergens force row level security;
+create policy tenant_isolation on ingredient_allergens
+    using (restaurant_id = flux_current_restaurant())
+    with check (restaurant_id = flux_current_restaurant());
+
+-- Allergen declarations are safety records and waste is money: who
+-- changed what, and when.
+create trigger audit after insert or update or delete on recipe_waste
+    for each row execute function flux_audit('waste_id');
+create trigger audit after insert or update or delete on ingredient_allergens
+    for each row execute function flux_audit('ingredient_id');
