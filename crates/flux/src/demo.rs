@@ -583,7 +583,7 @@ async fn stock_month(
             .iter()
             .filter(|i| i.category == "produce")
             .collect();
-        for _ in 0..2 {
+        for _ in 0..4 {
             if produce.is_empty() {
                 break;
             }
@@ -595,7 +595,7 @@ async fn stock_month(
                     WasteInput {
                         ingredient_id: Some(i.ingredient_id),
                         recipe_id: None,
-                        quantity: round(t * rng.gen_range(0.03..0.08)),
+                        quantity: round(t * rng.gen_range(0.04..0.10)),
                         unit: None,
                         reason: WasteReason::Spoiled,
                         note: None,
@@ -603,25 +603,29 @@ async fn stock_month(
                 ));
             }
         }
-        for (reason, portions) in [
-            (WasteReason::OverProduction, rng.gen_range(2..5)),
-            (WasteReason::StaffMeal, rng.gen_range(2..4)),
-            (WasteReason::Returned, 1),
+        // (reason, entries a week, portions an entry)
+        for (reason, times, portions) in [
+            (WasteReason::OverProduction, 3, 3..9),
+            (WasteReason::StaffMeal, 5, 2..5),
+            (WasteReason::Dropped, 2, 1..3),
+            (WasteReason::Returned, 2, 1..2),
         ] {
-            if dishes.is_empty() {
-                break;
+            for _ in 0..times {
+                if dishes.is_empty() {
+                    break;
+                }
+                entries.push((
+                    from + Duration::days(rng.gen_range(0..7)),
+                    WasteInput {
+                        ingredient_id: None,
+                        recipe_id: Some(dishes[rng.gen_range(0..dishes.len())]),
+                        quantity: Decimal::from(rng.gen_range(portions.clone())),
+                        unit: None,
+                        reason,
+                        note: None,
+                    },
+                ));
             }
-            entries.push((
-                from + Duration::days(rng.gen_range(0..7)),
-                WasteInput {
-                    ingredient_id: None,
-                    recipe_id: Some(dishes[rng.gen_range(0..dishes.len())]),
-                    quantity: Decimal::from(portions),
-                    unit: None,
-                    reason,
-                    note: None,
-                },
-            ));
         }
         let mut wasted: HashMap<Uuid, f64> = HashMap::new();
         for (day, e) in &entries {
