@@ -183,7 +183,7 @@ fn at_least(y: f64, mu: f64, phi: f64) -> f64 {
 /// The default is wider than most dishes' spread, and a wider spread
 /// makes `E[Y | Y ≥ sold]` larger: shrinking toward it lifted the
 /// forecast of often-sold-out dishes about 4 % above their demand in
-/// `tests/stockouts.rs`, against 1–2 % with the dish's own estimate.
+/// `tests/engine/stockouts.rs`, against 1–2 % with the dish's own estimate.
 const STOCKOUT_PHI_PRIOR_DAYS: f64 = 0.0;
 
 /// Residuals are only trusted after this many usable days.

@@ -2,9 +2,7 @@
 //! receipt-level refusals, refunds in period summaries, shared line ids and
 //! value limits. Every sample is generated here.
 
-mod common;
-
-use common::{day, dec, opts, run, workbook, Parsed};
+use crate::common::{day, dec, opts, run, workbook, Parsed};
 use flux_ingest::{
     parse_bytes, DateOrder, DateOrderReason, Format, IngestError, RowErrorKind, UnmappedColumn,
     UnmappedKind, Warning, MAX_LINE_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE,

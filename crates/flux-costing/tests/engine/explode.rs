@@ -1,10 +1,10 @@
 //! Ingredient explosion through sub-recipes, with pack rounding.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{dec, pizzeria};
+use crate::common::{dec, pizzeria};
 use flux_costing::{CostingError, Unit};
 use rust_decimal::Decimal;
 

@@ -1,9 +1,9 @@
 //! Property tests: conversions round-trip, COGS is linear in quantity,
 //! explosion is linear in demand, waste factors accept exactly their range.
 
-mod common;
+use crate::common;
 
-use common::{dec, ingredient, tomatoes};
+use crate::common::{dec, ingredient, tomatoes};
 use flux_costing::{
     convert, CostOptions, IngredientSpec, MeasureProfile, PriceBasis, Quantity, Recipe, RecipeBook,
     Unit, WasteFactor,

@@ -3,12 +3,12 @@
 //! period, and the Prometheus endpoint. Each test runs real `flux serve`
 //! processes over a private PostgreSQL cluster.
 
-mod common;
+use crate::common;
 
 use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::common::{
     block_forecast_writes, call, create_restaurant, free_port, register, sales_csv, serve,
     serve_with, upload, wait_for_count, Server, BLOCKED_FORECASTS,
 };

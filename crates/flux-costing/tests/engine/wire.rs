@@ -1,9 +1,7 @@
 //! The shapes storage and HTTP layers exchange: JSON round trips, lenient
 //! units on the way in, errors instead of panics on absurd figures.
 
-mod common;
-
-use common::{dec, pizzeria};
+use crate::common::{dec, pizzeria};
 use flux_costing::{
     CostOptions, CostingError, Ingredient, IngredientSpec, Recipe, RecipeBook, Unit,
 };

@@ -1,10 +1,8 @@
 //! One test per supported layout, each on a realistic sample generated here.
 
-mod common;
-
 use std::io::Cursor;
 
-use common::{day, dec, opts, run, workbook};
+use crate::common::{day, dec, opts, run, workbook};
 use flux_ingest::{
     parse_bytes, preview, ColumnMapping, DateOrder, DateOrderReason, Format, IngestError, Role,
     Warning,

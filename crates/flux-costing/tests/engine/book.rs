@@ -1,8 +1,8 @@
 //! Building a recipe book: cycles, unknown references and unit mismatches.
 
-mod common;
+use crate::common;
 
-use common::{dec, ingredient, qty, tomatoes};
+use crate::common::{dec, ingredient, qty, tomatoes};
 use flux_costing::{
     CostingError, IngredientSpec, InvalidBook, MissingProperty, Recipe, RecipeBook, Unit, UnitError,
 };

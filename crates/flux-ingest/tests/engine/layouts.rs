@@ -4,9 +4,7 @@
 //! and skipped by reason, and the totals against the file's own totals row
 //! (or, where the export has none, against the sum of its lines).
 
-mod common;
-
-use common::{day, dec, opts, run, workbook, Parsed};
+use crate::common::{day, dec, opts, run, workbook, Parsed};
 use flux_ingest::{parse_bytes, DateOrder, Format, IngestError, UnmappedColumn, UnmappedKind};
 use rust_decimal::Decimal;
 

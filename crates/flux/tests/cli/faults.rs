@@ -2,11 +2,9 @@
 //! server killed (SIGKILL) in the middle of a forecast job. Each runs a
 //! real `flux serve` process over its own private PostgreSQL cluster.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::common::{
     block_forecast_writes, call, create_restaurant, readyz, register, sales_csv, serve, upload,
     wait_for_count, wait_ready, BLOCKED_FORECASTS,
 };

@@ -1,8 +1,6 @@
 //! Dates, time zones, encodings, numbers, validation and error accounting.
 
-mod common;
-
-use common::{day, dec, opts, run};
+use crate::common::{day, dec, opts, run};
 use flux_ingest::{
     business_date, parse_bytes, DateOrder, DateOrderReason, DecimalSeparator, Format, RowErrorKind,
     TextEncoding, Warning,

@@ -1,8 +1,6 @@
 //! COGS against hand-computed figures.
 
-mod common;
-
-use common::{day, dec, ingredient, pizzeria, tomatoes};
+use crate::common::{day, dec, ingredient, pizzeria, tomatoes};
 use flux_costing::{
     margin, CostOptions, CostingError, IngredientSpec, Money, PriceBasis, Recipe, RecipeBook, Unit,
 };

@@ -1,9 +1,7 @@
 //! Hostile and random input: the parser may reject, but must never panic,
 //! hang or buffer without bound.
 
-mod common;
-
-use common::opts;
+use crate::common::opts;
 use flux_ingest::{parse_bytes, sniff, RowErrorKind};
 use proptest::prelude::*;
 

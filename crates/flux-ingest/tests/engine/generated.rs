@@ -4,9 +4,7 @@
 //! computed while generating. The parser must reproduce those totals to the
 //! cent for every seed: one hand-written sample per layout cannot show that.
 
-mod common;
-
-use common::{day, opts, run};
+use crate::common::{day, opts, run};
 use rust_decimal::Decimal;
 
 /// Small deterministic generator (xorshift64*): the tests must not depend

@@ -1,8 +1,6 @@
 //! Profitability and Kasavana–Smith menu engineering on a worked example.
 
-mod common;
-
-use common::{dec, pizzeria};
+use crate::common::{dec, pizzeria};
 use flux_costing::menu::PeriodChange;
 use flux_costing::{
     analyse_menu, compare_periods, profitability, CostOptions, CostingError, DishSales, MenuClass,
