@@ -246,6 +246,7 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
             ingredients::delete
         ))
         .routes(routes!(ingredients::costs, ingredients::add_cost))
+        .routes(routes!(ingredients::yields, ingredients::set_yields))
         .routes(routes!(recipes::list, recipes::create))
         .routes(routes!(recipes::pending, recipes::confirm))
         .routes(routes!(recipes::get, recipes::update, recipes::delete))

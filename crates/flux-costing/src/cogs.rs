@@ -60,10 +60,15 @@ pub struct CostLine {
     pub base_unit: Unit,
     pub unit_cost: Money,
     pub waste_factor: WasteFactor,
+    /// The line's preparation yield, when it has one: it replaces the
+    /// waste factor (`cost = quantity ÷ share × unit_cost`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edible_share: Option<Decimal>,
     /// `quantity × unit_cost`.
     pub cost_without_waste: Money,
-    /// `quantity × unit_cost × (1 + waste)` if waste is included, else the
-    /// same as `cost_without_waste`. This is what the totals add up.
+    /// `quantity × unit_cost × (1 + waste)` (or `÷ share`) if waste is
+    /// included, else the same as `cost_without_waste`. This is what the
+    /// totals add up.
     pub cost: Money,
 }
 
@@ -99,6 +104,31 @@ pub(crate) struct FlatLine<'a> {
     pub(crate) path: Vec<String>,
     pub(crate) ingredient: &'a Ingredient,
     pub(crate) quantity: Decimal,
+    /// The line's preparation yield, replacing the waste factor.
+    pub(crate) share: Option<Decimal>,
+}
+
+impl FlatLine<'_> {
+    /// What `quantity × multiplier` must be bought: `1 ÷ share` for a
+    /// prepared line, `1 + waste factor` otherwise.
+    pub(crate) fn multiplier(&self) -> Result<Decimal, CostingError> {
+        match self.share {
+            Some(share) => arith::div(Decimal::ONE, share, "preparation yield"),
+            None => Ok(self.ingredient.waste_factor().multiplier()),
+        }
+    }
+
+    /// The as-purchased quantity.
+    pub(crate) fn gross(&self) -> Result<Decimal, CostingError> {
+        match self.share {
+            Some(share) => arith::div(self.quantity, share, "ingredient quantity"),
+            None => arith::mul(
+                self.quantity,
+                self.ingredient.waste_factor().multiplier(),
+                "ingredient quantity",
+            ),
+        }
+    }
 }
 
 impl RecipeBook {
@@ -125,7 +155,11 @@ impl RecipeBook {
         path.push(entry.name.to_string());
         for line in &entry.lines {
             match line {
-                Resolved::Ingredient { key, quantity } => {
+                Resolved::Ingredient {
+                    key,
+                    quantity,
+                    share,
+                } => {
                     // The book resolved every key when it was built.
                     let ingredient = self.ingredients.get(key).ok_or_else(|| {
                         CostingError::UnknownIngredient {
@@ -137,6 +171,7 @@ impl RecipeBook {
                         path: path.clone(),
                         ingredient,
                         quantity: arith::mul(*quantity, batches, "ingredient quantity")?,
+                        share: *share,
                     });
                 }
                 Resolved::SubRecipe { key, batches: used } => {
@@ -204,13 +239,14 @@ fn cost_line(flat: FlatLine<'_>, options: &CostOptions) -> Result<CostLine, Cost
     let cost = if options.include_waste {
         Money::new(arith::mul(
             cost_without_waste.amount(),
-            waste_factor.multiplier(),
+            flat.multiplier()?,
             what,
         )?)
     } else {
         cost_without_waste
     };
     Ok(CostLine {
+        edible_share: flat.share,
         path: flat.path,
         ingredient: ingredient.name().to_string(),
         quantity: flat.quantity,

@@ -75,6 +75,13 @@ pub enum CostingError {
     Overflow { what: String },
     #[error("menu engineering needs at least one dish with units sold")]
     NoSales,
+    #[error("recipe {recipe:?}: the yield of {component:?} {action} must be above 0 and at most 1 (of an ingredient only), got {share}")]
+    InvalidYield {
+        recipe: String,
+        component: String,
+        action: String,
+        share: Decimal,
+    },
     #[error("the period ends ({to}) before it starts ({from})")]
     InvalidPeriod { from: String, to: String },
 }

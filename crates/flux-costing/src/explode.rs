@@ -27,7 +27,8 @@ pub struct IngredientNeed {
     pub waste_factor: WasteFactor,
     /// What the recipes call for, in the base unit.
     pub net_quantity: Decimal,
-    /// `net × (1 + waste)`: what must be bought to end up with `net`.
+    /// What must be bought to end up with `net`: `net × (1 + waste)`, or
+    /// `net ÷ share` for the lines with a preparation yield.
     pub gross_quantity: Decimal,
     pub pack_size: Option<Quantity>,
     /// Whole packs covering `net_quantity` (rounded up).
@@ -92,6 +93,8 @@ impl RecipeBook {
                         });
                 let what = "ingredient need";
                 need.net_quantity = arith::add(need.net_quantity, flat.quantity, what)?;
+                // Gross per line: a prepared line has its own yield.
+                need.gross_quantity = arith::add(need.gross_quantity, flat.gross()?, what)?;
                 let by_dish = need.by_dish.entry(dish_name.clone()).or_default();
                 *by_dish = arith::add(*by_dish, flat.quantity, what)?;
             }
@@ -99,8 +102,6 @@ impl RecipeBook {
         let needs = totals
             .into_values()
             .map(|mut need| {
-                let multiplier = need.waste_factor.multiplier();
-                need.gross_quantity = arith::mul(need.net_quantity, multiplier, "ingredient need")?;
                 if let Some(pack) = self
                     .ingredient(&need.ingredient)
                     .and_then(|i| i.pack_in_base_units())

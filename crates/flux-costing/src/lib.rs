@@ -42,6 +42,6 @@ pub use menu::{
 };
 pub use money::{round_money, Money};
 pub use name::Name;
-pub use recipe::{Component, Recipe, RecipeLine, Yield};
+pub use recipe::{Component, PrepYield, Recipe, RecipeLine, Yield};
 pub use units::{convert, Dimension, MissingProperty, Unit, UnitError};
 pub use waste::{WasteFactor, WasteFactorError};

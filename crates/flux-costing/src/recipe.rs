@@ -35,8 +35,28 @@ impl Component {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipeLine {
     pub component: Component,
+    /// For an ingredient with `prep`: the prepared (edible) quantity the
+    /// dish needs, e.g. 100 g of diced onion.
     pub quantity: Decimal,
     pub unit: Unit,
+    /// How the ingredient is prepared for this line and what share of what
+    /// was bought survives it; ingredient lines only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prep: Option<PrepYield>,
+}
+
+/// A preparation's yield: the edible share of the as-purchased quantity
+/// ("onion, diced: 0.70"). A line with one needs `quantity ÷ share` as
+/// purchased, and that replaces the ingredient's waste factor for the line
+/// (the trim is already in the share).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrepYield {
+    /// "diced", "peeled", "filleted".
+    pub action: String,
+    /// Above 0, at most 1.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.70"))]
+    pub share: Decimal,
 }
 
 /// What one batch of a recipe makes.
@@ -107,6 +127,28 @@ impl Recipe {
             component: Component::Ingredient(name.to_owned()),
             quantity,
             unit,
+            prep: None,
+        });
+        self
+    }
+
+    /// An ingredient prepared one way: `quantity` is the prepared amount.
+    pub fn prepared(
+        mut self,
+        name: &str,
+        quantity: Decimal,
+        unit: Unit,
+        action: &str,
+        share: Decimal,
+    ) -> Self {
+        self.lines.push(RecipeLine {
+            component: Component::Ingredient(name.to_owned()),
+            quantity,
+            unit,
+            prep: Some(PrepYield {
+                action: action.to_owned(),
+                share,
+            }),
         });
         self
     }
@@ -116,6 +158,7 @@ impl Recipe {
             component: Component::Recipe(name.to_owned()),
             quantity,
             unit,
+            prep: None,
         });
         self
     }

@@ -1,5 +1,5 @@
--- Inventory control: why food was wasted, waste of preps and dishes, and
--- the allergens each ingredient declares.
+-- Inventory control: why food was wasted, waste of preps and dishes, the
+-- allergens each ingredient declares, and preparation yields.
 
 -- Every waste event says why. Waste recorded before reasons existed is
 -- "other"; counts and deliveries have no reason.
@@ -44,6 +44,34 @@ create table ingredient_allergens (
     primary key (restaurant_id, ingredient_id),
     foreign key (restaurant_id, ingredient_id) references ingredients on delete cascade
 );
+
+-- What share of an ingredient as purchased survives a preparation
+-- ("onion, diced: 0.70"). A recipe line naming the preparation needs
+-- quantity ÷ share as purchased; a yield in use cannot be removed.
+create table ingredient_yields (
+    restaurant_id  uuid not null,
+    ingredient_id  uuid not null,
+    action         text not null check (length(action) between 1 and 60),
+    action_key     text not null,
+    edible_share   numeric not null check (edible_share > 0 and edible_share <= 1),
+    updated_at     timestamptz not null default now(),
+    primary key (restaurant_id, ingredient_id, action_key),
+    foreign key (restaurant_id, ingredient_id) references ingredients on delete cascade
+);
+alter table recipe_lines add column prep_key text;
+alter table recipe_lines add constraint recipe_lines_prep_of_ingredient
+    check (prep_key is null or ingredient_id is not null);
+alter table recipe_lines add constraint recipe_lines_prep_yield
+    foreign key (restaurant_id, ingredient_id, prep_key)
+    references ingredient_yields (restaurant_id, ingredient_id, action_key) on delete restrict;
+
+alter table ingredient_yields enable row level security;
+alter table ingredient_yields force row level security;
+create policy tenant_isolation on ingredient_yields
+    using (restaurant_id = flux_current_restaurant())
+    with check (restaurant_id = flux_current_restaurant());
+create trigger audit after insert or update or delete on ingredient_yields
+    for each row execute function flux_audit('ingredient_id', 'action_key');
 
 alter table recipe_waste enable row level security;
 alter table recipe_waste force row level security;

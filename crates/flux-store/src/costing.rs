@@ -77,6 +77,17 @@ pub struct LineRow {
     pub sub_recipe_id: Option<Uuid>,
     pub quantity: Decimal,
     pub unit: String,
+    /// The preparation (a yield's `action_key`) of an ingredient line.
+    pub prep_key: Option<String>,
+}
+
+/// A preparation yield of an ingredient.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct YieldRow {
+    pub ingredient_id: Uuid,
+    pub action: String,
+    pub action_key: String,
+    pub edible_share: Decimal,
 }
 
 /// A recipe to write: a dish (`menu_item_id`) or a named prep.
@@ -96,6 +107,7 @@ pub struct LineData {
     pub sub_recipe_id: Option<Uuid>,
     pub quantity: Decimal,
     pub unit: String,
+    pub prep_key: Option<String>,
 }
 
 /// Everything the recipe book is built from.
@@ -105,6 +117,7 @@ pub struct BookRows {
     pub costs: Vec<CostRow>,
     pub recipes: Vec<RecipeRow>,
     pub lines: Vec<LineRow>,
+    pub yields: Vec<YieldRow>,
 }
 
 const INGREDIENT_COLUMNS: &str = "ingredient_id, name, name_key, category, base_unit, unit_cost, waste_factor, \
@@ -338,8 +351,15 @@ pub async fn book_rows(conn: &mut PgConnection, rid: Uuid) -> Result<BookRows> {
     .fetch_all(&mut *conn)
     .await?;
     let lines = sqlx::query_as(
-        "select recipe_id, line_no, ingredient_id, sub_recipe_id, quantity, unit from recipe_lines
+        "select recipe_id, line_no, ingredient_id, sub_recipe_id, quantity, unit, prep_key from recipe_lines
          where restaurant_id = $1 order by recipe_id, line_no",
+    )
+    .bind(rid)
+    .fetch_all(&mut *conn)
+    .await?;
+    let yields = sqlx::query_as(
+        "select ingredient_id, action, action_key, edible_share from ingredient_yields
+         where restaurant_id = $1 order by ingredient_id, action_key",
     )
     .bind(rid)
     .fetch_all(&mut *conn)
@@ -349,6 +369,7 @@ pub async fn book_rows(conn: &mut PgConnection, rid: Uuid) -> Result<BookRows> {
         costs,
         recipes,
         lines,
+        yields,
     })
 }
 
@@ -411,10 +432,12 @@ pub async fn save_recipe(
     let subs: Vec<Option<Uuid>> = d.lines.iter().map(|l| l.sub_recipe_id).collect();
     let quantities: Vec<Decimal> = d.lines.iter().map(|l| l.quantity).collect();
     let units: Vec<&str> = d.lines.iter().map(|l| l.unit.as_str()).collect();
+    let preps: Vec<Option<&str>> = d.lines.iter().map(|l| l.prep_key.as_deref()).collect();
     sqlx::query(
-        "insert into recipe_lines (restaurant_id, recipe_id, line_no, ingredient_id, sub_recipe_id, quantity, unit)
-         select $1, $2, (t.ord - 1)::int, t.i, t.s, t.q, t.u
-         from unnest($3::uuid[], $4::uuid[], $5::numeric[], $6::text[]) with ordinality as t(i, s, q, u, ord)",
+        "insert into recipe_lines (restaurant_id, recipe_id, line_no, ingredient_id, sub_recipe_id, quantity, unit, prep_key)
+         select $1, $2, (t.ord - 1)::int, t.i, t.s, t.q, t.u, t.p
+         from unnest($3::uuid[], $4::uuid[], $5::numeric[], $6::text[], $7::text[])
+              with ordinality as t(i, s, q, u, p, ord)",
     )
     .bind(rid)
     .bind(id)
@@ -422,6 +445,7 @@ pub async fn save_recipe(
     .bind(subs)
     .bind(quantities)
     .bind(units)
+    .bind(preps)
     .execute(conn)
     .await
     .map_err(StoreError::from_sqlx)?;
@@ -501,4 +525,42 @@ pub async fn item_forecasts(
         }
     }
     Ok(out)
+}
+
+/// Replaces an ingredient's preparation yields: `(action, key, share)`.
+/// Removing one a recipe line uses is [`StoreError::InUse`].
+pub async fn set_yields(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    ingredient_id: Uuid,
+    yields: &[(String, String, Decimal)],
+) -> Result<()> {
+    let keys: Vec<&str> = yields.iter().map(|y| y.1.as_str()).collect();
+    sqlx::query(
+        "delete from ingredient_yields
+         where restaurant_id = $1 and ingredient_id = $2 and not (action_key = any($3))",
+    )
+    .bind(rid)
+    .bind(ingredient_id)
+    .bind(&keys)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    let actions: Vec<&str> = yields.iter().map(|y| y.0.as_str()).collect();
+    let shares: Vec<Decimal> = yields.iter().map(|y| y.2).collect();
+    sqlx::query(
+        "insert into ingredient_yields (restaurant_id, ingredient_id, action, action_key, edible_share)
+         select $1, $2, t.a, t.k, t.s from unnest($3::text[], $4::text[], $5::numeric[]) as t(a, k, s)
+         on conflict (restaurant_id, ingredient_id, action_key) do update
+             set action = excluded.action, edible_share = excluded.edible_share, updated_at = now()",
+    )
+    .bind(rid)
+    .bind(ingredient_id)
+    .bind(&actions)
+    .bind(&keys)
+    .bind(&shares)
+    .execute(conn)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(())
 }

@@ -130,12 +130,13 @@ pub async fn set_delete_after(
 /// table goes with the restaurant row by cascade; [`purge`] then sweeps
 /// whatever table has a `restaurant_id` column, so a table added later is
 /// never left behind.
-const PURGE_ORDER: [&str; 17] = [
+const PURGE_ORDER: [&str; 18] = [
     "purchase_order_lines",
     "purchase_orders",
     "prep_counts",
     "recipe_waste",
     "recipe_lines",
+    "ingredient_yields",
     "recipes",
     "stock_events",
     "supplier_offers",

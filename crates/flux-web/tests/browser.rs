@@ -1001,6 +1001,7 @@ async fn stock_a_kitchen(
             recipe_id: None,
             quantity: Decimal::from(g),
             unit: "g".into(),
+            prep: None,
         })
         .collect();
     flux_app::costing::recipes::create(

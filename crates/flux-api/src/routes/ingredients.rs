@@ -397,3 +397,69 @@ pub async fn import(
     t.commit().await?;
     Ok(Json(outcome))
 }
+
+/// One preparation yield of an ingredient.
+#[derive(Serialize, ToSchema)]
+pub struct YieldView {
+    pub action: String,
+    /// The edible share of what was bought.
+    #[serde(rename = "yield")]
+    #[schema(value_type = String, example = "0.7")]
+    pub share: Decimal,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YieldList {
+    pub yields: Vec<YieldView>,
+}
+
+fn yield_list(rows: Vec<ingredients::YieldRow>) -> YieldList {
+    YieldList {
+        yields: rows
+            .into_iter()
+            .map(|y| YieldView {
+                action: y.action,
+                share: y.edible_share.normalize(),
+            })
+            .collect(),
+    }
+}
+
+/// An ingredient's preparation yields ("diced: 0.7").
+#[utoipa::path(get, path = "/{restaurant_id}/ingredients/{ingredient_id}/yields", tag = "costing",
+    params(("restaurant_id" = Uuid, Path), ("ingredient_id" = Uuid, Path)),
+    responses((status = 200, body = YieldList), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn yields(mut t: Tenant, params: RawPathParams) -> ApiResult<Json<YieldList>> {
+    let id = path_uuid(&params, "ingredient_id")?;
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    kitchen.ingredient(id).ok_or_else(ApiError::not_found)?;
+    t.commit().await?;
+    Ok(Json(yield_list(ingredients::yields_of(&kitchen, id))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YieldsBody {
+    pub yields: Vec<ingredients::YieldInput>,
+}
+
+/// Replace an ingredient's preparation yields; a recipe line can then name
+/// one (`prep`). Removing one a recipe uses is `409 in_use`.
+#[utoipa::path(put, path = "/{restaurant_id}/ingredients/{ingredient_id}/yields", tag = "costing",
+    params(("restaurant_id" = Uuid, Path), ("ingredient_id" = Uuid, Path)), request_body = YieldsBody,
+    responses((status = 200, body = YieldList), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_yields(
+    mut t: Tenant,
+    params: RawPathParams,
+    Json(b): Json<YieldsBody>,
+) -> ApiResult<Json<YieldList>> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "ingredient_id")?;
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    let rows = ingredients::set_yields(&mut t.tx, t.restaurant_id, &kitchen, id, &b.yields).await?;
+    t.commit().await?;
+    Ok(Json(yield_list(rows)))
+}

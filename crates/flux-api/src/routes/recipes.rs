@@ -59,6 +59,11 @@ pub struct LineBody {
     pub quantity: Decimal,
     #[schema(example = "g")]
     pub unit: String,
+    /// How the ingredient is prepared, one of its yields
+    /// (`…/ingredients/{id}/yields`): `quantity` is then the prepared
+    /// amount and the purchase is `quantity ÷ yield`.
+    #[schema(example = "diced")]
+    pub prep: Option<String>,
 }
 
 impl From<LineBody> for LineInput {
@@ -68,6 +73,7 @@ impl From<LineBody> for LineInput {
             recipe_id: l.recipe_id,
             quantity: l.quantity,
             unit: l.unit,
+            prep: l.prep,
         }
     }
 }
@@ -97,6 +103,8 @@ pub struct RecipeLineView {
     #[schema(value_type = String)]
     pub quantity: Decimal,
     pub unit: String,
+    /// The ingredient's preparation, if the line names one.
+    pub prep: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -149,6 +157,14 @@ fn view(kitchen: &Kitchen, id: Uuid) -> Result<RecipeView, ApiError> {
             .unwrap_or_default(),
             quantity: l.quantity.normalize(),
             unit: l.unit.clone(),
+            prep: l.prep_key.as_ref().and_then(|key| {
+                kitchen
+                    .rows
+                    .yields
+                    .iter()
+                    .find(|y| Some(y.ingredient_id) == l.ingredient_id && &y.action_key == key)
+                    .map(|y| y.action.clone())
+            }),
         })
         .collect();
     let cost = kitchen.cost(id, &kitchen.options(None, None))?;
@@ -427,12 +443,14 @@ pub async fn confirm(
                 recipe_id: None,
                 quantity: l.quantity,
                 unit: l.unit,
+                prep: None,
             })
             .chain(b.sub_recipes.into_iter().map(|s| LineInput {
                 ingredient_id: None,
                 recipe_id: Some(s.recipe_id),
                 quantity: s.quantity,
                 unit: s.unit,
+                prep: None,
             }))
             .collect();
         let input = RecipeInput {

@@ -612,3 +612,102 @@ async fn a_wasted_dish_takes_its_ingredients_off_the_stock_estimate() {
     // 3 kg − 5 pizzas × 100 g.
     assert_eq!(m["on_hand"], 2.5, "{m}");
 }
+
+#[tokio::test]
+async fn a_preparation_yield_is_what_recipes_and_the_variance_report_buy_through() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let yields = format!("{}/ingredients/{}/yields", k.base, k.mozzarella);
+    let put = |body: Value| {
+        let (app, path, token) = (&app, yields.clone(), chef.access.clone());
+        async move { app.call(Method::PUT, &path, Some(&token), Some(body)).await }
+    };
+    let (s, b) = put(json!({"yields": [{"action": " Grated ", "yield": "80%"}]})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["yields"], json!([{"action": "Grated", "yield": "0.8"}]));
+    for (body, field) in [
+        (
+            json!({"yields": [{"action": "grated", "yield": "1.5"}]}),
+            "yields.0.yield",
+        ),
+        (
+            json!({"yields": [{"action": "", "yield": "0.5"}]}),
+            "yields.0.action",
+        ),
+        (
+            json!({"yields": [{"action": "grated", "yield": "0.5"}, {"action": "GRATED", "yield": "0.6"}]}),
+            "yields.1.action",
+        ),
+    ] {
+        let (s, b) = put(body).await;
+        assert_problem(s, &b, 422, "validation_failed");
+        assert_eq!(b["errors"][0]["field"], field, "{b}");
+    }
+
+    // The pizza's 100 g of mozzarella, grated: 125 g bought per pizza.
+    let path = format!("{}/recipes/{}", k.base, k.pizza_recipe);
+    let pizza = |prep: &str| {
+        json!({"menu_item_id": Value::Null, "portions": 1, "lines": [
+            {"ingredient_id": k.flour, "quantity": 200, "unit": "g"},
+            {"recipe_id": k.sauce, "quantity": 100, "unit": "ml"},
+            {"ingredient_id": k.mozzarella, "quantity": 100, "unit": "g", "prep": prep},
+        ]})
+    };
+    let (_, current) = app.get(&path, &chef).await;
+    let item = current["menu_item_id"].clone();
+    let mut body = pizza("shredded");
+    body["menu_item_id"] = item.clone();
+    let (s, b) = app
+        .call(Method::PUT, &path, Some(&chef.access), Some(body))
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "lines.2.prep", "{b}");
+    let mut body = pizza("grated");
+    body["menu_item_id"] = item;
+    let (s, b) = app
+        .call(Method::PUT, &path, Some(&chef.access), Some(body))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["lines"][2]["prep"], "Grated", "{b}");
+    // 0.20 flour + 0.11 tomatoes + 0.125 × 10 mozzarella
+    assert_eq!(dec(&b["cost"]["unit_cost"]), d("1.56"), "{b}");
+
+    stock(
+        &app,
+        &chef,
+        &k,
+        "counts",
+        "2025-03-01",
+        json!([{"ingredient_id": k.mozzarella, "quantity": 3}]),
+    )
+    .await;
+    stock(
+        &app,
+        &chef,
+        &k,
+        "counts",
+        "2025-03-08",
+        json!([{"ingredient_id": k.mozzarella, "quantity": 0.3}]),
+    )
+    .await;
+    let (_, r) = app
+        .get(
+            &format!(
+                "{}/inventory/variance?from=2025-03-02&to=2025-03-08",
+                k.base
+            ),
+            &chef,
+        )
+        .await;
+    let m = line(&r, "Mozzarella");
+    // 100 pizzas × 0.125 kg as bought.
+    assert_eq!(dec(&m["theoretical"]), d("12.5"), "{m}");
+    assert_eq!(dec(&m["actual"]), d("2.7"), "{m}");
+
+    // The yield is in use: removing it is refused and nothing changes.
+    let (s, b) = put(json!({"yields": []})).await;
+    assert_problem(s, &b, 409, "in_use");
+    let (_, b) = app.get(&yields, &chef).await;
+    assert_eq!(b["yields"][0]["action"], "Grated", "{b}");
+}

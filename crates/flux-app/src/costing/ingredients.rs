@@ -669,3 +669,126 @@ mod tests {
         assert!(validate(&ok, "").is_ok());
     }
 }
+
+/// The key a preparation is matched by: trimmed, lower-case, single
+/// spaces ("Diced " and "diced" are one yield).
+pub fn yield_key(action: &str) -> String {
+    action
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// One preparation yield as received.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YieldInput {
+    /// "diced", "peeled", "filleted".
+    pub action: String,
+    /// The edible share of what was bought, above 0 and at most 1 (or a
+    /// percentage such as "70%").
+    #[serde(rename = "yield")]
+    #[schema(value_type = String, example = "0.70")]
+    pub share: String,
+}
+
+pub use flux_store::costing::YieldRow;
+
+/// An ingredient's preparation yields, by action.
+pub fn yields_of(kitchen: &Kitchen, ingredient_id: Uuid) -> Vec<YieldRow> {
+    kitchen
+        .rows
+        .yields
+        .iter()
+        .filter(|y| y.ingredient_id == ingredient_id)
+        .cloned()
+        .collect()
+}
+
+/// The most preparations one ingredient records.
+const MAX_YIELDS: usize = 30;
+
+/// Replaces an ingredient's preparation yields, all or none. Removing one
+/// a recipe uses is refused (`in_use`); changing a share re-costs every
+/// recipe that uses it.
+pub async fn set_yields(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    ingredient_id: Uuid,
+    input: &[YieldInput],
+) -> AppResult<Vec<YieldRow>> {
+    if kitchen.ingredient(ingredient_id).is_none() {
+        return Err(AppError::not_found());
+    }
+    let mut errors = Vec::new();
+    if input.len() > MAX_YIELDS {
+        errors.push(flux_domain::FieldError::new(
+            "yields",
+            "too_many",
+            format!("at most {MAX_YIELDS} preparations"),
+        ));
+    }
+    let mut ready: Vec<(String, String, Decimal)> = Vec::new();
+    for (i, y) in input.iter().enumerate().take(MAX_YIELDS) {
+        let action = y.action.split_whitespace().collect::<Vec<_>>().join(" ");
+        let key = yield_key(&action);
+        if action.is_empty() || action.chars().count() > 60 {
+            errors.push(flux_domain::FieldError::new(
+                format!("yields.{i}.action"),
+                "invalid",
+                "1 to 60 characters",
+            ));
+            continue;
+        }
+        if ready.iter().any(|r| r.1 == key) {
+            errors.push(flux_domain::FieldError::new(
+                format!("yields.{i}.action"),
+                "duplicate",
+                "this preparation is listed twice",
+            ));
+            continue;
+        }
+        let raw = y.share.trim();
+        let share = match raw.strip_suffix('%') {
+            Some(p) => p
+                .trim()
+                .parse::<Decimal>()
+                .ok()
+                .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED)),
+            None => raw.parse::<Decimal>().ok(),
+        };
+        match share {
+            Some(s) if s > Decimal::ZERO && s <= Decimal::ONE => {
+                ready.push((action, key, s.normalize()))
+            }
+            _ => errors.push(flux_domain::FieldError::new(
+                format!("yields.{i}.yield"),
+                "out_of_range",
+                "the edible share must be above 0 and at most 1 (0.70 or 70%)",
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    let mut savepoint = conn.begin().await?;
+    let stored = flux_store::costing::set_yields(&mut savepoint, rid, ingredient_id, &ready).await;
+    settle(savepoint, stored).await.map_err(|e| {
+        if e.kind() == Some(crate::Kind::InUse) {
+            AppError::new(
+                crate::Kind::InUse,
+                "a recipe uses a preparation this would remove; change that recipe first",
+            )
+        } else {
+            e
+        }
+    })?;
+    let rows = flux_store::costing::book_rows(conn, rid).await?;
+    Ok(rows
+        .yields
+        .into_iter()
+        .filter(|y| y.ingredient_id == ingredient_id)
+        .collect())
+}

@@ -196,6 +196,11 @@ fn build(rows: &BookRows) -> Result<(RecipeBook, HashMap<Uuid, String>), Costing
     for l in &rows.lines {
         lines_of.entry(l.recipe_id).or_default().push(l);
     }
+    let prep_yields: HashMap<(Uuid, &str), &flux_store::costing::YieldRow> = rows
+        .yields
+        .iter()
+        .map(|y| ((y.ingredient_id, y.action_key.as_str()), y))
+        .collect();
     let mut problems = Vec::new();
     let mut ingredient_names = HashMap::new();
     let mut ingredients = Vec::new();
@@ -244,10 +249,33 @@ fn build(rows: &BookRows) -> Result<(RecipeBook, HashMap<Uuid, String>), Costing
                 });
                 continue;
             };
+            let prep = match (&line.prep_key, line.ingredient_id) {
+                (Some(key), Some(ingredient)) => {
+                    match prep_yields.get(&(ingredient, key.as_str())) {
+                        Some(y) => Some(flux_costing::PrepYield {
+                            action: y.action.clone(),
+                            share: y.edible_share,
+                        }),
+                        // The schema's foreign key makes this unreachable.
+                        None => {
+                            problems.push(CostingError::UnknownSubRecipe {
+                                recipe: name.clone(),
+                                sub_recipe: format!(
+                                    "preparation {key:?} on line {}",
+                                    line.line_no + 1
+                                ),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                _ => None,
+            };
             lines.push(RecipeLine {
                 component,
                 quantity: line.quantity,
                 unit,
+                prep,
             });
         }
         recipes.push(Recipe {

@@ -86,6 +86,10 @@ pub struct LineInput {
     pub recipe_id: Option<Uuid>,
     pub quantity: Decimal,
     pub unit: String,
+    /// How an ingredient is prepared ("diced"): one of its recorded
+    /// yields; `quantity` is then the prepared amount.
+    #[serde(default)]
+    pub prep: Option<String>,
 }
 
 /// Whether saving a dish recipe may replace the menu item's existing one.
@@ -273,6 +277,7 @@ async fn plan(
             sub_recipe_id: l.sub_recipe_id,
             quantity: l.quantity,
             unit: l.unit.clone(),
+            prep_key: l.prep_key.clone(),
         }));
     let trial = Kitchen::from_rows(rows, kitchen.today, kitchen.waste_enabled)?;
     Ok(Planned {
@@ -417,12 +422,40 @@ async fn validate(
                 "must be greater than zero".into(),
             );
         }
+        let prep_key = match (line.prep.as_deref().map(str::trim), line.ingredient_id) {
+            (None | Some(""), _) => None,
+            (Some(action), Some(ingredient)) => {
+                let key = crate::costing::ingredients::yield_key(action);
+                if !kitchen
+                    .rows
+                    .yields
+                    .iter()
+                    .any(|y| y.ingredient_id == ingredient && y.action_key == key)
+                {
+                    bad(
+                        field("prep"),
+                        "unknown",
+                        format!("no yield recorded for {action:?} of this ingredient; add it to the ingredient first"),
+                    );
+                }
+                Some(key)
+            }
+            (Some(_), None) => {
+                bad(
+                    field("prep"),
+                    "not_allowed",
+                    "only an ingredient line has a preparation".into(),
+                );
+                None
+            }
+        };
         match Unit::parse(&line.unit) {
             Ok(unit) => lines.push(LineData {
                 ingredient_id: line.ingredient_id,
                 sub_recipe_id: line.recipe_id,
                 quantity: line.quantity,
                 unit: unit.symbol().to_owned(),
+                prep_key,
             }),
             Err(e) => bad(field("unit"), "unknown_unit", e.to_string()),
         }

@@ -186,6 +186,7 @@ pub async fn accept(
             recipe_id: None,
             quantity: l.quantity,
             unit: l.unit.symbol().to_owned(),
+            prep: None,
         });
     }
     let input = RecipeInput {

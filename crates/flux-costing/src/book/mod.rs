@@ -46,8 +46,13 @@ impl fmt::Display for InvalidBook {
 /// costed in, so costing is only multiplication.
 #[derive(Debug, Clone)]
 pub(crate) enum Resolved {
-    /// `quantity` in the ingredient's base unit.
-    Ingredient { key: String, quantity: Decimal },
+    /// `quantity` in the ingredient's base unit, as the recipe uses it;
+    /// `share` the line's preparation yield, if it has one.
+    Ingredient {
+        key: String,
+        quantity: Decimal,
+        share: Option<Decimal>,
+    },
     /// `batches`: the fraction of one batch of the sub-recipe used.
     SubRecipe { key: String, batches: Decimal },
 }
@@ -213,8 +218,34 @@ fn resolve(
                 .profile()
                 .convert(line.quantity, line.unit, ingredient.base_unit())
                 .map_err(|e| mismatch(ingredient.base_unit(), e))?;
-            Ok(Resolved::Ingredient { key, quantity })
+            let share = match &line.prep {
+                None => None,
+                Some(p) if p.share > Decimal::ZERO && p.share <= Decimal::ONE => Some(p.share),
+                Some(p) => {
+                    return Err(CostingError::InvalidYield {
+                        recipe: recipe.to_string(),
+                        component: component.to_owned(),
+                        action: p.action.clone(),
+                        share: p.share,
+                    })
+                }
+            };
+            Ok(Resolved::Ingredient {
+                key,
+                quantity,
+                share,
+            })
         }
+        Component::Recipe(_) if line.prep.is_some() => Err(CostingError::InvalidYield {
+            recipe: recipe.to_string(),
+            component: component.to_owned(),
+            action: line
+                .prep
+                .as_ref()
+                .map(|p| p.action.clone())
+                .unwrap_or_default(),
+            share: line.prep.as_ref().map_or(Decimal::ZERO, |p| p.share),
+        }),
         Component::Recipe(_) => {
             let (_, sub) = recipes
                 .get(&key)

@@ -1,7 +1,5 @@
 //! Ingredient explosion through sub-recipes, with pack rounding.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 
 use crate::common::{dec, pizzeria};
@@ -117,4 +115,58 @@ fn zero_demand_needs_nothing_but_lists_the_ingredients() {
         .needs
         .iter()
         .all(|n| n.net_quantity.is_zero() && n.packs_gross.unwrap_or_default().is_zero()));
+}
+
+#[test]
+fn a_prepared_line_buys_its_quantity_over_the_yield_instead_of_the_waste_factor() {
+    use flux_costing::{CostOptions, Ingredient, IngredientSpec, Recipe, RecipeBook};
+    // Onions at 1.20/kg with a 10 % waste factor; diced they yield 70 %.
+    let mut spec = IngredientSpec::new("Onion", Unit::Kilogram, dec("1.20"));
+    spec.waste_factor = dec("0.10");
+    let onion = Ingredient::new(spec).expect("onion");
+    let book = RecipeBook::new(
+        vec![onion],
+        vec![
+            // 70 g of diced onion, and 50 g used whole.
+            Recipe::dish("Soup", 1)
+                .prepared("Onion", dec("70"), Unit::Gram, "diced", dec("0.70"))
+                .ingredient("Onion", dec("50"), Unit::Gram),
+        ],
+    )
+    .expect("book");
+    let need = book
+        .explode([("Soup", dec("10"))])
+        .expect("explodes")
+        .need("onion")
+        .cloned()
+        .expect("onion");
+    // 10 × (0.07 ÷ 0.70 + 0.05 × 1.10) = 10 × (0.1 + 0.055)
+    assert_eq!(need.net_quantity, dec("1.2"));
+    assert_eq!(need.gross_quantity, dec("1.55"));
+    let cost = book.cost("Soup", &CostOptions::default()).expect("cost");
+    // 0.1 × 1.20 + 0.055 × 1.20
+    assert_eq!(cost.batch_cost.amount(), dec("0.186"));
+    assert_eq!(cost.lines[0].edible_share, Some(dec("0.70")));
+    let net = book
+        .cost(
+            "Soup",
+            &CostOptions {
+                include_waste: false,
+                ..CostOptions::default()
+            },
+        )
+        .expect("cost");
+    assert_eq!(net.batch_cost.amount(), dec("0.144"));
+
+    // A yield must be a share of what was bought.
+    let bad = RecipeBook::new(
+        vec![
+            Ingredient::new(IngredientSpec::new("Onion", Unit::Kilogram, dec("1"))).expect("onion"),
+        ],
+        vec![Recipe::dish("Soup", 1).prepared("Onion", dec("70"), Unit::Gram, "diced", dec("1.5"))],
+    );
+    assert!(
+        matches!(&bad, Err(b) if b.problems.iter().any(|p| matches!(p, CostingError::InvalidYield { .. }))),
+        "{bad:?}"
+    );
 }

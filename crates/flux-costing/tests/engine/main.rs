@@ -3,9 +3,9 @@
 //! One test binary per crate: each integration test file is a module
 //! here, so the suite links one executable instead of one per file.
 
-mod common;
 mod book;
 mod cogs;
+mod common;
 mod explode;
 mod menu;
 mod properties;

@@ -491,8 +491,11 @@ async fn edit_body(
     errors: &[FieldError],
     price: &PriceForm,
     price_errors: &[FieldError],
+    yield_problem: Option<&str>,
 ) -> WebResult<Markup> {
     let history = ingredients::cost_history(&mut t.tx, t.restaurant_id, row.ingredient_id).await?;
+    let kitchen = load_kitchen(t).await?;
+    let yields = ingredients::yields_of(&kitchen, row.ingredient_id);
     let fmt = t.fmt();
     let currency = t.restaurant.currency.to_string();
     let pe = message("price", price_errors);
@@ -535,7 +538,96 @@ async fn edit_body(
                 }
             }
         }
+        section.card aria-labelledby="yields-h" {
+            h2 #yields-h { "Preparation yields" }
+            p.muted.small { "What share of what you buy is left after each preparation (onion, diced: 0.70). A recipe line that names the preparation buys quantity ÷ yield, instead of the waste factor." }
+            @if let Some(p) = yield_problem { p.alert role="alert" #yield-problem { (p) } }
+            form #yields method="post" action=(t.href(&format!("/ingredients/{}/yields", row.ingredient_id))) {
+                (csrf_field(&t.csrf))
+                table.table {
+                    thead { tr { th scope="col" { "Preparation" } th scope="col" { "Yield" } } }
+                    tbody {
+                        @for i in 0..(yields.len() + 2) {
+                            @let y = yields.get(i);
+                            tr {
+                                td { input type="text" name={ "action" (i) } maxlength="60" aria-label={ "Preparation " (i + 1) } value=[y.map(|y| y.action.as_str())] disabled[!editable]; }
+                                td { input type="text" inputmode="decimal" name={ "yield" (i) } aria-label={ "Yield " (i + 1) } value=[y.map(|y| y.edible_share.normalize().to_string())] disabled[!editable]; }
+                            }
+                        }
+                    }
+                }
+                @if editable { div.actions { button.btn type="submit" { "Save yields" } } }
+            }
+        }
     })
+}
+
+/// Saves the preparation yields as listed (blank rows dropped).
+pub async fn save_yields(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<std::collections::HashMap<String, String>>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let row = load_row(&mut t, &params).await?;
+    let kitchen = load_kitchen(&mut t).await?;
+    let input: Vec<ingredients::YieldInput> = (0..32)
+        .filter_map(|i| {
+            let action = f.get(&format!("action{i}")).map(|a| a.trim()).unwrap_or("");
+            let share = f.get(&format!("yield{i}")).map(|a| a.trim()).unwrap_or("");
+            (!action.is_empty() || !share.is_empty()).then(|| ingredients::YieldInput {
+                action: action.to_owned(),
+                // Local decimal commas ("0,7") read as in every other form.
+                share: parse_decimal(share).map_or_else(|| share.to_owned(), |d| d.to_string()),
+            })
+        })
+        .collect();
+    let mut savepoint = sqlx::Acquire::begin(&mut *t.tx).await?;
+    match ingredients::set_yields(
+        &mut savepoint,
+        t.restaurant_id,
+        &kitchen,
+        row.ingredient_id,
+        &input,
+    )
+    .await
+    {
+        Ok(_) => {
+            savepoint.commit().await?;
+            let to = t.href(&format!("/ingredients/{}?done=saved", row.ingredient_id));
+            t.commit().await?;
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e @ AppError::Rejected { .. }) if e.kind() != Some(flux_app::Kind::NotFound) => {
+            savepoint.rollback().await?;
+            let why = match &e {
+                AppError::Rejected { errors, .. } if !errors.is_empty() => errors
+                    .iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => e.to_string(),
+            };
+            let price = PriceForm {
+                price: String::new(),
+                effective_from: kitchen.today.to_string(),
+            };
+            let body = edit_body(
+                &mut t,
+                &row,
+                &IngredientForm::from_row(&row),
+                &[],
+                &price,
+                &[],
+                Some(&why),
+            )
+            .await?;
+            let page = t.render(nav::INGREDIENTS, &row.name, None, body);
+            t.commit().await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn edit_page(
@@ -556,6 +648,7 @@ pub async fn edit_page(
         &[],
         &price,
         &[],
+        None,
     )
     .await?;
     let page = t.render(
@@ -599,7 +692,7 @@ pub async fn update(
         price: String::new(),
         effective_from: kitchen.today.to_string(),
     };
-    let body = edit_body(&mut t, &row, &f, &errors, &price, &[]).await?;
+    let body = edit_body(&mut t, &row, &f, &errors, &price, &[], None).await?;
     let page = t.render(nav::INGREDIENTS, &row.name, None, body);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -661,6 +754,7 @@ pub async fn record_price(
         &[],
         &f,
         &errors,
+        None,
     )
     .await?;
     let page = t.render(nav::INGREDIENTS, &row.name, None, body);

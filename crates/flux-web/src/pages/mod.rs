@@ -127,6 +127,10 @@ pub fn routes(state: &WebState) -> Router<WebState> {
             "/app/r/{rid}/ingredients/{ingredient_id}/prices",
             post(ingredients::record_price),
         )
+        .route(
+            "/app/r/{rid}/ingredients/{ingredient_id}/yields",
+            post(ingredients::save_yields),
+        )
         .route("/app/r/{rid}/recipes", get(recipes::list))
         .route("/app/r/{rid}/recipes/accept", post(recipes::accept))
         .route(

@@ -192,8 +192,8 @@ struct Draft {
     portions: String,
     yield_amount: String,
     yield_unit: String,
-    /// (component "i:<id>" or "r:<id>", quantity, unit)
-    lines: Vec<(String, String, String)>,
+    /// (component "i:<id>" or "r:<id>", quantity, unit, preparation)
+    lines: Vec<(String, String, String, String)>,
     /// Ticked after the editor warned that the change alters allergens.
     acknowledge_allergens: bool,
 }
@@ -222,10 +222,21 @@ impl Draft {
                         (None, Some(s)) => format!("r:{s}"),
                         _ => String::new(),
                     };
+                    let prep = l
+                        .prep_key
+                        .as_ref()
+                        .and_then(|key| {
+                            kitchen.rows.yields.iter().find(|y| {
+                                Some(y.ingredient_id) == l.ingredient_id && &y.action_key == key
+                            })
+                        })
+                        .map(|y| y.action.clone())
+                        .unwrap_or_default();
                     (
                         component,
                         l.quantity.normalize().to_string(),
                         l.unit.clone(),
+                        prep,
                     )
                 })
                 .collect(),
@@ -240,8 +251,9 @@ impl Draft {
                 let c = get(&format!("line{i}_component"));
                 let q = get(&format!("line{i}_quantity"));
                 let u = get(&format!("line{i}_unit"));
+                let p = get(&format!("line{i}_prep"));
                 // A row left blank is not a line.
-                (!(c.is_empty() && q.trim().is_empty())).then_some((c, q, u))
+                (!(c.is_empty() && q.trim().is_empty())).then_some((c, q, u, p))
             })
             .collect();
         Draft {
@@ -273,7 +285,7 @@ impl Draft {
             }
         };
         let mut lines = Vec::new();
-        for (i, (component, quantity, unit)) in self.lines.iter().enumerate() {
+        for (i, (component, quantity, unit, prep)) in self.lines.iter().enumerate() {
             let quantity = number(format!("lines.{i}.quantity"), quantity);
             let (ingredient_id, recipe_id) = match component.split_once(':') {
                 Some(("i", id)) => (Uuid::parse_str(id).ok(), None),
@@ -285,6 +297,7 @@ impl Draft {
                 recipe_id,
                 quantity,
                 unit: unit.clone(),
+                prep: Some(prep.trim().to_owned()).filter(|p| !p.is_empty()),
             });
         }
         let (portions, yields) = if self.is_dish() {
@@ -420,7 +433,7 @@ fn editor(
 ) -> Markup {
     let editable = t.can(Action::WriteData);
     let rows = draft.lines.len() + BLANK_LINES;
-    let blank = (String::new(), String::new(), "g".to_string());
+    let blank = (String::new(), String::new(), "g".to_string(), String::new());
     let own_id = action
         .rsplit('/')
         .next()
@@ -476,10 +489,11 @@ fn editor(
                         th scope="col" { "Ingredient or prep" }
                         th scope="col" { "Quantity" }
                         th scope="col" { "Unit" }
+                        th scope="col" { "Preparation" }
                     } }
                     tbody {
                         @for i in 0..rows {
-                            @let (component, quantity, unit) = draft.lines.get(i).unwrap_or(&blank);
+                            @let (component, quantity, unit, prep) = draft.lines.get(i).unwrap_or(&blank);
                             @let err = error_for(errors, &format!("lines.{i}"));
                             tr.invalid[err.is_some()] {
                                 td {
@@ -511,11 +525,18 @@ fn editor(
                                         @for u in UNITS { option value=(u.symbol()) selected[*unit == u.symbol()] { (u.symbol()) } }
                                     }
                                 }
+                                td {
+                                    label.sr-only for={ "line" (i) "_prep" } { "Line " (i + 1) " preparation" }
+                                    input id={ "line" (i) "_prep" } type="text" name={ "line" (i) "_prep" } maxlength="60" placeholder="e.g. diced" list="preparations" value=(prep);
+                                }
                             }
                         }
                     }
                 }
-                p.muted.small { "Save to get more empty lines." }
+                datalist #preparations {
+                    @for action in kitchen.rows.yields.iter().map(|y| y.action.as_str()).collect::<std::collections::BTreeSet<_>>() { option value=(action) {} }
+                }
+                p.muted.small { "Save to get more empty lines. A preparation is one of the ingredient's yields (Ingredients page); the quantity is then the prepared amount." }
                 @if let Some(warning) = error_for(errors, ACKNOWLEDGE) {
                     div.allergen-warning role="alert" {
                         p { (warning) }

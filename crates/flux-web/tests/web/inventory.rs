@@ -59,6 +59,7 @@ async fn setup(pool: &flux_store::PgPool, owner: Uuid, r: Uuid) -> Setup {
         recipe_id: None,
         quantity: Decimal::from(g),
         unit: "g".into(),
+        prep: None,
     };
     let toast = flux_app::costing::recipes::create(
         &mut tx,
@@ -327,4 +328,48 @@ async fn the_variance_page_shows_the_counted_ingredients_and_the_food_cost() {
         .get(&format!("/app/r/{rid}/inventory?from=yesterday"))
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn preparation_yields_are_saved_from_the_ingredient_page_and_a_bad_one_is_explained() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    let rid = v.create_restaurant("Bistro").await;
+    let r: Uuid = rid.parse().expect("uuid");
+    let owner = app.user_id("owner@example.com").await;
+    let s = setup(&app.pool, owner, r).await;
+    let page = format!("/app/r/{rid}/ingredients/{}", s.cheese);
+    let action = format!("{page}/yields");
+    let saved = v
+        .submit(
+            &page,
+            &action,
+            &[
+                ("action0", "grated"),
+                ("yield0", "0,8"),
+                ("action1", ""),
+                ("yield1", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shown = v.get(&page).await;
+    assert!(shown.body.contains("value=\"grated\""), "{}", shown.body);
+    assert!(shown.body.contains("value=\"0.8\""));
+    let refused = v
+        .submit(&page, &action, &[("action0", "grated"), ("yield0", "2")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"yield-problem\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("at most 1"));
+    let editor = v.get(&format!("/app/r/{rid}/recipes/{}", s.toast)).await;
+    assert!(
+        editor.body.contains("<option value=\"grated\">"),
+        "the editor offers it"
+    );
 }

@@ -3,8 +3,8 @@
 //! One test binary per crate: each integration test file is a module
 //! here, so the suite links one executable instead of one per file.
 
-mod common;
 mod architecture;
+mod common;
 mod deployment;
 mod faults;
 mod import_crash;
