@@ -146,8 +146,8 @@ pub struct VarianceTotals {
     pub variance_cost: Decimal,
     pub unexplained_cost: Decimal,
     pub revenue: Decimal,
-    /// Actual cost ÷ revenue; `None` without sales or without a counted
-    /// ingredient.
+    /// Actual cost ÷ revenue × 100, to four places; `None` without sales
+    /// or without a counted ingredient.
     pub actual_food_cost_pct: Option<Decimal>,
     pub theoretical_food_cost_pct: Option<Decimal>,
 }
@@ -298,7 +298,7 @@ fn line(
         .map(|a| arith::add(a, -theoretical, &what))
         .transpose()?;
     let unexplained = variance.map(|v| arith::add(v, -waste, &what)).transpose()?;
-    let value = |q: Decimal| arith::mul(q, input.unit_cost, &what);
+    let value = |q: Decimal| arith::mul(q, input.unit_cost, &what).map(|v| v.normalize());
     Ok(VarianceLine {
         ingredient: input.ingredient.clone(),
         base_unit: input.base_unit.clone(),
@@ -310,11 +310,11 @@ fn line(
         transfers_in,
         transfers_out,
         closing,
-        actual,
-        theoretical,
-        waste,
-        variance,
-        unexplained,
+        actual: actual.map(|v| v.normalize()),
+        theoretical: theoretical.normalize(),
+        waste: waste.normalize(),
+        variance: variance.map(|v| v.normalize()),
+        unexplained: unexplained.map(|v| v.normalize()),
         actual_value: actual.map(value).transpose()?,
         theoretical_value: value(theoretical)?,
         waste_value: value(waste)?,
@@ -328,7 +328,7 @@ fn totals(lines: &[VarianceLine], revenue: Decimal) -> Result<VarianceTotals, Co
     let counted: Vec<&VarianceLine> = lines.iter().filter(|l| l.actual.is_some()).collect();
     let what = "variance totals";
     let total = |f: fn(&VarianceLine) -> Option<Decimal>| {
-        arith::sum(counted.iter().filter_map(|l| f(l)), what)
+        arith::sum(counted.iter().filter_map(|l| f(l)), what).map(|v| v.normalize())
     };
     let actual_cost = total(|l| l.actual_value)?;
     let theoretical_cost = total(|l| Some(l.theoretical_value))?;
@@ -338,7 +338,12 @@ fn totals(lines: &[VarianceLine], revenue: Decimal) -> Result<VarianceTotals, Co
             return Ok(None);
         }
         let ratio = arith::div(cost, revenue, what)?;
-        Ok(Some(arith::mul(ratio, Decimal::ONE_HUNDRED, what)?))
+        // A percentage to four places: more digits would only be noise.
+        Ok(Some(
+            arith::mul(ratio, Decimal::ONE_HUNDRED, what)?
+                .round_dp(4)
+                .normalize(),
+        ))
     };
     Ok(VarianceTotals {
         counted_ingredients: counted.len(),
@@ -348,7 +353,7 @@ fn totals(lines: &[VarianceLine], revenue: Decimal) -> Result<VarianceTotals, Co
         waste_cost: total(|l| Some(l.waste_value))?,
         variance_cost: total(|l| l.variance_value)?,
         unexplained_cost: total(|l| l.unexplained_value)?,
-        revenue,
+        revenue: revenue.normalize(),
         actual_food_cost_pct: share(actual_cost)?,
         theoretical_food_cost_pct: share(theoretical_cost)?,
     })
