@@ -32,7 +32,7 @@ from unnest(array[
     'time_entries', 'shifts',
     'forecast_overrides', 'demand_forecasts', 'forecast_totals',
     'ingredient_costs', 'supplier_offers', 'stock_events', 'purchase_orders',
-    'ingredient_yields',
+    'ingredient_yields', 'ingredient_pars',
     -- refer to those
     'recipe_lines', 'prep_counts', 'purchase_order_lines', 'recipe_waste',
     'ingredient_allergens'

@@ -275,6 +275,8 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(inventory::allergen_matrix))
         .routes(routes!(inventory::set_allergens))
         .routes(routes!(purchasing::recommendations))
+        .routes(routes!(purchasing::pars))
+        .routes(routes!(purchasing::set_par, purchasing::clear_par))
         .routes(routes!(purchasing::accept))
         .routes(routes!(purchasing::list_orders, purchasing::create_order))
         .routes(routes!(purchasing::get_order, purchasing::edit_order))

@@ -54,6 +54,7 @@ pub mod demand;
 pub mod error;
 mod format;
 pub mod order;
+pub mod par;
 pub mod service_level;
 pub mod stock;
 pub mod window;
@@ -63,6 +64,7 @@ pub use error::ProcurementError;
 pub use order::{
     packs_for, recommend, Line, Need, Offer, Plan, Supplier, SupplierOrder, MAX_TOP_UP_DAYS,
 };
+pub use par::{fill_to_par, Par};
 pub use service_level::{
     newsvendor_quantity, service_level, service_level_for, Economics, ServiceLevel,
     MAX_SERVICE_LEVEL, MIN_SERVICE_LEVEL,

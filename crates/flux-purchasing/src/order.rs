@@ -60,6 +60,9 @@ pub struct Need {
     /// non-finite counts as none.
     pub on_order: f64,
     pub offers: Vec<Offer>,
+    /// Order by par instead of the newsvendor target: nothing above `min`,
+    /// up to `max` at or below it.
+    pub par: Option<crate::par::Par>,
 }
 
 /// The recommendation for one ingredient.
@@ -237,10 +240,15 @@ fn stock(x: f64) -> f64 {
 
 fn plan_line(need: &Need, offer: &Offer) -> Line {
     let level = service_level_for(&need.economics, &need.demand).value;
-    let target = newsvendor_quantity(&need.demand, level);
     let on_hand = stock(need.on_hand);
     let on_order = stock(need.on_order);
-    let net = (target - on_hand - on_order).max(0.0);
+    let (target, net) = match need.par {
+        Some(par) => (par.max, crate::par::fill_to_par(par, on_hand, on_order)),
+        None => {
+            let target = newsvendor_quantity(&need.demand, level);
+            (target, (target - on_hand - on_order).max(0.0))
+        }
+    };
     let mut line = Line {
         ingredient: need.ingredient,
         name: need.name.clone(),
@@ -259,7 +267,7 @@ fn plan_line(need: &Need, offer: &Offer) -> Line {
         explanation: String::new(),
     };
     set_packs(&mut line, offer, packs_for(net, offer.pack_base_units));
-    line.explanation = explain(&line, need.economics.coverage_days.max(1));
+    line.explanation = explain(&line, need.economics.coverage_days.max(1), need.par);
     line
 }
 
@@ -274,15 +282,25 @@ fn times(packs: u32, x: Decimal) -> Decimal {
     Decimal::from(packs).checked_mul(x).unwrap_or(Decimal::MAX)
 }
 
-fn explain(line: &Line, coverage_days: u32) -> String {
+fn explain(line: &Line, coverage_days: u32, par: Option<crate::par::Par>) -> String {
     let u = &line.base_unit;
+    let hold = match par {
+        Some(p) => format!(
+            "fill to par: order when at or below {} {u}, up to {} {u}",
+            format::qty(p.min),
+            format::qty(p.max)
+        ),
+        None => format!(
+            "at a {} service level hold {} {u}",
+            format::pct(line.service_level),
+            format::qty(line.target)
+        ),
+    };
     let mut s = format!(
-        "need {} {u} p50 / {} {u} p90 over {}; at a {} service level hold {} {u}; {} {u} on hand",
+        "need {} {u} p50 / {} {u} p90 over {}; {hold}; {} {u} on hand",
         format::qty(line.p50),
         format::qty(line.p90),
         format::days(coverage_days),
-        format::pct(line.service_level),
-        format::qty(line.target),
         format::qty(line.on_hand),
     );
     if line.on_order > 0.0 {

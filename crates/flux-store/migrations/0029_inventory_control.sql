@@ -1,5 +1,5 @@
 -- Inventory control: why food was wasted, waste of preps and dishes, the
--- allergens each ingredient declares, and preparation yields.
+-- allergens each ingredient declares, preparation yields and par levels.
 
 -- Every waste event says why. Waste recorded before reasons existed is
 -- "other"; counts and deliveries have no reason.
@@ -72,6 +72,27 @@ create policy tenant_isolation on ingredient_yields
     with check (restaurant_id = flux_current_restaurant());
 create trigger audit after insert or update or delete on ingredient_yields
     for each row execute function flux_audit('ingredient_id', 'action_key');
+
+-- Par levels an operator set for an ingredient (the forecast suggests
+-- them otherwise), in its base unit: order when stock is at or below min,
+-- up to max.
+create table ingredient_pars (
+    restaurant_id  uuid not null,
+    ingredient_id  uuid not null,
+    min_quantity   numeric not null check (min_quantity >= 0),
+    max_quantity   numeric not null,
+    updated_at     timestamptz not null default now(),
+    primary key (restaurant_id, ingredient_id),
+    foreign key (restaurant_id, ingredient_id) references ingredients on delete cascade,
+    constraint ingredient_pars_order check (max_quantity >= min_quantity)
+);
+alter table ingredient_pars enable row level security;
+alter table ingredient_pars force row level security;
+create policy tenant_isolation on ingredient_pars
+    using (restaurant_id = flux_current_restaurant())
+    with check (restaurant_id = flux_current_restaurant());
+create trigger audit after insert or update or delete on ingredient_pars
+    for each row execute function flux_audit('ingredient_id');
 
 alter table recipe_waste enable row level security;
 alter table recipe_waste force row level security;

@@ -645,3 +645,59 @@ pub async fn usable_prep_stock(
     .fetch_all(conn)
     .await?)
 }
+
+/// A par level an operator set, in the ingredient's base unit.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ParRow {
+    pub ingredient_id: Uuid,
+    pub min_quantity: Decimal,
+    pub max_quantity: Decimal,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn pars(conn: &mut PgConnection, rid: Uuid) -> Result<Vec<ParRow>> {
+    Ok(sqlx::query_as(
+        "select ingredient_id, min_quantity, max_quantity, updated_at from ingredient_pars
+         where restaurant_id = $1 order by ingredient_id",
+    )
+    .bind(rid)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Sets (`Some((min, max))`) or clears an ingredient's par level.
+pub async fn set_par(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    ingredient_id: Uuid,
+    par: Option<(Decimal, Decimal)>,
+) -> Result<()> {
+    match par {
+        None => {
+            sqlx::query(
+                "delete from ingredient_pars where restaurant_id = $1 and ingredient_id = $2",
+            )
+            .bind(rid)
+            .bind(ingredient_id)
+            .execute(conn)
+            .await?;
+        }
+        Some((min, max)) => {
+            sqlx::query(
+                "insert into ingredient_pars (restaurant_id, ingredient_id, min_quantity, max_quantity)
+                 values ($1, $2, $3, $4)
+                 on conflict (restaurant_id, ingredient_id) do update
+                     set min_quantity = excluded.min_quantity,
+                         max_quantity = excluded.max_quantity, updated_at = now()",
+            )
+            .bind(rid)
+            .bind(ingredient_id)
+            .bind(min)
+            .bind(max)
+            .execute(conn)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        }
+    }
+    Ok(())
+}

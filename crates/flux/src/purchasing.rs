@@ -25,6 +25,10 @@ pub struct RecommendArgs {
     /// from its cost and shelf life).
     #[arg(long)]
     pub service_level: Option<f64>,
+    /// Fill to each ingredient's par level (set, else suggested) instead of
+    /// ordering the forecast's quantity.
+    #[arg(long)]
+    pub fill_to_par: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -65,6 +69,11 @@ async fn recommend(pool: &flux_store::PgPool, args: &RecommendArgs) -> anyhow::R
         &kitchen,
         kitchen.today,
         args.service_level,
+        if args.fill_to_par {
+            flux_app::purchasing::plan::Policy::Par
+        } else {
+            flux_app::purchasing::plan::Policy::Forecast
+        },
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;

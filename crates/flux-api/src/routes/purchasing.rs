@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use flux_app::costing::Kitchen;
 use flux_app::purchasing::orders::{self, LineInput, Order, OrderStatus, Receipt};
-use flux_app::purchasing::plan::{InventoryLine, Recommendation};
+use flux_app::purchasing::plan::{InventoryLine, ParLevel, Policy, Recommendation};
 use flux_app::purchasing::prep::PrepList;
 use flux_app::purchasing::stock::{self, EventInput, Kind};
 use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput, SupplierOffers};
@@ -395,14 +395,26 @@ pub async fn waste(
     record(t, Kind::Waste, b).await
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecommendParams {
+    /// Default: today in the restaurant's time zone.
+    pub date: Option<NaiveDate>,
+    /// Service level 0.5–0.99 overriding the per-ingredient or restaurant default.
+    pub service_level: Option<f64>,
+    /// `forecast` (default): the newsvendor quantity for the forecast;
+    /// `par`: fill to each ingredient's par level (set, else suggested).
+    pub policy: Option<Policy>,
+}
+
 /// What to order today, per supplier, with an explanation per line.
 #[utoipa::path(get, path = "/{restaurant_id}/purchasing/recommendations", tag = "purchasing",
-    params(("restaurant_id" = Uuid, Path), DateParam),
+    params(("restaurant_id" = Uuid, Path), RecommendParams),
     responses((status = 200, body = Recommendation), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn recommendations(
     mut t: Tenant,
-    Query(q): Query<DateParam>,
+    Query(q): Query<RecommendParams>,
 ) -> ApiResult<Json<Recommendation>> {
     check_level(q.service_level)?;
     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
@@ -413,6 +425,7 @@ pub async fn recommendations(
         &kitchen,
         today,
         q.service_level,
+        q.policy.unwrap_or_default(),
     )
     .await?;
     t.commit().await?;
@@ -426,6 +439,9 @@ pub struct AcceptBody {
     #[serde(default)]
     pub supplier_ids: Vec<Uuid>,
     pub service_level: Option<f64>,
+    /// `forecast` (default) or `par`: fill to each ingredient's par level.
+    #[serde(default)]
+    pub policy: Policy,
 }
 
 /// The draft orders accepting the recommendations created.
@@ -453,6 +469,7 @@ pub async fn accept(
         &kitchen,
         kitchen.today,
         b.service_level,
+        b.policy,
         &b.supplier_ids,
     )
     .await?;
@@ -771,4 +788,74 @@ pub async fn prep_count(mut t: Tenant, Json(b): Json<PrepCountBody>) -> ApiResul
     .await?;
     t.commit().await?;
     Ok(StatusCode::CREATED)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParList {
+    pub items: Vec<ParLevel>,
+}
+
+/// Every ingredient's par level: the one set, and the one the forecast
+/// suggests (p90 of use until the next delivery, up to the window's
+/// order-up-to level).
+#[utoipa::path(get, path = "/{restaurant_id}/purchasing/pars", tag = "purchasing",
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 200, body = ParList), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn pars(mut t: Tenant) -> ApiResult<Json<ParList>> {
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    let items =
+        flux_app::purchasing::plan::par_levels(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today)
+            .await?;
+    t.commit().await?;
+    Ok(Json(ParList { items }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParBody {
+    /// In the ingredient's base unit; `min` ≤ `max`.
+    #[schema(value_type = String, example = "4")]
+    pub min: Decimal,
+    #[schema(value_type = String, example = "12")]
+    pub max: Decimal,
+}
+
+/// Set an ingredient's par level (it then wins over the suggestion).
+#[utoipa::path(put, path = "/{restaurant_id}/ingredients/{ingredient_id}/par", tag = "purchasing",
+    params(("restaurant_id" = Uuid, Path), ("ingredient_id" = Uuid, Path)), request_body = ParBody,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_par(
+    mut t: Tenant,
+    params: RawPathParams,
+    Json(b): Json<ParBody>,
+) -> ApiResult<StatusCode> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "ingredient_id")?;
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    flux_app::purchasing::plan::set_par(
+        &mut t.tx,
+        t.restaurant_id,
+        &kitchen,
+        id,
+        Some((b.min, b.max)),
+    )
+    .await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Clear an ingredient's par level (back to the suggestion).
+#[utoipa::path(delete, path = "/{restaurant_id}/ingredients/{ingredient_id}/par", tag = "purchasing",
+    params(("restaurant_id" = Uuid, Path), ("ingredient_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn clear_par(mut t: Tenant, params: RawPathParams) -> ApiResult<StatusCode> {
+    t.require(Action::WriteData)?;
+    let id = path_uuid(&params, "ingredient_id")?;
+    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    flux_app::purchasing::plan::set_par(&mut t.tx, t.restaurant_id, &kitchen, id, None).await?;
+    t.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -836,3 +836,134 @@ async fn an_override_of_the_forecast_changes_what_is_ordered() {
     let (_, restored) = recommend().await;
     assert!((target(&restored) - 8.0).abs() < 1e-6, "{restored}");
 }
+
+#[tokio::test]
+async fn fill_to_par_orders_up_to_the_maximum_only_once_stock_reaches_the_minimum() {
+    let app = spawn_app().await;
+    let chef = app.register("chef@example.com").await;
+    let k = kitchen(&app, &chef).await;
+    let base = format!("/api/v1/restaurants/{}", k.r);
+
+    // Suggested from the forecast: today's 20 salads × 200 g = 4 kg must
+    // be on the shelf until tomorrow's delivery; the window's order-up-to
+    // level is 8 kg (a point forecast: every quantile is the median).
+    let (s, pars) = app.get(&format!("{base}/purchasing/pars"), &chef).await;
+    assert_eq!(s, StatusCode::OK, "{pars}");
+    let t = &pars["items"][0];
+    assert!(
+        (t["suggested"]["min"].as_f64().unwrap_or(0.0) - 4.0).abs() < 1e-6,
+        "{t}"
+    );
+    assert!(
+        (t["suggested"]["max"].as_f64().unwrap_or(0.0) - 8.0).abs() < 1e-6,
+        "{t}"
+    );
+    assert_eq!(t["set"], Value::Null);
+
+    let by_par = format!("{base}/purchasing/recommendations?policy=par");
+    // 3 kg on hand ≤ 4 → up to 8: 5 kg, one pack.
+    let (s, rec) = app.get(&by_par, &chef).await;
+    assert_eq!(s, StatusCode::OK, "{rec}");
+    let l = line(&rec, "Tomatoes");
+    assert_eq!(l["packs"], 1, "{rec}");
+    assert!(
+        l["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("fill to par"),
+        "{l}"
+    );
+
+    // A par the chef sets wins: above a minimum of 2 kg nothing is ordered…
+    let par = format!("{base}/ingredients/{}/par", k.tomatoes);
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &par,
+            Some(&chef.access),
+            Some(json!({"min": 2, "max": 20})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+    let (_, rec) = app.get(&by_par, &chef).await;
+    assert_eq!(
+        line(&rec, "Tomatoes"),
+        &Value::Null,
+        "nothing to order: {rec}"
+    );
+    // …and at or below a minimum of 5 kg it orders up to 20: 17 kg, 4 packs.
+    let (s, _) = app
+        .call(
+            Method::PUT,
+            &par,
+            Some(&chef.access),
+            Some(json!({"min": "5", "max": "20"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, rec) = app.get(&by_par, &chef).await;
+    assert_eq!(line(&rec, "Tomatoes")["packs"], 4, "{rec}");
+    // The forecast policy is untouched by pars.
+    let (_, rec) = app
+        .get(
+            &format!("{base}/purchasing/recommendations?service_level=0.5"),
+            &chef,
+        )
+        .await;
+    assert_eq!(line(&rec, "Tomatoes")["packs"], 1, "{rec}");
+    // Accepting by par drafts the par quantity.
+    let (s, acc) = app
+        .post(
+            &format!("{base}/purchasing/recommendations/accept"),
+            &chef,
+            json!({"policy": "par"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{acc}");
+    let order = acc["orders"][0].as_str().expect("an order");
+    let (_, o) = app
+        .get(&format!("{base}/purchasing/orders/{order}"), &chef)
+        .await;
+    assert_eq!(o["lines"][0]["packs"], 4, "{o}");
+
+    // Bad pars are refused with the field; another tenant's ingredient is 404.
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &par,
+            Some(&chef.access),
+            Some(json!({"min": 5, "max": 4})),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["field"], "max", "{b}");
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &par,
+            Some(&chef.access),
+            Some(json!({"min": -1, "max": 4})),
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+    let other = app.register("other@example.com").await;
+    let theirs = app.create_restaurant(&other, "Elsewhere").await;
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!(
+                "/api/v1/restaurants/{theirs}/ingredients/{}/par",
+                k.tomatoes
+            ),
+            Some(&other.access),
+            Some(json!({"min": 1, "max": 2})),
+        )
+        .await;
+    assert_problem(s, &b, 404, "not_found");
+    let (s, _) = app
+        .call(Method::DELETE, &par, Some(&chef.access), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, pars) = app.get(&format!("{base}/purchasing/pars"), &chef).await;
+    assert_eq!(pars["items"][0]["set"], Value::Null, "cleared: {pars}");
+}

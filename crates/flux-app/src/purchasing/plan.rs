@@ -196,16 +196,187 @@ fn seed(id: Uuid) -> u64 {
     u64::from_le_bytes(id.as_bytes()[..8].try_into().unwrap_or([0; 8]))
 }
 
+/// How the order quantity is decided.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// The newsvendor quantity for the coverage window's forecast demand.
+    #[default]
+    Forecast,
+    /// Fill to par: nothing above an ingredient's minimum, up to its
+    /// maximum at or below it (the par an operator set, else the one the
+    /// forecast suggests).
+    Par,
+}
+
+/// One ingredient's par level: the one set, and the one the forecast
+/// suggests for today's order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParLevel {
+    pub ingredient_id: Uuid,
+    pub ingredient: String,
+    pub base_unit: String,
+    /// Set by someone; wins over the suggestion.
+    pub set: Option<flux_purchasing::Par>,
+    /// From the forecast; `None` without an offer from a supplier who
+    /// delivers.
+    pub suggested: Option<flux_purchasing::Par>,
+    pub on_hand: Option<f64>,
+}
+
+/// The par the forecast suggests for an ingredient bought through
+/// `window`: p90 of use until the delivery arrives, up to the window's
+/// order-up-to level.
+fn suggested_par(
+    inputs: &Inputs,
+    ingredient: Uuid,
+    today: NaiveDate,
+    window: &SupplierWindow,
+    demand: &flux_purchasing::DemandDistribution,
+    economics: &Economics,
+) -> Result<flux_purchasing::Par> {
+    let before = ingredient_demand(
+        &inputs.usages(ingredient, today, window.first_delivery),
+        SAMPLES,
+        seed(ingredient) ^ 0x5eed,
+    )?;
+    let level = flux_purchasing::service_level_for(economics, demand).value;
+    let target = flux_purchasing::newsvendor_quantity(demand, level);
+    Ok(flux_purchasing::par::suggest(&before, target))
+}
+
+fn stored_par(row: &flux_store::purchasing::ParRow) -> Option<flux_purchasing::Par> {
+    flux_purchasing::Par::new(
+        row.min_quantity.to_f64().unwrap_or(-1.0),
+        row.max_quantity.to_f64().unwrap_or(-1.0),
+    )
+}
+
+/// Every ingredient's par level, set and suggested.
+pub async fn par_levels(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    today: NaiveDate,
+) -> Result<Vec<ParLevel>> {
+    let inputs = gather(conn, rid, kitchen, today).await?;
+    let set = flux_store::purchasing::pars(conn, rid).await?;
+    let mut out = Vec::new();
+    for ingredient in &kitchen.rows.ingredients {
+        let id = ingredient.ingredient_id;
+        let list = inputs.offers_of(id);
+        let suggested = match chosen_offer(&list).and_then(|o| {
+            inputs
+                .windows
+                .iter()
+                .find(|w| w.supplier_id == o.supplier_id)
+        }) {
+            Some(window) => {
+                let demand = ingredient_demand(
+                    &inputs.usages(id, today, window.next_delivery),
+                    SAMPLES,
+                    seed(id),
+                )?;
+                let economics = economics_of(ingredient, window, None);
+                Some(suggested_par(
+                    &inputs, id, today, window, &demand, &economics,
+                )?)
+            }
+            None => None,
+        };
+        out.push(ParLevel {
+            ingredient_id: id,
+            ingredient: ingredient.name.clone(),
+            base_unit: ingredient.base_unit.clone(),
+            set: set
+                .iter()
+                .find(|p| p.ingredient_id == id)
+                .and_then(stored_par),
+            suggested,
+            on_hand: inputs.stock(id),
+        });
+    }
+    Ok(out)
+}
+
+/// The largest par accepted, in any base unit: far above any kitchen's
+/// shelf, and it keeps the arithmetic finite.
+const MAX_PAR: i64 = 1_000_000_000;
+
+/// Sets (or, with `None`, clears) an ingredient's par level.
+pub async fn set_par(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    kitchen: &Kitchen,
+    ingredient_id: Uuid,
+    par: Option<(rust_decimal::Decimal, rust_decimal::Decimal)>,
+) -> Result<()> {
+    if kitchen.ingredient(ingredient_id).is_none() {
+        return Err(crate::AppError::not_found());
+    }
+    if let Some((min, max)) = par {
+        let limit = rust_decimal::Decimal::from(MAX_PAR);
+        let mut errors = Vec::new();
+        if min < rust_decimal::Decimal::ZERO || min > limit {
+            errors.push(flux_domain::FieldError::new(
+                "min",
+                "out_of_range",
+                format!("must be between 0 and {MAX_PAR}"),
+            ));
+        }
+        if max < min || max > limit {
+            errors.push(flux_domain::FieldError::new(
+                "max",
+                "out_of_range",
+                "must be at least min",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(flux_domain::Invalid(errors).into());
+        }
+    }
+    flux_store::purchasing::set_par(
+        conn,
+        rid,
+        ingredient_id,
+        par.map(|(a, b)| (a.normalize(), b.normalize())),
+    )
+    .await?;
+    Ok(())
+}
+
+fn economics_of(
+    ingredient: &crate::costing::IngredientRow,
+    window: &SupplierWindow,
+    service_level: Option<f64>,
+) -> Economics {
+    Economics {
+        unit_cost: ingredient.unit_cost.to_f64().unwrap_or_default(),
+        shelf_life_days: ingredient
+            .shelf_life_days
+            .and_then(|d| u32::try_from(d).ok()),
+        coverage_days: window.days,
+        override_level: service_level,
+        ..Economics::default()
+    }
+}
+
 /// Builds the recommendation for `today`. `service_level` overrides the
-/// per-ingredient level for every ingredient.
+/// per-ingredient level for every ingredient; `policy` says whether to
+/// order the forecast's quantity or fill to par.
 pub async fn recommend(
     conn: &mut PgConnection,
     rid: Uuid,
     kitchen: &Kitchen,
     today: NaiveDate,
     service_level: Option<f64>,
+    policy: Policy,
 ) -> Result<Recommendation> {
     let inputs = gather(conn, rid, kitchen, today).await?;
+    let set_pars = match policy {
+        Policy::Par => flux_store::purchasing::pars(conn, rid).await?,
+        Policy::Forecast => Vec::new(),
+    };
     let mut warnings = inputs.warnings.clone();
     let mut needs = Vec::new();
     let mut never_counted = Vec::new();
@@ -227,20 +398,32 @@ pub async fn recommend(
         if stock.is_none() {
             never_counted.push(ingredient.name.clone());
         }
+        let economics = economics_of(ingredient, window, service_level);
+        let par = match policy {
+            Policy::Forecast => None,
+            Policy::Par => match set_pars
+                .iter()
+                .find(|p| p.ingredient_id == ingredient.ingredient_id)
+                .and_then(stored_par)
+            {
+                Some(p) => Some(p),
+                None => Some(suggested_par(
+                    &inputs,
+                    ingredient.ingredient_id,
+                    today,
+                    window,
+                    &demand,
+                    &economics,
+                )?),
+            },
+        };
         needs.push(Need {
             ingredient: ingredient.ingredient_id,
             name: ingredient.name.clone(),
             base_unit: ingredient.base_unit.clone(),
             demand,
-            economics: Economics {
-                unit_cost: ingredient.unit_cost.to_f64().unwrap_or_default(),
-                shelf_life_days: ingredient
-                    .shelf_life_days
-                    .and_then(|d| u32::try_from(d).ok()),
-                coverage_days: window.days,
-                override_level: service_level,
-                ..Economics::default()
-            },
+            economics,
+            par,
             // Never counted: assume nothing on hand, and say so.
             on_hand: stock.unwrap_or(0.0),
             on_order: inputs
@@ -292,9 +475,10 @@ pub async fn accept(
     kitchen: &Kitchen,
     today: NaiveDate,
     service_level: Option<f64>,
+    policy: Policy,
     only: &[Uuid],
 ) -> Result<Vec<Uuid>> {
-    let r = recommend(conn, rid, kitchen, today, service_level).await?;
+    let r = recommend(conn, rid, kitchen, today, service_level, policy).await?;
     let mut created = Vec::new();
     for order in &r.plan.orders {
         if !only.is_empty() && !only.contains(&order.supplier) {

@@ -54,6 +54,7 @@ fn need(n: u128, name: &str, units: f64, shelf: Option<u32>, offers: Vec<Offer>)
         on_hand: 0.0,
         on_order: 0.0,
         offers,
+        par: None,
     }
 }
 
@@ -88,6 +89,7 @@ fn a_line_nets_stock_and_explains_itself() {
         on_hand: 4.0,
         on_order: 2.0,
         offers: vec![offer(1, "5", "7.50", false)],
+        par: None,
     };
     let plan = recommend(&[n], &[s]);
     let line = &plan.orders[0].lines[0];
@@ -288,5 +290,32 @@ fn a_partial_top_up_is_mentioned_in_the_shortfall_note() {
     assert_eq!(
         order.note.as_deref(),
         Some("below the 50.00 minimum by 18.00 after topping up 1 × salt: add items or combine with the next order")
+    );
+}
+
+#[test]
+fn fill_to_par_orders_up_to_the_maximum_only_at_or_below_the_minimum() {
+    let s = supplier(1, "Fresh Co", "0");
+    let mut n = need(20, "rice", 30.0, None, vec![offer(1, "5", "10", false)]);
+    n.par = flux_purchasing::Par::new(8.0, 25.0);
+    n.on_hand = 9.0;
+    let above = recommend(std::slice::from_ref(&n), std::slice::from_ref(&s));
+    assert!(
+        above.orders.is_empty(),
+        "above the minimum: nothing, whatever the forecast"
+    );
+    assert!(above.nothing_needed[0].explanation.contains("fill to par"));
+    n.on_hand = 6.0;
+    n.on_order = 1.0;
+    let plan = recommend(&[n], &[s]);
+    let line = &plan.orders[0].lines[0];
+    // 25 − 7 = 18 → 4 packs of 5.
+    assert_eq!(line.net, 18.0);
+    assert_eq!(line.packs, 4);
+    assert_eq!(line.target, 25.0);
+    assert!(
+        line.explanation.contains("up to 25 kg"),
+        "{}",
+        line.explanation
     );
 }

@@ -152,6 +152,11 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/app/r/{rid}/profitability", get(profitability::page))
         .route("/app/r/{rid}/purchasing", get(purchasing::recommendations))
         .route("/app/r/{rid}/purchasing/accept", post(purchasing::accept))
+        .route("/app/r/{rid}/purchasing/pars", get(purchasing::pars_page))
+        .route(
+            "/app/r/{rid}/purchasing/pars/{ingredient_id}",
+            post(purchasing::save_par),
+        )
         .route(
             "/app/r/{rid}/purchasing/orders",
             get(purchasing::orders_list),

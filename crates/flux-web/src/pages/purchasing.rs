@@ -30,6 +30,7 @@ fn subnav(t: &TenantPage, active: &str) -> Markup {
         ("/purchasing", "To order"),
         ("/purchasing/orders", "Orders"),
         ("/purchasing/stock", "Stock"),
+        ("/purchasing/pars", "Par levels"),
         ("/purchasing/suppliers", "Suppliers"),
         ("/purchasing/prep", "Prep list"),
     ];
@@ -45,6 +46,15 @@ fn subnav(t: &TenantPage, active: &str) -> Markup {
 #[derive(Deserialize, Default)]
 pub struct Notice {
     done: Option<String>,
+    /// `par` to fill to par levels instead of ordering the forecast.
+    policy: Option<String>,
+}
+
+fn policy_of(raw: Option<&str>) -> flux_app::purchasing::plan::Policy {
+    match raw {
+        Some("par") => flux_app::purchasing::plan::Policy::Par,
+        _ => flux_app::purchasing::plan::Policy::Forecast,
+    }
 }
 
 fn qty(fmt: &crate::format::Fmt, v: f64) -> String {
@@ -53,12 +63,15 @@ fn qty(fmt: &crate::format::Fmt, v: f64) -> String {
 
 pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
     let kitchen = load_kitchen(&mut t).await?;
+    let policy = policy_of(n.policy.as_deref());
+    let by_par = policy == flux_app::purchasing::plan::Policy::Par;
     let r = flux_app::purchasing::plan::recommend(
         &mut t.tx,
         t.restaurant_id,
         &kitchen,
         kitchen.today,
         None,
+        policy,
     )
     .await?;
     let fmt = t.fmt();
@@ -71,6 +84,10 @@ pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebR
     let body = html! {
         div.page-head { h1 { "What to order" } }
         (subnav(&t, "/purchasing"))
+        nav.tabs.no-print aria-label="Ordering policy" #policy {
+            a href=(t.href("/purchasing")) aria-current=[(!by_par).then_some("page")] { "By the forecast" }
+            a href=(t.href("/purchasing?policy=par")) aria-current=[by_par.then_some("page")] { "Fill to par" }
+        }
         @for w in &r.warnings { p.notice.warn role="status" { (w) } }
         @if r.plan.orders.is_empty() && r.plan.nothing_needed.is_empty() {
             (empty_state(
@@ -110,6 +127,7 @@ pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebR
         @if editable && to_order {
             form.accept-orders method="post" action=(t.href("/purchasing/accept")) {
                 (csrf_field(&t.csrf))
+                @if by_par { input type="hidden" name="policy" value="par"; }
                 button.btn.btn-primary type="submit" { "Create draft orders" }
             }
         }
@@ -133,7 +151,13 @@ pub async fn recommendations(mut t: TenantPage, Query(n): Query<Notice>) -> WebR
     Ok(page.into_response())
 }
 
-pub async fn accept(mut t: TenantPage, CsrfForm(_): CsrfForm<Empty>) -> WebResult {
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    policy: Option<String>,
+}
+
+pub async fn accept(mut t: TenantPage, CsrfForm(f): CsrfForm<AcceptForm>) -> WebResult {
     t.require(Action::WriteData)?;
     let kitchen = load_kitchen(&mut t).await?;
     flux_app::purchasing::plan::accept(
@@ -142,6 +166,7 @@ pub async fn accept(mut t: TenantPage, CsrfForm(_): CsrfForm<Empty>) -> WebResul
         &kitchen,
         kitchen.today,
         None,
+        policy_of(f.policy.as_deref()),
         &[],
     )
     .await?;
@@ -991,6 +1016,105 @@ pub async fn save_prep_count(
     .await
     .map_err(|e| WebError::BadRequest(e.to_string()))?;
     let to = t.href("/purchasing/prep?done=saved");
+    t.commit().await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// Par levels: each ingredient's minimum and maximum, set or suggested by
+/// the forecast, with a form per row.
+pub async fn pars_page(mut t: TenantPage, Query(n): Query<Notice>) -> WebResult {
+    let kitchen = load_kitchen(&mut t).await?;
+    let levels =
+        flux_app::purchasing::plan::par_levels(&mut t.tx, t.restaurant_id, &kitchen, kitchen.today)
+            .await?;
+    let fmt = t.fmt();
+    let editable = t.can(Action::WriteData);
+    let body = html! {
+        div.page-head { h1 { "Par levels" } }
+        (subnav(&t, "/purchasing/pars"))
+        p.muted.small { "Fill to par orders nothing while stock is above the minimum, and up to the maximum when it is at or below it. The suggestion: the 90th percentile of use until the next delivery arrives, up to what the forecast says to hold for the whole window. A level you set wins over the suggestion." }
+        table.table.stack #pars {
+            thead { tr { th { "Ingredient" } th.num { "On hand" } th.num { "Suggested" } th { "Set" } } }
+            tbody {
+                @for l in &levels {
+                    tr {
+                        td data-label="Ingredient" { (l.ingredient) " " span.muted.small { (l.base_unit) } }
+                        td.num data-label="On hand" { @match l.on_hand { Some(v) => (qty(&fmt, v)), None => span.muted { "not counted" } } }
+                        td.num data-label="Suggested" { @match l.suggested { Some(p) => { (qty(&fmt, p.min)) " – " (qty(&fmt, p.max)) }, None => span.muted { "no supplier" } } }
+                        td data-label="Set" {
+                            @if editable {
+                                form.inline method="post" action=(t.href(&format!("/purchasing/pars/{}", l.ingredient_id))) {
+                                    (csrf_field(&t.csrf))
+                                    input type="text" inputmode="decimal" name="min" size="6" aria-label={ "Minimum of " (l.ingredient) } value=[l.set.map(|p| qty(&fmt, p.min))];
+                                    " – "
+                                    input type="text" inputmode="decimal" name="max" size="6" aria-label={ "Maximum of " (l.ingredient) } value=[l.set.map(|p| qty(&fmt, p.max))];
+                                    " " button.btn type="submit" { "Save" }
+                                }
+                            } @else {
+                                @match l.set { Some(p) => { (qty(&fmt, p.min)) " – " (qty(&fmt, p.max)) }, None => "—" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let page = t.render(
+        nav::PURCHASING,
+        "Par levels",
+        notice_text(n.done.as_deref()),
+        body,
+    );
+    t.commit().await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ParForm {
+    #[serde(default)]
+    min: String,
+    #[serde(default)]
+    max: String,
+}
+
+/// Saves one ingredient's par level; both fields blank clears it.
+pub async fn save_par(
+    mut t: TenantPage,
+    params: RawPathParams,
+    CsrfForm(f): CsrfForm<ParForm>,
+) -> WebResult {
+    t.require(Action::WriteData)?;
+    let id = crate::extract::path_uuid(&params, "ingredient_id")?;
+    let kitchen = load_kitchen(&mut t).await?;
+    let par = match (f.min.trim(), f.max.trim()) {
+        ("", "") => None,
+        (min, max) => match (parse_decimal(min), parse_decimal(max)) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => {
+                return Err(WebError::BadRequest(
+                    "a par level is two numbers, such as 4 and 12".into(),
+                ))
+            }
+        },
+    };
+    match flux_app::purchasing::plan::set_par(&mut t.tx, t.restaurant_id, &kitchen, id, par).await {
+        Ok(()) => {}
+        Err(e @ flux_app::AppError::Rejected { .. })
+            if e.kind() == Some(flux_app::Kind::Validation) =>
+        {
+            let why = match &e {
+                flux_app::AppError::Rejected { errors, .. } if !errors.is_empty() => errors
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => e.to_string(),
+            };
+            return Err(WebError::BadRequest(why));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let to = t.href("/purchasing/pars?done=saved");
     t.commit().await?;
     Ok(Redirect::to(&to).into_response())
 }

@@ -373,3 +373,42 @@ async fn preparation_yields_are_saved_from_the_ingredient_page_and_a_bad_one_is_
         "the editor offers it"
     );
 }
+
+#[tokio::test]
+async fn par_levels_are_set_on_their_page_and_the_order_page_fills_to_them() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    let rid = v.create_restaurant("Bistro").await;
+    let r: Uuid = rid.parse().expect("uuid");
+    let owner = app.user_id("owner@example.com").await;
+    let s = setup(&app.pool, owner, r).await;
+    let page = format!("/app/r/{rid}/purchasing/pars");
+    let shown = v.get(&page).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("no supplier"), "{}", shown.body);
+    let action = format!("{page}/{}", s.cheese);
+    let saved = v
+        .submit(&page, &action, &[("min", "2"), ("max", "6,5")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shown = v.get(&page).await;
+    assert!(
+        ["6.5", "6,5", "6.50", "6,50"]
+            .iter()
+            .any(|v| shown.body.contains(&format!("value=\"{v}\""))),
+        "{}",
+        shown.body
+    );
+    let refused = v
+        .submit(&page, &action, &[("min", "9"), ("max", "1")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    let by_par = v.get(&format!("/app/r/{rid}/purchasing?policy=par")).await;
+    assert_eq!(by_par.status, StatusCode::OK);
+    assert!(
+        by_par.body.contains("aria-current=\"page\">Fill to par"),
+        "{}",
+        by_par.body
+    );
+}
