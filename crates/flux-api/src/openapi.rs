@@ -318,6 +318,10 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
             "/invitations",
             OpenApiRouter::new().routes(routes!(invitations::accept)),
         )
+        .nest(
+            "/group",
+            OpenApiRouter::new().routes(routes!(inventory::group_overview)),
+        )
         .nest("/restaurants", restaurants.merge(uploads));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

@@ -17,7 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::{ApiResult, Problem};
-use crate::extract::{path_uuid, Json, Query, Tenant};
+use crate::extract::{path_uuid, AuthUser, Json, Query, Tenant};
+use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -262,4 +263,40 @@ pub async fn set_allergens(
         ingredient_id: id,
         allergens: set.into_iter().collect(),
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupParams {
+    /// First day; default 27 days before `to`.
+    pub from: Option<NaiveDate>,
+    /// Last day; default yesterday (UTC).
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupOverview {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Each restaurant where the caller holds a role, by name (at most 100).
+    pub sites: Vec<flux_app::inventory::group::Site>,
+}
+
+/// The caller's restaurants side by side over one period: sales, actual
+/// and theoretical food cost, waste, unexplained variance and (for owners
+/// and managers) labor. Only restaurants where the caller holds a role.
+#[utoipa::path(get, path = "/overview", tag = "inventory",
+    params(GroupParams),
+    responses((status = 200, body = GroupOverview), (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn group_overview(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    user: AuthUser,
+    Query(p): Query<GroupParams>,
+) -> ApiResult<Json<GroupOverview>> {
+    let to =
+        p.to.unwrap_or_else(|| chrono::Utc::now().date_naive() - Duration::days(1));
+    let from = p.from.unwrap_or(to - Duration::days(27));
+    let sites = flux_app::inventory::group::overview(&s.pool, user.user_id, from, to).await?;
+    Ok(Json(GroupOverview { from, to, sites }))
 }

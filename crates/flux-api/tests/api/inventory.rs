@@ -711,3 +711,63 @@ async fn a_preparation_yield_is_what_recipes_and_the_variance_report_buy_through
     let (_, b) = app.get(&yields, &chef).await;
     assert_eq!(b["yields"][0]["action"], "Grated", "{b}");
 }
+
+#[tokio::test]
+async fn the_group_view_shows_only_the_restaurants_where_the_caller_holds_a_role() {
+    let app = spawn_app().await;
+    let owner = app.register("owner@example.com").await;
+    let k = kitchen(&app, &owner).await; // "Forno", with March sales
+    let second = app.create_restaurant(&owner, "Forno Due").await;
+    let other = app.register("other@example.com").await;
+    let theirs = app.create_restaurant(&other, "Elsewhere").await;
+    let hidden = app.create_restaurant(&other, "Not yours").await;
+    app.add_member(&other, &theirs, &owner, "chef").await;
+    let _ = (&second, &hidden);
+
+    let (s, g) = app
+        .get(
+            "/api/v1/group/overview?from=2025-03-01&to=2025-03-08",
+            &owner,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    let names: Vec<&str> = g["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Elsewhere", "Forno", "Forno Due"], "{g}");
+    let forno = &g["sites"][1];
+    assert_eq!(dec(&forno["sales"]), d("1060"), "{forno}");
+    assert_eq!(forno["role"], "owner");
+    assert_eq!(dec(&forno["labor_cost"]), d("0"), "an owner sees labor");
+    let elsewhere = &g["sites"][0];
+    assert_eq!(elsewhere["role"], "chef");
+    assert_eq!(
+        elsewhere["labor_cost"],
+        Value::Null,
+        "a chef sees no one's pay"
+    );
+    assert!(k
+        .base
+        .contains(forno["restaurant_id"].as_str().expect("id")));
+
+    let stranger = app.register("stranger@example.com").await;
+    let (s, g) = app.get("/api/v1/group/overview", &stranger).await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    assert_eq!(g["sites"], json!([]));
+    let resp = app
+        .req(Method::GET, "/api/v1/group/overview", None)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let (s, b) = app
+        .get(
+            "/api/v1/group/overview?from=2025-03-08&to=2025-03-01",
+            &owner,
+        )
+        .await;
+    assert_problem(s, &b, 422, "validation_failed");
+}

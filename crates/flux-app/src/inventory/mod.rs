@@ -6,6 +6,8 @@
 //!   over periods.
 //! - [`waste`]: the waste log with reasons, for ingredients and for preps
 //!   and dishes (costed and exploded through their recipes).
+//! - [`group`]: the owner's restaurants side by side (sales, food cost,
+//!   waste, variance, labor), each read under its own tenancy.
 //! - [`allergens`]: each ingredient's reviewed declaration, rolled up
 //!   through sub-recipes to every dish (the allergen matrix), and the check
 //!   that flags a recipe change that changes a dish's allergens.
@@ -15,6 +17,7 @@
 //! tenant transaction.
 
 pub mod allergens;
+pub mod group;
 pub mod variance;
 pub mod waste;
 

@@ -52,6 +52,7 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/logout", post(auth::logout))
         .route("/app", get(restaurants::list))
+        .route("/app/group", get(restaurants::group))
         .route("/app/account", get(account::page))
         .route("/app/account/email", post(account::change_email))
         .route("/app/account/password", post(account::change_password))

@@ -214,8 +214,69 @@ fn list_body(
                 }
             }
         }
+        @if rows.len() > 1 {
+            p { a.btn href="/app/group" { "Compare your restaurants" } }
+        }
         (create_form(csrf, v, errors))
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct GroupQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `/app/group`: the user's restaurants side by side over a period.
+pub async fn group(
+    State(state): State<WebState>,
+    user: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<GroupQuery>,
+) -> WebResult {
+    let rows = my_restaurants(&state, user.user_id).await?;
+    let date = |raw: Option<&str>| -> WebResult<Option<chrono::NaiveDate>> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| crate::error::WebError::BadRequest("dates are YYYY-MM-DD".into())),
+        }
+    };
+    let to = date(q.to.as_deref())?
+        .unwrap_or_else(|| chrono::Utc::now().date_naive() - chrono::Duration::days(1));
+    let from = date(q.from.as_deref())?.unwrap_or(to - chrono::Duration::days(27));
+    let sites = flux_app::inventory::group::overview(state.pool(), user.user_id, from, to).await?;
+    let pct =
+        |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "—".to_owned(), |v| format!("{v} %"));
+    let body = html! {
+        div.page-head { h1 { "Your restaurants side by side" } }
+        form.filters method="get" {
+            label { "From " input type="date" name="from" value=(from); }
+            label { "To " input type="date" name="to" value=(to); }
+            button.btn type="submit" { "Show" }
+        }
+        p.muted.small { "Each restaurant in its own currency. Food cost counts the ingredients counted at both ends of the period; labor is shown where you are an owner or manager." }
+        table.table.stack #group {
+            thead { tr {
+                th { "Restaurant" } th.num { "Sales" } th.num { "Food cost" } th.num { "Theoretical" }
+                th.num { "Waste" } th.num { "Unexplained" } th.num { "Labor" }
+            } }
+            tbody {
+                @for s in &sites {
+                    tr {
+                        td data-label="Restaurant" { a href=(nav::href(s.restaurant_id, "/inventory")) { (s.name) } }
+                        td.num data-label="Sales" { (s.sales.round_dp(2)) }
+                        td.num data-label="Food cost" { (pct(s.actual_food_cost_pct)) }
+                        td.num data-label="Theoretical" { (pct(s.theoretical_food_cost_pct)) }
+                        td.num data-label="Waste" { (s.waste_value.round_dp(2)) " · " (pct(s.waste_pct)) }
+                        td.num data-label="Unexplained" { (s.unexplained_cost) }
+                        td.num data-label="Labor" { (pct(s.labor_pct)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(&rows, &user.csrf, body).into_response())
 }
 
 fn render(rows: &[RestaurantWithRole], csrf: &str, body: Markup) -> Markup {

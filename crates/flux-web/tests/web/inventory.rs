@@ -412,3 +412,27 @@ async fn par_levels_are_set_on_their_page_and_the_order_page_fills_to_them() {
         by_par.body
     );
 }
+
+#[tokio::test]
+async fn the_group_page_lists_the_users_restaurants_and_no_one_elses() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    v.create_restaurant("Bistro Uno").await;
+    v.create_restaurant("Bistro Dos").await;
+    let w = app.visitor();
+    w.sign_up("other@example.com").await;
+    w.create_restaurant("Somebody Else's").await;
+    let list = v.get("/app").await;
+    assert!(list.body.contains("href=\"/app/group\""), "{}", list.body);
+    let page = v.get("/app/group?from=2026-01-01&to=2026-01-31").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = page.body.split("id=\"group\"").nth(1).expect("table");
+    assert!(
+        table.contains("Bistro Uno") && table.contains("Bistro Dos"),
+        "{table}"
+    );
+    assert!(!page.body.contains("Somebody Else"), "{}", page.body);
+    let bad = v.get("/app/group?from=soon").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
