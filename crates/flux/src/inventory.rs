@@ -1,6 +1,6 @@
-//! `flux inventory ...`: the actual-against-theoretical report and the
-//! waste log from the shell, through the same use cases as the API and the
-//! dashboard.
+//! `flux inventory ...`: the actual-against-theoretical report, the waste
+//! log, allergens and par levels from the shell, through the same use
+//! cases as the API and the dashboard.
 
 use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand};
@@ -18,6 +18,34 @@ pub enum InventoryCommand {
     Variance(PeriodArgs),
     /// The waste log of a period with its totals by reason.
     Waste(PeriodArgs),
+    /// Every dish's allergens through its recipe, and the ingredients not yet reviewed.
+    Allergens(RestaurantArgs),
+    /// Record the review of an ingredient's allergens.
+    Declare(DeclareArgs),
+    /// Every ingredient's par level, set and suggested by the forecast.
+    Pars(RestaurantArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RestaurantArgs {
+    #[arg(long)]
+    pub restaurant: Uuid,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeclareArgs {
+    #[arg(long)]
+    pub restaurant: Uuid,
+    /// The ingredient, by name.
+    #[arg(long)]
+    pub ingredient: String,
+    /// Comma-separated allergens it contains (`milk,eggs`); `none` when it
+    /// contains none of them.
+    #[arg(long)]
+    pub allergens: String,
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +70,9 @@ pub async fn run(config: &Config, cmd: InventoryCommand) -> anyhow::Result<()> {
     let result = match cmd {
         InventoryCommand::Variance(a) => variance_report(&pool, &a).await,
         InventoryCommand::Waste(a) => waste_log(&pool, &a).await,
+        InventoryCommand::Allergens(a) => allergens(&pool, &a).await,
+        InventoryCommand::Declare(a) => declare(&pool, &a).await,
+        InventoryCommand::Pars(a) => pars(&pool, &a).await,
     };
     pool.close().await;
     db.release()?;
@@ -154,6 +185,132 @@ async fn waste_log(pool: &flux_store::PgPool, a: &PeriodArgs) -> anyhow::Result<
             e.unit,
             e.reason.label(),
             opt(e.value, 2)
+        );
+    }
+    Ok(())
+}
+
+async fn kitchen_of(
+    tx: &mut flux_store::PgConnection,
+    restaurant: Uuid,
+) -> anyhow::Result<Kitchen> {
+    Kitchen::load(tx, restaurant)
+        .await
+        .map_err(|e| anyhow::anyhow!("restaurant {restaurant}: {e}"))
+}
+
+async fn allergens(pool: &flux_store::PgPool, a: &RestaurantArgs) -> anyhow::Result<()> {
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let o = flux_app::inventory::allergens::overview(&mut tx, a.restaurant, &kitchen)
+        .await
+        .map_err(app_err)?;
+    tx.commit().await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&o)?);
+        return Ok(());
+    }
+    for r in o.recipes.iter().filter(|r| r.menu_item_id.is_some()) {
+        let list: Vec<&str> = r.contains.iter().map(|c| c.allergen.label()).collect();
+        println!(
+            "{:<32} {}{}",
+            r.name,
+            if list.is_empty() {
+                "none of the listed allergens".to_owned()
+            } else {
+                list.join(", ")
+            },
+            if r.unreviewed.is_empty() {
+                String::new()
+            } else {
+                format!("  (not reviewed: {})", r.unreviewed.join(", "))
+            }
+        );
+    }
+    Ok(())
+}
+
+async fn declare(pool: &flux_store::PgPool, a: &DeclareArgs) -> anyhow::Result<()> {
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let Some(row) = kitchen.ingredient_named(&a.ingredient) else {
+        anyhow::bail!(
+            "no ingredient named {:?} in restaurant {}",
+            a.ingredient,
+            a.restaurant
+        );
+    };
+    let names: Vec<String> = match a.allergens.trim() {
+        "none" | "" => Vec::new(),
+        list => list.split(',').map(|s| s.trim().to_owned()).collect(),
+    };
+    let set = flux_app::inventory::allergens::set(
+        &mut tx,
+        a.restaurant,
+        &kitchen,
+        row.ingredient_id,
+        &names,
+        None,
+    )
+    .await
+    .map_err(|e| match e {
+        flux_app::AppError::Rejected { ref errors, .. } if !errors.is_empty() => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|f| {
+                    let i: Option<usize> = f
+                        .field
+                        .strip_prefix("allergens.")
+                        .and_then(|i| i.parse().ok());
+                    match i.and_then(|i| names.get(i)) {
+                        Some(n) => format!("--allergens: {n:?} is {}", f.message),
+                        None => format!("--allergens: {}", f.message),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => app_err(other),
+    })?;
+    tx.commit().await?;
+    let list: Vec<&str> = set.iter().map(|a| a.label()).collect();
+    println!(
+        "{}: {}",
+        row.name,
+        if list.is_empty() {
+            "reviewed, none".to_owned()
+        } else {
+            list.join(", ")
+        }
+    );
+    Ok(())
+}
+
+async fn pars(pool: &flux_store::PgPool, a: &RestaurantArgs) -> anyhow::Result<()> {
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let levels =
+        flux_app::purchasing::plan::par_levels(&mut tx, a.restaurant, &kitchen, kitchen.today)
+            .await
+            .map_err(app_err)?;
+    tx.commit().await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&levels)?);
+        return Ok(());
+    }
+    let par = |p: Option<flux_purchasing::Par>| {
+        p.map_or_else(|| "—".to_owned(), |p| format!("{:.2}–{:.2}", p.min, p.max))
+    };
+    for l in &levels {
+        println!(
+            "{:<28} {:>5}  on hand {:>10}  suggested {:>16}  set {:>16}",
+            l.ingredient.chars().take(28).collect::<String>(),
+            l.base_unit,
+            l.on_hand
+                .map_or_else(|| "not counted".to_owned(), |v| format!("{v:.2}")),
+            par(l.suggested),
+            par(l.set)
         );
     }
     Ok(())

@@ -9,5 +9,6 @@ mod deployment;
 mod faults;
 mod import_crash;
 mod import_date_order;
+mod inventory_cli;
 mod labor_cli;
 mod operations;
