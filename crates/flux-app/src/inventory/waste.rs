@@ -107,6 +107,10 @@ enum Ready<'a> {
 
 const MAX_NOTE: usize = 500;
 
+/// The most entries one request logs: a long evening's waste sheet, and a
+/// bound on the rows one request writes.
+pub const MAX_ENTRIES: usize = 200;
+
 /// Records waste on `date`, all entries or none.
 pub async fn record(
     conn: &mut PgConnection,

@@ -1,8 +1,6 @@
 //! `flux inventory …` from the shell: an allergen review, the matrix it
 //! changes, par levels, and refusals that name what is wrong.
 
-use std::process::{Command, Stdio};
-
 use sqlx::ConnectOptions;
 
 /// Runs `flux inventory ARGS…`; (success, stdout, stderr).
@@ -11,43 +9,17 @@ fn inventory(
     data: &std::path::Path,
     args: &[&str],
 ) -> (bool, String, String) {
-    let url = format!(
-        "postgres://flux_admin@localhost/{}?host={}",
-        db.name,
-        db.cluster.socket_dir().display()
-    );
-    let out = Command::new(env!("CARGO_BIN_EXE_flux"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--database-url", &url, "inventory"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run flux inventory");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let all: Vec<&str> = std::iter::once("inventory")
+        .chain(args.iter().copied())
+        .collect();
+    crate::common::flux_on(db, data, &all)
 }
 
 #[tokio::test]
 async fn allergens_are_declared_and_listed_and_pars_shown_from_the_shell() {
     let db = flux_testkit::fresh_db().await;
     let mut owner = db.owner.connect().await.expect("connect");
-    let restaurant = uuid::Uuid::new_v4();
-    sqlx::query("insert into users (user_id, email, password_hash) values (gen_random_uuid(), 'o@x.com', 'x')")
-        .execute(&mut owner)
-        .await
-        .expect("user");
-    sqlx::query(
-        "insert into restaurants (restaurant_id, name, timezone, currency, locale, created_by)
-         select $1, 'Corner Café', 'Europe/London', 'GBP', 'en-GB', user_id from users",
-    )
-    .bind(restaurant)
-    .execute(&mut owner)
-    .await
-    .expect("restaurant");
+    let restaurant = crate::common::seed_restaurant(&mut owner).await;
     let cheese = uuid::Uuid::new_v4();
     sqlx::query(
         "insert into ingredients (restaurant_id, ingredient_id, name, name_key, base_unit, unit_cost)

@@ -2,8 +2,6 @@
 //! time off, the week built and published, and the payroll CSV; bad
 //! arguments are named.
 
-use std::process::{Command, Stdio};
-
 use sqlx::ConnectOptions;
 
 /// Runs `flux labor ARGS…`; (success, stdout, stderr).
@@ -12,43 +10,17 @@ fn labor(
     data: &std::path::Path,
     args: &[&str],
 ) -> (bool, String, String) {
-    let url = format!(
-        "postgres://flux_admin@localhost/{}?host={}",
-        db.name,
-        db.cluster.socket_dir().display()
-    );
-    let out = Command::new(env!("CARGO_BIN_EXE_flux"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--database-url", &url, "labor"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run flux labor");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let all: Vec<&str> = std::iter::once("labor")
+        .chain(args.iter().copied())
+        .collect();
+    crate::common::flux_on(db, data, &all)
 }
 
 #[tokio::test]
 async fn roles_staff_time_off_a_published_week_and_payroll_from_the_shell() {
     let db = flux_testkit::fresh_db().await;
     let mut owner = db.owner.connect().await.expect("connect");
-    let restaurant = uuid::Uuid::new_v4();
-    sqlx::query("insert into users (user_id, email, password_hash) values (gen_random_uuid(), 'o@x.com', 'x')")
-        .execute(&mut owner)
-        .await
-        .expect("user");
-    sqlx::query(
-        "insert into restaurants (restaurant_id, name, timezone, currency, locale, created_by)
-         select $1, 'Corner Café', 'Europe/London', 'GBP', 'en-GB', user_id from users",
-    )
-    .bind(restaurant)
-    .execute(&mut owner)
-    .await
-    .expect("restaurant");
+    let restaurant = crate::common::seed_restaurant(&mut owner).await;
     for d in 0..7 {
         sqlx::query(
             "insert into operating_hours (restaurant_id, day_of_week, position, open_time, close_time)

@@ -210,3 +210,49 @@ pub async fn block_forecast_writes(cluster: &flux_pg::Cluster) -> sqlx::PgConnec
 /// The query counting forecast jobs waiting at the blocked write.
 pub const BLOCKED_FORECASTS: &str = "select count(*) from pg_stat_activity
      where wait_event_type = 'Lock' and query ilike 'insert into forecast_runs%'";
+
+/// Runs `flux ARGS…` against the test database `db` (as its owner) with
+/// `data` as the data directory; (success, stdout, stderr).
+pub fn flux_on(
+    db: &flux_testkit::TestDb,
+    data: &std::path::Path,
+    args: &[&str],
+) -> (bool, String, String) {
+    let url = format!(
+        "postgres://flux_admin@localhost/{}?host={}",
+        db.name,
+        db.cluster.socket_dir().display()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_flux"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--database-url", &url])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run flux");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A user and one restaurant ("Corner Café", London, GBP) written
+/// directly as the schema owner; returns the restaurant's id.
+pub async fn seed_restaurant(owner: &mut sqlx::PgConnection) -> uuid::Uuid {
+    let restaurant = uuid::Uuid::new_v4();
+    sqlx::query("insert into users (user_id, email, password_hash) values (gen_random_uuid(), 'o@x.com', 'x')")
+        .execute(&mut *owner)
+        .await
+        .expect("user");
+    sqlx::query(
+        "insert into restaurants (restaurant_id, name, timezone, currency, locale, created_by)
+         select $1, 'Corner Café', 'Europe/London', 'GBP', 'en-GB', user_id from users",
+    )
+    .bind(restaurant)
+    .execute(&mut *owner)
+    .await
+    .expect("restaurant");
+    restaurant
+}
