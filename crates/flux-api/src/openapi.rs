@@ -8,8 +8,8 @@ use utoipa_axum::routes;
 
 use crate::routes::{
     audit, auth, costing, events, forecast, health, hours, ingredients, inventory, invitations,
-    labor, members, menu, menu_photos, purchasing, recipes, restaurants, sales, settings, uploads,
-    weather,
+    invoices, labor, members, menu, menu_photos, purchasing, recipes, restaurants, sales, settings,
+    uploads, weather,
 };
 use crate::AppState;
 
@@ -274,6 +274,16 @@ pub fn api_router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(inventory::delete_waste))
         .routes(routes!(inventory::allergen_matrix))
         .routes(routes!(inventory::set_allergens))
+        .routes(routes!(invoices::list, invoices::create))
+        .routes(routes!(invoices::import))
+        .routes(routes!(invoices::get, invoices::delete))
+        .routes(routes!(invoices::matched))
+        .routes(routes!(invoices::credit))
+        .routes(routes!(invoices::list_transfers, invoices::send))
+        .routes(routes!(invoices::request))
+        .routes(routes!(invoices::get_transfer))
+        .routes(routes!(invoices::fulfil))
+        .routes(routes!(invoices::cancel))
         .routes(routes!(purchasing::recommendations))
         .routes(routes!(purchasing::pars))
         .routes(routes!(purchasing::set_par, purchasing::clear_par))

@@ -2,7 +2,7 @@
 //!
 //! For each ingredient, *actual* usage between two stock counts is what
 //! left the shelf: opening count + deliveries + transfers in − transfers
-//! out − closing count. *Theoretical* usage is what the recipes say the
+//! out − returns to the supplier − closing count. *Theoretical* usage is what the recipes say the
 //! dishes sold in the same days took (as purchased, losses included). The
 //! difference is the variance; the part of it that was logged as waste is
 //! shown apart, so what is left (`unexplained`) is the food nobody can
@@ -35,6 +35,8 @@ pub enum MovementKind {
     /// What was on the shelf at the end of the day.
     Count,
     Delivery,
+    /// Goods sent back to the supplier (a credit note's return).
+    Return,
     TransferIn,
     TransferOut,
     /// Waste logged for the ingredient itself, or the ingredients of a
@@ -106,6 +108,8 @@ pub struct VarianceLine {
     pub uncounted: Option<Uncounted>,
     pub opening: Option<Decimal>,
     pub deliveries: Decimal,
+    /// Sent back to the supplier.
+    pub returns: Decimal,
     pub transfers_in: Decimal,
     pub transfers_out: Decimal,
     pub closing: Option<Decimal>,
@@ -259,6 +263,7 @@ fn line(
         )
     };
     let deliveries = sum_of(MovementKind::Delivery)?;
+    let returns = sum_of(MovementKind::Return)?;
     let transfers_in = sum_of(MovementKind::TransferIn)?;
     let transfers_out = sum_of(MovementKind::TransferOut)?;
     let waste = sum_of(MovementKind::Waste)?;
@@ -289,7 +294,7 @@ fn line(
     let actual = match (opening, closing) {
         (Some(o), Some(c)) => {
             let inflow = arith::sum([o, deliveries, transfers_in], &what)?;
-            let outflow = arith::add(transfers_out, c, &what)?;
+            let outflow = arith::sum([transfers_out, returns, c], &what)?;
             Some(arith::add(inflow, -outflow, &what)?)
         }
         _ => None,
@@ -307,6 +312,7 @@ fn line(
         uncounted: window.err(),
         opening,
         deliveries,
+        returns,
         transfers_in,
         transfers_out,
         closing,
@@ -404,6 +410,7 @@ mod tests {
             mv(3, Delivery, "5"),
             mv(4, TransferIn, "2"),
             mv(4, TransferOut, "1"),
+            mv(4, Return, "0.5"),
             mv(5, Waste, "0.5"),
             mv(7, Count, "4"),
             mv(7, Count, "3.5"),   // a recount the same day wins
@@ -418,15 +425,16 @@ mod tests {
                 closing_count: d(7)
             })
         );
-        // 10 + 5 + 2 − 1 − 3.5
-        assert_eq!(l.actual, Some(dec("12.5")));
+        // 10 + 5 + 2 − 1 − 0.5 − 3.5
+        assert_eq!(l.actual, Some(dec("12")));
+        assert_eq!(l.returns, dec("0.5"));
         assert_eq!(l.theoretical, dec("8.5"));
-        assert_eq!(l.variance, Some(dec("4.0")));
-        assert_eq!(l.unexplained, Some(dec("3.5")));
-        assert_eq!(l.unexplained_value, Some(dec("2.800")));
+        assert_eq!(l.variance, Some(dec("3.5")));
+        assert_eq!(l.unexplained, Some(dec("3.0")));
+        assert_eq!(l.unexplained_value, Some(dec("2.400")));
         assert_eq!(l.drivers[0].dish, "Pizza");
         assert_eq!(l.drivers[0].quantity, dec("7"));
-        assert_eq!(report.totals.actual_food_cost_pct, Some(dec("10.0")));
+        assert_eq!(report.totals.actual_food_cost_pct, Some(dec("9.6")));
         assert_eq!(report.totals.theoretical_food_cost_pct, Some(dec("6.8")));
     }
 

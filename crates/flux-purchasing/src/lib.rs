@@ -53,6 +53,7 @@ pub mod backtest;
 pub mod demand;
 pub mod error;
 mod format;
+pub mod invoice;
 pub mod order;
 pub mod par;
 pub mod service_level;

@@ -11,12 +11,15 @@ use crate::demand::DemandDistribution;
 pub enum StockEvent {
     /// A physical count: what was on the shelf.
     Count { date: NaiveDate, quantity: f64 },
-    /// Goods received.
+    /// Goods received, from a supplier or another restaurant.
     Delivery { date: NaiveDate, quantity: f64 },
     /// Goods used by sales (e.g. recipes × dishes sold).
     Usage { date: NaiveDate, quantity: f64 },
     /// Goods thrown away.
     Waste { date: NaiveDate, quantity: f64 },
+    /// Goods that left otherwise: returned to the supplier or sent to
+    /// another restaurant.
+    Removed { date: NaiveDate, quantity: f64 },
 }
 
 impl StockEvent {
@@ -25,7 +28,8 @@ impl StockEvent {
             Self::Count { date, .. }
             | Self::Delivery { date, .. }
             | Self::Usage { date, .. }
-            | Self::Waste { date, .. } => date,
+            | Self::Waste { date, .. }
+            | Self::Removed { date, .. } => date,
         }
     }
 
@@ -34,7 +38,8 @@ impl StockEvent {
             Self::Count { quantity, .. }
             | Self::Delivery { quantity, .. }
             | Self::Usage { quantity, .. }
-            | Self::Waste { quantity, .. } => quantity,
+            | Self::Waste { quantity, .. }
+            | Self::Removed { quantity, .. } => quantity,
         }
     }
 
@@ -44,7 +49,7 @@ impl StockEvent {
 }
 
 /// On-hand stock at the end of `as_of`: the latest count on or before it,
-/// plus deliveries, minus usage and waste recorded after that count up to
+/// plus deliveries, minus usage, waste and removals recorded after that count up to
 /// and including `as_of`. No count at all gives `None`: unknown stock is
 /// not zero stock, and ordering as if it were would over-order.
 ///
@@ -75,9 +80,9 @@ pub fn project_on_hand(events: &[StockEvent], as_of: NaiveDate) -> Option<f64> {
             // Unreachable in practice: the chosen count is the latest.
             StockEvent::Count { quantity, .. } => quantity,
             StockEvent::Delivery { quantity, .. } => on_hand + quantity,
-            StockEvent::Usage { quantity, .. } | StockEvent::Waste { quantity, .. } => {
-                (on_hand - quantity).max(0.0)
-            }
+            StockEvent::Usage { quantity, .. }
+            | StockEvent::Waste { quantity, .. }
+            | StockEvent::Removed { quantity, .. } => (on_hand - quantity).max(0.0),
         };
     }
     Some(on_hand)

@@ -212,10 +212,15 @@ pub struct StockEventRow {
     /// Why, for waste (see `WasteReason` in the status module).
     pub reason: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// The transfer this event is one side of.
+    pub transfer_id: Option<Uuid>,
+    /// The credit note a return belongs to.
+    pub invoice_id: Option<Uuid>,
 }
 
 pub(crate) const EVENT_COLUMNS: &str =
-    "event_id, ingredient_id, kind, event_date, quantity, note, purchase_order_id, reason, recorded_at";
+    "event_id, ingredient_id, kind, event_date, quantity, note, \
+     purchase_order_id, reason, recorded_at, transfer_id, invoice_id";
 
 /// One stock event to record, in the ingredient's base unit.
 #[derive(Debug, Clone, Copy)]
@@ -227,6 +232,8 @@ pub struct NewEvent<'a> {
     pub note: Option<&'a str>,
     pub purchase_order_id: Option<Uuid>,
     pub reason: Option<&'a str>,
+    pub transfer_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
 }
 
 pub async fn insert_event(
@@ -235,8 +242,9 @@ pub async fn insert_event(
     e: &NewEvent<'_>,
 ) -> Result<StockEventRow> {
     sqlx::query_as(&format!(
-        "insert into stock_events (restaurant_id, event_id, ingredient_id, kind, event_date, quantity, note, purchase_order_id, reason)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {EVENT_COLUMNS}"
+        "insert into stock_events (restaurant_id, event_id, ingredient_id, kind, event_date, quantity,
+                                   note, purchase_order_id, reason, transfer_id, invoice_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning {EVENT_COLUMNS}"
     ))
     .bind(rid)
     .bind(Uuid::now_v7())
@@ -247,6 +255,8 @@ pub async fn insert_event(
     .bind(e.note)
     .bind(e.purchase_order_id)
     .bind(e.reason)
+    .bind(e.transfer_id)
+    .bind(e.invoice_id)
     .fetch_one(conn)
     .await
     .map_err(StoreError::from_sqlx)

@@ -170,3 +170,46 @@ impl WasteReason {
         }
     }
 }
+
+text_enum!(
+    /// What a supplier document is.
+    InvoiceKind, "invoice kind" {
+        /// What the supplier billed.
+        Invoice => "invoice",
+        /// What the supplier takes back from an invoice.
+        CreditNote => "credit_note",
+    }
+);
+
+text_enum!(
+    /// Why a supplier credits a line.
+    CreditReason, "credit reason" {
+        /// Billed, never delivered.
+        Shortage => "shortage",
+        /// Delivered and sent back: the goods leave stock.
+        Return => "return",
+        /// Billed above the agreed price.
+        Price => "price",
+        /// Arrived unusable and thrown away on arrival.
+        Damaged => "damaged",
+    }
+);
+
+text_enum!(
+    /// Which way a transfer goes, seen from the restaurant holding the row.
+    TransferDirection, "transfer direction" {
+        Out => "out",
+        In => "in",
+    }
+);
+
+text_enum!(
+    /// Where a stock transfer stands.
+    TransferStatus, "transfer status" {
+        /// Asked for by the receiving restaurant; nothing has moved.
+        Requested => "requested",
+        /// Sent: both restaurants' stock moved.
+        Sent => "sent",
+        Cancelled => "cancelled",
+    }
+);

@@ -11,6 +11,7 @@ pub mod hours;
 pub mod ingredients;
 pub mod inventory;
 pub mod invitations;
+pub mod invoices;
 pub mod labor;
 pub mod members;
 pub mod menu;

@@ -17,6 +17,7 @@ mod idempotency;
 mod import_quality;
 mod inventory;
 mod invitations;
+mod invoices;
 mod labor;
 mod locale_defaults;
 mod menu;

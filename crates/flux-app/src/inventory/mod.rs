@@ -8,6 +8,12 @@
 //!   and dishes (costed and exploded through their recipes).
 //! - [`group`]: the owner's restaurants side by side (sales, food cost,
 //!   waste, variance, labor), each read under its own tenancy.
+//! - [`invoices`]: supplier invoices and credit notes, entered or imported
+//!   from CSV, matched against the purchase order and the receipt, feeding
+//!   the ingredients' price history with an alert on a sharp rise.
+//! - [`transfers`]: stock sent between two of the user's restaurants, or
+//!   requested from a central kitchen and sent by it; both sides recorded
+//!   and costed, each under its own tenancy.
 //! - [`allergens`]: each ingredient's reviewed declaration, rolled up
 //!   through sub-recipes to every dish (the allergen matrix), and the check
 //!   that flags a recipe change that changes a dish's allergens.
@@ -18,10 +24,14 @@
 
 pub mod allergens;
 pub mod group;
+pub mod invoices;
+pub mod transfers;
 pub mod variance;
 pub mod waste;
 
-pub use flux_store::status::WasteReason;
+pub use flux_store::status::{
+    CreditReason, InvoiceKind, TransferDirection, TransferStatus, WasteReason,
+};
 
 /// Every inventory use case answers with the application's error.
 pub type Result<T, E = crate::AppError> = std::result::Result<T, E>;

@@ -62,6 +62,9 @@ pub async fn report(
             Some(Kind::Count) => MovementKind::Count,
             Some(Kind::Delivery) => MovementKind::Delivery,
             Some(Kind::Waste) => MovementKind::Waste,
+            Some(Kind::Return) => MovementKind::Return,
+            Some(Kind::TransferIn) => MovementKind::TransferIn,
+            Some(Kind::TransferOut) => MovementKind::TransferOut,
             None => return Err(crate::purchasing::undecodable("stock event kind", &e.kind)),
         };
         movements

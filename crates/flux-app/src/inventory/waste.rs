@@ -253,6 +253,8 @@ pub async fn record(
                         note: note.as_deref(),
                         purchase_order_id: None,
                         reason: Some(input.reason.as_str()),
+                        transfer_id: None,
+                        invoice_id: None,
                     },
                 )
                 .await?;
@@ -318,7 +320,7 @@ pub fn exploded(kitchen: &Kitchen, recipe_id: Uuid, quantity: Decimal) -> Vec<(U
 /// The value of `quantity` of an ingredient on `date`: at the price then
 /// in effect, or the current one for days before its first recorded price
 /// (an ingredient entered after the waste was).
-fn ingredient_value(
+pub(crate) fn ingredient_value(
     kitchen: &Kitchen,
     name: &str,
     quantity: Decimal,
@@ -333,7 +335,7 @@ fn ingredient_value(
 
 /// The value of `quantity` yield units of a recipe on `date`, priced the
 /// same way.
-fn recipe_value(
+pub(crate) fn recipe_value(
     kitchen: &Kitchen,
     recipe_id: Uuid,
     quantity: Decimal,

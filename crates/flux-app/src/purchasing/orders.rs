@@ -377,6 +377,8 @@ pub async fn receive(
                     note: Some("purchase order"),
                     purchase_order_id: Some(id),
                     reason: None,
+                    transfer_id: None,
+                    invoice_id: None,
                 },
             )
             .await?;

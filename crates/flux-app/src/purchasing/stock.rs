@@ -40,16 +40,32 @@ pub enum Kind {
     Delivery,
     /// What was thrown away.
     Waste,
+    /// What went back to the supplier (recorded with its credit note).
+    Return,
+    /// What arrived from another restaurant (recorded by the transfer).
+    TransferIn,
+    /// What left for another restaurant (recorded by the transfer).
+    TransferOut,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Count, Kind::Delivery, Kind::Waste];
+    pub const ALL: [Kind; 6] = [
+        Kind::Count,
+        Kind::Delivery,
+        Kind::Waste,
+        Kind::Return,
+        Kind::TransferIn,
+        Kind::TransferOut,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Count => "count",
             Kind::Delivery => "delivery",
             Kind::Waste => "waste",
+            Kind::Return => "return",
+            Kind::TransferIn => "transfer_in",
+            Kind::TransferOut => "transfer_out",
         }
     }
 
@@ -165,6 +181,8 @@ pub async fn record(
                             .unwrap_or(flux_store::status::WasteReason::Other)
                             .as_str()
                     }),
+                    transfer_id: None,
+                    invoice_id: None,
                 },
             )
             .await?,
@@ -228,7 +246,11 @@ pub async fn on_hand(
                     quantity,
                 }
             }
-            Kind::Delivery => StockEvent::Delivery {
+            Kind::Delivery | Kind::TransferIn => StockEvent::Delivery {
+                date: e.event_date,
+                quantity,
+            },
+            Kind::Return | Kind::TransferOut => StockEvent::Removed {
                 date: e.event_date,
                 quantity,
             },

@@ -28,10 +28,12 @@ use crate::extract::{path_uuid, CsrfForm, TenantPage};
 use crate::format::{parse_decimal, Fmt};
 use crate::layout::csrf_field;
 
-fn subnav(t: &TenantPage, active: &str) -> Markup {
+pub(crate) fn subnav(t: &TenantPage, active: &str) -> Markup {
     let links = [
         ("/inventory", "Variance"),
         ("/inventory/waste", "Waste"),
+        ("/inventory/invoices", "Invoices"),
+        ("/inventory/transfers", "Transfers"),
         ("/inventory/allergens", "Allergens"),
     ];
     html! {

@@ -18,6 +18,7 @@ mod health;
 mod ingredients;
 mod inventory;
 mod invitations;
+mod invoices;
 mod labor;
 mod labor_staff;
 mod menu;
@@ -253,6 +254,39 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route(
             "/app/r/{rid}/inventory/waste/{waste_id}/delete",
             post(inventory::delete_waste),
+        )
+        .route("/app/r/{rid}/inventory/invoices", get(invoices::list_page))
+        .route(
+            "/app/r/{rid}/inventory/invoices/import",
+            post(invoices::import),
+        )
+        .route(
+            "/app/r/{rid}/inventory/invoices/{invoice_id}",
+            get(invoices::match_page),
+        )
+        .route(
+            "/app/r/{rid}/inventory/invoices/{invoice_id}/credit",
+            post(invoices::credit),
+        )
+        .route(
+            "/app/r/{rid}/inventory/invoices/{invoice_id}/delete",
+            post(invoices::delete),
+        )
+        .route(
+            "/app/r/{rid}/inventory/transfers",
+            get(invoices::transfers_page).post(invoices::send),
+        )
+        .route(
+            "/app/r/{rid}/inventory/transfers/requests",
+            post(invoices::request),
+        )
+        .route(
+            "/app/r/{rid}/inventory/transfers/{transfer_id}/send",
+            post(invoices::fulfil),
+        )
+        .route(
+            "/app/r/{rid}/inventory/transfers/{transfer_id}/cancel",
+            post(invoices::cancel),
         )
         .route(
             "/app/r/{rid}/inventory/allergens",
