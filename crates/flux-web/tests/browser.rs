@@ -1084,6 +1084,150 @@ async fn inventory_journey(c: &Client, base: &str, pool: &flux_store::PgPool) {
         .expect("variance");
     wait_for(c, "#variance-kpis").await;
     shot(c, "53-variance.png").await;
+
+    // The supplier's invoice arrives as a CSV: the cheese went up 20 % and
+    // a deposit line matches nothing.
+    supply_cheese(pool, owner, rid, cheese).await;
+    c.goto(&format!("{base}/app/r/{rid}/inventory/invoices"))
+        .await
+        .expect("invoices");
+    wait_for(c, "#import-invoice").await;
+    fill(c, "#import-invoice input[name=number]", "F-2001").await;
+    let path = std::env::temp_dir().join(format!("flux-invoice-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &path,
+        "Description,Qty,Unit price,Amount\nCheese mature 1kg,3,12.00,36.00\nCrate deposit,1,4.00,4.00\n",
+    )
+    .expect("write invoice");
+    c.find(Locator::Css("#import-invoice input[name=file]"))
+        .await
+        .expect("file input")
+        .send_keys(&path.to_string_lossy())
+        .await
+        .expect("choose file");
+    click(c, "#import-invoice button[type=submit]").await;
+    let lines = wait_for(c, "#match-lines")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(lines.contains("Unknown line"), "{lines}");
+    let alerts = wait_for(c, "#price-alerts")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        alerts.contains("Cheese") && alerts.contains("+20"),
+        "{alerts}"
+    );
+    shot(c, "54-invoice-match.png").await;
+
+    // From a phone: two kilos of cheese go to the second restaurant.
+    let second = second_site(pool, owner).await;
+    c.set_window_size(375, 812).await.expect("resize");
+    c.goto(&format!("{base}/app/r/{rid}/inventory/transfers"))
+        .await
+        .expect("transfers");
+    wait_for(c, "#send-transfer").await;
+    c.find(Locator::Css("#send-transfer select[name=item]"))
+        .await
+        .expect("item select")
+        .select_by_label("Cheese (kg)")
+        .await
+        .expect("choose cheese");
+    fill(c, "#send-transfer input[name=quantity]", "2").await;
+    assert!(fits_width(c).await, "the transfer form fits a phone");
+    click(c, "#send-transfer button[type=submit]").await;
+    let table = wait_for(c, "#transfers").await.text().await.expect("text");
+    assert!(
+        table.contains("To Bistro Annex") && table.contains("sent"),
+        "{table}"
+    );
+    assert!(fits_width(c).await, "the transfer list fits a phone");
+    shot(c, "55-transfer-mobile.png").await;
+    c.goto(&format!("{base}/app/r/{second}/inventory/transfers"))
+        .await
+        .expect("their transfers");
+    let theirs = wait_for(c, "#transfers").await.text().await.expect("text");
+    assert!(theirs.contains("From Bistro Stock"), "{theirs}");
+}
+
+/// A supplier offering the cheese in 1 kg packs at 10.00.
+async fn supply_cheese(
+    pool: &flux_store::PgPool,
+    owner: uuid::Uuid,
+    rid: uuid::Uuid,
+    cheese: uuid::Uuid,
+) {
+    use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput};
+    let mut tx = flux_store::tenant::begin(pool, owner, rid)
+        .await
+        .expect("tx");
+    let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid)
+        .await
+        .expect("kitchen");
+    let s = suppliers::create(
+        &mut tx,
+        rid,
+        &SupplierInput {
+            name: "Queseria Norte".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("supplier");
+    suppliers::set_offer(
+        &mut tx,
+        rid,
+        &kitchen,
+        s.supplier_id,
+        cheese,
+        &OfferInput {
+            pack_size: "1 kg".into(),
+            pack_price: rust_decimal::Decimal::from(10),
+            preferred: true,
+        },
+    )
+    .await
+    .expect("offer");
+    tx.commit().await.expect("commit");
+}
+
+/// The owner's second restaurant, which stocks cheese too.
+async fn second_site(pool: &flux_store::PgPool, owner: uuid::Uuid) -> uuid::Uuid {
+    let profile = flux_domain::restaurant::Profile::parse(
+        "Bistro Annex",
+        Some("Europe/Madrid"),
+        Some("EUR"),
+        Some("es-ES"),
+    )
+    .expect("profile");
+    let r = flux_app::restaurants::create(pool, owner, &profile)
+        .await
+        .expect("restaurant");
+    let rid = r.restaurant_id;
+    let mut tx = flux_store::tenant::begin(pool, owner, rid)
+        .await
+        .expect("tx");
+    let kitchen = flux_app::costing::Kitchen::load(&mut tx, rid)
+        .await
+        .expect("kitchen");
+    flux_app::costing::ingredients::create(
+        &mut tx,
+        rid,
+        &kitchen,
+        &flux_app::costing::ingredients::IngredientInput {
+            name: "Cheese".into(),
+            base_unit: "kg".into(),
+            unit_cost: rust_decimal::Decimal::from(11),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("cheese there");
+    tx.commit().await.expect("commit");
+    rid
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

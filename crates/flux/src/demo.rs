@@ -235,7 +235,7 @@ pub(crate) async fn ensure_demo(pool: &flux_store::PgPool) -> anyhow::Result<Uui
         println!("confirmed {confirmed} recipes from the built-in library");
     }
     if let Some(suppliers) = ensure_suppliers(pool, user, rid).await? {
-        println!("added {suppliers} suppliers with offers and four weeks of counts, deliveries and waste");
+        println!("added {suppliers} suppliers with offers and four weeks of counts, deliveries, invoices and waste");
     }
     let outcome = flux_app::forecasts::run(
         pool,
@@ -482,9 +482,191 @@ async fn ensure_suppliers(
         )
         .await?;
     }
-    stock_month(&mut tx, rid, &kitchen, user).await?;
+    let deliveries = stock_month(&mut tx, rid, &kitchen, user).await?;
+    invoice_month(&mut tx, rid, &kitchen, user, &deliveries).await?;
     tx.commit().await?;
     Ok(Some(ids.len()))
+}
+
+/// The suppliers' invoices for the month's deliveries (billed by weight at
+/// the offer's pack price, a transport charge on the meat invoices, one
+/// produce price up 12 % in the third week, a credit note for a shortage),
+/// and one purchase order received short today and billed in full, so
+/// the invoice page has a three-way match with a credit due.
+async fn invoice_month(
+    tx: &mut flux_store::PgConnection,
+    rid: Uuid,
+    kitchen: &flux_app::costing::Kitchen,
+    user: Uuid,
+    deliveries: &[(chrono::NaiveDate, Vec<(Uuid, rust_decimal::Decimal)>)],
+) -> anyhow::Result<()> {
+    use flux_app::inventory::invoices::{self, CreditInput, InvoiceInput, LineInput};
+    use flux_app::inventory::CreditReason;
+    use flux_app::purchasing::orders;
+    use rust_decimal::Decimal;
+
+    let suppliers = flux_app::purchasing::suppliers::list_with_offers(tx, rid).await?;
+    let produce = |id: Uuid| {
+        kitchen
+            .ingredient(id)
+            .is_some_and(|i| i.category == "produce")
+    };
+    for (week, (date, delivered)) in deliveries.iter().enumerate() {
+        for (n, s) in suppliers.iter().enumerate() {
+            let mut lines: Vec<LineInput> = Vec::new();
+            let mut raised = false;
+            for (ingredient, quantity) in delivered {
+                let Some(offer) = s.offers.iter().find(|o| o.ingredient_id == *ingredient) else {
+                    continue;
+                };
+                let mut price = offer.pack_price;
+                if week == 2 && !raised && produce(*ingredient) {
+                    price = (price * Decimal::new(112, 2)).round_dp(2);
+                    raised = true;
+                }
+                let packs = (*quantity / offer.pack_base_units).round_dp(3);
+                if packs <= Decimal::ZERO {
+                    continue;
+                }
+                lines.push(LineInput {
+                    ingredient_id: Some(*ingredient),
+                    description: kitchen
+                        .ingredient(*ingredient)
+                        .map(|i| i.name.to_uppercase()),
+                    packs,
+                    pack_price: price,
+                    pack_size: Some(offer.pack_base_units),
+                    amount: None,
+                    credit_reason: None,
+                });
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            if s.supplier.name.starts_with("Carns") {
+                lines.push(LineInput {
+                    description: Some("Transport refrigerat".into()),
+                    packs: Decimal::ONE,
+                    pack_price: Decimal::new(1200, 2),
+                    ..Default::default()
+                });
+            }
+            let number = format!("F{}-{:04}", n + 1, 310 + week);
+            let invoice = invoices::record(
+                tx,
+                rid,
+                kitchen,
+                &InvoiceInput {
+                    supplier_id: s.supplier.supplier_id,
+                    number,
+                    invoice_date: *date,
+                    purchase_order_id: None,
+                    note: None,
+                    lines,
+                },
+                Some(user),
+            )
+            .await?;
+            if week == 0 && n == 0 {
+                if let Some(l) = invoice.lines.first() {
+                    invoices::credit(
+                        tx,
+                        rid,
+                        kitchen,
+                        invoice.id,
+                        &CreditInput {
+                            number: "AB-0042".into(),
+                            date: *date + Duration::days(2),
+                            note: Some("box short on delivery".into()),
+                            lines: vec![LineInput {
+                                ingredient_id: l.ingredient_id,
+                                description: Some(l.description.clone()),
+                                packs: Decimal::new(5, 1),
+                                pack_price: l.pack_price,
+                                pack_size: l.pack_size,
+                                amount: None,
+                                credit_reason: Some(CreditReason::Shortage),
+                            }],
+                        },
+                        Some(user),
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    // Today's produce order: three lines, the first half a pack short.
+    let Some(s) = suppliers
+        .iter()
+        .find(|s| s.supplier.name.starts_with("Mercat"))
+    else {
+        return Ok(());
+    };
+    let input: Vec<orders::LineInput> = s
+        .offers
+        .iter()
+        .filter(|o| produce(o.ingredient_id))
+        .take(3)
+        .map(|o| orders::LineInput {
+            ingredient_id: o.ingredient_id,
+            packs: 2,
+            explanation: None,
+        })
+        .collect();
+    if input.is_empty() {
+        return Ok(());
+    }
+    let order = orders::create(
+        tx,
+        rid,
+        s.supplier.supplier_id,
+        Some(kitchen.today),
+        None,
+        &input,
+    )
+    .await?;
+    orders::send(tx, rid, order.id).await?;
+    let first = &order.lines[0];
+    let received = orders::receive(
+        tx,
+        rid,
+        order.id,
+        kitchen.today,
+        &[orders::Receipt {
+            line_no: first.line_no,
+            received_quantity: first.quantity - first.pack_base_units / Decimal::TWO,
+        }],
+    )
+    .await?;
+    let lines = received
+        .lines
+        .iter()
+        .map(|l| LineInput {
+            ingredient_id: Some(l.ingredient_id),
+            description: Some(l.ingredient.to_uppercase()),
+            packs: Decimal::from(l.packs),
+            pack_price: l.pack_price,
+            pack_size: Some(l.pack_base_units),
+            amount: None,
+            credit_reason: None,
+        })
+        .collect();
+    invoices::record(
+        tx,
+        rid,
+        kitchen,
+        &InvoiceInput {
+            supplier_id: s.supplier.supplier_id,
+            number: format!("F{}-0400", n + 1),
+            invoice_date: kitchen.today,
+            purchase_order_id: Some(order.id),
+            note: None,
+            lines,
+        },
+        Some(user),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Four weeks of a kitchen's stock routine over the generated sales: a
@@ -501,7 +683,7 @@ async fn stock_month(
     rid: Uuid,
     kitchen: &flux_app::costing::Kitchen,
     user: Uuid,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<(chrono::NaiveDate, Vec<(Uuid, rust_decimal::Decimal)>)>> {
     use flux_app::inventory::waste::{self, WasteInput};
     use flux_app::inventory::WasteReason;
     use flux_app::purchasing::stock::{self, EventInput, Kind};
@@ -543,6 +725,7 @@ async fn stock_month(
     };
 
     let mut on_hand: HashMap<Uuid, f64> = HashMap::new();
+    let mut delivered_by_week = Vec::new();
     for w in 0..4i64 {
         let from = opening_day + Duration::days(1 + 7 * w);
         let to = from + Duration::days(6);
@@ -672,9 +855,16 @@ async fn stock_month(
         if !deliveries.is_empty() {
             stock::record(tx, rid, kitchen, Kind::Delivery, from, &deliveries).await?;
         }
+        delivered_by_week.push((
+            from,
+            deliveries
+                .iter()
+                .map(|d| (d.ingredient_id, d.quantity))
+                .collect(),
+        ));
         stock::record(tx, rid, kitchen, Kind::Count, to, &counts).await?;
     }
-    Ok(())
+    Ok(delivered_by_week)
 }
 
 async fn create_demo(pool: &flux_store::PgPool, user: Uuid) -> anyhow::Result<Uuid> {

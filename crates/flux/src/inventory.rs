@@ -1,6 +1,6 @@
 //! `flux inventory ...`: the actual-against-theoretical report, the waste
-//! log, allergens and par levels from the shell, through the same use
-//! cases as the API and the dashboard.
+//! log, allergens, par levels, supplier invoices and transfers from the
+//! shell, through the same use cases as the API and the dashboard.
 
 use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand};
@@ -24,6 +24,57 @@ pub enum InventoryCommand {
     Declare(DeclareArgs),
     /// Every ingredient's par level, set and suggested by the forecast.
     Pars(RestaurantArgs),
+    /// Import a supplier's invoice CSV and show its three-way match.
+    InvoiceImport(InvoiceImportArgs),
+    /// Recent invoices and credit notes, with each invoice's match.
+    Invoices(RestaurantArgs),
+    /// Send an ingredient or prep to another restaurant, acting as a user
+    /// who holds a role in both.
+    Transfer(TransferArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InvoiceImportArgs {
+    #[arg(long)]
+    pub restaurant: Uuid,
+    /// The supplier, by name.
+    #[arg(long)]
+    pub supplier: String,
+    /// The supplier's invoice number.
+    #[arg(long)]
+    pub number: String,
+    #[arg(long)]
+    pub date: NaiveDate,
+    /// The purchase order it bills, to match against.
+    #[arg(long)]
+    pub order: Option<Uuid>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The CSV file.
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// The sending restaurant.
+    #[arg(long)]
+    pub restaurant: Uuid,
+    /// The receiving restaurant.
+    #[arg(long)]
+    pub to: Uuid,
+    /// The account acting (its roles in both restaurants are checked).
+    #[arg(long = "as")]
+    pub user: String,
+    /// An ingredient or prep of the sending restaurant, by name.
+    #[arg(long)]
+    pub item: String,
+    /// In the item's base unit (a prep: its yield unit).
+    #[arg(long)]
+    pub quantity: Decimal,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +124,9 @@ pub async fn run(config: &Config, cmd: InventoryCommand) -> anyhow::Result<()> {
         InventoryCommand::Allergens(a) => allergens(&pool, &a).await,
         InventoryCommand::Declare(a) => declare(&pool, &a).await,
         InventoryCommand::Pars(a) => pars(&pool, &a).await,
+        InventoryCommand::InvoiceImport(a) => invoice_import(&pool, &a).await,
+        InventoryCommand::Invoices(a) => invoice_list(&pool, &a).await,
+        InventoryCommand::Transfer(a) => transfer(&pool, &a).await,
     };
     pool.close().await;
     db.release()?;
@@ -313,5 +367,205 @@ async fn pars(pool: &flux_store::PgPool, a: &RestaurantArgs) -> anyhow::Result<(
             par(l.set)
         );
     }
+    Ok(())
+}
+
+/// A rejection with its field messages, for the terminal.
+fn explained(e: flux_app::AppError) -> anyhow::Error {
+    match e {
+        flux_app::AppError::Rejected { ref errors, .. } if !errors.is_empty() => anyhow::anyhow!(
+            "{e}: {}",
+            errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => app_err(other),
+    }
+}
+
+fn print_match(m: &flux_app::inventory::invoices::Matched) {
+    let q = |v: Option<Decimal>| v.map_or_else(|| "—".to_owned(), |v| v.round_dp(3).to_string());
+    println!(
+        "{} {} from {} on {}: {:.2} net of credits; credit due {:.2}; {}",
+        if m.invoice.kind == flux_app::inventory::InvoiceKind::Invoice {
+            "invoice"
+        } else {
+            "credit note"
+        },
+        m.invoice.number,
+        m.invoice.supplier,
+        m.invoice.invoice_date,
+        m.net_amount,
+        m.credit_due,
+        if m.clean { "matches" } else { "differences" }
+    );
+    for a in &m.invoice.price_alerts {
+        println!(
+            "  price rise: {} {} → {} (+{} %)",
+            a.ingredient, a.previous_unit_cost, a.unit_cost, a.percent
+        );
+    }
+    println!(
+        "  {:<28} {:>10} {:>10} {:>10} {:>10}  differences",
+        "item", "ordered", "received", "invoiced", "amount"
+    );
+    for l in &m.lines {
+        let issues: Vec<String> = l
+            .issues
+            .iter()
+            .filter_map(|i| serde_json::to_value(i).ok())
+            .filter_map(|v| v["kind"].as_str().map(|k| k.replace('_', " ")))
+            .collect();
+        println!(
+            "  {:<28} {:>10} {:>10} {:>10} {:>10.2}  {}",
+            l.name.chars().take(28).collect::<String>(),
+            q(l.ordered),
+            q(l.received),
+            l.invoiced.round_dp(3),
+            l.amount,
+            issues.join(", ")
+        );
+    }
+}
+
+async fn invoice_import(pool: &flux_store::PgPool, a: &InvoiceImportArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", a.file.display()))?;
+    let (lines, skipped) = flux_app::inventory::invoices::parse_csv(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {}", a.file.display(), explained(e)))?;
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let key = a.supplier.trim().to_lowercase();
+    let Some(supplier) = flux_app::purchasing::suppliers::list(&mut tx, a.restaurant)
+        .await
+        .map_err(app_err)?
+        .into_iter()
+        .find(|s| s.name.trim().to_lowercase() == key)
+    else {
+        anyhow::bail!(
+            "no supplier named {:?} in restaurant {}",
+            a.supplier,
+            a.restaurant
+        );
+    };
+    let input = flux_app::inventory::invoices::InvoiceInput {
+        supplier_id: supplier.supplier_id,
+        number: a.number.clone(),
+        invoice_date: a.date,
+        purchase_order_id: a.order,
+        note: None,
+        lines,
+    };
+    let v = flux_app::inventory::invoices::record(&mut tx, a.restaurant, &kitchen, &input, None)
+        .await
+        .map_err(explained)?;
+    let m = flux_app::inventory::invoices::matched(&mut tx, a.restaurant, v.id)
+        .await
+        .map_err(app_err)?;
+    tx.commit().await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&m)?);
+        return Ok(());
+    }
+    println!(
+        "recorded {} lines ({} summary rows skipped) as {}",
+        v.lines.len(),
+        skipped,
+        v.id
+    );
+    print_match(&m);
+    Ok(())
+}
+
+async fn invoice_list(pool: &flux_store::PgPool, a: &RestaurantArgs) -> anyhow::Result<()> {
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    kitchen_of(&mut tx, a.restaurant).await?;
+    let list = flux_app::inventory::invoices::list(&mut tx, a.restaurant, None, None, 50)
+        .await
+        .map_err(app_err)?;
+    let mut matches = Vec::new();
+    for v in list
+        .iter()
+        .filter(|v| v.kind == flux_app::inventory::InvoiceKind::Invoice)
+    {
+        matches.push(
+            flux_app::inventory::invoices::matched(&mut tx, a.restaurant, v.id)
+                .await
+                .map_err(app_err)?,
+        );
+    }
+    tx.commit().await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&matches)?);
+        return Ok(());
+    }
+    if matches.is_empty() {
+        println!("no invoices recorded");
+    }
+    for m in &matches {
+        print_match(m);
+    }
+    Ok(())
+}
+
+async fn transfer(pool: &flux_store::PgPool, a: &TransferArgs) -> anyhow::Result<()> {
+    let Some(user) = flux_app::accounts::user_id_by_email(pool, &a.user)
+        .await
+        .map_err(app_err)?
+    else {
+        anyhow::bail!("--as: no account has the e-mail {:?}", a.user);
+    };
+    let mut tx = flux_store::tenant::begin(pool, user, a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let (ingredient_id, recipe_id) = match kitchen.ingredient_named(&a.item) {
+        Some(i) => (Some(i.ingredient_id), None),
+        None => {
+            let key = a.item.trim().to_lowercase();
+            match kitchen
+                .rows
+                .recipes
+                .iter()
+                .find(|r| r.menu_item_id.is_none() && r.name.trim().to_lowercase() == key)
+            {
+                Some(r) => (None, Some(r.recipe_id)),
+                None => anyhow::bail!(
+                    "--item: no ingredient or prep named {:?} in restaurant {}",
+                    a.item,
+                    a.restaurant
+                ),
+            }
+        }
+    };
+    let t = flux_app::inventory::transfers::send(
+        &mut tx,
+        a.restaurant,
+        user,
+        &kitchen,
+        &flux_app::inventory::transfers::TransferInput {
+            restaurant_id: a.to,
+            date: a.date,
+            note: None,
+            lines: vec![flux_app::inventory::transfers::LineInput {
+                ingredient_id,
+                recipe_id,
+                quantity: a.quantity,
+            }],
+        },
+    )
+    .await
+    .map_err(explained)?;
+    tx.commit().await?;
+    println!(
+        "sent {} {} of {} to {} on {}, valued {}",
+        a.quantity,
+        t.lines.first().map_or("", |l| l.unit.as_str()),
+        a.item,
+        t.counterpart,
+        t.date,
+        t.value
+            .map_or_else(|| "without a cost".to_owned(), |v| format!("{v:.2}"))
+    );
     Ok(())
 }

@@ -436,3 +436,168 @@ async fn the_group_page_lists_the_users_restaurants_and_no_one_elses() {
     let bad = v.get("/app/group?from=soon").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+/// A supplier "Fresh Co" offering the cheese in 1 kg packs at 10.00.
+async fn supplier(pool: &flux_store::PgPool, owner: Uuid, r: Uuid, cheese: Uuid) -> Uuid {
+    use flux_app::purchasing::suppliers::{self, OfferInput, SupplierInput};
+    let mut tx = flux_store::tenant::begin(pool, owner, r).await.expect("tx");
+    let kitchen = Kitchen::load(&mut tx, r).await.expect("kitchen");
+    let s = suppliers::create(
+        &mut tx,
+        r,
+        &SupplierInput {
+            name: "Fresh Co".into(),
+            contact_name: None,
+            email: None,
+            phone: None,
+            lead_time_days: None,
+            delivery_days: None,
+            min_order_value: None,
+        },
+    )
+    .await
+    .expect("supplier");
+    suppliers::set_offer(
+        &mut tx,
+        r,
+        &kitchen,
+        s.supplier_id,
+        cheese,
+        &OfferInput {
+            pack_size: "1 kg".into(),
+            pack_price: Decimal::from(10),
+            preferred: true,
+        },
+    )
+    .await
+    .expect("offer");
+    tx.commit().await.expect("commit");
+    s.supplier_id
+}
+
+#[tokio::test]
+async fn an_invoice_is_imported_from_the_page_matched_and_a_transfer_sent() {
+    let app = spawn_app().await;
+    let v = app.visitor();
+    v.sign_up("owner@example.com").await;
+    let rid = v.create_restaurant("Bistro").await;
+    let second = v.create_restaurant("Bistro Dos").await;
+    let r: Uuid = rid.parse().expect("uuid");
+    let owner = app.user_id("owner@example.com").await;
+    let s = setup(&app.pool, owner, r).await;
+    let supplier = supplier(&app.pool, owner, r, s.cheese).await;
+    let page = format!("/app/r/{rid}/inventory/invoices");
+
+    let list = v.get(&page).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("id=\"import-invoice\""), "{}", list.body);
+    let csrf = crate::helpers::csrf_of(&list.body);
+    let import = |number: &'static str, csv: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("supplier_id", supplier.to_string())
+            .text("purchase_order_id", "")
+            .text("number", number)
+            .text("invoice_date", "2026-03-02")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("inv.csv"),
+            );
+        v.http
+            .post(format!("{}{page}/import", v.base))
+            .multipart(form)
+            .send()
+    };
+    // The cheese went up 20 %; the pallet deposit matches nothing.
+    let done = crate::helpers::page_of(
+        import(
+            "F-1",
+            "Description;Qty;Unit price\nCHEESE CHEDDAR 1KG;3;12,00\nPallet deposit;1;8,00\n",
+        )
+        .await
+        .expect("import"),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let shown = v.get(&done.location.expect("to the invoice")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("Invoice recorded."), "{}", shown.body);
+    assert!(shown.body.contains("id=\"price-alerts\""), "{}", shown.body);
+    assert!(shown.body.contains("+20"), "{}", shown.body);
+    assert!(shown.body.contains("Unknown line"), "{}", shown.body);
+
+    // A file that is no invoice is refused beside the form, and nothing
+    // is stored.
+    let refused = crate::helpers::page_of(
+        import("F-2", "Date,Reference\n2026-03-02,X\n")
+            .await
+            .expect("import"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("needs a description and a quantity"),
+        "{}",
+        refused.body
+    );
+    let mut tx = flux_store::tenant::begin(&app.pool, owner, r)
+        .await
+        .expect("tx");
+    let stored = flux_app::inventory::invoices::list(&mut tx, r, None, None, 10)
+        .await
+        .expect("list");
+    assert_eq!(stored.len(), 1);
+    tx.commit().await.expect("commit");
+
+    // The second restaurant stocks cheese too; 2 kg go there.
+    let r2: Uuid = second.parse().expect("uuid");
+    let mut tx = flux_store::tenant::begin(&app.pool, owner, r2)
+        .await
+        .expect("tx");
+    let kitchen = Kitchen::load(&mut tx, r2).await.expect("kitchen");
+    flux_app::costing::ingredients::create(
+        &mut tx,
+        r2,
+        &kitchen,
+        &IngredientInput {
+            name: "Cheese".into(),
+            base_unit: "kg".into(),
+            unit_cost: Decimal::from(11),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("cheese there");
+    tx.commit().await.expect("commit");
+    let transfers = format!("/app/r/{rid}/inventory/transfers");
+    let form = v.get(&transfers).await;
+    assert!(form.body.contains("id=\"send-transfer\""), "{}", form.body);
+    assert!(form.body.contains("Bistro Dos"));
+    let item = format!("i:{}", s.cheese);
+    let sent = v
+        .submit(
+            &transfers,
+            &transfers,
+            &[
+                ("restaurant_id", &second),
+                ("item", &item),
+                ("quantity", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let theirs = v.get(&format!("/app/r/{second}/inventory/transfers")).await;
+    assert!(theirs.body.contains("From Bistro"), "{}", theirs.body);
+    let bad = v
+        .submit(
+            &transfers,
+            &transfers,
+            &[
+                ("restaurant_id", &second),
+                ("item", &item),
+                ("quantity", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+}

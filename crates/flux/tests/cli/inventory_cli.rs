@@ -135,3 +135,164 @@ async fn allergens_are_declared_and_listed_and_pars_shown_from_the_shell() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn an_invoice_is_imported_and_stock_transferred_from_the_shell() {
+    let db = flux_testkit::fresh_db().await;
+    let mut owner = db.owner.connect().await.expect("connect");
+    let restaurant = crate::common::seed_restaurant(&mut owner).await;
+    let second = uuid::Uuid::new_v4();
+    sqlx::query(
+        "insert into restaurants (restaurant_id, name, timezone, currency, locale, created_by)
+         select $1, 'Corner Café Two', 'Europe/London', 'GBP', 'en-GB', user_id from users",
+    )
+    .bind(second)
+    .execute(&mut owner)
+    .await
+    .expect("second restaurant");
+    sqlx::query(
+        "insert into memberships (restaurant_id, user_id, role) select r, user_id, 'owner'
+         from users, unnest($1::uuid[]) as r",
+    )
+    .bind(vec![restaurant, second])
+    .execute(&mut owner)
+    .await
+    .expect("memberships");
+    let butter = uuid::Uuid::new_v4();
+    for (r, id, cost) in [(restaurant, butter, 8), (second, uuid::Uuid::new_v4(), 9)] {
+        sqlx::query(
+            "insert into ingredients (restaurant_id, ingredient_id, name, name_key, base_unit, unit_cost)
+             values ($1, $2, 'Butter', 'butter', 'kg', $3)",
+        )
+        .bind(r)
+        .bind(id)
+        .bind(cost)
+        .execute(&mut owner)
+        .await
+        .expect("ingredient");
+    }
+    let supplier = uuid::Uuid::new_v4();
+    sqlx::query(
+        "insert into suppliers (restaurant_id, supplier_id, name, name_key) values ($1, $2, 'Dairy Ltd', 'dairy ltd')",
+    )
+    .bind(restaurant)
+    .bind(supplier)
+    .execute(&mut owner)
+    .await
+    .expect("supplier");
+    sqlx::query(
+        "insert into supplier_offers (restaurant_id, supplier_id, ingredient_id, pack_base_units, pack_price)
+         values ($1, $2, $3, 2.5, 20)",
+    )
+    .bind(restaurant)
+    .bind(supplier)
+    .bind(butter)
+    .execute(&mut owner)
+    .await
+    .expect("offer");
+    let data = tempfile::tempdir().expect("dir");
+    let file = data.path().join("dairy.csv");
+    std::fs::write(
+        &file,
+        "Product,Quantity,Price,Total\nBUTTER UNSALTED 2.5KG,4,22.00,88.00\nFuel surcharge,1,3.50,3.50\nTOTAL,,,91.50\n",
+    )
+    .expect("csv");
+    let r = restaurant.to_string();
+    let path = file.to_string_lossy().to_string();
+    let (ok, out, err) = inventory(
+        &db,
+        data.path(),
+        &[
+            "invoice-import",
+            "--restaurant",
+            &r,
+            "--supplier",
+            "dairy ltd",
+            "--number",
+            "D-55",
+            "--date",
+            "2026-02-10",
+            &path,
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("recorded 2 lines (1 summary rows skipped)"),
+        "{out}"
+    );
+    // 22.00 / 2.5 kg = 8.80/kg against 8: +10 %.
+    assert!(out.contains("price rise: Butter 8 → 8.8 (+10 %)"), "{out}");
+    assert!(out.contains("unknown line"), "{out}");
+    let (ok, _, err) = inventory(
+        &db,
+        data.path(),
+        &[
+            "invoice-import",
+            "--restaurant",
+            &r,
+            "--supplier",
+            "Nobody",
+            "--number",
+            "X",
+            "--date",
+            "2026-02-10",
+            &path,
+        ],
+    );
+    assert!(!ok && err.contains("no supplier named \"Nobody\""), "{err}");
+
+    let to = second.to_string();
+    let (ok, out, err) = inventory(
+        &db,
+        data.path(),
+        &[
+            "transfer",
+            "--restaurant",
+            &r,
+            "--to",
+            &to,
+            "--as",
+            "o@x.com",
+            "--item",
+            "Butter",
+            "--quantity",
+            "1.5",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("sent 1.5 kg of Butter to Corner Café Two"),
+        "{out}"
+    );
+    let moved: Vec<(String, rust_decimal::Decimal)> = sqlx::query_as(
+        "select kind, quantity from stock_events where transfer_id is not null order by kind",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .expect("events");
+    assert_eq!(
+        moved,
+        vec![
+            ("transfer_in".to_owned(), rust_decimal::Decimal::new(15, 1)),
+            ("transfer_out".to_owned(), rust_decimal::Decimal::new(15, 1)),
+        ]
+    );
+    let (ok, _, err) = inventory(
+        &db,
+        data.path(),
+        &[
+            "transfer",
+            "--restaurant",
+            &r,
+            "--to",
+            &to,
+            "--as",
+            "nobody@x.com",
+            "--item",
+            "Butter",
+            "--quantity",
+            "1",
+        ],
+    );
+    assert!(!ok && err.contains("no account has the e-mail"), "{err}");
+}
