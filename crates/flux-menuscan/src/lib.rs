@@ -8,6 +8,8 @@
 //! - [`prepare`]: decode within pixel limits, honour EXIF orientation,
 //!   grayscale, upscale small pages, deskew, and threshold unevenly lit
 //!   photos.
+//! - [`invoice`]: the line items of a supplier invoice (numbers that
+//!   multiply out), for invoices read by the same OCR.
 //! - [`words`]: Tesseract's TSV output as word boxes.
 //! - [`layout`]: columns, section headers, dot leaders, prices in many
 //!   styles ([`price`]), descriptions, variants and a confidence per dish.
@@ -15,6 +17,7 @@
 //!   scoring used by the accuracy test and the benchmark.
 
 pub mod error;
+pub mod invoice;
 pub mod layout;
 pub mod prepare;
 pub mod price;

@@ -590,3 +590,154 @@ pub fn score(truth: &[TruthItem], items: &[crate::ScannedItem]) -> Score {
 pub fn font_has_glyphs(font: &FontArc) -> bool {
     font.glyph_id('A').0 != 0
 }
+
+/// One printed line of a generated invoice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvoiceTruth {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub amount: Decimal,
+}
+
+const INVOICE_PRODUCTS: [&str; 24] = [
+    "Tomatoes vine 5kg",
+    "Onions brown 10kg",
+    "Potatoes Agria 25kg",
+    "Mozzarella fior di latte 1kg",
+    "Parmigiano Reggiano 24m",
+    "Double cream 1L",
+    "Unsalted butter 2.5kg",
+    "Free range eggs x30",
+    "Flour type 00 25kg",
+    "Extra virgin olive oil 5L",
+    "Basil fresh bunch",
+    "Garlic peeled 1kg",
+    "Lemons Primofiori",
+    "Chicken thighs boneless",
+    "Beef sirloin",
+    "Salmon fillet skin on",
+    "Prawns raw 16/20",
+    "Rice Arborio 5kg",
+    "Sugar caster 10kg",
+    "Whole milk 1L",
+    "Lettuce Romaine",
+    "Mushrooms chestnut 2.5kg",
+    "Red peppers",
+    "Spinach baby 1kg",
+];
+
+/// A supplier invoice page with known lines: a letterhead, a table of
+/// description, quantity, unit price and amount (decimal point or comma,
+/// a currency sign on some amounts, a VAT column on some pages), and
+/// subtotal, tax and total rows below. Odd seeds are photo-like and
+/// slightly rotated.
+pub fn render_invoice(seed: u64, fonts: &[FontArc]) -> (RgbImage, Vec<InvoiceTruth>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (w, h) = (1700u32, 2200u32);
+    let mut img = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
+    let ink = Rgb([20u8, 20, 20]);
+    let font = &fonts[(seed as usize) % fonts.len()];
+    let px = 34.0 + (seed % 3) as f32 * 4.0;
+    let scale = PxScale::from(px);
+    let comma = seed % 2 == 0;
+    let vat_column = seed % 3 == 1;
+    let money = |d: Decimal, sign: bool| {
+        let s = format!("{:.2}", d.round_dp(2));
+        let s = if comma { s.replace('.', ",") } else { s };
+        if sign {
+            if comma {
+                format!("{s} €")
+            } else {
+                format!("€{s}")
+            }
+        } else {
+            s
+        }
+    };
+    draw_text_mut(
+        &mut img,
+        ink,
+        110,
+        90,
+        PxScale::from(px * 1.8),
+        font,
+        "Fresh Co Wholesale",
+    );
+    let number = format!(
+        "Invoice {} · Date 2026-03-{:02}",
+        4000 + seed,
+        1 + seed % 27
+    );
+    draw_text_mut(&mut img, ink, 110, 190, scale, font, &number);
+    let cols = if vat_column {
+        [
+            (1000, "Qty"),
+            (1210, "Price"),
+            (1340, "VAT"),
+            (1590, "Amount"),
+        ]
+    } else {
+        [
+            (1000, "Qty"),
+            (1260, "Unit price"),
+            (1260, ""),
+            (1590, "Amount"),
+        ]
+    };
+    let right = |img: &mut RgbImage, x: i32, y: i32, s: &str| {
+        let (tw, _) = text_size(scale, font, s);
+        draw_text_mut(img, ink, x - tw as i32, y, scale, font, s);
+    };
+    let mut y = 300;
+    draw_text_mut(&mut img, ink, 110, y, scale, font, "Description");
+    for (x, label) in cols {
+        right(&mut img, x, y, label);
+    }
+    y += (px * 2.0) as i32;
+    let mut products: Vec<&str> = INVOICE_PRODUCTS.to_vec();
+    products.shuffle(&mut rng);
+    let mut truth = Vec::new();
+    let sign = seed % 4 == 3;
+    for name in products.into_iter().take(rng.gen_range(6..11)) {
+        let quantity = Decimal::from(rng.gen_range(1..13));
+        let unit_price = Decimal::new(rng.gen_range(95..4_800), 2);
+        let amount = (quantity * unit_price).round_dp(2);
+        draw_text_mut(&mut img, ink, 110, y, scale, font, name);
+        right(&mut img, cols[0].0, y, &quantity.to_string());
+        right(&mut img, cols[1].0, y, &money(unit_price, false));
+        if vat_column {
+            right(&mut img, cols[2].0, y, "10%");
+        }
+        right(&mut img, cols[3].0, y, &money(amount, sign));
+        truth.push(InvoiceTruth {
+            description: name.to_owned(),
+            quantity,
+            unit_price,
+            amount,
+        });
+        y += (px * 1.7) as i32;
+    }
+    let subtotal: Decimal = truth.iter().map(|t| t.amount).sum();
+    let vat = (subtotal * Decimal::new(10, 2)).round_dp(2);
+    y += (px * 1.2) as i32;
+    for (label, value) in [
+        ("Subtotal", subtotal),
+        ("VAT 10%", vat),
+        ("Total", subtotal + vat),
+    ] {
+        draw_text_mut(&mut img, ink, 1000, y, scale, font, label);
+        right(&mut img, cols[3].0, y, &money(value, true));
+        y += (px * 1.6) as i32;
+    }
+    if seed % 2 == 1 {
+        photo_like(&mut img, &mut rng);
+        img = rotate_about_center(
+            &img,
+            (rng.gen_range(-1.5f32..1.5)).to_radians(),
+            Interpolation::Bilinear,
+            Rgb([255, 255, 255]),
+        );
+    }
+    (img, truth)
+}

@@ -596,9 +596,10 @@ async fn invoice_month(
         }
     }
     // Today's produce order: three lines, the first half a pack short.
-    let Some(s) = suppliers
+    let Some((n, s)) = suppliers
         .iter()
-        .find(|s| s.supplier.name.starts_with("Mercat"))
+        .enumerate()
+        .find(|(_, s)| s.supplier.name.starts_with("Mercat"))
     else {
         return Ok(());
     };

@@ -3,7 +3,7 @@
 //! or imported from CSV, matched three ways) and stock transfers between
 //! the user's restaurants.
 
-use axum::extract::RawPathParams;
+use axum::extract::{RawPathParams, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use flux_app::costing::Kitchen;
@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiResult, Problem};
 use crate::extract::{path_uuid, Body, Json, Query, Tenant};
+use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -94,22 +95,35 @@ pub struct ImportParams {
 /// Import an invoice from the supplier's CSV (`text/csv`, at most 2 MiB):
 /// columns found by name (description, quantity, unit price and/or
 /// amount, in English, Spanish, French or German); subtotal, tax and
-/// total rows are skipped. Then as entering it.
+/// total rows are skipped. A photo or PDF of the invoice (JPEG, PNG,
+/// WebP, TIFF, PDF) is read with the server's OCR instead: rows whose
+/// numbers multiply out are its lines. Then as entering it.
 #[utoipa::path(post, path = "/{restaurant_id}/inventory/invoices/import", tag = "inventory",
     params(("restaurant_id" = Uuid, Path), ImportParams),
     request_body(content = String, content_type = "text/csv",
         example = "Description,Qty,Unit Price,Amount\nTomatoes 5kg,2,11.50,23.00\n"),
     responses((status = 201, body = Invoice), (status = 400, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem),
+        (status = 503, body = Problem)),
     security(("bearer" = [])))]
 pub async fn import(
+    State(s): State<AppState>,
     mut t: Tenant,
     Query(q): Query<ImportParams>,
     Body(body): Body,
 ) -> ApiResult<(StatusCode, Json<Invoice>)> {
     t.require(Action::WriteData)?;
-    let (lines, _skipped) = invoices::parse_csv(&body)?;
-    let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
+    let (rid, user) = (t.restaurant_id, t.user_id);
+    let locale = flux_app::restaurants::get(&mut t.tx, rid)
+        .await?
+        .locale
+        .as_str()
+        .to_string();
+    // No transaction is held while a photo is read (seconds).
+    t.commit().await?;
+    let (lines, _skipped) = invoices::read_file(&body, &locale, &s.menu_readers).await?;
+    let mut tx = flux_store::tenant::begin(&s.pool, user, rid).await?;
+    let kitchen = Kitchen::load(&mut tx, rid).await?;
     let input = InvoiceInput {
         supplier_id: q.supplier_id,
         number: q.number,
@@ -118,15 +132,8 @@ pub async fn import(
         note: None,
         lines,
     };
-    let v = invoices::record(
-        &mut t.tx,
-        t.restaurant_id,
-        &kitchen,
-        &input,
-        Some(t.user_id),
-    )
-    .await?;
-    t.commit().await?;
+    let v = invoices::record(&mut tx, rid, &kitchen, &input, Some(user)).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 

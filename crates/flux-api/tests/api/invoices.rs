@@ -500,3 +500,70 @@ async fn transfers_and_a_central_kitchen_request_keep_both_sites_stock_consisten
         d("5")
     );
 }
+
+#[tokio::test]
+async fn a_photo_of_an_invoice_is_read_and_its_lines_matched_to_ingredients() {
+    use flux_app::menu_photos::{Readers, Tesseract};
+    let tesseract = Tesseract::detect().await.expect("tesseract is installed");
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.menu_readers = Readers {
+            tesseract: Some(tesseract),
+            vision: None,
+        }
+    })
+    .await;
+    let chef = app.register("chef@example.com").await;
+    let (s, b) = app
+        .post(
+            "/api/v1/restaurants",
+            &chef,
+            json!({"name": "Photo Bistro", "timezone": "Europe/London", "currency": "GBP", "locale": "en-GB"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let r = b["id"].as_str().expect("id").to_string();
+    let base = format!("/api/v1/restaurants/{r}");
+    let supplier = created(
+        &app,
+        &chef,
+        &format!("{base}/suppliers"),
+        json!({"name": "Fresh Co"}),
+    )
+    .await;
+    let fonts = flux_testkit::menu_images::fonts();
+    let (image, truth) = flux_menuscan::synthetic::render_invoice(4, &fonts);
+    // The first product is stocked here, bought by the unit.
+    let first = truth[0].description.clone();
+    let stocked = ingredient(&app, &chef, &base, &first, "each", "1").await;
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("{base}/suppliers/{supplier}/offers/{stocked}"),
+            Some(&chef.access),
+            Some(json!({"pack_size": "1 each", "pack_price": "1"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let resp = app
+        .req(
+            Method::POST,
+            &format!("{base}/inventory/invoices/import?supplier_id={supplier}&number=PH-1&invoice_date=2026-03-02"),
+            Some(&chef.access),
+        )
+        .header("content-type", "image/png")
+        .body(flux_testkit::menu_images::encode(&image, image::ImageFormat::Png))
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let inv: Value = resp.json().await.expect("json");
+    let lines = inv["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), truth.len(), "{inv}");
+    let total: Decimal = truth.iter().map(|t| t.amount).sum();
+    assert_eq!(dec(&inv["total"]), total, "{inv}");
+    assert_eq!(lines[0]["ingredient_id"], json!(stocked), "{inv}");
+    assert!(
+        lines[1..].iter().all(|l| l["ingredient_id"].is_null()),
+        "{inv}"
+    );
+}

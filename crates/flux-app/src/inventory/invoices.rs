@@ -1065,6 +1065,56 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LineInput>, usize)> {
     Ok((lines, skipped))
 }
 
+/// Lines of an invoice read from a photo or PDF with the local OCR
+/// (`flux_menuscan::invoice`): rows whose numbers multiply out. Nothing is
+/// stored; the caller records them like an entered invoice.
+pub async fn read_photo(
+    bytes: &[u8],
+    locale: &str,
+    readers: &crate::menu_photos::Readers,
+) -> Result<Vec<LineInput>> {
+    let words = crate::menu_photos::read_words(
+        bytes,
+        locale,
+        readers,
+        crate::menu_photos::PhotoLimits::default(),
+    )
+    .await?;
+    let rows = flux_menuscan::invoice::parse_invoice(&words);
+    if rows.is_empty() {
+        return Err(AppError::new(
+            crate::Kind::NoValidRows,
+            "no line with a description, a quantity and a price was read; try a sharper, straighter photo of one page",
+        ));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| LineInput {
+            ingredient_id: None,
+            description: Some(r.description.chars().take(200).collect()),
+            packs: r.quantity,
+            pack_price: r.unit_price,
+            pack_size: None,
+            amount: Some(r.amount),
+            credit_reason: None,
+        })
+        .collect())
+}
+
+/// The lines of an invoice file: a photo or PDF through the OCR, anything
+/// else as CSV; with the count of summary rows a CSV skipped.
+pub async fn read_file(
+    bytes: &[u8],
+    locale: &str,
+    readers: &crate::menu_photos::Readers,
+) -> Result<(Vec<LineInput>, usize)> {
+    if crate::menu_photos::is_image_or_pdf(bytes) {
+        Ok((read_photo(bytes, locale, readers).await?, 0))
+    } else {
+        parse_csv(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

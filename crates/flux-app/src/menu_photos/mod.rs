@@ -258,6 +258,94 @@ pub async fn extract(
     })
 }
 
+/// The words of a photographed or scanned document (a supplier's
+/// invoice), read with the local OCR in the restaurant's language: the
+/// same page preparation as menus, without the menu passes. A vision
+/// model is not used here: its prompt reads menus.
+pub async fn read_words(
+    bytes: &[u8],
+    locale: &str,
+    readers: &Readers,
+    limits: PhotoLimits,
+) -> AppResult<Vec<flux_menuscan::Word>> {
+    if bytes.is_empty() {
+        return Err(AppError::new(Kind::EmptyFile, "the file is empty"));
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(invalid(format!(
+            "the file is {} bytes; photos are limited to {} bytes",
+            bytes.len(),
+            limits.max_bytes
+        )));
+    }
+    let tesseract = readers.tesseract.as_ref().ok_or_else(|| {
+        AppError::new(
+            Kind::ReaderUnavailable,
+            "no document reader is available on this server: install tesseract-ocr",
+        )
+    })?;
+    let decode_limits = Limits {
+        max_pixels: limits.max_pixels,
+        ..Limits::default()
+    };
+    let raw_pages: Vec<Vec<u8>> = if is_pdf(bytes) {
+        ocr::pdf_pages(bytes, limits.max_pages)
+            .await
+            .map_err(ocr_error)?
+    } else {
+        vec![bytes.to_vec()]
+    };
+    let language = tesseract
+        .language_for(locale)
+        .or_else(|| tesseract.language_for("en"))
+        .unwrap_or_else(|| tesseract.languages()[0].as_str())
+        .to_string();
+    let all = std::iter::once(language.clone())
+        .chain(
+            tesseract
+                .languages()
+                .iter()
+                .filter(|l| **l != language)
+                .cloned(),
+        )
+        .collect::<Vec<_>>()
+        .join("+");
+    let mut words = Vec::new();
+    for (i, raw) in raw_pages.into_iter().enumerate() {
+        let page = prepare_page(raw, decode_limits).await?;
+        let mut page_words = tesseract
+            .read_table(&page.prepared_png, &language)
+            .await
+            .map_err(ocr_error)?;
+        // A supplier printing in another language than the restaurant's.
+        if all != language && mean_confidence(&page_words) < 80.0 {
+            let again = tesseract
+                .read_table(&page.prepared_png, &all)
+                .await
+                .map_err(ocr_error)?;
+            if mean_confidence(&again) > mean_confidence(&page_words) {
+                page_words = again;
+            }
+        }
+        for w in &mut page_words {
+            w.page = i as u32 + 1;
+        }
+        words.extend(page_words);
+    }
+    Ok(words)
+}
+
+/// Whether bytes are a photo or PDF the readers take (by their magic
+/// numbers), rather than text.
+pub fn is_image_or_pdf(bytes: &[u8]) -> bool {
+    is_pdf(bytes)
+        || bytes.starts_with(b"\x89PNG")
+        || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP")
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+}
+
 /// Reads again, as one line each, the strips right of dishes that came
 /// out without a price: a lone short price far from its name is what the
 /// page passes miss most.

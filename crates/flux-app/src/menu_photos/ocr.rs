@@ -129,6 +129,13 @@ impl Tesseract {
         self.run(png, languages, Segmentation::Sparse).await
     }
 
+    /// Reads one page as a single column of rows (a table such as an
+    /// invoice): page layout analysis splits a table's columns into
+    /// blocks and misreads the lone short numbers of a quantity column.
+    pub async fn read_table(&self, png: &[u8], languages: &str) -> Result<Vec<Word>, OcrError> {
+        self.run(png, languages, Segmentation::Table).await
+    }
+
     /// Reads a strip of a page as one line of text.
     pub async fn read_line(&self, png: &[u8], languages: &str) -> Result<Vec<Word>, OcrError> {
         self.run(png, languages, Segmentation::Line).await
@@ -144,6 +151,7 @@ impl Tesseract {
             Segmentation::Page => "3",
             Segmentation::Sparse => "11",
             Segmentation::Line => "7",
+            Segmentation::Table => "4",
         };
         let mut child = Command::new(&self.program)
             .args(["stdin", "stdout", "-l", languages, "--psm", psm, "tsv"])
@@ -185,6 +193,7 @@ enum Segmentation {
     Page,
     Sparse,
     Line,
+    Table,
 }
 
 /// Renders the pages of a PDF (at most `max_pages`) as PNG images at a

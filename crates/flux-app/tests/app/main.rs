@@ -4,4 +4,5 @@
 //! here, so the suite links one executable instead of one per file.
 
 mod date_order;
+mod invoice_photos;
 mod menu_photos;

@@ -4,7 +4,7 @@
 //! and the transfers page (send to another restaurant, ask a central
 //! kitchen, send what was asked for).
 
-use axum::extract::{Query, RawPathParams};
+use axum::extract::{Query, RawPathParams, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
@@ -24,6 +24,7 @@ use crate::extract::{path_uuid, CsrfForm, CsrfMultipart, TenantPage};
 use crate::format::{parse_decimal, Fmt};
 use crate::layout::csrf_field;
 use crate::pages::inventory::subnav;
+use crate::WebState;
 
 /// A rejection worded for the page: its field messages, or its detail.
 fn why(e: &AppError) -> String {
@@ -100,8 +101,8 @@ async fn render_list(
             } @else {
                 form.card #import-invoice method="post" action={ (base) "/import" } enctype="multipart/form-data" {
                     (csrf_field(&t.csrf))
-                    h2 { "Import an invoice (CSV)" }
-                    p.muted.small { "Columns by name: description, quantity, unit price and/or amount. Subtotal, tax and total rows are skipped; lines no ingredient matches are kept and flagged." }
+                    h2 { "Import an invoice" }
+                    p.muted.small { "A CSV with columns by name (description, quantity, unit price and/or amount), or a photo or PDF read by OCR. Subtotal, tax and total rows are skipped; lines no ingredient matches are kept and flagged." }
                     div.grid-2 {
                         label { "Supplier" select name="supplier_id" required { @for s in &suppliers { option value=(s.supplier_id) { (s.name) } } } }
                         label { "Purchase order (to match)"
@@ -113,7 +114,7 @@ async fn render_list(
                         label { "Invoice number" input type="text" name="number" required maxlength="60"; }
                         label { "Invoice date" input type="date" name="invoice_date" required value=(kitchen.today); }
                     }
-                    label { "File" input type="file" name="file" accept=".csv,text/csv" required; }
+                    label { "File (CSV, or a photo or PDF of the invoice)" input type="file" name="file" accept=".csv,text/csv,image/*,application/pdf" required; }
                     button.btn.btn-primary type="submit" { "Import" }
                 }
             }
@@ -158,7 +159,11 @@ pub async fn list_page(t: TenantPage, Query(q): Query<Done>) -> WebResult {
     render_list(t, StatusCode::OK, None, q.done.as_deref()).await
 }
 
-pub async fn import(mut t: TenantPage, CsrfMultipart(mut mp): CsrfMultipart) -> WebResult {
+pub async fn import(
+    State(state): State<WebState>,
+    mut t: TenantPage,
+    CsrfMultipart(mut mp): CsrfMultipart,
+) -> WebResult {
     t.require(Action::WriteData)?;
     let mut fields = std::collections::HashMap::new();
     let mut file: Option<Vec<u8>> = None;
@@ -201,7 +206,17 @@ pub async fn import(mut t: TenantPage, CsrfMultipart(mut mp): CsrfMultipart) -> 
         (None, None, _) => Err("Choose the supplier.".to_owned()),
         (None, _, None) => Err("Give the invoice date as YYYY-MM-DD.".to_owned()),
         (None, Some(supplier), Some(date)) => {
-            match invoices::parse_csv(file.as_deref().unwrap_or_default()) {
+            let locale = t.restaurant.locale.as_str().to_string();
+            // No transaction is held while a photo is read (seconds).
+            let frame = t.suspend().await?;
+            let read = invoices::read_file(
+                file.as_deref().unwrap_or_default(),
+                &locale,
+                state.readers(),
+            )
+            .await;
+            t = TenantPage::resume(frame, &state).await?;
+            match read {
                 Err(e) => Err(shown(e)?),
                 Ok((lines, _)) => {
                     let kitchen = Kitchen::load(&mut t.tx, t.restaurant_id).await?;
