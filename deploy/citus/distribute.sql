@@ -32,10 +32,12 @@ from unnest(array[
     'time_entries', 'shifts',
     'forecast_overrides', 'demand_forecasts', 'forecast_totals',
     'ingredient_costs', 'supplier_offers', 'stock_events', 'purchase_orders',
-    'ingredient_yields', 'ingredient_pars',
+    'ingredient_yields', 'ingredient_pars', 'stock_transfers',
     -- refer to those
     'recipe_lines', 'prep_counts', 'purchase_order_lines', 'recipe_waste',
-    'ingredient_allergens'
+    'ingredient_allergens', 'supplier_invoices', 'stock_transfer_lines',
+    -- and the last
+    'supplier_invoice_lines'
 ]) as t;
 
 -- Left on the coordinator as ordinary tables: the job queue (`jobs`),

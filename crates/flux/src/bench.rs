@@ -53,6 +53,9 @@ pub enum BenchCommand {
     Hourly(crate::bench_labor::HourlyArgs),
     /// The week's scheduler against the LP lower bound.
     Schedule(crate::bench_labor::ScheduleArgs),
+    /// Thousands of restaurants on one database: the nightly forecast of all
+    /// through the job queue, and API and dashboard latency while it runs.
+    Scale(crate::bench_scale::ScaleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +171,7 @@ pub async fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Api(a) => crate::bench_api::run(config, a).await,
         BenchCommand::Hourly(a) => crate::bench_labor::hourly(a),
         BenchCommand::Schedule(a) => crate::bench_labor::schedule(a),
+        BenchCommand::Scale(a) => crate::bench_scale::run(config, a).await,
     }
 }
 
@@ -211,7 +215,7 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn bar(len: u64, msg: &'static str) -> ProgressBar {
+pub(crate) fn bar(len: u64, msg: &'static str) -> ProgressBar {
     let b = ProgressBar::new(len);
     b.set_style(
         ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
@@ -658,7 +662,7 @@ async fn forecast_db_in(
                 greatest(0, round((2 + (abs(hashtext(m.menu_item_id::text)) % 25))
                     * (case extract(isodow from d) when 5 then 1.4 when 6 then 1.6 when 7 then 1.2 else 0.9 end)
                     * (0.7 + random() * 0.6))),
-                null, 0, 1
+                0, 0, 1
          from menu_items m, generate_series($1::date, $2::date, interval '1 day') d",
     )
     .bind(start)

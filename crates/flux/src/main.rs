@@ -4,6 +4,7 @@
 mod bench;
 mod bench_api;
 mod bench_labor;
+mod bench_scale;
 mod cli;
 mod config;
 mod costing;
