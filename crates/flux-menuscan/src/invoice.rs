@@ -57,11 +57,36 @@ const SUMMARY: [&str; 24] = [
     "description",
 ];
 
+/// A row whose first word names a total, a tax or a column ("Subtotal",
+/// "VAT 10%", "Base imponible"); later words are the product's own
+/// ("Pizza base 30cm").
 fn is_summary(description: &str) -> bool {
     description
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .any(|w| SUMMARY.contains(&w.to_lowercase().as_str()))
+        .find(|w| !w.is_empty())
+        .is_some_and(|w| SUMMARY.contains(&w.to_lowercase().as_str()))
+}
+
+/// A plain or grouped number (`1,200.00`, `1.200,00`, `12000`), for the
+/// amounts a menu price never reaches.
+fn plain_number(t: &str) -> Option<Decimal> {
+    let t = t.trim_matches(|c: char| matches!(c, '€' | '$' | '£'));
+    let (last_dot, last_comma) = (t.rfind('.'), t.rfind(','));
+    let cleaned = match (last_dot, last_comma) {
+        (Some(d), Some(c)) if d > c => t.replace(',', ""),
+        (Some(_), Some(_)) => t.replace('.', "").replace(',', "."),
+        (None, Some(c)) if t.len() - c - 1 != 3 => t.replace(',', "."),
+        (None, Some(_)) => t.replace(',', ""),
+        _ => t.to_owned(),
+    };
+    if cleaned.is_empty()
+        || !cleaned
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        return None;
+    }
+    cleaned.parse().ok()
 }
 
 /// A number as printed in a table cell: a price or a plain quantity, with
@@ -75,7 +100,7 @@ fn number(token: &str) -> Option<Decimal> {
     if t.is_empty() || !t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    price::parse(t).map(|(d, _)| d)
+    price::parse(t).map(|(d, _)| d).or_else(|| plain_number(t))
 }
 
 fn fits(q: Decimal, p: Decimal, a: Decimal) -> bool {
@@ -287,6 +312,39 @@ mod tests {
                 ("Flour T55".into(), d("25"), d("0.8"), d("20")),
             ]
         );
+    }
+
+    #[test]
+    fn grouped_amounts_and_products_named_like_totals_are_read() {
+        let mut words = row(
+            100,
+            &[
+                ("Pizza", 50),
+                ("base", 120),
+                ("30cm", 200),
+                ("100", 600),
+                ("12.00", 800),
+                ("1,200.00", 1000),
+            ],
+        );
+        words.extend(row(
+            140,
+            &[
+                ("Net", 50),
+                ("weight", 120),
+                ("total", 200),
+                ("1", 600),
+                ("3", 800),
+                ("3", 1000),
+            ],
+        ));
+        let got = parse_invoice(&words);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].description, "Pizza base 30cm");
+        assert_eq!(got[0].amount, d("1200"));
+        assert_eq!(plain_number("1.200,50"), Some(d("1200.50")));
+        assert_eq!(plain_number("12000"), Some(d("12000")));
+        assert_eq!(plain_number("3,5"), Some(d("3.5")));
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Ordered<K> {
     pub unit_price: Decimal,
     /// `None` until the order is received.
     pub received: Option<Decimal>,
+    /// Of what was received, what went back (returned, or damaged on
+    /// arrival) with a credit note: billing it is not owed.
+    pub returned: Decimal,
 }
 
 /// An invoice or credit-note line, converted to base units.
@@ -101,8 +104,9 @@ pub struct Match<K> {
     pub clean: bool,
 }
 
-/// A price change counts when it is at least this far from the ordered
-/// price per base unit: below it is the rounding of pack prices.
+/// A price change counts when it is at least this share of the ordered
+/// price per base unit (0.5 %): below it is the rounding of pack prices,
+/// whatever the unit (a price per gram is a thousandth of one per kg).
 const PRICE_TOLERANCE: Decimal = Decimal::from_parts(5, 0, 0, false, 3); // 0.005
 
 /// Amounts may differ from quantity × price by a cent of rounding.
@@ -128,10 +132,11 @@ pub fn match_invoice<K: Ord + Clone>(
             first_seen.push(key.clone());
         }
         let s = billed.entry(key.clone()).or_default();
-        s.quantity += b.quantity;
-        s.amount += b.amount;
-        s.priced += b.quantity * b.unit_price;
-        let expected = b.quantity * b.unit_price;
+        // Saturating: absurd inputs give absurd figures, never a panic.
+        let expected = b.quantity.checked_mul(b.unit_price).unwrap_or(Decimal::MAX);
+        s.quantity = s.quantity.saturating_add(b.quantity);
+        s.amount = s.amount.saturating_add(b.amount);
+        s.priced = s.priced.saturating_add(expected);
         if (expected - b.amount).abs() > AMOUNT_TOLERANCE {
             s.amount_off = Some(expected.round_dp(2));
         }
@@ -181,13 +186,16 @@ pub fn match_invoice<K: Ord + Clone>(
             Some(s) => {
                 let price = weighted(s);
                 if let Some(p) = price {
-                    if (p - o.unit_price).abs() >= PRICE_TOLERANCE {
+                    let off = (p - o.unit_price).abs();
+                    let limit = (o.unit_price.abs() * PRICE_TOLERANCE).max(Decimal::new(1, 6));
+                    if off >= limit {
                         issues.push(price_change(o.unit_price, p));
                     }
                 }
                 let net = s.quantity - cq;
                 if let Some(r) = o.received {
-                    quantity_issues(net, r, price, &mut issues, &mut credit_due);
+                    let kept = (r - o.returned).max(Decimal::ZERO);
+                    quantity_issues(net, kept, price, &mut issues, &mut credit_due);
                 }
                 if let Some(expected) = s.amount_off {
                     issues.push(Issue::AmountMismatch { expected });
@@ -253,8 +261,12 @@ pub fn match_invoice<K: Ord + Clone>(
             issues: vec![Issue::UnknownLine],
         });
     }
-    let total_invoiced: Decimal = invoiced.iter().map(|b| b.amount).sum();
-    let total_credited: Decimal = credited.iter().map(|c| c.amount).sum();
+    let total = |lines: &[Billed<K>]| {
+        lines
+            .iter()
+            .fold(Decimal::ZERO, |t, b| t.saturating_add(b.amount))
+    };
+    let (total_invoiced, total_credited) = (total(invoiced), total(credited));
     let clean = lines.iter().all(|l| l.issues.is_empty());
     Match {
         lines,
@@ -274,15 +286,19 @@ struct Sums {
 }
 
 fn weighted(s: &Sums) -> Option<Decimal> {
-    (!s.quantity.is_zero()).then(|| s.priced / s.quantity)
+    s.priced.checked_div(s.quantity)
+}
+
+/// `(new − old) / old` in percent to 0.1; `None` for a zero or absurd old.
+fn percent_change(old: Decimal, new: Decimal) -> Option<Decimal> {
+    new.checked_sub(old)?
+        .checked_div(old)?
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map(|p| p.round_dp(1))
 }
 
 fn price_change(ordered: Decimal, invoiced: Decimal) -> Issue {
-    let percent = if ordered.is_zero() {
-        Decimal::ZERO
-    } else {
-        ((invoiced - ordered) / ordered * Decimal::ONE_HUNDRED).round_dp(1)
-    };
+    let percent = percent_change(ordered, invoiced).unwrap_or_default();
     Issue::PriceChange {
         ordered: ordered.normalize(),
         invoiced: invoiced.normalize(),
@@ -299,8 +315,11 @@ fn quantity_issues(
 ) {
     if net > received {
         let quantity = net - received;
-        let amount = (quantity * price.unwrap_or_default()).round_dp(2);
-        *credit_due += amount;
+        let amount = quantity
+            .checked_mul(price.unwrap_or_default())
+            .unwrap_or(Decimal::MAX)
+            .round_dp(2);
+        *credit_due = credit_due.saturating_add(amount);
         issues.push(Issue::BilledNotReceived {
             quantity: quantity.normalize(),
             amount: amount.normalize(),
@@ -319,7 +338,8 @@ pub fn price_rise(previous: Decimal, new: Decimal, threshold_percent: Decimal) -
     if previous <= Decimal::ZERO || new <= previous {
         return None;
     }
-    let percent = ((new - previous) / previous * Decimal::ONE_HUNDRED).round_dp(1);
+    // A rise too large to compute is above any threshold.
+    let percent = percent_change(previous, new).unwrap_or(Decimal::MAX);
     (percent > threshold_percent).then(|| percent.normalize())
 }
 
@@ -338,6 +358,7 @@ mod tests {
             quantity: d(q),
             unit_price: d(p),
             received: r.map(d),
+            returned: Decimal::ZERO,
         }
     }
 
@@ -392,6 +413,20 @@ mod tests {
     }
 
     #[test]
+    fn a_return_credited_is_not_owed_and_not_a_short_delivery() {
+        let mut line = ordered(1, "cream", "6", "3", Some("6"));
+        line.returned = d("1");
+        let m = match_invoice(
+            &[line],
+            &[billed(Some(1), "cream", "6", "3")],
+            &[billed(Some(1), "cream returned", "1", "3")],
+        );
+        assert!(m.clean, "{m:?}");
+        assert_eq!(m.lines[0].received, Some(d("6")));
+        assert_eq!(m.lines[0].invoiced, d("5"));
+    }
+
+    #[test]
     fn price_changes_are_named_with_their_percentage() {
         let m = match_invoice(
             &[ordered(1, "cream", "6", "3.20", Some("6"))],
@@ -404,6 +439,20 @@ mod tests {
                 ordered: d("3.2"),
                 invoiced: d("3.52"),
                 percent: d("10")
+            }]
+        );
+        // A fifth more per gram is a change, however small the figures.
+        let m = match_invoice(
+            &[ordered(1, "saffron", "10", "0.020", Some("10"))],
+            &[billed(Some(1), "saffron", "10", "0.024")],
+            &[],
+        );
+        assert_eq!(
+            m.lines[0].issues,
+            vec![Issue::PriceChange {
+                ordered: d("0.02"),
+                invoiced: d("0.024"),
+                percent: d("20")
             }]
         );
         // Rounding of a pack price is not a change.

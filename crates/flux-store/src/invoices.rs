@@ -176,6 +176,18 @@ pub async fn credit_notes_of(
     .await?)
 }
 
+/// Every document naming a purchase order.
+pub async fn for_order(conn: &mut PgConnection, rid: Uuid, order: Uuid) -> Result<Vec<InvoiceRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{INVOICE_SELECT} where v.restaurant_id = $1 and v.purchase_order_id = $2
+         order by v.invoice_date, v.invoice_id"
+    ))
+    .bind(rid)
+    .bind(order)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Documents, newest first by date; keyset on (invoice_date, id).
 pub async fn list(
     conn: &mut PgConnection,

@@ -31,6 +31,40 @@ pub enum InventoryCommand {
     /// Send an ingredient or prep to another restaurant, acting as a user
     /// who holds a role in both.
     Transfer(TransferArgs),
+    /// An ingredient's preparation yields; with --set, replace them.
+    Yields(YieldsArgs),
+    /// Set (or with --clear remove) an ingredient's par level.
+    Par(ParArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct YieldsArgs {
+    #[arg(long)]
+    pub restaurant: Uuid,
+    /// The ingredient, by name.
+    #[arg(long)]
+    pub ingredient: String,
+    /// Every yield it has, replacing the stored ones:
+    /// `diced=0.70,peeled=85%`; `none` removes them all.
+    #[arg(long)]
+    pub set: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ParArgs {
+    #[arg(long)]
+    pub restaurant: Uuid,
+    /// The ingredient, by name.
+    #[arg(long)]
+    pub ingredient: String,
+    /// In the ingredient's base unit.
+    #[arg(long, required_unless_present = "clear")]
+    pub min: Option<Decimal>,
+    #[arg(long, required_unless_present = "clear")]
+    pub max: Option<Decimal>,
+    /// Remove the par: the forecast's suggestion applies again.
+    #[arg(long, conflicts_with_all = ["min", "max"])]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +161,8 @@ pub async fn run(config: &Config, cmd: InventoryCommand) -> anyhow::Result<()> {
         InventoryCommand::InvoiceImport(a) => invoice_import(&pool, &a).await,
         InventoryCommand::Invoices(a) => invoice_list(&pool, &a).await,
         InventoryCommand::Transfer(a) => transfer(&pool, &a).await,
+        InventoryCommand::Yields(a) => yields(&pool, &a).await,
+        InventoryCommand::Par(a) => par(&pool, &a).await,
     };
     pool.close().await;
     db.release()?;
@@ -518,6 +554,27 @@ async fn transfer(pool: &flux_store::PgPool, a: &TransferArgs) -> anyhow::Result
         anyhow::bail!("--as: no account has the e-mail {:?}", a.user);
     };
     let mut tx = flux_store::tenant::begin(pool, user, a.restaurant).await?;
+    let role = flux_app::restaurants::mine(&mut tx, user)
+        .await
+        .map_err(app_err)?
+        .into_iter()
+        .find(|r| r.restaurant.restaurant_id == a.restaurant)
+        .map(|r| r.role);
+    match role {
+        None => anyhow::bail!(
+            "--as: {} holds no role in restaurant {}",
+            a.user,
+            a.restaurant
+        ),
+        Some(r) if !r.can(flux_domain::role::Action::WriteData) => {
+            anyhow::bail!(
+                "--as: {} is {r} in restaurant {}, which cannot move its stock",
+                a.user,
+                a.restaurant
+            )
+        }
+        Some(_) => {}
+    }
     let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
     let (ingredient_id, recipe_id) = match kitchen.ingredient_named(&a.item) {
         Some(i) => (Some(i.ingredient_id), None),
@@ -567,5 +624,73 @@ async fn transfer(pool: &flux_store::PgPool, a: &TransferArgs) -> anyhow::Result
         t.value
             .map_or_else(|| "without a cost".to_owned(), |v| format!("{v:.2}"))
     );
+    Ok(())
+}
+
+/// The ingredient named (any case): its id, stored name and base unit.
+fn ingredient_id(
+    kitchen: &Kitchen,
+    name: &str,
+    restaurant: Uuid,
+) -> anyhow::Result<(Uuid, String, String)> {
+    kitchen
+        .ingredient_named(name)
+        .map(|r| (r.ingredient_id, r.name.clone(), r.base_unit.clone()))
+        .ok_or_else(|| anyhow::anyhow!("no ingredient named {name:?} in restaurant {restaurant}"))
+}
+
+async fn yields(pool: &flux_store::PgPool, a: &YieldsArgs) -> anyhow::Result<()> {
+    use flux_app::costing::ingredients::{self, YieldInput};
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let (id, name, _) = ingredient_id(&kitchen, &a.ingredient, a.restaurant)?;
+    let rows = match a.set.as_deref().map(str::trim) {
+        None => ingredients::yields_of(&kitchen, id),
+        Some(list) => {
+            let mut input = Vec::new();
+            if list != "none" {
+                for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    let Some((action, share)) = part.split_once('=') else {
+                        anyhow::bail!("--set: {part:?} is not action=yield (diced=0.70)");
+                    };
+                    input.push(YieldInput {
+                        action: action.trim().to_owned(),
+                        share: share.trim().to_owned(),
+                    });
+                }
+            }
+            let rows = ingredients::set_yields(&mut tx, a.restaurant, &kitchen, id, &input)
+                .await
+                .map_err(explained)?;
+            tx.commit().await?;
+            rows
+        }
+    };
+    if rows.is_empty() {
+        println!("{name}: no preparation yields");
+    }
+    for y in rows {
+        println!("{name}, {}: {}", y.action, y.edible_share.normalize());
+    }
+    Ok(())
+}
+
+async fn par(pool: &flux_store::PgPool, a: &ParArgs) -> anyhow::Result<()> {
+    let mut tx = flux_store::tenant::begin(pool, Uuid::nil(), a.restaurant).await?;
+    let kitchen = kitchen_of(&mut tx, a.restaurant).await?;
+    let (id, name, unit) = ingredient_id(&kitchen, &a.ingredient, a.restaurant)?;
+    let value = match (a.clear, a.min, a.max) {
+        (true, _, _) => None,
+        (false, Some(min), Some(max)) => Some((min, max)),
+        _ => anyhow::bail!("give --min and --max, or --clear"),
+    };
+    flux_app::purchasing::plan::set_par(&mut tx, a.restaurant, &kitchen, id, value)
+        .await
+        .map_err(explained)?;
+    tx.commit().await?;
+    match value {
+        Some((min, max)) => println!("{name}: par {min}–{max} {unit}"),
+        None => println!("{}: par removed; the forecast's suggestion applies", name),
+    }
     Ok(())
 }

@@ -223,6 +223,8 @@ async fn an_imported_invoice_is_matched_against_a_short_delivery_a_price_rise_an
     assert_eq!(issues(&m["lines"][0]), ["short_delivery"], "{m}");
     assert_eq!(dec(&m["net_amount"]), d("38.60"), "46.12 − 4.00 − 3.52");
     assert_eq!(m["credit_notes"].as_array().map(Vec::len), Some(2));
+    // The returned litre left after arriving: 5 billed net against 6 − 1.
+    assert_eq!(issues(&m["lines"][1]), ["price_change"], "{m}");
     assert_eq!(
         on_hand(&app, &chef, &base, "2026-03-03", "Cream").await,
         d("5")
@@ -433,6 +435,45 @@ async fn transfers_and_a_central_kitchen_request_keep_both_sites_stock_consisten
         .unwrap_or_default();
     assert_eq!(dec(&line["transfers_out"]), d("5"), "{v}");
 
+    // A request cancelled by the outlet is cancelled on both sides, once.
+    let (_, req2) = app
+        .post(
+            &format!("{out}/inventory/transfers/requests"),
+            &owner,
+            json!({"restaurant_id": central, "lines": [{"ingredient_id": out_sauce, "quantity": 1}]}),
+        )
+        .await;
+    let req2 = req2["id"].as_str().expect("id").to_string();
+    let (s, c) = app
+        .post(
+            &format!("{out}/inventory/transfers/{req2}/cancel"),
+            &owner,
+            json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "cancelled");
+    let (_, k) = app
+        .get(&format!("{ck}/inventory/transfers/{req2}"), &owner)
+        .await;
+    assert_eq!(k["status"], "cancelled", "{k}");
+    let (s, b) = app
+        .post(
+            &format!("{ck}/inventory/transfers/{req2}/send"),
+            &owner,
+            json!({}),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+    let (s, b) = app
+        .post(
+            &format!("{out}/inventory/transfers/{req2}/cancel"),
+            &owner,
+            json!(null),
+        )
+        .await;
+    assert_problem(s, &b, 409, "conflict");
+
     // An item the outlet does not stock is refused, and neither side keeps
     // anything of the attempt.
     let (_, basil) = app.get(&format!("{ck}/ingredients?q=Basil"), &owner).await;
@@ -456,7 +497,7 @@ async fn transfers_and_a_central_kitchen_request_keep_both_sites_stock_consisten
                 .await
                 .1
         ),
-        Some(2)
+        Some(3)
     );
     assert_eq!(
         count(
@@ -464,7 +505,7 @@ async fn transfers_and_a_central_kitchen_request_keep_both_sites_stock_consisten
                 .await
                 .1
         ),
-        Some(2)
+        Some(3)
     );
 
     // Tenancy: a stranger's restaurant is unknown, a viewer there may not

@@ -174,6 +174,9 @@ pub struct Matched {
     pub clean: bool,
     /// A credit note that would settle `credit_due`, ready to send.
     pub suggested_credit: Vec<SuggestedCredit>,
+    /// Other invoices naming the same purchase order: the order may be
+    /// billed twice.
+    pub other_invoices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -308,18 +311,20 @@ pub async fn list(
 /// Checks the header fields every document has.
 fn check_header(number: &str, note: Option<&str>, lines: usize, errors: &mut Vec<FieldError>) {
     let number = number.trim();
-    if number.is_empty() || number.chars().count() > 60 {
+    if number.is_empty() || number.chars().count() > 60 || number.chars().any(char::is_control) {
         errors.push(FieldError::new(
             "number",
             "invalid",
             "give the supplier's number, at most 60 characters",
         ));
     }
-    if note.is_some_and(|n| n.chars().count() > 500) {
+    if note
+        .is_some_and(|n| n.chars().count() > 500 || n.chars().any(|c| c.is_control() && c != '\n'))
+    {
         errors.push(FieldError::new(
             "note",
-            "too_long",
-            "at most 500 characters",
+            "invalid",
+            "at most 500 characters without control characters",
         ));
     }
     if lines == 0 {
@@ -456,11 +461,11 @@ fn resolve_lines(
             ));
             continue;
         };
-        if description.chars().count() > 200 {
+        if description.chars().count() > 200 || description.chars().any(char::is_control) {
             errors.push(FieldError::new(
                 field("description"),
-                "too_long",
-                "at most 200 characters",
+                "invalid",
+                "at most 200 characters without control characters",
             ));
             continue;
         }
@@ -538,11 +543,11 @@ fn resolve_lines(
             continue;
         }
         let amount = match l.amount {
-            Some(a) if a.abs() > Decimal::from(100_000_000) => {
+            Some(a) if a.abs() > Decimal::from(100_000_000) || a.normalize().scale() > 4 => {
                 errors.push(FieldError::new(
                     field("amount"),
                     "out_of_range",
-                    "at most 100000000",
+                    "at most 100000000, with at most 4 decimals",
                 ));
                 continue;
             }
@@ -661,7 +666,8 @@ pub async fn record(
     .map_err(number_taken)?;
     let invoice = get(conn, rid, id).await?;
     for (ingredient, (_, _, price)) in weighted_prices(&invoice.lines) {
-        if previous.get(&ingredient).copied().flatten() != Some(price) {
+        // A free sample or a line given away is not the ingredient's price.
+        if price > Decimal::ZERO && previous.get(&ingredient).copied().flatten() != Some(price) {
             flux_store::costing::set_cost(
                 conn,
                 rid,
@@ -781,29 +787,65 @@ pub async fn matched(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Mat
         })
         .collect();
 
-    let mut ordered = Vec::new();
+    // Goods sent back or thrown away on arrival were received and then
+    // left: they are compared as not received.
+    let gone_back = |l: &&InvoiceLine| {
+        matches!(
+            l.credit_reason,
+            Some(CreditReason::Return | CreditReason::Damaged)
+        )
+    };
+    let mut returned: HashMap<Uuid, Decimal> = HashMap::new();
+    for l in credit_notes
+        .iter()
+        .flat_map(|n| n.lines.iter())
+        .filter(gone_back)
+    {
+        if let (Some(id), Some(q)) = (l.ingredient_id, l.quantity) {
+            *returned.entry(id).or_default() += q;
+        }
+    }
+    let mut ordered: Vec<Ordered<Uuid>> = Vec::new();
     let mut order_status = None;
+    let mut other_invoices = Vec::new();
     if let Some(order) = invoice.purchase_order_id {
         let o = crate::purchasing::orders::get(conn, rid, order).await?;
         order_status = Some(o.status);
         let received = o.status == OrderStatus::Received;
+        // One entry per ingredient: an order may list one twice.
         for l in &o.lines {
-            ordered.push(Ordered {
-                key: l.ingredient_id,
-                name: l.ingredient.clone(),
-                quantity: l.quantity,
-                unit_price: l
-                    .pack_price
-                    .checked_div(l.pack_base_units)
-                    .unwrap_or_default(),
-                received: if received {
-                    Some(l.received_quantity.unwrap_or(Decimal::ZERO))
-                } else {
-                    None
-                },
-            });
+            let got = received.then(|| l.received_quantity.unwrap_or(Decimal::ZERO));
+            match ordered.iter_mut().find(|e| e.key == l.ingredient_id) {
+                Some(e) => {
+                    let total = e.quantity + l.quantity;
+                    if !total.is_zero() {
+                        e.unit_price = (e.unit_price * e.quantity + l.cost) / total;
+                    }
+                    e.quantity = total;
+                    e.received = e.received.zip(got).map(|(a, b)| a + b);
+                }
+                None => ordered.push(Ordered {
+                    key: l.ingredient_id,
+                    name: l.ingredient.clone(),
+                    quantity: l.quantity,
+                    unit_price: l
+                        .pack_price
+                        .checked_div(l.pack_base_units)
+                        .unwrap_or_default(),
+                    received: got,
+                    returned: returned.get(&l.ingredient_id).copied().unwrap_or_default(),
+                }),
+            }
         }
+        other_invoices = flux_store::invoices::for_order(conn, rid, order)
+            .await?
+            .into_iter()
+            .filter(|v| v.invoice_id != invoice.id && v.kind == InvoiceKind::Invoice)
+            .map(|v| v.number)
+            .collect();
     }
+    // The exact price per base unit (the stored line's is rounded for
+    // display), so quantity × price gives back the printed amount.
     let billed = |l: &InvoiceLine| Billed {
         key: l.ingredient_id,
         description: l
@@ -811,7 +853,10 @@ pub async fn matched(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Mat
             .clone()
             .unwrap_or_else(|| l.description.clone()),
         quantity: l.quantity.unwrap_or(l.packs),
-        unit_price: l.unit_price.unwrap_or(l.pack_price),
+        unit_price: l
+            .pack_size
+            .and_then(|s| l.pack_price.checked_div(s))
+            .unwrap_or(l.pack_price),
         amount: l.amount,
     };
     let invoiced: Vec<Billed<Uuid>> = invoice.lines.iter().map(billed).collect();
@@ -846,7 +891,7 @@ pub async fn matched(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Mat
             Some(SuggestedCredit {
                 ingredient_id: key,
                 description: printed.description.clone(),
-                packs: (quantity / size).round_dp(4).normalize(),
+                packs: quantity.checked_div(size)?.round_dp(4).normalize(),
                 pack_price: printed.pack_price,
                 pack_size: size,
                 amount,
@@ -860,9 +905,10 @@ pub async fn matched(conn: &mut PgConnection, rid: Uuid, id: Uuid) -> Result<Mat
         order_status,
         net_amount: (m.net_amount - price_credits).normalize(),
         credit_due: m.credit_due,
-        clean: m.clean,
+        clean: m.clean && other_invoices.is_empty(),
         lines: m.lines,
         suggested_credit,
+        other_invoices,
     })
 }
 

@@ -117,8 +117,7 @@ fn from_rows(row: TransferRow, lines: Vec<TransferLineRow>) -> Transfer {
         .collect();
     let value = lines
         .iter()
-        .map(|l| l.value)
-        .sum::<Option<Decimal>>()
+        .try_fold(Decimal::ZERO, |t, l| t.checked_add(l.value?))
         .filter(|_| row.status == TransferStatus::Sent);
     Transfer {
         id: row.transfer_id,
@@ -232,8 +231,10 @@ fn check_common(note: Option<&str>, lines: usize, errors: &mut Vec<FieldError>) 
     }
 }
 
+/// From 0.0001 to a million, with at most 4 decimals: products and
+/// conversions stay far from Decimal's limits and never round to zero.
 fn quantity_ok(q: Decimal) -> bool {
-    q > Decimal::ZERO && q <= Decimal::from(1_000_000)
+    q >= Decimal::new(1, 4) && q <= Decimal::from(1_000_000) && q.normalize().scale() <= 4
 }
 
 /// A sender's item, resolved: what it is called and its unit.
@@ -366,7 +367,7 @@ pub async fn send(
             errors.push(FieldError::new(
                 field("quantity"),
                 "out_of_range",
-                "must be more than 0 and at most 1000000",
+                "must be from 0.0001 to 1000000, with at most 4 decimals",
             ));
             continue;
         }
@@ -494,8 +495,17 @@ async fn write_receiving_side(
         Ok(())
     }
     .await;
-    flux_store::tenant::set_restaurant(conn, rid).await?;
-    outcome
+    back_to(conn, rid, outcome).await
+}
+
+/// Switches the transaction back to `rid` after the other side's work.
+/// The other side's error comes first: after a failed statement the
+/// transaction is aborted and the switch fails too, which would hide why.
+async fn back_to<T>(conn: &mut PgConnection, rid: Uuid, outcome: Result<T>) -> Result<T> {
+    let back = flux_store::tenant::set_restaurant(conn, rid).await;
+    let value = outcome?;
+    back?;
+    Ok(value)
 }
 
 async fn event(
@@ -552,7 +562,18 @@ async fn sender_events(
             }
             (_, Some(r)) => {
                 let note = format!("in {}", l.name);
-                for (ingredient, quantity) in exploded(kitchen, r, l.quantity) {
+                let inside = exploded(kitchen, r, l.quantity);
+                // A prep whose ingredients cannot be worked out would
+                // arrive without leaving: refuse it.
+                if inside.is_empty() {
+                    return Err(Invalid::one(
+                        "lines",
+                        "no_ingredients",
+                        format!("{} has no ingredients to send through its recipe", l.name),
+                    )
+                    .into());
+                }
+                for (ingredient, quantity) in inside {
                     event(
                         conn,
                         rid,
@@ -623,7 +644,7 @@ pub async fn request(
             errors.push(FieldError::new(
                 field("quantity"),
                 "out_of_range",
-                "must be more than 0 and at most 1000000",
+                "must be from 0.0001 to 1000000, with at most 4 decimals",
             ));
             continue;
         }
@@ -736,8 +757,7 @@ pub async fn request(
         Ok(())
     }
     .await;
-    flux_store::tenant::set_restaurant(conn, rid).await?;
-    outcome?;
+    back_to(conn, rid, outcome).await?;
     flux_store::transfers::insert_side(
         conn,
         rid,
@@ -867,8 +887,7 @@ pub async fn fulfil(
         receiver_events(conn, receiver, id, date, &arriving).await
     }
     .await;
-    flux_store::tenant::set_restaurant(conn, rid).await?;
-    outcome?;
+    back_to(conn, rid, outcome).await?;
     get(conn, rid, id).await
 }
 
@@ -890,28 +909,55 @@ pub async fn cancel(
             ),
         ));
     }
-    counterpart(conn, user_id, rid, mine.counterpart_id).await?;
     let date = mine.date;
-    flux_store::transfers::transition(
-        conn,
-        rid,
-        id,
-        TransferStatus::Requested,
-        TransferStatus::Cancelled,
-        date,
-    )
-    .await?;
-    flux_store::tenant::set_restaurant(conn, mine.counterpart_id).await?;
-    let outcome = flux_store::transfers::transition(
-        conn,
-        mine.counterpart_id,
-        id,
-        TransferStatus::Requested,
-        TransferStatus::Cancelled,
-        date,
-    )
-    .await;
-    flux_store::tenant::set_restaurant(conn, rid).await?;
-    outcome?;
+    let already = || {
+        AppError::new(
+            ErrorKind::Conflict,
+            "this request was already sent or cancelled",
+        )
+    };
+    // Without a role in the other restaurant any more (or with that
+    // restaurant gone), only this side is cancelled: the other side can
+    // then never be sent, since this side is no longer requested.
+    let Ok(_) = counterpart(conn, user_id, rid, mine.counterpart_id).await else {
+        if !cancel_side(conn, rid, id, date).await? {
+            return Err(already());
+        }
+        return get(conn, rid, id).await;
+    };
+    // Rows are locked sender first, as `fulfil` does, so a cancel and a
+    // send racing each other wait instead of deadlocking.
+    let (sender, receiver) = match mine.direction {
+        TransferDirection::Out => (rid, mine.counterpart_id),
+        TransferDirection::In => (mine.counterpart_id, rid),
+    };
+    for side in [sender, receiver] {
+        if side != rid {
+            flux_store::tenant::set_restaurant(conn, side).await?;
+        }
+        let outcome = cancel_side(conn, side, id, date).await;
+        let moved = back_to(conn, rid, outcome).await?;
+        if !moved {
+            return Err(already());
+        }
+    }
     get(conn, rid, id).await
+}
+
+/// Cancels one side's request; false if it was no longer requested.
+async fn cancel_side(
+    conn: &mut PgConnection,
+    side: Uuid,
+    id: Uuid,
+    date: NaiveDate,
+) -> Result<bool> {
+    Ok(flux_store::transfers::transition(
+        conn,
+        side,
+        id,
+        TransferStatus::Requested,
+        TransferStatus::Cancelled,
+        date,
+    )
+    .await?)
 }

@@ -296,3 +296,60 @@ async fn an_invoice_is_imported_and_stock_transferred_from_the_shell() {
     );
     assert!(!ok && err.contains("no account has the e-mail"), "{err}");
 }
+
+#[tokio::test]
+async fn yields_and_a_par_are_set_from_the_shell() {
+    let db = flux_testkit::fresh_db().await;
+    let mut owner = db.owner.connect().await.expect("connect");
+    let restaurant = crate::common::seed_restaurant(&mut owner).await;
+    sqlx::query(
+        "insert into ingredients (restaurant_id, ingredient_id, name, name_key, base_unit, unit_cost)
+         values ($1, gen_random_uuid(), 'Onion', 'onion', 'kg', 1.2)",
+    )
+    .bind(restaurant)
+    .execute(&mut owner)
+    .await
+    .expect("ingredient");
+    let data = tempfile::tempdir().expect("dir");
+    let r = restaurant.to_string();
+    let base = ["--restaurant", r.as_str(), "--ingredient", "onion"];
+    let run = |extra: &[&str], cmd: &str| {
+        let mut args = vec![cmd];
+        args.extend_from_slice(&base);
+        args.extend_from_slice(extra);
+        inventory(&db, data.path(), &args)
+    };
+    let (ok, out, err) = run(&["--set", "diced=0.70,peeled=85%"], "yields");
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Onion, diced: 0.7") && out.contains("Onion, peeled: 0.85"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&[], "yields");
+    assert!(ok && out.contains("diced: 0.7"), "{out}");
+    let (ok, _, err) = run(&["--set", "diced"], "yields");
+    assert!(!ok && err.contains("not action=yield"), "{err}");
+    let (ok, _, err) = run(&["--set", "diced=1.5"], "yields");
+    assert!(!ok && err.contains("yields"), "{err}");
+
+    let (ok, out, err) = run(&["--min", "2", "--max", "5"], "par");
+    assert!(ok, "{err}");
+    assert!(out.contains("Onion: par 2–5 kg"), "{out}");
+    let stored: (rust_decimal::Decimal, rust_decimal::Decimal) =
+        sqlx::query_as("select min_quantity, max_quantity from ingredient_pars")
+            .fetch_one(&mut owner)
+            .await
+            .expect("par");
+    assert_eq!(
+        stored,
+        (
+            rust_decimal::Decimal::from(2),
+            rust_decimal::Decimal::from(5)
+        )
+    );
+    let (ok, _, err) = run(&["--min", "5", "--max", "2"], "par");
+    assert!(!ok, "a minimum above the maximum is refused");
+    assert!(err.contains("max"), "{err}");
+    let (ok, out, _) = run(&["--clear"], "par");
+    assert!(ok && out.contains("par removed"), "{out}");
+}
