@@ -49,3 +49,19 @@ pub fn encode<T: Serialize>(position: &T) -> String {
     let json = serde_json::to_vec(position).unwrap_or_default();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
+
+/// Trims a page fetched with `limit + 1` rows to `limit` and names the
+/// cursor of the next page (the last row's key) when there was more.
+pub fn trim<T, K: Serialize>(
+    mut items: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = items.len() > limit;
+    items.truncate(limit);
+    let next = more
+        .then(|| items.last().map(|t| encode(&key(t))))
+        .flatten();
+    (items, next)
+}

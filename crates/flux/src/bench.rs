@@ -603,7 +603,20 @@ fn forecast(a: ForecastArgs) -> anyhow::Result<()> {
 /// afterwards.
 async fn forecast_db(config: &Config, a: ForecastDbArgs) -> anyhow::Result<()> {
     let db = database::open(config).await?;
-    let name = format!("flux_bench_{}", Uuid::new_v4().simple());
+    let (name, admin) = throwaway_database(&db, "flux_bench").await?;
+    let result = forecast_db_in(&db, &name, &a).await;
+    drop_database(admin, &name).await?;
+    db.release()?;
+    result
+}
+
+/// A new empty database named `{prefix}_{uuid}` on the server, with the
+/// administrative connection that drops it afterwards ([`drop_database`]).
+pub(crate) async fn throwaway_database(
+    db: &database::Database,
+    prefix: &str,
+) -> anyhow::Result<(String, sqlx::PgConnection)> {
+    let name = format!("{prefix}_{}", Uuid::new_v4().simple());
     let mut admin = db
         .owner
         .clone()
@@ -614,13 +627,15 @@ async fn forecast_db(config: &Config, a: ForecastDbArgs) -> anyhow::Result<()> {
     sqlx::query(&format!("create database {name}"))
         .execute(&mut admin)
         .await?;
-    let result = forecast_db_in(&db, &name, &a).await;
+    Ok((name, admin))
+}
+
+pub(crate) async fn drop_database(mut admin: sqlx::PgConnection, name: &str) -> anyhow::Result<()> {
     sqlx::query(&format!("drop database if exists {name} with (force)"))
         .execute(&mut admin)
         .await?;
     admin.close().await?;
-    db.release()?;
-    result
+    Ok(())
 }
 
 async fn forecast_db_in(

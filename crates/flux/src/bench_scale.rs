@@ -55,22 +55,9 @@ pub async fn run(config: &Config, a: ScaleArgs) -> anyhow::Result<()> {
         "nothing to generate"
     );
     let db = database::open(config).await?;
-    let name = format!("flux_scale_{}", Uuid::new_v4().simple());
-    let mut admin = db
-        .owner
-        .clone()
-        .database("postgres")
-        .connect()
-        .await
-        .context("connecting to create the bench database")?;
-    sqlx::query(&format!("create database {name}"))
-        .execute(&mut admin)
-        .await?;
+    let (name, admin) = crate::bench::throwaway_database(&db, "flux_scale").await?;
     let result = run_in(&db, &name, &a).await;
-    sqlx::query(&format!("drop database if exists {name} with (force)"))
-        .execute(&mut admin)
-        .await?;
-    admin.close().await?;
+    crate::bench::drop_database(admin, &name).await?;
     db.release()?;
     result
 }

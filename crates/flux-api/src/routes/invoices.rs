@@ -47,18 +47,10 @@ pub async fn list(mut t: Tenant, Query(q): Query<InvoiceFilter>) -> ApiResult<Js
     };
     let limit = page.limit()?;
     let before = page.decode::<(NaiveDate, Uuid)>()?;
-    let mut items =
+    let items =
         invoices::list(&mut t.tx, t.restaurant_id, q.supplier_id, before, limit + 1).await?;
-    let more = items.len() as i64 > limit;
-    items.truncate(usize::try_from(limit).unwrap_or(0));
     t.commit().await?;
-    let next_cursor = more
-        .then(|| {
-            items
-                .last()
-                .map(|v| crate::pagination::encode(&(v.invoice_date, v.id)))
-        })
-        .flatten();
+    let (items, next_cursor) = crate::pagination::trim(items, limit, |v| (v.invoice_date, v.id));
     Ok(Json(InvoicePage { items, next_cursor }))
 }
 
@@ -235,17 +227,9 @@ pub async fn list_transfers(
     };
     let limit = page.limit()?;
     let before = page.decode::<(NaiveDate, Uuid)>()?;
-    let mut items = transfers::list(&mut t.tx, t.restaurant_id, before, limit + 1).await?;
-    let more = items.len() as i64 > limit;
-    items.truncate(usize::try_from(limit).unwrap_or(0));
+    let items = transfers::list(&mut t.tx, t.restaurant_id, before, limit + 1).await?;
     t.commit().await?;
-    let next_cursor = more
-        .then(|| {
-            items
-                .last()
-                .map(|v| crate::pagination::encode(&(v.date, v.id)))
-        })
-        .flatten();
+    let (items, next_cursor) = crate::pagination::trim(items, limit, |v| (v.date, v.id));
     Ok(Json(TransferPage { items, next_cursor }))
 }
 

@@ -313,17 +313,7 @@ fn receiver_line(
             ),
         ));
     };
-    let converted = Unit::parse(&item.unit)
-        .map_err(|e| e.to_string())
-        .and_then(|u| {
-            kitchen
-                .book
-                .ingredient(&row.name)
-                .ok_or_else(|| "not in the recipe book".to_owned())?
-                .to_base(quantity, u)
-                .map_err(|e| e.to_string())
-        });
-    match converted {
+    match in_base_unit(kitchen, &row.name, quantity, &item.unit) {
         Ok(q) => Ok((
             row.ingredient_id,
             row.name.clone(),
@@ -341,6 +331,73 @@ fn receiver_line(
     }
 }
 
+/// `quantity` in `unit`, in the base unit of the ingredient `name` of
+/// `kitchen`: more than zero (to 6 places), or why not.
+fn in_base_unit(
+    kitchen: &Kitchen,
+    name: &str,
+    quantity: Decimal,
+    unit: &str,
+) -> Result<Decimal, String> {
+    let unit = Unit::parse(unit).map_err(|e| e.to_string())?;
+    let q = kitchen
+        .book
+        .ingredient(name)
+        .ok_or_else(|| "not in the recipe book".to_owned())?
+        .to_base(quantity, unit)
+        .map_err(|e| e.to_string())?
+        .round_dp(6);
+    if q > Decimal::ZERO {
+        Ok(q)
+    } else {
+        Err(format!("too little to count in {name}'s unit"))
+    }
+}
+
+/// What `send` and `request` check first: the note, the lines' count and
+/// quantities, and the other restaurant (the user's role there).
+struct Checked<'a> {
+    note: Option<&'a str>,
+    there: String,
+    here: String,
+    date: NaiveDate,
+    errors: Vec<FieldError>,
+}
+
+async fn check_input<'a>(
+    conn: &mut PgConnection,
+    rid: Uuid,
+    user_id: Uuid,
+    kitchen: &Kitchen,
+    input: &'a TransferInput,
+) -> Result<Checked<'a>> {
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let mut errors = Vec::new();
+    check_common(note, input.lines.len(), &mut errors);
+    for (i, l) in input.lines.iter().enumerate() {
+        if !quantity_ok(l.quantity) {
+            errors.push(FieldError::new(
+                format!("lines.{i}.quantity"),
+                "out_of_range",
+                "must be from 0.0001 to 1000000, with at most 4 decimals",
+            ));
+        }
+    }
+    let there = counterpart(conn, user_id, rid, input.restaurant_id).await?;
+    let here = own_name(conn, rid).await?;
+    Ok(Checked {
+        note,
+        there,
+        here,
+        date: input.date.unwrap_or(kitchen.today),
+        errors,
+    })
+}
+
 /// Sends stock from `rid` to another restaurant now: both sides are
 /// recorded and both stocks move.
 pub async fn send(
@@ -350,27 +407,16 @@ pub async fn send(
     kitchen: &Kitchen,
     input: &TransferInput,
 ) -> Result<Transfer> {
-    let note = input
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let mut errors = Vec::new();
-    check_common(note, input.lines.len(), &mut errors);
-    let there = counterpart(conn, user_id, rid, input.restaurant_id).await?;
-    let here = own_name(conn, rid).await?;
-    let date = input.date.unwrap_or(kitchen.today);
+    let Checked {
+        note,
+        there,
+        here,
+        date,
+        mut errors,
+    } = check_input(conn, rid, user_id, kitchen, input).await?;
     let mut items = Vec::new();
     for (i, l) in input.lines.iter().enumerate() {
         let field = |f: &str| format!("lines.{i}.{f}");
-        if !quantity_ok(l.quantity) {
-            errors.push(FieldError::new(
-                field("quantity"),
-                "out_of_range",
-                "must be from 0.0001 to 1000000, with at most 4 decimals",
-            ));
-            continue;
-        }
         match sender_item(kitchen, l, &field) {
             Ok(item) => items.push((item, l.quantity)),
             Err(e) => errors.push(e),
@@ -627,27 +673,16 @@ pub async fn request(
     kitchen: &Kitchen,
     input: &TransferInput,
 ) -> Result<Transfer> {
-    let note = input
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let mut errors = Vec::new();
-    check_common(note, input.lines.len(), &mut errors);
-    let there = counterpart(conn, user_id, rid, input.restaurant_id).await?;
-    let here = own_name(conn, rid).await?;
-    let date = input.date.unwrap_or(kitchen.today);
+    let Checked {
+        note,
+        there,
+        here,
+        date,
+        mut errors,
+    } = check_input(conn, rid, user_id, kitchen, input).await?;
     let mut mine = Vec::new();
     for (i, l) in input.lines.iter().enumerate() {
         let field = |f: &str| format!("lines.{i}.{f}");
-        if !quantity_ok(l.quantity) {
-            errors.push(FieldError::new(
-                field("quantity"),
-                "out_of_range",
-                "must be from 0.0001 to 1000000, with at most 4 decimals",
-            ));
-            continue;
-        }
         if l.recipe_id.is_some() {
             errors.push(FieldError::new(field("recipe_id"), "not_ingredient", "request ingredients of this restaurant; the sender's prep of the same name is found for you"));
             continue;
@@ -682,17 +717,7 @@ pub async fn request(
             let field = |f: &str| format!("lines.{i}.{f}");
             let key = flux_costing::name::key_of(&l.name);
             if let Some(row) = theirs.ingredient_named(&l.name) {
-                let q = Unit::parse(&l.unit)
-                    .map_err(|e| e.to_string())
-                    .and_then(|u| {
-                        theirs
-                            .book
-                            .ingredient(&row.name)
-                            .ok_or_else(|| "not in the recipe book".to_owned())?
-                            .to_base(l.quantity, u)
-                            .map_err(|e| e.to_string())
-                    });
-                match q {
+                match in_base_unit(&theirs, &row.name, l.quantity, &l.unit) {
                     Ok(q) => lines.push(NewLine {
                         ingredient_id: Some(row.ingredient_id),
                         recipe_id: None,

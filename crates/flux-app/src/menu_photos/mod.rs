@@ -133,6 +133,28 @@ async fn prepare_page(bytes: Vec<u8>, limits: Limits) -> AppResult<PageImage> {
     .map_err(AppError::internal)?
 }
 
+/// The Tesseract language for `locale` (English, else the first installed,
+/// when it has none) and all installed languages with it first, for a
+/// second reading when the first is unsure.
+fn reading_languages(tesseract: &Tesseract, locale: &str) -> (String, String) {
+    let primary = tesseract
+        .language_for(locale)
+        .or_else(|| tesseract.language_for("en"))
+        .unwrap_or_else(|| tesseract.languages()[0].as_str())
+        .to_string();
+    let all = std::iter::once(primary.clone())
+        .chain(
+            tesseract
+                .languages()
+                .iter()
+                .filter(|l| **l != primary)
+                .cloned(),
+        )
+        .collect::<Vec<_>>()
+        .join("+");
+    (primary, all)
+}
+
 /// Reads the dishes of a photo or a PDF. `locale` (the restaurant's, such
 /// as `es-MX`) picks the OCR language; the other installed languages are
 /// the fallback when the first reading is unsure.
@@ -193,21 +215,7 @@ pub async fn extract(
             "no menu reader is available on this server: install tesseract-ocr or configure a vision model",
         )
     })?;
-    let primary = tesseract
-        .language_for(locale)
-        .or_else(|| tesseract.language_for("en"))
-        .unwrap_or_else(|| tesseract.languages()[0].as_str())
-        .to_string();
-    let all = std::iter::once(primary.clone())
-        .chain(
-            tesseract
-                .languages()
-                .iter()
-                .filter(|l| **l != primary)
-                .cloned(),
-        )
-        .collect::<Vec<_>>()
-        .join("+");
+    let (primary, all) = reading_languages(tesseract, locale);
     let mut words = Vec::new();
     let mut used = primary.clone();
     for (i, page) in pages.iter().enumerate() {
@@ -295,21 +303,7 @@ pub async fn read_words(
     } else {
         vec![bytes.to_vec()]
     };
-    let language = tesseract
-        .language_for(locale)
-        .or_else(|| tesseract.language_for("en"))
-        .unwrap_or_else(|| tesseract.languages()[0].as_str())
-        .to_string();
-    let all = std::iter::once(language.clone())
-        .chain(
-            tesseract
-                .languages()
-                .iter()
-                .filter(|l| **l != language)
-                .cloned(),
-        )
-        .collect::<Vec<_>>()
-        .join("+");
+    let (language, all) = reading_languages(tesseract, locale);
     let mut words = Vec::new();
     for (i, raw) in raw_pages.into_iter().enumerate() {
         let page = prepare_page(raw, decode_limits).await?;
