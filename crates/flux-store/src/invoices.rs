@@ -1,5 +1,5 @@
-//! Supplier invoices and credit notes (migration 0030): the documents, their
-//! lines as printed, and the price an ingredient had on a given day.
+//! Supplier invoices and credit notes (migration 0030): the documents and
+//! their lines as printed.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -229,28 +229,6 @@ pub async fn lines_of(
     .bind(rid)
     .bind(ids)
     .fetch_all(conn)
-    .await?)
-}
-
-/// The ingredient's cost per base unit effective on `date`, from its price
-/// history (or its current cost when the history starts later).
-pub async fn cost_on(
-    conn: &mut PgConnection,
-    rid: Uuid,
-    ingredient: Uuid,
-    date: NaiveDate,
-) -> Result<Option<Decimal>> {
-    Ok(sqlx::query_scalar(
-        "select coalesce(
-             (select unit_cost from ingredient_costs
-              where restaurant_id = $1 and ingredient_id = $2 and effective_from <= $3
-              order by effective_from desc limit 1),
-             (select unit_cost from ingredients where restaurant_id = $1 and ingredient_id = $2))",
-    )
-    .bind(rid)
-    .bind(ingredient)
-    .bind(date)
-    .fetch_one(conn)
     .await?)
 }
 

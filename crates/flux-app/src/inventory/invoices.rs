@@ -631,17 +631,24 @@ pub async fn record(
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    // The price before this invoice, for the alert and its explanation.
-    let mut previous: HashMap<Uuid, Option<Decimal>> = HashMap::new();
-    for l in &lines {
-        if let Some(id) = l.ingredient_id {
-            if let std::collections::hash_map::Entry::Vacant(slot) = previous.entry(id) {
-                slot.insert(
-                    flux_store::invoices::cost_on(conn, rid, id, input.invoice_date).await?,
-                );
-            }
-        }
-    }
+    // The price before this invoice, for the alert and its explanation:
+    // the one in effect on the invoice date, from the loaded price history
+    // (as waste is costed), so no query per line.
+    let previous: HashMap<Uuid, Option<Decimal>> = lines
+        .iter()
+        .filter_map(|l| l.ingredient_id)
+        .map(|id| {
+            let cost = kitchen.ingredient(id).and_then(|row| {
+                crate::inventory::waste::ingredient_value(
+                    kitchen,
+                    &row.name,
+                    Decimal::ONE,
+                    input.invoice_date,
+                )
+            });
+            (id, cost)
+        })
+        .collect();
     for l in &mut lines {
         l.previous_unit_cost = l
             .ingredient_id
@@ -1186,6 +1193,32 @@ mod tests {
         let csv = "Descripción;Cantidad;Importe\nHarina 25 kg;2;38,50\n";
         let (lines, _) = parse_csv(csv.as_bytes()).expect("parsed");
         assert_eq!(lines[0].pack_price, Decimal::new(1925, 2));
+    }
+
+    #[test]
+    fn a_windows_1252_file_keeps_its_accents() {
+        // "Jamón ibérico" in Windows-1252: not valid UTF-8.
+        let mut bytes = b"Producto;Cantidad;Importe\nJam".to_vec();
+        bytes.extend_from_slice(&[0xF3]);
+        bytes.extend_from_slice(b"n ib");
+        bytes.extend_from_slice(&[0xE9]);
+        bytes.extend_from_slice(b"rico;1;42,00\n");
+        let (lines, _) = parse_csv(&bytes).expect("parsed");
+        assert_eq!(lines[0].description.as_deref(), Some("Jamón ibérico"));
+        assert_eq!(lines[0].amount, Some(Decimal::from(42)));
+    }
+
+    #[test]
+    fn an_oversized_or_empty_file_is_refused_before_it_is_read() {
+        let huge = vec![b'a'; MAX_CSV_BYTES + 1];
+        assert_eq!(
+            parse_csv(&huge).expect_err("too big").kind(),
+            Some(crate::Kind::InvalidFile)
+        );
+        assert_eq!(
+            parse_csv(b"").expect_err("empty").kind(),
+            Some(crate::Kind::EmptyFile)
+        );
     }
 
     #[test]
